@@ -1,0 +1,1 @@
+"""API keys, the caller's identity, and who may do what."""

@@ -1,0 +1,84 @@
+"""Issuing, listing and revoking API keys."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.auth.keys import new_key
+from app.auth.principal import Principal
+from app.db import flush
+from app.errors import Forbidden, InvalidInput, NotFound
+from app.models import ApiKey, Organization, OrganizationKind, Role
+from app.models.base import utcnow
+
+#: Which roles a key of an organization of each kind may have.
+ROLES_FOR_KIND: dict[OrganizationKind, frozenset[Role]] = {
+    OrganizationKind.sme: frozenset({Role.sme}),
+    OrganizationKind.large_firm: frozenset({Role.large_firm}),
+    OrganizationKind.organizer: frozenset({Role.organizer, Role.admin}),
+}
+
+
+def issue(
+    session: Session,
+    caller: Principal | None,
+    *,
+    role: Role,
+    organization_id: int | None,
+    label: str = "",
+) -> tuple[ApiKey, str]:
+    """Create a key; returns the stored row and the full key (to show once).
+
+    ``caller`` is ``None`` only for the command line, which may issue any key. Over the API,
+    admins issue any key and organizers issue firm keys for the firms they registered.
+    """
+    org: Organization | None = None
+    if organization_id is not None:
+        org = session.get(Organization, organization_id)
+        if org is None:
+            raise InvalidInput("body.organization_id", f"organization {organization_id} not found")
+        if role not in ROLES_FOR_KIND[OrganizationKind(org.kind)]:
+            raise InvalidInput("body.role", f"a {org.kind} organization cannot hold {role} keys")
+    elif role is not Role.admin:
+        raise InvalidInput("body.organization_id", f"required for {role} keys")
+    if caller is not None and not caller.is_admin:
+        allowed = (
+            caller.is_organizer
+            and org is not None
+            and org.registered_by_id == caller.organization_id
+            and role in (Role.sme, Role.large_firm)
+        )
+        if not allowed:
+            raise Forbidden("organizers issue keys only for the firms they registered")
+    key, prefix, digest = new_key()
+    row = ApiKey(
+        organization_id=organization_id,
+        role=role.value,
+        prefix=prefix,
+        secret_hash=digest,
+        label=label,
+    )
+    session.add(row)
+    flush(session, "the key")
+    audit.record(session, caller, "key.create", "api_key", row.id, role=role.value)
+    return row, key
+
+
+def visible_keys(session: Session, caller: Principal) -> list[ApiKey]:
+    """Admins see every key; others see their organization's keys."""
+    query = select(ApiKey).order_by(ApiKey.id)
+    if not caller.is_admin:
+        query = query.where(ApiKey.organization_id == caller.organization_id)
+    return list(session.scalars(query))
+
+
+def revoke(session: Session, caller: Principal, key_id: int) -> ApiKey:
+    """Revoke a key (admins: any; others: their organization's)."""
+    row = session.get(ApiKey, key_id)
+    if row is None or not (caller.is_admin or row.organization_id == caller.organization_id):
+        raise NotFound(f"key {key_id} not found")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        flush(session, f"key {key_id}")
+        audit.record(session, caller, "key.revoke", "api_key", key_id)
+    return row

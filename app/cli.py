@@ -1,0 +1,115 @@
+"""The ``xieshou`` command line: serve, migrate, issue keys."""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app.config import get_settings
+from app.models import Role
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``xieshou`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    return int(args.run(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xieshou",
+        description="携手 Xieshou: matchmaking between large firms and 专精特新 SMEs.",
+        epilog="The database is XIESHOU_DATABASE_URL (default: sqlite:///./xieshou.db).",
+    )
+    commands = parser.add_subparsers(title="commands")
+
+    serve = commands.add_parser("serve", help="run the HTTP API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--no-upgrade", action="store_true", help="do not migrate the database before serving"
+    )
+    serve.set_defaults(run=_serve)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(title="db commands")
+    upgrade = db.add_parser("upgrade", help="apply the alembic migrations")
+    upgrade.add_argument("--revision", default="head")
+    upgrade.set_defaults(run=_db_upgrade)
+
+    keys = commands.add_parser("keys", help="API keys").add_subparsers(title="keys commands")
+    create = keys.add_parser("create", help="issue a key and print it once")
+    create.add_argument("--org", type=int, help="organization id (omit for an admin key)")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--label", default="")
+    create.set_defaults(run=_keys_create)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if not args.no_upgrade:
+        _db_upgrade(argparse.Namespace(revision="head"))
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=get_settings().log_level.lower(),
+    )
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from app.migrate import upgrade
+
+    url = get_settings().database_url
+    upgrade(url, args.revision)
+    print(f"database at {_safe(url)} is at revision {args.revision}", file=sys.stderr)
+    return 0
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    from app.auth import service
+    from app.db import make_engine, make_sessionmaker, session_scope
+    from app.errors import ProblemError
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        for session in session_scope(make_sessionmaker(engine)):
+            row, key = service.issue(
+                session, None, role=Role(args.role), organization_id=args.org, label=args.label
+            )
+            org = (
+                f"organization {row.organization_id}" if row.organization_id else "no organization"
+            )
+            print(
+                f"{args.role} key {row.id} for {org} (shown once, store it now):", file=sys.stderr
+            )
+            print(key)
+    except ProblemError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

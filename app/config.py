@@ -1,0 +1,32 @@
+"""Service settings, read from ``XIESHOU_*`` environment variables."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the service can be configured with.
+
+    Each field is read from the environment variable ``XIESHOU_<FIELD>``
+    (e.g. ``XIESHOU_DATABASE_URL``); empty variables count as unset.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="XIESHOU_", env_ignore_empty=True)
+
+    database_url: str = Field(
+        default="sqlite:///./xieshou.db",
+        description="SQLAlchemy URL: a SQLite file or postgresql+psycopg://…",
+    )
+    environment: Literal["development", "production", "test"] = "development"
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Larger bodies get 413")
+    max_page_size: int = Field(default=100, ge=1, le=1000)
+    log_level: str = "INFO"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

@@ -1,0 +1,187 @@
+"""Problem details (RFC 9457) for every error the API returns.
+
+Services raise :class:`ProblemError` subclasses; one handler renders them. Request validation
+errors, HTTP errors raised by the framework and unexpected exceptions are rendered the same
+way, so clients see one error shape.
+"""
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("xieshou")
+
+
+class FieldError(BaseModel):
+    """One invalid input field."""
+
+    field: str = Field(examples=["body.uscc"])
+    message: str = Field(examples=["check character is 4, expected 3"])
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str = Field(default="about:blank")
+    title: str = Field(examples=["Unprocessable Content"])
+    status: int = Field(examples=[422])
+    detail: str | None = Field(default=None, examples=["1 field is invalid"])
+    instance: str | None = Field(default=None, examples=["/api/v1/organizations"])
+    errors: list[FieldError] | None = None
+
+
+class ProblemError(Exception):
+    """Base of the errors the service raises on purpose; each carries its HTTP status."""
+
+    status: int = 400
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: Sequence[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = list(errors) if errors else None
+        self.headers = headers
+
+
+class BadRequest(ProblemError):
+    """Malformed or invalid request that is not a plain field validation error."""
+
+    status = 400
+
+
+class Unauthorized(ProblemError):
+    """No or unknown credentials."""
+
+    status = 401
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="xieshou"'})
+
+
+class Forbidden(ProblemError):
+    """Authenticated, but not allowed."""
+
+    status = 403
+
+
+class NotFound(ProblemError):
+    """No such record, or not one the caller may see."""
+
+    status = 404
+
+
+class Conflict(ProblemError):
+    """The request conflicts with the current state (duplicate USCC, bad status change)."""
+
+    status = 409
+
+
+class PreconditionFailed(ProblemError):
+    """The record changed since the client read it (If-Match does not match)."""
+
+    status = 412
+
+
+class PreconditionRequired(ProblemError):
+    """An update came without If-Match."""
+
+    status = 428
+
+
+class InvalidInput(ProblemError):
+    """Input that passed the schema but fails a domain rule; names the field."""
+
+    status = 422
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}", errors=[FieldError(field=field, message=message)])
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str | None,
+    *,
+    errors: Sequence[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """Render a problem detail as ``application/problem+json``."""
+    body = Problem(
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        errors=list(errors) if errors else None,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    return ".".join(str(part) for part in loc) or "body"
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(request, exc.status, exc.detail, errors=exc.errors, headers=exc.headers)
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(field=_field_name(err.get("loc", ())), message=str(err.get("msg", "invalid")))
+        for err in exc.errors()
+    ]
+    noun = "field is" if len(errors) == 1 else "fields are"
+    detail = f"{len(errors)} {noun} invalid: " + ", ".join(e.field for e in errors)
+    return problem_response(request, 422, detail, errors=errors)
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem_response(
+        request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None)
+    )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(request, 500, "internal error; it has been logged")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error as problem+json."""
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+#: For ``responses=`` in route declarations, so the error shape shows in OpenAPI.
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI response entries for the given error statuses."""
+    return {
+        status: {
+            "model": Problem,
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_JSON: {}},
+        }
+        for status in statuses
+    }

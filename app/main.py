@@ -1,0 +1,61 @@
+"""The FastAPI application."""
+
+import logging
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from app.auth.router import router as auth_router
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.errors import install_error_handlers, problem_response
+from app.limits import BodySizeLimit
+from app.needs.router import router as needs_router
+from app.organizations.router import router as organizations_router
+from app.profiles.router import router as profiles_router
+
+log = logging.getLogger("xieshou")
+
+DESCRIPTION = """
+携手 (Xieshou) matches large firms (大企业, 链主) with 专精特新 SMEs along the industry chain.
+
+Every request carries `Authorization: Bearer <api key>`. Errors are `application/problem+json`
+(RFC 9457) and name the offending field. Updates need `If-Match` with the ETag you read.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for ``settings`` (default: from the environment)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Xieshou 携手",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+
+    api = APIRouter(prefix="/api/v1")
+    for router in (organizations_router, profiles_router, needs_router, auth_router):
+        api.include_router(router)
+    app.include_router(api)
+
+    @app.get("/healthz", tags=["health"], summary="Liveness and database check")
+    def healthz(request: Request) -> JSONResponse:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            log.exception("health check: database unreachable")
+            return problem_response(request, 503, "database unreachable")
+        return JSONResponse({"status": "ok", "database": engine.dialect.name})
+
+    return app

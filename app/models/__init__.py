@@ -1,0 +1,23 @@
+"""All tables, imported here so that ``Base.metadata`` is complete (alembic relies on it)."""
+
+from app.models.api_key import ApiKey, AuditEntry
+from app.models.base import Base
+from app.models.enums import NeedKind, NeedStatus, OrganizationKind, Role, Tier
+from app.models.need import SupplyNeed
+from app.models.organization import Organization, OrganizationIndustry
+from app.models.profile import CapabilityProfile
+
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "Base",
+    "CapabilityProfile",
+    "NeedKind",
+    "NeedStatus",
+    "Organization",
+    "OrganizationIndustry",
+    "OrganizationKind",
+    "Role",
+    "SupplyNeed",
+    "Tier",
+]

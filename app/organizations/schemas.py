@@ -1,0 +1,101 @@
+"""Request and response bodies for organizations."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.fields import IndustryCode, LongText, Name, RegionCode, Uscc
+from app.models import OrganizationKind, Tier
+
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\-() ]{5,30}$")]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+Website = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$")
+]
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+TierYear = Annotated[int, Field(ge=2011, le=2100, description="year the tier was granted")]
+
+
+class Contacts(BaseModel):
+    """Private contacts: shown only to those who manage the organization."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person: PersonName | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+
+
+class OrganizationCreate(BaseModel):
+    """A new organization."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "sme",
+                    "name": "深圳市精研传感科技有限公司",
+                    "uscc": "91440300MA5FXXXX0X",
+                    "region_code": "440300",
+                    "industry_codes": ["3983"],
+                    "tier": "little_giant",
+                    "tier_year": 2023,
+                    "description": "MEMS 压力传感器",
+                    "contacts": {"person": "王经理", "phone": "0755-8888 0000"},
+                }
+            ]
+        },
+    )
+
+    kind: OrganizationKind
+    name: Name
+    uscc: Uscc
+    region_code: RegionCode | None = None
+    industry_codes: list[IndustryCode] = Field(default_factory=list, max_length=20)
+    tier: Tier | None = None
+    tier_year: TierYear | None = None
+    description: LongText = ""
+    website: Website | None = None
+    contacts: Contacts = Field(default_factory=Contacts)
+
+
+class OrganizationUpdate(BaseModel):
+    """Fields to change; absent fields stay as they are. ``kind`` cannot change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    uscc: Uscc | None = None
+    region_code: RegionCode | None = None
+    industry_codes: list[IndustryCode] | None = Field(default=None, max_length=20)
+    tier: Tier | None = None
+    tier_year: TierYear | None = None
+    description: LongText | None = None
+    website: Website | None = None
+    contacts: Contacts | None = None
+
+
+class OrganizationRead(BaseModel):
+    """An organization as the caller may see it (``contacts`` is null when hidden)."""
+
+    id: int
+    kind: OrganizationKind
+    name: str
+    uscc: str
+    region_code: str | None
+    region_name: str | None
+    industry_codes: list[str]
+    tier: Tier | None
+    tier_year: int | None
+    description: str
+    website: str | None
+    contacts: Contacts | None
+    registered_by_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime

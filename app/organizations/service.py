@@ -1,0 +1,221 @@
+"""Organizations: create, read, list, update, delete, with ownership checks."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app import audit
+from app.auth.principal import Principal
+from app.db import flush
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.listing import in_industry, region_prefix, text_filter
+from app.models import Organization, OrganizationIndustry, OrganizationKind, Tier
+from app.models.base import utcnow
+from app.organizations.schemas import (
+    Contacts,
+    OrganizationCreate,
+    OrganizationRead,
+    OrganizationUpdate,
+)
+from app.pagination import Page, PageParams
+from app.reference.tables import regions
+from app.versioning import check_version
+
+CONTACT_FIELDS = ("person", "phone", "email")
+
+
+def get(session: Session, org_id: int) -> Organization:
+    """The organization with its industry codes, or 404."""
+    org = session.scalars(
+        select(Organization)
+        .where(Organization.id == org_id)
+        .options(selectinload(Organization.industries))
+    ).one_or_none()
+    if org is None:
+        raise NotFound(f"organization {org_id} not found")
+    return org
+
+
+def get_managed(session: Session, caller: Principal, org_id: int) -> Organization:
+    """The organization if ``caller`` manages it; 404 if it does not exist, 403 otherwise."""
+    org = get(session, org_id)
+    if not caller.manages(org):
+        raise Forbidden(f"you do not manage organization {org_id}")
+    return org
+
+
+def to_read(caller: Principal, org: Organization) -> OrganizationRead:
+    """The organization as ``caller`` may see it: contacts only for those who manage it."""
+    contacts = (
+        Contacts(person=org.contact_person, phone=org.contact_phone, email=org.contact_email)
+        if caller.sees_contacts_of(org)
+        else None
+    )
+    region = regions().get(org.region_code) if org.region_code else None
+    return OrganizationRead(
+        id=org.id,
+        kind=OrganizationKind(org.kind),
+        name=org.name,
+        uscc=org.uscc,
+        region_code=org.region_code,
+        region_name=region.name if region else None,
+        industry_codes=org.industry_codes,
+        tier=Tier(org.tier) if org.tier else None,
+        tier_year=org.tier_year,
+        description=org.description,
+        website=org.website,
+        contacts=contacts,
+        registered_by_id=org.registered_by_id,
+        version=org.version,
+        created_at=org.created_at,
+        updated_at=org.updated_at,
+    )
+
+
+def _check_tier(kind: str, tier: str | None, year: int | None) -> None:
+    if tier is not None and kind != OrganizationKind.sme:
+        raise InvalidInput("body.tier", "only SMEs have a tier")
+    if year is not None and tier is None:
+        raise InvalidInput("body.tier_year", "given without a tier")
+
+
+def _check_uscc_free(session: Session, uscc: str, *, except_id: int | None = None) -> None:
+    query = select(Organization.id).where(Organization.uscc == uscc)
+    if except_id is not None:
+        query = query.where(Organization.id != except_id)
+    if session.scalar(query) is not None:
+        raise Conflict(f"an organization with USCC {uscc} already exists")
+
+
+def _set_industries(org: Organization, codes: Sequence[str]) -> None:
+    unique = list(dict.fromkeys(codes))
+    org.industries = [OrganizationIndustry(code=code, position=i) for i, code in enumerate(unique)]
+
+
+def create(session: Session, caller: Principal, data: OrganizationCreate) -> Organization:
+    """Register an organization. Admins register any kind; organizers register firms."""
+    if not caller.is_admin:
+        if not caller.is_organizer:
+            raise Forbidden("only organizers and admins register organizations")
+        if data.kind == OrganizationKind.organizer:
+            raise Forbidden("only admins register organizers")
+    _check_tier(data.kind, data.tier, data.tier_year)
+    _check_uscc_free(session, data.uscc)
+    org = Organization(
+        kind=data.kind.value,
+        name=data.name,
+        uscc=data.uscc,
+        region_code=data.region_code,
+        tier=data.tier.value if data.tier else None,
+        tier_year=data.tier_year,
+        description=data.description,
+        website=data.website,
+        contact_person=data.contacts.person,
+        contact_phone=data.contacts.phone,
+        contact_email=data.contacts.email,
+        registered_by_id=caller.organization_id if caller.is_organizer else None,
+    )
+    _set_industries(org, data.industry_codes)
+    session.add(org)
+    flush(session, "the organization")
+    audit.record(session, caller, "organization.create", "organization", org.id)
+    return org
+
+
+def update(
+    session: Session,
+    caller: Principal,
+    org_id: int,
+    data: OrganizationUpdate,
+    expected_version: int | None,
+) -> Organization:
+    """Change the fields given in ``data`` if the client read the current version."""
+    org = get_managed(session, caller, org_id)
+    check_version(org.version, expected_version)
+    changes = data.model_dump(exclude_unset=True)
+    for field in ("name", "description"):
+        if field in changes and changes[field] is None:
+            raise InvalidInput(f"body.{field}", "cannot be null")
+    if "uscc" in changes:
+        if changes["uscc"] is None:
+            raise InvalidInput("body.uscc", "cannot be null")
+        _check_uscc_free(session, changes["uscc"], except_id=org.id)
+    tier = changes.get("tier", org.tier)
+    _check_tier(org.kind, tier, changes.get("tier_year", org.tier_year if tier else None))
+    if "tier" in changes and tier is None:
+        changes["tier_year"] = None
+    _apply(org, changes)
+    flush(session, f"organization {org.id}")
+    audit.record(
+        session, caller, "organization.update", "organization", org.id, fields=sorted(changes)
+    )
+    return org
+
+
+def _apply(org: Organization, changes: dict[str, Any]) -> None:
+    for field, value in changes.items():
+        if field == "industry_codes":
+            _set_industries(org, value or [])
+        elif field == "contacts":
+            contacts = value or {}
+            for part in CONTACT_FIELDS:
+                setattr(org, f"contact_{part}", contacts.get(part))
+        elif field == "tier":
+            org.tier = value.value if isinstance(value, Tier) else value
+        else:
+            setattr(org, field, value)
+    # Always touch the row, so its version moves even when only industry codes changed.
+    org.updated_at = utcnow()
+
+
+def delete(session: Session, caller: Principal, org_id: int, expected_version: int | None) -> None:
+    """Delete an organization with its profile, needs and keys."""
+    org = get_managed(session, caller, org_id)
+    if not caller.is_admin and caller.organization_id == org.id:
+        raise Forbidden("an organization cannot delete itself; ask an organizer or admin")
+    check_version(org.version, expected_version)
+    session.delete(org)
+    flush(session, f"organization {org_id}")
+    audit.record(session, caller, "organization.delete", "organization", org_id)
+
+
+def list_page(
+    session: Session,
+    caller: Principal,
+    params: PageParams,
+    *,
+    kind: OrganizationKind | None,
+    region: str | None,
+    industry: str | None,
+    tier: Tier | None,
+    q: str | None,
+) -> Page[OrganizationRead]:
+    """Organizations matching the filters, in id order, one page at a time."""
+    query = select(Organization)
+    if kind is not None:
+        query = query.where(Organization.kind == kind.value)
+    if region:
+        query = query.where(Organization.region_code.startswith(region_prefix(region)))
+    if industry:
+        query = query.where(in_industry(Organization.id, industry))
+    if tier is not None:
+        query = query.where(Organization.tier == tier.value)
+    if q:
+        query = query.where(
+            or_(text_filter(Organization.name, q), text_filter(Organization.description, q))
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.options(selectinload(Organization.industries))
+        .order_by(Organization.id)
+        .offset(params.offset)
+        .limit(params.page_size)
+    ).all()
+    return Page[OrganizationRead](
+        items=[to_read(caller, org) for org in rows],
+        total=total,
+        page=params.page,
+        page_size=params.page_size,
+    )

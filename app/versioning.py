@@ -1,0 +1,62 @@
+"""Optimistic concurrency: every mutable record has a ``version``, sent as its ETag.
+
+An update must say which version it read (``If-Match``); if the record changed since, the
+update is refused with 412 instead of silently overwriting another client's change.
+"""
+
+import re
+from typing import Annotated
+
+from fastapi import Header, Response
+
+from app.errors import BadRequest, PreconditionFailed, PreconditionRequired
+
+_ETAG = re.compile(r'^(?:W/)?"(\d{1,18})"$')
+
+
+def etag(version: int) -> str:
+    """The ETag of a record version."""
+    return f'"{version}"'
+
+
+def set_etag(response: Response, version: int) -> None:
+    """Put the record's ETag on the response."""
+    response.headers["ETag"] = etag(version)
+
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='The ETag of the version you read, e.g. `"3"`. Required for updates.',
+    ),
+]
+
+
+def expected_version(if_match: str | None, *, required: bool) -> int | None:
+    """The version the client says it read, from ``If-Match``.
+
+    ``None`` when the header is absent and not required (or is ``*``).
+    """
+    if if_match is None or not if_match.strip():
+        if required:
+            raise PreconditionRequired(
+                "send If-Match with the ETag you read (GET the record first)"
+            )
+        return None
+    value = if_match.strip()
+    if value == "*":
+        return None
+    found = _ETAG.match(value)
+    if not found:
+        raise BadRequest(f'If-Match must be an ETag such as "3", got {value!r}')
+    return int(found.group(1))
+
+
+def check_version(current: int, expected: int | None) -> None:
+    """412 when the client's version is not the current one."""
+    if expected is not None and expected != current:
+        raise PreconditionFailed(
+            f"the record is at version {current}, you sent {expected}; re-read it and retry",
+            headers={"ETag": etag(current)},
+        )

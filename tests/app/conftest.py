@@ -1,0 +1,95 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL when configured), migrated.
+
+Set ``XIESHOU_TEST_DATABASE_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``)
+to run the whole suite against PostgreSQL; otherwise a SQLite file in a temporary folder is
+used. Either way the schema is built by the alembic migrations, so they are tested too.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from app.config import Settings
+from app.db import make_engine
+from app.main import create_app
+from app.migrate import upgrade
+from app.models import Base
+from tests.app.factories import World, build_world
+
+POSTGRES_URL = os.environ.get("XIESHOU_TEST_DATABASE_URL", "")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of a freshly migrated test database."""
+    if POSTGRES_URL:
+        _reset_postgres(POSTGRES_URL)
+        url = POSTGRES_URL
+    else:
+        path: Path = tmp_path_factory.mktemp("db") / "xieshou-test.db"
+        url = f"sqlite:///{path}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    """Settings for the app under test."""
+    return Settings(database_url=database_url, environment="test", max_body_bytes=64_000)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on the test database, for setting up and checking state directly."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(engine: Engine) -> Iterator[None]:
+    """Every test starts from empty tables (writes are real commits, so they are undone here)."""
+    yield
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> FastAPI:
+    """The application under test, on the test database."""
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """An HTTP client without credentials."""
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def world(client: TestClient, engine: Engine) -> World:
+    """An admin, an organizer, two SMEs and two large firms, each with a key.
+
+    ``sme_a`` and ``firm_a`` were registered by the organizer; ``sme_b`` and ``firm_b`` by the
+    admin. Each firm's key belongs to that firm.
+    """
+    return build_world(client, engine)
