@@ -1,4 +1,4 @@
-"""Request body size limit (pure ASGI middleware, so it also stops chunked uploads early)."""
+"""Request body size limit (pure ASGI middleware)."""
 
 import json
 
@@ -7,15 +7,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.errors import PROBLEM_JSON
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodySizeLimit:
     """Answer 413 problem+json when a request body exceeds ``max_bytes``.
 
-    A declared ``Content-Length`` over the limit is refused before reading; a body without
-    one is counted as it streams in.
+    A declared ``Content-Length`` over the limit is refused before anything is read. A body
+    without one (chunked) is read here up to the limit and then replayed to the app, so an
+    endless upload is cut off after ``max_bytes`` rather than buffered whole.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -27,33 +24,30 @@ class BodySizeLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, send)
+        if declared is not None:
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                await self._refuse(scope, send)
+                return
+            await self.app(scope, receive, send)
             return
-        seen = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
+        messages: list[Message] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await self._refuse(scope, send)
+                return
+            if not message.get("more_body", False):
+                break
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if started:
-                raise
-            await self._refuse(scope, send)
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         body = json.dumps(

@@ -73,9 +73,10 @@ def visible_keys(session: Session, caller: Principal) -> list[ApiKey]:
 
 
 def revoke(session: Session, caller: Principal, key_id: int) -> ApiKey:
-    """Revoke a key (admins: any; others: their organization's)."""
+    """Revoke a key: admins any; others the keys of organizations they manage."""
     row = session.get(ApiKey, key_id)
-    if row is None or not (caller.is_admin or row.organization_id == caller.organization_id):
+    org = session.get(Organization, row.organization_id) if row and row.organization_id else None
+    if row is None or not (caller.is_admin or (org is not None and caller.manages(org))):
         raise NotFound(f"key {key_id} not found")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
