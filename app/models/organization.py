@@ -3,12 +3,14 @@
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +40,10 @@ class Organization(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
     region_code: Mapped[str | None] = mapped_column(String(6))
+    #: True when ``region_code`` was inferred (e.g. from the registered name), not declared.
+    region_inferred: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: An id from the system the record was imported from; unique when present.
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     tier: Mapped[str | None] = mapped_column(String(16))
     tier_year: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text, default="")

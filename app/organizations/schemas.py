@@ -17,6 +17,7 @@ Website = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$")
 ]
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 TierYear = Annotated[int, Field(ge=2011, le=2100, description="year the tier was granted")]
 
 
@@ -62,6 +63,7 @@ class OrganizationCreate(BaseModel):
     description: LongText = ""
     website: Website | None = None
     contacts: Contacts = Field(default_factory=Contacts)
+    external_id: ExternalId | None = None
 
 
 class OrganizationUpdate(BaseModel):
@@ -89,6 +91,7 @@ class OrganizationRead(BaseModel):
     uscc: str
     region_code: str | None
     region_name: str | None
+    region_inferred: bool
     industry_codes: list[str]
     tier: Tier | None
     tier_year: int | None
@@ -96,6 +99,7 @@ class OrganizationRead(BaseModel):
     website: str | None
     contacts: Contacts | None
     registered_by_id: int | None
+    external_id: str | None
     version: int
     created_at: datetime
     updated_at: datetime

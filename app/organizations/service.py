@@ -61,6 +61,7 @@ def to_read(caller: Principal, org: Organization) -> OrganizationRead:
         uscc=org.uscc,
         region_code=org.region_code,
         region_name=region.name if region else None,
+        region_inferred=org.region_inferred,
         industry_codes=org.industry_codes,
         tier=Tier(org.tier) if org.tier else None,
         tier_year=org.tier_year,
@@ -68,6 +69,7 @@ def to_read(caller: Principal, org: Organization) -> OrganizationRead:
         website=org.website,
         contacts=contacts,
         registered_by_id=org.registered_by_id,
+        external_id=org.external_id,
         version=org.version,
         created_at=org.created_at,
         updated_at=org.updated_at,
@@ -116,6 +118,7 @@ def create(session: Session, caller: Principal, data: OrganizationCreate) -> Org
         contact_phone=data.contacts.phone,
         contact_email=data.contacts.email,
         registered_by_id=caller.organization_id if caller.is_organizer else None,
+        external_id=data.external_id,
     )
     _set_industries(org, data.industry_codes)
     session.add(org)
@@ -162,6 +165,9 @@ def _apply(org: Organization, changes: dict[str, Any]) -> None:
             contacts = value or {}
             for part in CONTACT_FIELDS:
                 setattr(org, f"contact_{part}", contacts.get(part))
+        elif field == "region_code":
+            org.region_code = value
+            org.region_inferred = False
         elif field == "tier":
             org.tier = value.value if isinstance(value, Tier) else value
         else:

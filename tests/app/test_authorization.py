@@ -208,7 +208,8 @@ def test_contacts_only_for_those_who_manage_the_firm(client: TestClient, scene: 
     }
     for name, contacts in seen.items():
         if name in MANAGERS_OF_SME_A:
-            assert contacts is not None and contacts["phone"] == "0755-12345678", name
+            assert contacts is not None, name
+            assert contacts["phone"] == "0755-12345678", name
         else:
             assert contacts is None, name
     listing = client.get("/api/v1/organizations", headers=scene.world.firm_b.headers).json()

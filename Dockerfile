@@ -1,0 +1,22 @@
+# Xieshou API. Mirrors the README's install: pip install the project, then `xieshou serve`.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    XIESHOU_DATABASE_URL=sqlite:////data/xieshou.db
+
+WORKDIR /srv/xieshou
+COPY pyproject.toml README.md ./
+COPY app ./app
+COPY matching ./matching
+COPY migrations ./migrations
+RUN pip install . \
+    && useradd --system --uid 10001 --home-dir /srv/xieshou xieshou \
+    && mkdir -p /data && chown xieshou /data
+
+USER xieshou
+VOLUME ["/data"]
+EXPOSE 8000
+# Set XIESHOU_DATABASE_URL=postgresql+psycopg://user:pass@host/db for production.
+CMD ["xieshou", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]
