@@ -19,9 +19,21 @@ from app.models.base import utcnow
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """The request's session: committed after the handler returns, rolled back on error."""
-    yield from session_scope(request.app.state.sessionmaker)
+    """The request's session: committed after the handler returns, rolled back on error.
+
+    On SQLite, writing requests of one process take turns on a lock first: SQLite allows one
+    writer at a time, and waiting on a lock is far quicker than SQLite's busy-retry sleeps.
+    """
+    lock = request.app.state.write_lock
+    if lock is None or request.method in _READ_METHODS:
+        yield from session_scope(request.app.state.sessionmaker)
+        return
+    with lock:
+        yield from session_scope(request.app.state.sessionmaker)
 
 
 # scope="function": commit before the response is sent, so a failed commit is an error
