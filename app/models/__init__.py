@@ -2,6 +2,7 @@
 
 from app.models.api_key import ApiKey, AuditEntry
 from app.models.base import Base
+from app.models.change import ChangeEntry
 from app.models.enums import NeedKind, NeedStatus, OrganizationKind, Role, Tier
 from app.models.need import SupplyNeed
 from app.models.organization import Organization, OrganizationIndustry
@@ -12,6 +13,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CapabilityProfile",
+    "ChangeEntry",
     "NeedKind",
     "NeedStatus",
     "Organization",

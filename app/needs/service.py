@@ -8,6 +8,7 @@ from app.auth.principal import Principal
 from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
+from app.matches import changes
 from app.models import NeedKind, NeedStatus, Organization, OrganizationKind, SupplyNeed, Tier
 from app.models.base import utcnow
 from app.needs.schemas import NeedCreate, NeedRead, NeedUpdate
@@ -96,6 +97,7 @@ def create(session: Session, caller: Principal, data: NeedCreate) -> SupplyNeed:
     session.add(need)
     flush(session, "the need")
     audit.record(session, caller, "need.create", "need", need.id, status=need.status)
+    changes.record(session, changes.NEED, need.id)
     return need
 
 
@@ -109,21 +111,22 @@ def update(
     """Change the given fields if the client read the current version."""
     need = _get_managed(session, caller, need_id)
     check_version(need.version, expected_version)
-    changes = data.model_dump(exclude_unset=True, mode="json")
-    for field, value in changes.items():
+    fields = data.model_dump(exclude_unset=True, mode="json")
+    for field, value in fields.items():
         if value is None and field not in _NULLABLE:
             raise InvalidInput(f"body.{field}", "cannot be null")
-    if "status" in changes and changes["status"] != need.status:
-        current, wanted = NeedStatus(need.status), NeedStatus(changes["status"])
+    if "status" in fields and fields["status"] != need.status:
+        current, wanted = NeedStatus(need.status), NeedStatus(fields["status"])
         if wanted not in TRANSITIONS[current]:
             raise Conflict(f"a {current.value} need cannot become {wanted.value}")
-    for field, value in changes.items():
+    for field, value in fields.items():
         setattr(need, field, value)
-    if "deadline" in changes:
+    if "deadline" in fields:
         need.deadline = data.deadline
     need.updated_at = utcnow()
     flush(session, f"need {need.id}")
-    audit.record(session, caller, "need.update", "need", need.id, fields=sorted(changes))
+    audit.record(session, caller, "need.update", "need", need.id, fields=sorted(fields))
+    changes.record(session, changes.NEED, need.id)
     return need
 
 
@@ -134,6 +137,7 @@ def delete(session: Session, caller: Principal, need_id: int, expected_version: 
     session.delete(need)
     flush(session, f"need {need_id}")
     audit.record(session, caller, "need.delete", "need", need_id)
+    changes.record(session, changes.NEED, need_id)
 
 
 def list_page(

@@ -11,6 +11,7 @@ from app.auth.principal import Principal
 from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
+from app.matches import changes as change_log
 from app.models import Organization, OrganizationIndustry, OrganizationKind, Tier
 from app.models.base import utcnow
 from app.organizations.schemas import (
@@ -154,6 +155,7 @@ def update(
     audit.record(
         session, caller, "organization.update", "organization", org.id, fields=sorted(changes)
     )
+    change_log.record(session, change_log.ORGANIZATION, org.id)
     return org
 
 
@@ -185,6 +187,7 @@ def delete(session: Session, caller: Principal, org_id: int, expected_version: i
     session.delete(org)
     flush(session, f"organization {org_id}")
     audit.record(session, caller, "organization.delete", "organization", org_id)
+    change_log.record(session, change_log.ORGANIZATION, org_id)
 
 
 def list_page(

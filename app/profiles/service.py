@@ -10,6 +10,7 @@ from app.auth.principal import Principal
 from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
+from app.matches import changes
 from app.models import CapabilityProfile, Organization, OrganizationKind, Tier
 from app.models.base import utcnow
 from app.organizations import service as organizations
@@ -99,6 +100,7 @@ def create(session: Session, caller: Principal, data: ProfileCreate) -> Capabili
     session.add(profile)
     flush(session, "the profile")
     audit.record(session, caller, "profile.create", "profile", profile.id)
+    changes.record(session, changes.PROFILE, profile.id)
     return profile
 
 
@@ -112,14 +114,15 @@ def update(
     """Change the given fields if the client read the current version."""
     profile = _get_managed(session, caller, profile_id)
     check_version(profile.version, expected_version)
-    changes = _stored(data.model_dump(exclude_unset=True))
-    for field, value in changes.items():
+    fields = _stored(data.model_dump(exclude_unset=True))
+    for field, value in fields.items():
         if value is None and field not in _NULLABLE:
             raise InvalidInput(f"body.{field}", "cannot be null")
         setattr(profile, field, value)
     profile.updated_at = utcnow()
     flush(session, f"profile {profile.id}")
-    audit.record(session, caller, "profile.update", "profile", profile.id, fields=sorted(changes))
+    audit.record(session, caller, "profile.update", "profile", profile.id, fields=sorted(fields))
+    changes.record(session, changes.PROFILE, profile.id)
     return profile
 
 
@@ -132,6 +135,7 @@ def delete(
     session.delete(profile)
     flush(session, f"profile {profile_id}")
     audit.record(session, caller, "profile.delete", "profile", profile_id)
+    changes.record(session, changes.PROFILE, profile_id)
 
 
 def list_page(

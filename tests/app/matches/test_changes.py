@@ -1,0 +1,66 @@
+"""The change feed sees every logged change once, even when commits land out of order."""
+
+from sqlalchemy import Engine
+
+from app.db import make_sessionmaker
+from app.matches.changes import ChangeFeed
+from app.models import ChangeEntry
+
+
+def _log(engine: Engine, *entries: tuple[int, str, int | None]) -> None:
+    with make_sessionmaker(engine)() as session:
+        session.add_all(ChangeEntry(id=i, entity=e, entity_id=x) for i, e, x in entries)
+        session.commit()
+
+
+def test_reads_each_change_once(engine: Engine) -> None:
+    feed = ChangeFeed()
+    factory = make_sessionmaker(engine)
+    with factory() as session:
+        feed.start(session)
+    _log(engine, (1, "profile", 7), (2, "need", 3), (3, "organization", 5))
+    with factory() as session:
+        batch = feed.read(session)
+        assert (batch.profiles, batch.needs, batch.organizations) == ({7}, {3}, {5})
+        assert not feed.read(session)
+
+
+def test_a_change_committed_late_below_the_head_is_not_lost(engine: Engine) -> None:
+    feed = ChangeFeed()
+    factory = make_sessionmaker(engine)
+    with factory() as session:
+        feed.start(session)
+    _log(engine, (1, "profile", 1), (3, "profile", 3))  # id 2 is still in flight
+    with factory() as session:
+        assert feed.read(session).profiles == {1, 3}
+        assert set(feed.gaps) == {2}
+    _log(engine, (2, "profile", 2))
+    with factory() as session:
+        assert feed.read(session).profiles == {2}
+        assert feed.gaps == {}
+
+
+def test_start_watches_recent_gaps_below_the_head(engine: Engine) -> None:
+    _log(engine, (1, "need", 1), (4, "need", 4))
+    feed = ChangeFeed()
+    factory = make_sessionmaker(engine)
+    with factory() as session:
+        feed.start(session)
+        assert feed.last_id == 4
+        assert set(feed.gaps) == {2, 3}
+    _log(engine, (3, "need", 3))
+    with factory() as session:
+        assert feed.read(session).needs == {3}
+
+
+def test_gaps_time_out(engine: Engine) -> None:
+    feed = ChangeFeed(gap_timeout_s=0.0)
+    factory = make_sessionmaker(engine)
+    with factory() as session:
+        feed.start(session)
+    _log(engine, (2, "all", None))
+    with factory() as session:
+        assert feed.read(session).rebuild
+        assert set(feed.gaps) == {1}
+        feed.read(session)
+        assert feed.gaps == {}
