@@ -51,7 +51,94 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument("--label", default="")
     create.set_defaults(run=_keys_create)
+
+    imports = commands.add_parser(
+        "import", help="bulk import firms, profiles or needs from CSV, XLSX or JSONL"
+    ).add_subparsers(title="import commands")
+    for kind in ("firms", "profiles", "needs"):
+        one = imports.add_parser(kind, help=f"import {kind} (all-or-nothing unless --partial)")
+        one.add_argument("file", help="a .csv (UTF-8 or GBK), .xlsx or .jsonl file")
+        one.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+        one.add_argument(
+            "--partial", action="store_true", help="store the good rows, in atomic batches"
+        )
+        one.add_argument("--report", help="write the per-row report (CSV) to this file")
+        one.set_defaults(run=_import, kind=kind)
+    template = imports.add_parser("template", help="write an import template")
+    template.add_argument("template_kind", choices=["firms", "profiles", "needs"])
+    template.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    template.add_argument("--output", "-o", help="file to write (CSV default: stdout)")
+    template.set_defaults(run=_import_template)
+
+    demo = commands.add_parser(
+        "demo", help="load the bundled demo catalog, print demo keys, and serve"
+    )
+    demo.add_argument("--database-url", help="default: XIESHOU_DATABASE_URL or ./xieshou.db")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="load and print keys, then exit")
+    demo.set_defaults(run=_demo)
+    index = commands.add_parser("index", help="the matching index").add_subparsers(
+        title="index commands"
+    )
+    rebuild = index.add_parser(
+        "rebuild", help="rebuild the index from the database, here and in every running worker"
+    )
+    rebuild.set_defaults(run=_index_rebuild)
     return parser
+
+
+def _index_rebuild(args: argparse.Namespace) -> int:
+    from app.db import make_engine, make_sessionmaker, session_scope
+    from app.matches import changes
+    from app.matches.index import MatchingIndex
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        sessions = make_sessionmaker(engine)
+        index = MatchingIndex(sessions)
+        index.build()
+        profiles, needs = index.sizes
+        for session in session_scope(sessions):
+            changes.record(session, changes.EVERYTHING, None)
+        print(
+            f"index rebuilt: {profiles} profiles, {needs} open needs; "
+            "running workers rebuild within a second",
+            file=sys.stderr,
+        )
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from app.imports.command import run_command
+
+    return run_command(
+        get_settings().database_url,
+        args.kind,
+        args.file,
+        dry_run=args.dry_run,
+        partial=args.partial,
+        report=args.report,
+    )
+
+
+def _import_template(args: argparse.Namespace) -> int:
+    from app.imports.command import write_template
+
+    return write_template(args.template_kind, args.format, args.output)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from app.demo.loader import run_demo
+
+    return run_demo(
+        args.database_url or get_settings().database_url,
+        host=args.host,
+        port=args.port,
+        serve=not args.no_serve,
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:

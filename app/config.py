@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     )
     environment: Literal["development", "production", "test"] = "development"
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Larger bodies get 413")
+    max_upload_bytes: int = Field(
+        default=200_000_000,
+        ge=1024,
+        description="Larger import uploads (POST /api/v1/imports/…) get 413",
+    )
     max_page_size: int = Field(default=100, ge=1, le=1000)
     log_level: str = "INFO"
 

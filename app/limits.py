@@ -6,6 +6,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PROBLEM_JSON
 
+#: Paths whose bodies may be as large as ``Settings.max_upload_bytes`` (bulk import files).
+UPLOAD_PATH_PREFIX = "/api/v1/imports/"
+
 
 class BodySizeLimit:
     """Answer 413 problem+json when a request body exceeds ``max_bytes``.
@@ -23,10 +26,11 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
-            if declared.isdigit() and int(declared) > self.max_bytes:
-                await self._refuse(scope, send)
+            if declared.isdigit() and int(declared) > limit:
+                await self._refuse(scope, send, limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -38,8 +42,8 @@ class BodySizeLimit:
             if message["type"] != "http.request":
                 break
             size += len(message.get("body", b""))
-            if size > self.max_bytes:
-                await self._refuse(scope, send)
+            if size > limit:
+                await self._refuse(scope, send, limit)
                 return
             if not message.get("more_body", False):
                 break
@@ -49,13 +53,23 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
+    def _limit(self, scope: Scope) -> int:
+        """The limit for this request: import uploads may use ``max_upload_bytes``."""
+        if scope.get("method") == "POST" and scope.get("path", "").startswith(UPLOAD_PATH_PREFIX):
+            app = scope.get("app")
+            settings = getattr(getattr(app, "state", None), "settings", None)
+            upload = getattr(settings, "max_upload_bytes", None)
+            if isinstance(upload, int):
+                return upload
+        return self.max_bytes
+
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
         body = json.dumps(
             {
                 "type": "about:blank",
                 "title": "Content Too Large",
                 "status": 413,
-                "detail": f"request body is larger than {self.max_bytes} bytes",
+                "detail": f"request body is larger than {limit} bytes",
                 "instance": scope.get("path", ""),
             }
         ).encode()

@@ -1,7 +1,9 @@
 """The FastAPI application."""
 
 import logging
+import os
 import threading
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -11,6 +13,7 @@ from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers, problem_response
+from app.imports.router import router as imports_router
 from app.limits import BodySizeLimit
 from app.needs.router import router as needs_router
 from app.organizations.router import router as organizations_router
@@ -29,6 +32,7 @@ Every request carries `Authorization: Bearer <api key>`. Errors are `application
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
+
     app = FastAPI(
         title="Xieshou 携手",
         version="0.1.0",
@@ -43,11 +47,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
 
     install_error_handlers(app)
+
+    @app.middleware("http")
+    async def worker_header(request: Request, call_next: Any) -> Any:
+        # Which worker process answered: for operators, and for the freshness test.
+        response = await call_next(request)
+        response.headers["X-Xieshou-Worker"] = str(os.getpid())
+        return response
+
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix="/api/v1")
-    for router in (organizations_router, profiles_router, needs_router, auth_router):
+    routers = (organizations_router, profiles_router, needs_router, auth_router)
+    for router in routers:
         api.include_router(router)
+    api.include_router(imports_router)
     app.include_router(api)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and database check")

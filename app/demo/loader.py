@@ -1,0 +1,223 @@
+"""``xieshou demo``: load the bundled catalog through the import code, issue demo keys, serve.
+
+Loading is idempotent: a database that already holds this version of the demo is recognised by
+its demo organizer and skipped in milliseconds; an interrupted load is finished by running the
+command again (every import is an upsert).
+"""
+
+import gzip
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from tqdm import tqdm
+
+from app.auth import service as keys
+from app.db import make_engine, make_sessionmaker, session_scope
+from app.demo.rules import firm_kind, sme_tier, synthetic_uscc
+from app.imports import jobs
+from app.imports.columns import ImportKind
+from app.imports.readers import RawRecord
+from app.migrate import upgrade
+from app.models import CapabilityProfile, Organization, OrganizationKind, Role, SupplyNeed
+from app.reference.region_inference import infer_region
+from app.reference.uscc import uscc_check_char
+
+#: Bump when the bundled data changes, so existing demo databases are topped up.
+DATA_VERSION = "demo-data-v1"
+ORGANIZER_NAME = "携手演示中小企业服务中心"
+_ORGANIZER_BODY = "91110000DEMO00001"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoKey:
+    """A fresh key, its role, and the organization it acts for."""
+
+    role: Role
+    key: str
+    organization_id: int | None
+    organization_name: str
+
+
+def organizer_uscc() -> str:
+    """The demo organizer's synthetic USCC."""
+    body = _ORGANIZER_BODY.replace("DEMO", "0000")
+    return body + uscc_check_char(body)
+
+
+def _data(name: str) -> list[dict[str, Any]]:
+    raw = resources.files("app.demo").joinpath("data", name).read_bytes()
+    return [json.loads(line) for line in gzip.decompress(raw).decode("utf-8").splitlines()]
+
+
+def catalog() -> list[dict[str, Any]]:
+    """The bundled firms: code, names, listing date, Shenwan industry, cleaned products."""
+    return _data("catalog.jsonl.gz")
+
+
+def demo_needs() -> list[dict[str, Any]]:
+    """The bundled demo needs, each naming its large firm by stock code (``external_id``)."""
+    return _data("needs.jsonl.gz")
+
+
+def firm_rows(firms: list[dict[str, Any]]) -> Iterator[RawRecord]:
+    """Import records for the firms (no region: the importer infers it from the name)."""
+    for row, firm in enumerate(firms, start=1):
+        kind = firm_kind(firm["code"], firm["list_date"])
+        values: dict[str, Any] = {
+            "name": firm["full_name"],
+            "uscc": synthetic_uscc(firm["code"], infer_region(firm["full_name"])),
+            "external_id": firm["code"],
+            "kind": kind,
+            "description": "，".join(
+                part for part in (firm["short_name"], firm["sw_industry"]) if part
+            ),
+        }
+        if kind == "sme":
+            values["tier"], values["tier_year"] = sme_tier(firm["code"])
+        yield RawRecord(row, values)
+
+
+def profile_rows(firms: list[dict[str, Any]]) -> Iterator[RawRecord]:
+    """Import records for the profiles of the SMEs that have products."""
+    for row, firm in enumerate(firms, start=1):
+        if firm_kind(firm["code"], firm["list_date"]) != "sme" or not firm["products"]:
+            continue
+        products = [{"name": name, "share": share} for name, share in firm["products"]]
+        yield RawRecord(row, {"external_id": firm["code"], "products": products})
+
+
+def _import(session: Session, kind: ImportKind, records: Iterator[RawRecord], total: int) -> None:
+    with tqdm(total=total, desc=f"demo {kind.value}", unit=" rows", file=sys.stderr) as bar:
+        report = jobs.run_records(session, kind, records, progress=bar.update)
+    if not report.written:
+        problems = "; ".join(f"row {p.row} {p.field}: {p.reason}" for p in report.problems[:5])
+        raise RuntimeError(f"demo {kind.value} did not load: {problems}")
+
+
+def _organizer(session: Session) -> Organization | None:
+    return session.scalars(
+        select(Organization).where(Organization.uscc == organizer_uscc())
+    ).one_or_none()
+
+
+def load(database_url: str, *, log: Callable[[str], None] | None = None) -> bool:
+    """Migrate and load the demo into ``database_url``; False when it was already loaded."""
+    say = log or (lambda message: print(message, file=sys.stderr))
+    started = time.perf_counter()
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        factory = make_sessionmaker(engine)
+        with factory() as session:
+            organizer = _organizer(session)
+            if organizer is not None and DATA_VERSION in organizer.description:
+                say(f"demo already loaded ({time.perf_counter() - started:.1f} s)")
+                return False
+        firms = catalog()
+        needs = demo_needs()
+        with factory() as session:
+            _import(session, ImportKind.firms, firm_rows(firms), len(firms))
+            smes = sum(1 for _ in profile_rows(firms))
+            _import(session, ImportKind.profiles, profile_rows(firms), smes)
+            records = (RawRecord(i, need) for i, need in enumerate(needs, start=1))
+            _import(session, ImportKind.needs, records, len(needs))
+        for session in session_scope(factory):
+            organizer = _organizer(session)
+            if organizer is None:
+                organizer = Organization(
+                    kind=OrganizationKind.organizer.value,
+                    name=ORGANIZER_NAME,
+                    uscc=organizer_uscc(),
+                    region_code="110000",
+                )
+                session.add(organizer)
+            organizer.description = f"演示组织方 ({DATA_VERSION})"
+            session.flush()
+            codes = [firm["code"] for firm in firms]
+            for start in range(0, len(codes), 900):
+                session.execute(
+                    update(Organization)
+                    .where(Organization.external_id.in_(codes[start : start + 900]))
+                    .where(Organization.registered_by_id.is_(None))
+                    .values(registered_by_id=organizer.id),
+                    execution_options={"synchronize_session": False},
+                )
+        say(
+            f"demo loaded: {len(firms)} firms, {smes} SME profiles, {len(needs)} needs "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+        return True
+    finally:
+        engine.dispose()
+
+
+def issue_keys(database_url: str) -> list[DemoKey]:
+    """Fresh keys for an admin, the demo organizer, a large firm with needs and an SME."""
+    engine = make_engine(database_url)
+    out: list[DemoKey] = []
+    try:
+        for session in session_scope(make_sessionmaker(engine)):
+            organizer = _organizer(session)
+            firm = session.execute(
+                select(Organization.id, Organization.name)
+                .join(SupplyNeed, SupplyNeed.organization_id == Organization.id)
+                .order_by(SupplyNeed.id)
+                .limit(1)
+            ).one()
+            sme = session.execute(
+                select(Organization.id, Organization.name)
+                .join(CapabilityProfile, CapabilityProfile.organization_id == Organization.id)
+                .where(Organization.tier == "little_giant")
+                .order_by(Organization.external_id)
+                .limit(1)
+            ).one()
+            cast: list[tuple[Role, int | None, str]] = [
+                (Role.admin, None, "(all organizations)"),
+                (Role.organizer, organizer.id if organizer else None, ORGANIZER_NAME),
+                (Role.large_firm, firm.id, firm.name),
+                (Role.sme, sme.id, sme.name),
+            ]
+            for role, org_id, name in cast:
+                _row, key = keys.issue(
+                    session, None, role=role, organization_id=org_id, label=f"demo {role.value}"
+                )
+                out.append(DemoKey(role, key, org_id, name))
+    finally:
+        engine.dispose()
+    return out
+
+
+def run_demo(database_url: str, *, host: str, port: int, serve: bool) -> int:
+    """The ``xieshou demo`` command."""
+    load(database_url)
+    demo_keys = issue_keys(database_url)
+    print("Demo API keys (new ones each run, shown once; send as Authorization: Bearer <key>):")
+    for item in demo_keys:
+        org = f"organization {item.organization_id}" if item.organization_id else "no organization"
+        print(f"  {item.role.value:<11} {item.key}   {org}: {item.organization_name}")
+    sys.stdout.flush()
+    if not serve:
+        return 0
+    import uvicorn
+
+    from app.config import get_settings
+
+    os.environ["XIESHOU_DATABASE_URL"] = database_url
+    get_settings.cache_clear()
+    print(f"serving on http://{host}:{port}/docs", file=sys.stderr)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level=get_settings().log_level.lower(),
+    )
+    return 0

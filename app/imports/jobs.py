@@ -1,0 +1,82 @@
+"""An import as a job that owns its transactions (the command line, the upload endpoint, the
+demo loader and the benchmark all run imports through here).
+
+- all-or-nothing (default): one transaction for the whole file, committed only when every
+  row is good; a bad row, an error or a kill (Ctrl-C, SIGTERM, a crash) rolls it all back;
+- ``partial``: each batch of :data:`~app.imports.service.BATCH_SIZE` rows is its own
+  transaction; the good rows of a batch are committed together, bad rows are reported and
+  skipped. A kill leaves the batches already committed and nothing of the one in flight, so
+  re-running the same file finishes the job (re-imported rows come back ``unchanged``);
+- ``dry_run``: everything is validated and looked up, nothing is written.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import IO
+
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.imports.columns import ImportKind
+from app.imports.readers import RawRecord, read_records
+from app.imports.report import ImportReport
+from app.imports.service import BATCH_SIZE, import_records
+
+
+def run_records(
+    session: Session,
+    kind: ImportKind,
+    records: Iterable[RawRecord],
+    *,
+    caller: Principal | None = None,
+    dry_run: bool = False,
+    partial: bool = False,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Import ``records`` and commit or roll back as the mode says; returns the report."""
+    try:
+        report = import_records(
+            session,
+            kind,
+            records,
+            caller=caller,
+            dry_run=dry_run,
+            partial=partial,
+            checkpoint=session.commit,
+            progress=progress,
+            batch_size=batch_size,
+        )
+    except BaseException:
+        session.rollback()
+        raise
+    if report.written:
+        session.commit()
+    else:
+        session.rollback()
+    return report
+
+
+def run_file(
+    session: Session,
+    kind: ImportKind,
+    stream: IO[bytes],
+    filename: str,
+    *,
+    caller: Principal | None = None,
+    dry_run: bool = False,
+    partial: bool = False,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Import a CSV, XLSX or JSONL file (streamed) and commit or roll back."""
+    records = read_records(stream, filename, kind)
+    return run_records(
+        session,
+        kind,
+        records,
+        caller=caller,
+        dry_run=dry_run,
+        partial=partial,
+        progress=progress,
+        batch_size=batch_size,
+    )

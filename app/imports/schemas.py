@@ -1,0 +1,57 @@
+"""Response bodies of the import endpoints."""
+
+from pydantic import BaseModel, Field
+
+from app.imports.report import ImportReport
+
+#: How many row problems the JSON summary lists (the CSV report has them all).
+MAX_ERRORS = 100
+
+
+class RowError(BaseModel):
+    """One problem with one row: the row number as seen in the file, the column, the reason."""
+
+    row: int = Field(examples=[7])
+    field: str = Field(examples=["uscc"])
+    reason: str = Field(examples=["not a valid 统一社会信用代码: check character is 4, expected 3"])
+
+
+class ImportSummary(BaseModel):
+    """What an import did. ``written`` is false for a dry run and for an all-or-nothing
+    import with bad rows: then nothing was stored and the counts say what would have been."""
+
+    kind: str
+    dry_run: bool
+    partial: bool
+    written: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    errors: list[RowError] = Field(description=f"the first {MAX_ERRORS} row problems")
+    errors_truncated: bool
+    report_csv: str | None = Field(
+        default=None, description="the full per-row report, when asked for with report=inline"
+    )
+
+    @classmethod
+    def of(cls, report: ImportReport, *, with_csv: bool = False) -> "ImportSummary":
+        """Summarise a report."""
+        return cls(
+            kind=report.kind,
+            dry_run=report.dry_run,
+            partial=report.partial,
+            written=report.written,
+            rows=report.rows,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+            errors=[
+                RowError(row=p.row, field=p.field, reason=p.reason)
+                for p in report.problems[:MAX_ERRORS]
+            ],
+            errors_truncated=len(report.problems) > MAX_ERRORS,
+            report_csv=report.to_csv() if with_csv else None,
+        )
