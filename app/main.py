@@ -3,6 +3,8 @@
 import logging
 import os
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -15,6 +17,8 @@ from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers, problem_response
 from app.imports.router import router as imports_router
 from app.limits import BodySizeLimit
+from app.matches.index import MatchingIndex
+from app.matches.router import router as matches_router
 from app.needs.router import router as needs_router
 from app.organizations.router import router as organizations_router
 from app.profiles.router import router as profiles_router
@@ -33,7 +37,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
 
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.matching.start()
+        try:
+            yield
+        finally:
+            app.state.matching.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Xieshou 携手",
         version="0.1.0",
         description=DESCRIPTION,
@@ -45,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+    app.state.matching = MatchingIndex(app.state.sessionmaker)
 
     install_error_handlers(app)
 
@@ -58,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix="/api/v1")
-    routers = (organizations_router, profiles_router, needs_router, auth_router)
+    routers = (organizations_router, profiles_router, needs_router, matches_router, auth_router)
     for router in routers:
         api.include_router(router)
     api.include_router(imports_router)

@@ -70,7 +70,11 @@ def _server(url: str, workers: int) -> Iterator[tuple[str, str]]:
     cli = [sys.executable, "-m", "app.cli"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     key = subprocess.run(
-        [*cli, "keys", "create", "--role", "admin"], env=env, check=True, capture_output=True, text=True
+        [*cli, "keys", "create", "--role", "admin"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     port = _free_port()
     proc = subprocess.Popen(
@@ -127,7 +131,9 @@ async def _measure(
                 raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
 
     limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(
+        base_url=base, headers=headers, limits=limits, timeout=60
+    ) as client:
         started = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
@@ -158,7 +164,9 @@ async def _seed_smes(base: str, key: str, count: int) -> list[int]:
     return ids
 
 
-async def _run(db: str, url: str, base: str, key: str, requests: int, workers: int) -> list[dict[str, object]]:
+async def _run(
+    db: str, url: str, base: str, key: str, requests: int, workers: int
+) -> list[dict[str, object]]:
     print(f"[{db}] seeding {2 * requests} SMEs", file=sys.stderr)
     smes = iter(await _seed_smes(base, key, 2 * requests))
 
@@ -175,7 +183,12 @@ async def _run(db: str, url: str, base: str, key: str, requests: int, workers: i
         return await client.post("/api/v1/profiles", json=body)
 
     async def filtered_list(client: httpx.AsyncClient, i: int) -> httpx.Response:
-        params = {"region": "44", "tier": "specialized", "q": PRODUCTS[i % 3], "page_size": 20}
+        params: dict[str, str | int] = {
+            "region": "44",
+            "tier": "specialized",
+            "q": PRODUCTS[i % 3],
+            "page_size": 20,
+        }
         return await client.get("/api/v1/profiles", params=params)
 
     lines: list[dict[str, object]] = []
@@ -199,7 +212,9 @@ async def _run(db: str, url: str, base: str, key: str, requests: int, workers: i
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--requests", type=int, default=300, help="requests per measurement")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")

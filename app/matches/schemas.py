@@ -1,0 +1,62 @@
+"""Response bodies for shortlists and opportunity feeds."""
+
+from pydantic import BaseModel, Field
+
+from app.models import NeedKind, Tier
+from app.profiles.schemas import OrganizationSummary
+
+
+class MatchedProduct(BaseModel):
+    """A product the need asks for, and the product of the other side that matched it."""
+
+    wanted: str = Field(examples=["压力传感器"])
+    offered: str = Field(examples=["车规级MEMS压力传感器"])
+
+
+class MatchReasons(BaseModel):
+    """Why a pair ranks where it does, in terms a person can check."""
+
+    matched_products: list[MatchedProduct]
+    certifications_met: list[str]
+    certifications_missing: list[str]
+    distance_km: float | None
+    same_city: bool
+    same_province: bool
+    tier: Tier | None
+
+
+class ShortlistEntry(BaseModel):
+    """One ranked SME for a need. No contacts: those come only after mutual interest."""
+
+    rank: int
+    score: float
+    profile_id: int
+    organization: OrganizationSummary
+    products: list[str] = Field(description="the SME's products, most important first")
+    reasons: MatchReasons
+
+
+class Shortlist(BaseModel):
+    """Ranked SMEs for a need."""
+
+    need_id: int
+    items: list[ShortlistEntry]
+
+
+class OpportunityEntry(BaseModel):
+    """One ranked open need for an SME."""
+
+    rank: int
+    score: float
+    need_id: int
+    title: str
+    kind: NeedKind
+    organization: OrganizationSummary
+    reasons: MatchReasons
+
+
+class Opportunities(BaseModel):
+    """Ranked open needs for an SME's profile."""
+
+    profile_id: int
+    items: list[OpportunityEntry]

@@ -1,0 +1,122 @@
+"""A profile written through one worker shows in shortlists served by another within 2 s."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from app.models import Role
+from tests.app.factories import bearer, issue_key, make_uscc
+
+FRESHNESS_S = 2.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def two_workers(database_url: str) -> Iterator[str]:
+    """``xieshou serve --workers 2`` on the test database."""
+    port = _free_port()
+    env = os.environ | {"XIESHOU_DATABASE_URL": database_url, "XIESHOU_LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--workers",
+            "2",
+            "--port",
+            str(port),
+            "--no-upgrade",
+        ],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _worker_of(response: httpx.Response) -> str:
+    return response.headers["X-Xieshou-Worker"]
+
+
+@pytest.mark.slow
+def test_profile_written_through_one_worker_is_shortlisted_by_the_other(
+    engine: Engine, two_workers: str
+) -> None:
+    admin = bearer(issue_key(engine, Role.admin, None))
+    with httpx.Client(base_url=two_workers, headers=admin, timeout=10) as client:
+        firm = client.post(
+            "/api/v1/organizations",
+            json={
+                "kind": "large_firm",
+                "name": "整车厂",
+                "uscc": make_uscc(),
+                "region_code": "440300",
+            },
+        ).json()["id"]
+        need = client.post(
+            "/api/v1/needs",
+            json={
+                "organization_id": firm,
+                "title": "采购谐波减速器",
+                "products": ["谐波减速器"],
+                "status": "open",
+            },
+        ).json()["id"]
+        sme = client.post(
+            "/api/v1/organizations",
+            json={"kind": "sme", "name": "减速器厂", "uscc": make_uscc(), "region_code": "440300"},
+        ).json()["id"]
+
+    # Fresh connections per request, so the kernel spreads them over both workers.
+    def shortlist() -> httpx.Response:
+        return httpx.get(f"{two_workers}/api/v1/needs/{need}/shortlist", headers=admin, timeout=10)
+
+    created = httpx.post(
+        f"{two_workers}/api/v1/profiles",
+        json={"organization_id": sme, "products": [{"name": "谐波减速器", "share": 0.9}]},
+        headers=admin,
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    written_at, writer = time.monotonic(), _worker_of(created)
+    profile_id = created.json()["id"]
+
+    seen_by_other: list[tuple[float, bool]] = []
+    while time.monotonic() - written_at < FRESHNESS_S + 3:
+        response = shortlist()
+        assert response.status_code == 200, response.text
+        if _worker_of(response) != writer:
+            found = profile_id in {item["profile_id"] for item in response.json()["items"]}
+            seen_by_other.append((time.monotonic() - written_at, found))
+        time.sleep(0.05)
+
+    assert seen_by_other, "every request went to the writing worker; cannot tell"
+    first_found = min((t for t, found in seen_by_other if found), default=None)
+    assert first_found is not None, "the other worker never shortlisted the new profile"
+    assert first_found <= FRESHNESS_S
+    assert all(found for t, found in seen_by_other if t > FRESHNESS_S)
