@@ -15,6 +15,7 @@ from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers, problem_response
+from app.events.router import router as events_router
 from app.imports.router import router as imports_router
 from app.limits import BodySizeLimit
 from app.matches.index import MatchingIndex
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routers:
         api.include_router(router)
     api.include_router(imports_router)
+    api.include_router(events_router)
     app.include_router(api)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and database check")

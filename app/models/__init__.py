@@ -23,3 +23,28 @@ __all__ = [
     "SupplyNeed",
     "Tier",
 ]
+from app.models.event import (
+    Event,
+    EventLeftOut,
+    EventMeeting,
+    EventParticipant,
+    EventPreference,
+    EventStatus,
+    Outcome,
+    ParticipantStatus,
+    Side,
+    Wish,
+)
+
+__all__ += [
+    "Event",
+    "EventLeftOut",
+    "EventMeeting",
+    "EventParticipant",
+    "EventPreference",
+    "EventStatus",
+    "Outcome",
+    "ParticipantStatus",
+    "Side",
+    "Wish",
+]

@@ -1,0 +1,1 @@
+"""百场万企 matchmaking sessions: events, participants, preferences, schedules, exports."""

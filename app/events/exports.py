@@ -1,0 +1,307 @@
+"""Organizer exports: match list, master grid (slot × table), agendas; CSV or XLSX.
+
+Every text cell that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
+``@``, tab or CR) gets a leading apostrophe, so a firm's name cannot run code in Excel.
+"""
+
+import csv
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import quote
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.errors import Forbidden, InvalidInput, NotFound
+from app.events import service
+from app.events.schemas import LeftOutRead, MeetingRead, ParticipantRead, Slot
+from app.models import ParticipantStatus, Side, Wish
+
+Cell = str | int | float | None
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class ExportKind(StrEnum):
+    """What to export."""
+
+    matches = "matches"
+    grid = "grid"
+    agendas = "agendas"
+
+
+class ExportFormat(StrEnum):
+    """File format."""
+
+    csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
+
+
+TITLES = {
+    ExportKind.matches: "匹配清单",
+    ExportKind.grid: "洽谈总表",
+    ExportKind.agendas: "洽谈日程",
+}
+_WISH_ZH = {Wish.must: "必须洽谈", Wish.would: "愿意洽谈", Wish.no: "不洽谈", None: ""}
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table of cells with a header row."""
+
+    title: str
+    header: list[str]
+    rows: list[list[Cell]]
+
+
+def neutralize(value: Cell) -> Cell:
+    """Text that a spreadsheet would evaluate, made literal with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _time(slot: Slot) -> str:
+    return f"{slot.start:%H:%M}-{slot.end:%H:%M}"
+
+
+def match_sheet(
+    meetings: Sequence[MeetingRead],
+    left_out: Sequence[LeftOutRead],
+    wishes: dict[tuple[int, int], Wish],
+    slots: Sequence[Slot],
+) -> Sheet:
+    """Every scheduled meeting and every wanted pair left out, with scores and reasons."""
+    rows: list[list[Cell]] = []
+    for m in meetings:
+        b, s = m.buyer_participant_id, m.sme_participant_id
+        rows.append(
+            [
+                m.buyer_name,
+                m.sme_name,
+                round(m.score, 3),
+                _WISH_ZH[wishes.get((b, s))],
+                _WISH_ZH[wishes.get((s, b))],
+                "已发布" if m.published else "已安排",
+                m.slot + 1,
+                _time(slots[m.slot]),
+                m.table_number,
+                "",
+            ]
+        )
+    for lo in left_out:
+        b, s = lo.buyer_participant_id, lo.sme_participant_id
+        rows.append(
+            [
+                lo.buyer_name,
+                lo.sme_name,
+                None,
+                _WISH_ZH[wishes.get((b, s))],
+                _WISH_ZH[wishes.get((s, b))],
+                "未安排",
+                None,
+                None,
+                None,
+                lo.text_zh,
+            ]
+        )
+    header = [
+        "采购方",
+        "中小企业",
+        "匹配度",
+        "采购方意愿",
+        "企业意愿",
+        "状态",
+        "轮次",
+        "时间",
+        "桌号",
+        "未安排原因",
+    ]
+    return Sheet(TITLES[ExportKind.matches], header, rows)
+
+
+def grid_sheet(
+    meetings: Sequence[MeetingRead], people: Sequence[ParticipantRead], slots: Sequence[Slot]
+) -> Sheet:
+    """One row a slot, one column a table; each cell names the SME sitting there."""
+    tables = [
+        (p.id, n, f"{p.organization_name} 桌{n}")
+        for p in people
+        if p.side == Side.buyer
+        for n in range(1, p.tables + 1)
+    ]
+    column = {(pid, n): i for i, (pid, n, _) in enumerate(tables)}
+    empty: list[Cell] = [None] * len(tables)
+    rows: list[list[Cell]] = [[i + 1, _time(slot), *empty] for i, slot in enumerate(slots)]
+    for m in meetings:
+        col = column.get((m.buyer_participant_id, m.table_number))
+        if col is not None:
+            rows[m.slot][2 + col] = m.sme_name
+    return Sheet(TITLES[ExportKind.grid], ["轮次", "时间"] + [t[2] for t in tables], rows)
+
+
+def agenda_sheet(
+    meetings: Sequence[MeetingRead], people: Sequence[ParticipantRead], slots: Sequence[Slot]
+) -> Sheet:
+    """Each participant's meetings in time order."""
+    rows: list[list[Cell]] = []
+    for p in people:
+        own = [m for m in meetings if p.id in (m.buyer_participant_id, m.sme_participant_id)]
+        for m in sorted(own, key=lambda m: m.slot):
+            other = m.sme_name if p.side == Side.buyer else m.buyer_name
+            rows.append(
+                [
+                    p.organization_name,
+                    m.slot + 1,
+                    _time(slots[m.slot]),
+                    m.table_number,
+                    f"{m.buyer_name} 桌{m.table_number}",
+                    other,
+                ]
+            )
+    return Sheet(
+        TITLES[ExportKind.agendas], ["参会企业", "轮次", "时间", "桌号", "洽谈桌", "洽谈对象"], rows
+    )
+
+
+def to_csv(sheet: Sheet) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralize(h) for h in sheet.header])
+    for row in sheet.rows:
+        writer.writerow(["" if c is None else neutralize(c) for c in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _width(value: Cell) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def to_xlsx(sheet: Sheet) -> bytes:
+    """One sheet, header row frozen, columns wide enough for their text (capped)."""
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet.title
+    ws.append([neutralize(h) for h in sheet.header])
+    for row in sheet.rows:
+        ws.append([neutralize(c) for c in row])
+    ws.freeze_panes = "A2"
+    for i, title in enumerate(sheet.header):
+        widest = max([_width(title)] + [_width(r[i]) for r in sheet.rows])
+        ws.column_dimensions[get_column_letter(i + 1)].width = min(max(widest + 2, 8), 60)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_html(sheet: Sheet, heading: str) -> bytes:
+    """A printable page with the sheet as a table; every value escaped."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in sheet.header)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{html.escape('' if c is None else str(c))}</td>" for c in r)
+        + "</tr>"
+        for r in sheet.rows
+    )
+    page = (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{html.escape(heading)}</title>"
+        "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
+        "th,td{border:1px solid #999;padding:4px 8px}@media print{button{display:none}}</style>"
+        f"</head><body><h1>{html.escape(heading)}</h1>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>"
+    )
+    return page.encode("utf-8")
+
+
+def content_disposition(filename: str, fallback: str, *, inline: bool = False) -> str:
+    """``attachment`` with an ASCII fallback and the real (Chinese) name per RFC 5987."""
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def render(sheet: Sheet, fmt: ExportFormat, heading: str) -> tuple[bytes, str]:
+    """The file's bytes and media type."""
+    if fmt is ExportFormat.csv:
+        return to_csv(sheet), CSV_TYPE
+    if fmt is ExportFormat.xlsx:
+        return to_xlsx(sheet), XLSX_TYPE
+    return to_html(sheet, heading), "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send."""
+
+    content: bytes
+    media_type: str
+    filename: str
+    fallback: str
+
+
+def _file(sheet: Sheet, fmt: ExportFormat, name: str, fallback: str) -> Document:
+    content, media_type = render(sheet, fmt, name)
+    return Document(content, media_type, f"{name}.{fmt.value}", f"{fallback}.{fmt.value}")
+
+
+def export(
+    session: Session, caller: Principal, event_id: int, kind: ExportKind, fmt: ExportFormat
+) -> Document:
+    """The organizer's export of one kind, as a file."""
+    event = service.get_managed(session, caller, event_id)
+    people = service.participants(session, event.id)
+    names = service.names_of(people)
+    slots = service.slots_of(event)
+    meetings = [
+        service.meeting_to_read(m, names, slots) for m in service.meetings(session, event.id)
+    ]
+    approved = [
+        service.participant_to_read(p) for p in people if p.status == ParticipantStatus.approved
+    ]
+    if kind is ExportKind.matches:
+        left = [service.left_out_to_read(r, names) for r in service.left_out(session, event.id)]
+        sheet = match_sheet(meetings, left, service.preferences(session, event.id), slots)
+    elif kind is ExportKind.grid:
+        sheet = grid_sheet(meetings, approved, slots)
+    else:
+        sheet = agenda_sheet(meetings, approved, slots)
+    return _file(sheet, fmt, f"{event.name}-{TITLES[kind]}", f"event-{event.id}-{kind.value}")
+
+
+def agenda(
+    session: Session,
+    caller: Principal,
+    event_id: int,
+    participant_id: int | None,
+    fmt: ExportFormat,
+) -> Document:
+    """One participant's agenda: a firm gets only its own published meetings."""
+    event = service.get_visible(session, caller, event_id)
+    people = service.participants(session, event.id)
+    if service.manages(caller, event):
+        if participant_id is None:
+            raise InvalidInput("query.participant_id", "name the participant")
+        who = next((p for p in people if p.id == participant_id), None)
+        if who is None:
+            raise NotFound(f"participant {participant_id} not found in event {event.id}")
+    else:
+        who = next((p for p in people if p.organization_id == caller.organization_id), None)
+        if who is None:
+            raise Forbidden("only participants have an agenda")
+        if participant_id not in (None, who.id):
+            raise Forbidden("a participant sees only its own agenda")
+    _, visible = service.visible_meetings(session, caller, event.id)
+    own = [m for m in visible if who.id in (m.buyer_participant_id, m.sme_participant_id)]
+    sheet = agenda_sheet(own, [service.participant_to_read(who)], service.slots_of(event))
+    name = f"{event.name}-{who.organization.name}-洽谈日程"
+    return _file(sheet, fmt, name, f"event-{event.id}-agenda-{who.id}")

@@ -1,0 +1,290 @@
+"""HTTP routes for 百场万企 matchmaking sessions (thin: parse, call the service, shape)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.auth.dependencies import CallerDep, SessionDep
+from app.errors import problem_responses
+from app.events import exports, scheduling, service
+from app.events.exports import ExportFormat, ExportKind
+from app.events.schemas import (
+    EventCreate,
+    EventRead,
+    EventReport,
+    EventUpdate,
+    LeftOutRead,
+    MeetingRead,
+    OutcomeSet,
+    ParticipantCreate,
+    ParticipantRead,
+    ParticipantUpdate,
+    PreferenceRead,
+    PreferenceSet,
+    ScheduleRead,
+)
+from app.models import EventStatus
+from app.pagination import Page, PageDep
+from app.versioning import IfMatch, expected_version, set_etag
+
+router = APIRouter(prefix="/events", tags=["events"], responses=problem_responses(401, 422))
+_WRITE = problem_responses(403, 404, 409)
+
+
+def _file(doc: exports.Document) -> Response:
+    return Response(
+        doc.content,
+        media_type=doc.media_type,
+        headers={
+            "Content-Disposition": exports.content_disposition(
+                doc.filename, doc.fallback, inline=doc.media_type.startswith("text/html")
+            ),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(403, 413),
+    summary="Create a session (organizers; admins name the organizer)",
+)
+def create_event(
+    body: EventCreate, session: SessionDep, caller: CallerDep, response: Response
+) -> EventRead:
+    event = service.create(session, caller, body)
+    response.headers["Location"] = f"/api/v1/events/{event.id}"
+    set_etag(response, event.version)
+    return service.to_read(event)
+
+
+@router.get("", summary="List sessions (others' drafts are not shown)")
+def list_events(
+    session: SessionDep, caller: CallerDep, paging: PageDep, status: EventStatus | None = None
+) -> Page[EventRead]:
+    return service.list_page(session, caller, paging, status=status)
+
+
+@router.get("/{event_id}", responses=problem_responses(404), summary="Read a session")
+def read_event(
+    event_id: int, session: SessionDep, caller: CallerDep, response: Response
+) -> EventRead:
+    event = service.get_visible(session, caller, event_id)
+    set_etag(response, event.version)
+    return service.to_read(event)
+
+
+@router.patch(
+    "/{event_id}",
+    responses=problem_responses(403, 404, 409, 412, 428),
+    summary="Change a session or its status (send If-Match)",
+)
+def update_event(
+    event_id: int,
+    body: EventUpdate,
+    session: SessionDep,
+    caller: CallerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> EventRead:
+    version = expected_version(if_match, required=True)
+    event = service.update(session, caller, event_id, body, version)
+    set_etag(response, event.version)
+    return service.to_read(event)
+
+
+@router.delete(
+    "/{event_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(403, 404, 412),
+    summary="Delete a session with everything in it",
+)
+def delete_event(
+    event_id: int, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
+) -> None:
+    service.delete_event(session, caller, event_id, expected_version(if_match, required=False))
+
+
+@router.get(
+    "/{event_id}/participants",
+    responses=problem_responses(403, 404),
+    summary="Participants (organizer; approved participants see the approved ones)",
+)
+def list_participants(
+    event_id: int, session: SessionDep, caller: CallerDep
+) -> list[ParticipantRead]:
+    return [
+        service.participant_to_read(p) for p in service.list_participants(session, caller, event_id)
+    ]
+
+
+@router.post(
+    "/{event_id}/participants",
+    status_code=status.HTTP_201_CREATED,
+    responses=_WRITE,
+    summary="Add a firm (organizer), or register yourself (firm; pending approval)",
+)
+def add_participant(
+    event_id: int,
+    body: ParticipantCreate,
+    session: SessionDep,
+    caller: CallerDep,
+    response: Response,
+) -> ParticipantRead:
+    p = service.add_participant(session, caller, event_id, body)
+    set_etag(response, p.version)
+    return service.participant_to_read(p)
+
+
+@router.patch(
+    "/{event_id}/participants/{participant_id}",
+    responses=problem_responses(403, 404, 409, 412, 428),
+    summary="Change tables, cap, blocked slots or approval (organizer; send If-Match)",
+)
+def update_participant(
+    event_id: int,
+    participant_id: int,
+    body: ParticipantUpdate,
+    session: SessionDep,
+    caller: CallerDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ParticipantRead:
+    version = expected_version(if_match, required=True)
+    p = service.update_participant(session, caller, event_id, participant_id, body, version)
+    set_etag(response, p.version)
+    return service.participant_to_read(p)
+
+
+@router.delete(
+    "/{event_id}/participants/{participant_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_WRITE,
+    summary="Remove a participant with its wishes and meetings (organizer)",
+)
+def remove_participant(
+    event_id: int, participant_id: int, session: SessionDep, caller: CallerDep
+) -> None:
+    service.remove_participant(session, caller, event_id, participant_id)
+
+
+@router.get(
+    "/{event_id}/preferences",
+    responses=problem_responses(403, 404),
+    summary="Wishes (organizer: all; participant: its own)",
+)
+def list_preferences(event_id: int, session: SessionDep, caller: CallerDep) -> list[PreferenceRead]:
+    return service.list_preferences(session, caller, event_id)
+
+
+@router.put(
+    "/{event_id}/preferences",
+    responses=_WRITE,
+    summary="Set a wish must / would / no, or clear it with null",
+)
+def set_preference(
+    event_id: int, body: PreferenceSet, session: SessionDep, caller: CallerDep
+) -> PreferenceRead | None:
+    return service.set_preference(session, caller, event_id, body)
+
+
+@router.post(
+    "/{event_id}/schedule",
+    responses=_WRITE,
+    summary="Run the scheduler (organizer); published meetings stay unless replan_all",
+)
+def run_schedule(
+    event_id: int,
+    session: SessionDep,
+    caller: CallerDep,
+    response: Response,
+    replan_all: Annotated[bool, Query(description="plan published meetings anew too")] = False,
+) -> ScheduleRead:
+    result = scheduling.run(session, caller, event_id, replan_all=replan_all)
+    set_etag(response, result.event.version)
+    return result
+
+
+@router.post(
+    "/{event_id}/publish",
+    responses=_WRITE,
+    summary="Publish the schedule: participants then see their agendas (organizer)",
+)
+def publish(event_id: int, session: SessionDep, caller: CallerDep, response: Response) -> EventRead:
+    scheduling.publish(session, caller, event_id)
+    event = service.get_managed(session, caller, event_id)
+    set_etag(response, event.version)
+    return service.to_read(event)
+
+
+@router.get(
+    "/{event_id}/meetings",
+    responses=problem_responses(403, 404),
+    summary="Meetings (organizer: all; participant: its own published ones)",
+)
+def list_meetings(event_id: int, session: SessionDep, caller: CallerDep) -> list[MeetingRead]:
+    return service.visible_meetings(session, caller, event_id)[1]
+
+
+@router.get(
+    "/{event_id}/left-out",
+    responses=problem_responses(403, 404),
+    summary="Wanted pairs the last run could not place, with reasons (organizer)",
+)
+def list_left_out(event_id: int, session: SessionDep, caller: CallerDep) -> list[LeftOutRead]:
+    event = service.get_managed(session, caller, event_id)
+    names = service.names_of(service.participants(session, event.id))
+    return [service.left_out_to_read(r, names) for r in service.left_out(session, event.id)]
+
+
+@router.put(
+    "/{event_id}/meetings/{meeting_id}/outcome",
+    responses=_WRITE,
+    summary="Record what came of a meeting (either side or the organizer)",
+)
+def set_outcome(
+    event_id: int, meeting_id: int, body: OutcomeSet, session: SessionDep, caller: CallerDep
+) -> MeetingRead:
+    return service.set_outcome(session, caller, event_id, meeting_id, body)
+
+
+@router.get(
+    "/{event_id}/report",
+    responses=problem_responses(403, 404),
+    summary="Meetings held, 意向 and 签约 by SME tier (organizer)",
+)
+def event_report(event_id: int, session: SessionDep, caller: CallerDep) -> EventReport:
+    return service.report(session, caller, event_id)
+
+
+@router.get(
+    "/{event_id}/exports/{kind}",
+    responses=problem_responses(403, 404),
+    response_class=Response,
+    summary="Match list, master grid or all agendas as CSV, XLSX or HTML (organizer)",
+)
+def export(
+    event_id: int,
+    kind: ExportKind,
+    session: SessionDep,
+    caller: CallerDep,
+    format: ExportFormat = ExportFormat.xlsx,
+) -> Response:
+    return _file(exports.export(session, caller, event_id, kind, format))
+
+
+@router.get(
+    "/{event_id}/agenda",
+    responses=problem_responses(403, 404),
+    response_class=Response,
+    summary="A participant's agenda (a firm: only its own; organizer: any participant_id)",
+)
+def agenda(
+    event_id: int,
+    session: SessionDep,
+    caller: CallerDep,
+    participant_id: int | None = None,
+    format: ExportFormat = ExportFormat.html,
+) -> Response:
+    return _file(exports.agenda(session, caller, event_id, participant_id, format))

@@ -1,0 +1,206 @@
+"""Run the scheduler on an event: build the problem from the database, store the result."""
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.auth.principal import Principal
+from app.db import flush
+from app.errors import Conflict
+from app.events import service
+from app.events.schemas import ScheduleRead
+from app.models import (
+    EventLeftOut,
+    EventMeeting,
+    EventParticipant,
+    EventStatus,
+    ParticipantStatus,
+    Side,
+    Wish,
+)
+from matching.scheduling import (
+    Buyer,
+    Meeting,
+    PairInfo,
+    Preference,
+    Schedule,
+    ScheduleProblem,
+    ScheduleResult,
+    Sme,
+    Table,
+    schedule_event,
+)
+
+#: Score of a pair when no ranking is available: neither good nor bad.
+DEFAULT_SCORE = 0.5
+TIME_LIMIT_S = 10.0
+SCHEDULABLE = frozenset({EventStatus.registration, EventStatus.scheduled, EventStatus.published})
+_PREFERENCE = {Wish.must: Preference.MUST, Wish.would: Preference.WOULD, Wish.no: Preference.NO}
+
+
+def _table_id(buyer_id: int, number: int) -> str:
+    return f"{buyer_id}#{number}"
+
+
+def _table_number(table_id: str) -> int:
+    return int(table_id.rpartition("#")[2])
+
+
+def build_problem(
+    num_slots: int,
+    people: list[EventParticipant],
+    wishes: dict[tuple[int, int], Wish],
+) -> ScheduleProblem:
+    """The scheduling problem of the approved participants and their wishes."""
+    approved = [p for p in people if p.status == ParticipantStatus.approved]
+    buyers = [p for p in approved if p.side == Side.buyer]
+    smes = [p for p in approved if p.side == Side.sme]
+    pairs = []
+    for b in buyers:
+        for s in smes:
+            buyer_wish, sme_wish = wishes.get((b.id, s.id)), wishes.get((s.id, b.id))
+            if buyer_wish is None and sme_wish is None:
+                continue
+            pairs.append(
+                PairInfo(
+                    str(b.id),
+                    str(s.id),
+                    buyer_pref=_PREFERENCE[buyer_wish] if buyer_wish else Preference.NONE,
+                    sme_pref=_PREFERENCE[sme_wish] if sme_wish else Preference.NONE,
+                    score=DEFAULT_SCORE,
+                )
+            )
+    return ScheduleProblem(
+        num_slots=num_slots,
+        tables=tuple(
+            Table(_table_id(b.id, n), str(b.id)) for b in buyers for n in range(1, b.tables + 1)
+        ),
+        buyers=tuple(
+            Buyer(str(b.id), cap=b.max_meetings, blocked_slots=frozenset(b.blocked_slots))
+            for b in buyers
+        ),
+        smes=tuple(
+            Sme(str(s.id), cap=s.max_meetings, blocked_slots=frozenset(s.blocked_slots))
+            for s in smes
+        ),
+        pairs=tuple(pairs),
+    )
+
+
+def _previous(rows: list[EventMeeting]) -> Schedule:
+    return Schedule(
+        meetings=tuple(
+            Meeting(
+                str(m.buyer_participant_id),
+                str(m.sme_participant_id),
+                m.slot,
+                _table_id(m.buyer_participant_id, m.table_number),
+                m.value,
+            )
+            for m in rows
+        ),
+        published=frozenset(
+            (str(m.buyer_participant_id), str(m.sme_participant_id)) for m in rows if m.published
+        ),
+    )
+
+
+def run(session: Session, caller: Principal, event_id: int, *, replan_all: bool) -> ScheduleRead:
+    """Schedule the event; published meetings stay where they are unless ``replan_all``."""
+    event = service.get_managed(session, caller, event_id)
+    if event.status not in SCHEDULABLE:
+        raise Conflict(f"a {event.status} event cannot be scheduled; open registration first")
+    people = service.participants(session, event.id)
+    problem = build_problem(len(event.slots), people, service.preferences(session, event.id))
+    existing = service.meetings(session, event.id)
+    result = schedule_event(
+        problem, time_limit_s=TIME_LIMIT_S, previous=_previous(existing), replan_all=replan_all
+    )
+    _store(session, event.id, existing, result)
+    service.touch(event, EventStatus.scheduled)
+    flush(session, f"event {event.id}")
+    audit.record(
+        session,
+        caller,
+        "event.schedule",
+        "event",
+        event.id,
+        meetings=len(result.meetings),
+        left_out=len(result.left_out),
+        replan_all=replan_all,
+    )
+    names = service.names_of(people)
+    slots = service.slots_of(event)
+    return ScheduleRead(
+        event=service.to_read(event),
+        meetings=[
+            service.meeting_to_read(m, names, slots) for m in service.meetings(session, event.id)
+        ],
+        left_out=[
+            service.left_out_to_read(row, names) for row in service.left_out(session, event.id)
+        ],
+        objective=result.objective,
+        upper_bound=result.upper_bound if result.upper_bound != float("inf") else -1.0,
+        method=result.stats.method,
+        notes=list(result.stats.notes),
+    )
+
+
+def _store(
+    session: Session, event_id: int, existing: list[EventMeeting], result: ScheduleResult
+) -> None:
+    """Keep rows of published meetings the result kept (their outcomes too); replace the rest."""
+    wanted = {
+        (int(m.buyer_id), int(m.sme_id), m.slot, _table_number(m.table_id)): m
+        for m in result.meetings
+    }
+    kept: set[tuple[int, int, int, int]] = set()
+    for row in existing:
+        key = (row.buyer_participant_id, row.sme_participant_id, row.slot, row.table_number)
+        if row.published and key in wanted:
+            kept.add(key)
+        else:
+            session.delete(row)
+    session.execute(delete(EventLeftOut).where(EventLeftOut.event_id == event_id))
+    # Deletes first: the new meetings may take the same (slot, table) places.
+    flush(session, "the schedule")
+    for key, m in wanted.items():
+        if key in kept:
+            continue
+        buyer_id, sme_id, slot, table = key
+        session.add(
+            EventMeeting(
+                event_id=event_id,
+                buyer_participant_id=buyer_id,
+                sme_participant_id=sme_id,
+                slot=slot,
+                table_number=table,
+                score=DEFAULT_SCORE,
+                value=m.value,
+                published=False,
+            )
+        )
+    for lo in result.left_out:
+        session.add(
+            EventLeftOut(
+                event_id=event_id,
+                buyer_participant_id=int(lo.buyer_id),
+                sme_participant_id=int(lo.sme_id),
+                reason=lo.reason.value,
+                text_zh=lo.text_zh,
+                detail={"text_en": lo.text_en},
+            )
+        )
+    flush(session, "the schedule")
+
+
+def publish(session: Session, caller: Principal, event_id: int) -> None:
+    """Publish every meeting of a scheduled event; participants then see their agendas."""
+    event = service.get_managed(session, caller, event_id)
+    if event.status not in (EventStatus.scheduled, EventStatus.published):
+        raise Conflict(f"a {event.status} event has no schedule to publish")
+    for m in service.meetings(session, event.id):
+        m.published = True
+    service.touch(event, EventStatus.published)
+    flush(session, f"event {event.id}")
+    audit.record(session, caller, "event.publish", "event", event.id)

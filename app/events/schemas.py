@@ -1,0 +1,242 @@
+"""Request and response bodies for matchmaking sessions."""
+
+import datetime as dt
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.fields import Line, Name, RegionCode
+from app.models import EventStatus, Outcome, ParticipantStatus, Side, Tier, Wish
+
+MAX_SLOTS = 60
+MeetingMinutes = Annotated[int, Field(ge=5, le=240, description="length of one meeting")]
+TableCount = Annotated[int, Field(ge=1, le=50, description="tables the buyer hosts")]
+MaxMeetings = Annotated[int, Field(ge=1, le=MAX_SLOTS, description="most meetings in the event")]
+SlotIndex = Annotated[int, Field(ge=0, lt=MAX_SLOTS)]
+
+
+class Slot(BaseModel):
+    """One round (轮次) of meetings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: dt.time = Field(examples=["09:00"])
+    end: dt.time = Field(examples=["09:20"])
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+def _check_slots(slots: list[Slot]) -> list[Slot]:
+    for i in range(1, len(slots)):
+        if slots[i].start < slots[i - 1].end:
+            raise ValueError(f"slot {i} starts before slot {i - 1} ends; give slots in order")
+    return slots
+
+
+class EventCreate(BaseModel):
+    """A new session. Admins name the organizer's ``organization_id``; organizers omit it."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "新能源汽车产业链百场万企对接会",
+                    "focus": "新能源汽车 / 动力电池",
+                    "region_code": "440300",
+                    "venue": "深圳会展中心 3 号馆",
+                    "date": "2026-12-10",
+                    "slots": [
+                        {"start": "09:00", "end": "09:20"},
+                        {"start": "09:25", "end": "09:45"},
+                    ],
+                    "meeting_minutes": 20,
+                }
+            ]
+        },
+    )
+
+    organization_id: int | None = None
+    name: Name
+    focus: Line = ""
+    region_code: RegionCode | None = None
+    venue: Line = ""
+    date: dt.date
+    slots: list[Slot] = Field(min_length=1, max_length=MAX_SLOTS)
+    meeting_minutes: MeetingMinutes = 20
+
+    @model_validator(mode="after")
+    def _slots_in_order(self) -> Self:
+        _check_slots(self.slots)
+        return self
+
+
+class EventUpdate(BaseModel):
+    """Fields to change; ``status`` moves draft ⇄ registration, or to closed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    focus: Line | None = None
+    region_code: RegionCode | None = None
+    venue: Line | None = None
+    date: dt.date | None = None
+    slots: list[Slot] | None = Field(default=None, min_length=1, max_length=MAX_SLOTS)
+    meeting_minutes: MeetingMinutes | None = None
+    status: EventStatus | None = None
+
+    @model_validator(mode="after")
+    def _slots_in_order(self) -> Self:
+        if self.slots:
+            _check_slots(self.slots)
+        return self
+
+
+class EventRead(BaseModel):
+    """A session."""
+
+    id: int
+    organization_id: int
+    name: str
+    focus: str
+    region_code: str | None
+    venue: str
+    date: dt.date
+    slots: list[Slot]
+    meeting_minutes: int
+    status: EventStatus
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ParticipantCreate(BaseModel):
+    """Add a firm. Organizers add any firm (approved); a firm registers itself (pending)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organization_id: int | None = None
+    tables: TableCount = 1
+    max_meetings: MaxMeetings | None = None
+    blocked_slots: list[SlotIndex] = Field(default_factory=list, max_length=MAX_SLOTS)
+
+
+class ParticipantUpdate(BaseModel):
+    """Change tables, cap, blocked slots or (organizer) the registration status."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tables: TableCount | None = None
+    max_meetings: MaxMeetings | None = None
+    blocked_slots: list[SlotIndex] | None = Field(default=None, max_length=MAX_SLOTS)
+    status: ParticipantStatus | None = None
+
+
+class ParticipantRead(BaseModel):
+    """A participant, with its firm's public name and tier."""
+
+    id: int
+    event_id: int
+    organization_id: int
+    organization_name: str
+    tier: Tier | None
+    side: Side
+    status: ParticipantStatus
+    tables: int
+    max_meetings: int | None
+    blocked_slots: list[int]
+    version: int
+
+
+class PreferenceSet(BaseModel):
+    """Set one wish. A firm's key sets its own (omit ``from_participant_id``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_participant_id: int | None = None
+    to_participant_id: int
+    wish: Wish | None = Field(description="must / would / no; null clears the wish")
+
+
+class PreferenceRead(BaseModel):
+    """One participant's wish about another."""
+
+    from_participant_id: int
+    to_participant_id: int
+    wish: Wish
+
+
+class MeetingRead(BaseModel):
+    """A scheduled meeting."""
+
+    id: int
+    buyer_participant_id: int
+    buyer_name: str
+    sme_participant_id: int
+    sme_name: str
+    slot: int
+    start: dt.time
+    end: dt.time
+    table_number: int
+    score: float
+    published: bool
+    outcome: Outcome | None
+
+
+class LeftOutRead(BaseModel):
+    """A wanted pair without a meeting, and why."""
+
+    buyer_participant_id: int
+    buyer_name: str
+    sme_participant_id: int
+    sme_name: str
+    reason: str
+    text_zh: str
+
+
+class ScheduleRead(BaseModel):
+    """The result of a schedule run."""
+
+    event: EventRead
+    meetings: list[MeetingRead]
+    left_out: list[LeftOutRead]
+    objective: float
+    upper_bound: float
+    method: str
+    notes: list[str]
+
+
+class OutcomeSet(BaseModel):
+    """What came of a meeting."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Outcome
+    note: Line = ""
+
+
+class TierCounts(BaseModel):
+    """Meeting counts for SMEs of one tier (``none`` for SMEs without a tier)."""
+
+    tier: str
+    meetings: int
+    held: int
+    intents: int
+    signings: int
+
+
+class EventReport(BaseModel):
+    """What came of a session: meetings held, 意向 and 签约, by SME tier."""
+
+    event_id: int
+    meetings: int
+    published: int
+    with_outcome: int
+    held: int
+    intents: int
+    signings: int
+    by_tier: list[TierCounts]

@@ -1,0 +1,193 @@
+"""百场万企 matchmaking sessions (洽谈会): events, participants, preferences, meetings."""
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, JSONType, TimestampMixin
+from app.models.organization import Organization
+
+
+class EventStatus(StrEnum):
+    """Life cycle of a session: draft → registration → scheduled → published → closed."""
+
+    draft = "draft"
+    registration = "registration"
+    scheduled = "scheduled"
+    published = "published"
+    closed = "closed"
+
+
+class Side(StrEnum):
+    """Which side of the table a participant sits on."""
+
+    buyer = "buyer"  # 大企业 / 链主, holds tables
+    sme = "sme"  # 中小企业, moves between tables
+
+
+class ParticipantStatus(StrEnum):
+    """Added by the organizer (approved) or self-registered and waiting (pending)."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class Wish(StrEnum):
+    """One participant's wish to meet another: must / would / no."""
+
+    must = "must"
+    would = "would"
+    no = "no"
+
+
+class Outcome(StrEnum):
+    """What came of a meeting."""
+
+    not_held = "not_held"
+    no_interest = "no_interest"
+    informative = "informative"
+    intent = "intent"  # 意向
+    signed = "signed"  # 签约
+
+
+def _in(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Event(TimestampMixin, Base):
+    """A matchmaking session owned by the organizer's organization."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint(_in("status", EventStatus), name="status"),
+        Index("ix_events_organization_id", "organization_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    focus: Mapped[str] = mapped_column(String(500), default="")
+    region_code: Mapped[str | None] = mapped_column(String(6))
+    venue: Mapped[str] = mapped_column(String(500), default="")
+    date: Mapped[dt.date] = mapped_column(Date)
+    #: ``[{"start": "09:00", "end": "09:20"}, …]``: slot ``i`` is the i-th entry.
+    slots: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    meeting_minutes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=EventStatus.draft.value)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    organization: Mapped[Organization] = relationship(lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class EventParticipant(TimestampMixin, Base):
+    """A buyer or an SME taking part in an event."""
+
+    __tablename__ = "event_participants"
+    __table_args__ = (
+        CheckConstraint(_in("side", Side), name="side"),
+        CheckConstraint(_in("status", ParticipantStatus), name="status"),
+        CheckConstraint("tables >= 1", name="tables"),
+        UniqueConstraint("event_id", "organization_id"),
+        Index("ix_event_participants_organization_id", "organization_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    side: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default=ParticipantStatus.approved.value)
+    tables: Mapped[int] = mapped_column(Integer, default=1)
+    max_meetings: Mapped[int | None] = mapped_column(Integer)
+    blocked_slots: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    organization: Mapped[Organization] = relationship(lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class EventPreference(Base):
+    """``from_participant`` wants (must / would) or refuses (no) to meet ``to_participant``."""
+
+    __tablename__ = "event_preferences"
+    __table_args__ = (
+        CheckConstraint(_in("wish", Wish), name="wish"),
+        UniqueConstraint("from_participant_id", "to_participant_id"),
+        Index("ix_event_preferences_event_id", "event_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    from_participant_id: Mapped[int] = mapped_column(
+        ForeignKey("event_participants.id", ondelete="CASCADE")
+    )
+    to_participant_id: Mapped[int] = mapped_column(
+        ForeignKey("event_participants.id", ondelete="CASCADE")
+    )
+    wish: Mapped[str] = mapped_column(String(8))
+
+
+class EventMeeting(Base):
+    """A scheduled meeting: an SME at one of a buyer's tables in one slot."""
+
+    __tablename__ = "event_meetings"
+    __table_args__ = (
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', Outcome)}", name="outcome"),
+        UniqueConstraint("buyer_participant_id", "sme_participant_id"),
+        UniqueConstraint("sme_participant_id", "slot"),
+        UniqueConstraint("slot", "buyer_participant_id", "table_number"),
+        Index("ix_event_meetings_event_id", "event_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    buyer_participant_id: Mapped[int] = mapped_column(
+        ForeignKey("event_participants.id", ondelete="CASCADE")
+    )
+    sme_participant_id: Mapped[int] = mapped_column(
+        ForeignKey("event_participants.id", ondelete="CASCADE")
+    )
+    slot: Mapped[int] = mapped_column(Integer)
+    table_number: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    value: Mapped[float] = mapped_column(Float, default=0.0)
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class EventLeftOut(Base):
+    """A wanted pair the last schedule run could not place, with the scheduler's reason."""
+
+    __tablename__ = "event_left_out"
+    __table_args__ = (Index("ix_event_left_out_event_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    buyer_participant_id: Mapped[int] = mapped_column(
+        ForeignKey("event_participants.id", ondelete="CASCADE")
+    )
+    sme_participant_id: Mapped[int] = mapped_column(
+        ForeignKey("event_participants.id", ondelete="CASCADE")
+    )
+    reason: Mapped[str] = mapped_column(String(32))
+    text_zh: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
