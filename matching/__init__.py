@@ -1,21 +1,27 @@
-"""Xieshou matching: rank SMEs for a need, and open needs for an SME.
+"""携手 matching: rank suppliers for a need, and needs for a supplier.
 
-Kept light: the indexes (numpy, scipy, scikit-learn) load on first use.
+Plain data in, plain data out: no web framework, no database. See :class:`SupplierIndex`
+and :class:`NeedIndex`.
 """
 
-from __future__ import annotations
+from matching.need_index import NeedIndex
+from matching.records import (
+    CertificationItem,
+    Match,
+    NeedRecord,
+    ProductItem,
+    ProfileRecord,
+    Reasons,
+)
+from matching.supplier_index import SupplierIndex
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from matching.index import NeedIndex, SupplierIndex
-
-__all__ = ["NeedIndex", "SupplierIndex"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from matching import index
-
-        return getattr(index, name)
-    raise AttributeError(f"module 'matching' has no attribute {name!r}")
+__all__ = [
+    "CertificationItem",
+    "Match",
+    "NeedIndex",
+    "NeedRecord",
+    "ProductItem",
+    "ProfileRecord",
+    "Reasons",
+    "SupplierIndex",
+]

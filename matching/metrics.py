@@ -1,4 +1,4 @@
-"""Ranking metrics with binary relevance."""
+"""Ranking metrics with binary relevance (as the benchmark defines them)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,26 @@ T = TypeVar("T")
 
 
 def ndcg_at_k(ranked: Sequence[T], relevant: Collection[T], k: int = 10) -> float:
-    """Binary NDCG@k; the ideal DCG is over ``min(k, len(relevant))`` hits.
+    """Binary NDCG@k, the ideal DCG taken over ``min(k, len(relevant))`` hits.
+
+    Parameters
+    ----------
+    ranked
+        Results, best first.
+    relevant
+        The relevant results.
+    k
+        Cut-off.
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``; 0 when nothing is relevant.
 
     Examples
     --------
-    >>> round(ndcg_at_k(["a", "b"], {"b"}, 10), 4)
-    0.6309
+    >>> round(ndcg_at_k(["a", "b", "c"], {"b", "c"}, 10), 4)  # (1/log2 3 + 1/2)/(1 + 1/log2 3)
+    0.6934
     """
     if not relevant:
         return 0.0
@@ -27,20 +41,20 @@ def ndcg_at_k(ranked: Sequence[T], relevant: Collection[T], k: int = 10) -> floa
 
 
 def recall_at_k(ranked: Sequence[T], relevant: Collection[T], k: int = 50) -> float:
-    """Share of ``relevant`` found in the first ``k`` results.
+    """Share of the relevant results found among the first ``k``.
 
     Examples
     --------
-    >>> recall_at_k(["a", "b", "c"], {"c", "d"}, 2)
-    0.0
+    >>> recall_at_k(["a", "b", "c"], {"c", "d"}, 2), recall_at_k(["a", "b", "c"], {"c", "d"}, 3)
+    (0.0, 0.5)
     """
     if not relevant:
         return 0.0
-    return len(set(ranked[:k]) & set(relevant)) / len(relevant)
+    return sum(1 for x in ranked[:k] if x in relevant) / len(relevant)
 
 
 def mrr(ranked: Sequence[T], relevant: Collection[T]) -> float:
-    """Reciprocal rank of the first relevant result (0 when none is ranked).
+    """Reciprocal rank of the first relevant result (0 if none).
 
     Examples
     --------

@@ -1,16 +1,32 @@
-"""Plain, immutable records the matching library works on (no database, no web)."""
+"""Plain records the matching library works on: profiles, needs and ranked matches.
+
+Everything here is a frozen dataclass of plain Python values, so the service can build records
+from database rows and the evaluation scripts from the benchmark files, and the ranking code
+never sees either.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-__all__ = ["CertificationItem", "Match", "NeedRecord", "ProductItem", "ProfileRecord", "Reasons"]
+__all__ = [
+    "TIERS",
+    "CertificationItem",
+    "Match",
+    "NeedRecord",
+    "ProductItem",
+    "ProfileRecord",
+    "Reasons",
+]
+
+TIERS = ("innovative", "specialized", "little_giant")
+"""专精特新 tiers, lowest first: 创新型中小企业, 专精特新中小企业, 专精特新"小巨人"."""
 
 
 @dataclass(frozen=True, slots=True)
 class ProductItem:
-    """One product of a profile; ``weight`` is its revenue share in (0, 1] when known."""
+    """One product line of a supplier, with its share of revenue when known."""
 
     name: str
     weight: float | None = None
@@ -26,14 +42,15 @@ class CertificationItem:
 
 @dataclass(frozen=True, slots=True)
 class ProfileRecord:
-    """What an SME (supplier) makes and holds.
+    """What a supplier (an SME) makes and holds: the matching view of a capability profile.
 
-    ``tier`` is one of ``"innovative"``, ``"specialized"``, ``"little_giant"`` or ``None``.
+    ``tier`` is ``"innovative"``, ``"specialized"``, ``"little_giant"`` or ``None``;
+    ``region_code`` a 6-digit GB/T 2260 code; ``industry_codes`` GB/T 4754 codes.
     """
 
     id: int
     name: str
-    products: tuple[ProductItem, ...]
+    products: tuple[ProductItem, ...] = ()
     technologies: tuple[str, ...] = ()
     processes: tuple[str, ...] = ()
     materials: tuple[str, ...] = ()
@@ -47,9 +64,11 @@ class ProfileRecord:
 
 @dataclass(frozen=True, slots=True)
 class NeedRecord:
-    """What a large firm (buyer) wants (``products``, ``title``) and what for (``application``).
+    """What a buyer wants (``products``, ``title``) and what for (``application``).
 
-    ``region_code`` is the buyer's own region; ``preferred_regions`` are region prefixes it asks for.
+    A need typed as free text may leave ``products`` and ``application`` empty and say
+    everything in ``title`` and ``description``. ``region_code`` is the buyer's own region;
+    ``preferred_regions`` are region codes at any level (``440000``, ``440300``).
     """
 
     id: int
@@ -66,10 +85,30 @@ class NeedRecord:
 
 @dataclass(frozen=True, slots=True)
 class Reasons:
-    """Why a result was ranked where it is; every field can be checked against the records.
+    """Why a match was ranked where it was, in facts a person can check against the records.
 
-    ``matched_products`` pairs (need term, profile product) that contributed to the score.
-    ``distance_km`` is between region centres (``None`` when either side is unknown).
+    Attributes
+    ----------
+    matched_products
+        ``(wanted, offered)`` pairs: a term of the need and the supplier's product it matched,
+        best first.
+    certifications_met, certifications_missing
+        Required certifications the supplier holds (valid on the query date) or lacks.
+    distance_km
+        Distance between the centres of the buyer's and the supplier's regions (``None`` when
+        either is unknown).
+    same_city, same_province
+        Whether the supplier is in the buyer's city / province.
+    in_preferred_region
+        Whether the supplier is inside one of the need's preferred regions (``None`` when the
+        need names none).
+    tier
+        The supplier's tier, if any.
+    shared_industry_codes
+        GB/T 4754 codes (大类, two digits) the supplier shares with the buyer.
+    context_products
+        ``(input, offered)`` pairs from weak context only: ``input`` is not something the
+        need asked for but an input of its application in the chain map.
     """
 
     matched_products: tuple[tuple[str, str], ...] = ()
@@ -78,7 +117,10 @@ class Reasons:
     distance_km: float | None = None
     same_city: bool = False
     same_province: bool = False
+    in_preferred_region: bool | None = None
     tier: str | None = None
+    shared_industry_codes: tuple[str, ...] = ()
+    context_products: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,175 +1,389 @@
-"""Evaluate need → supplier ranking on a benchmark file (one JSON line per method on stdout).
+"""Evaluate need → supplier ranking on a benchmark file, optionally against baselines.
 
 Usage::
 
-    python scripts/evaluate.py --catalog ../shared/data/firms.jsonl \
-        --queries ../shared/data/bench/need_supplier_dev.jsonl [--baselines] [--half 0|1]
+    .venv/bin/python scripts/evaluate.py --catalog ../shared/data/firms.jsonl \
+        --queries ../shared/data/bench/need_supplier_dev.jsonl --baselines
+
+Prints one JSON line per method: ``{"method", "ndcg@10", "recall@50", "mrr", "n"}``. Each
+query's ``need`` is ranked by exactly the code the service uses
+(:meth:`matching.SupplierIndex.shortlist`); ``relevant`` is read only to score. Lines with a
+``buyer`` instead of a ``need`` (chain discovery) are skipped, with a note on stderr.
+
+Robustness check: ``--perturb SEED`` rewrites every need's title and description with other
+phrasings before ranking (other want cues such as 求购/拟采购/寻源/诚招/谁有, purposes such as
+应用于/配套于/供…使用/作为…原料, reordered sentences, noise sentences about the buyer, the
+quantity, the deadline, certifications and regions, full-width characters). A need with
+``products`` is rewritten from its first product and its application; a free-text need by
+substituting its cue words. ``--free-text`` also drops ``products`` and ``application``, so a
+structured file becomes a free-text one. ``relevant`` is never read by the rewriting; NDCG
+should stay close to the unperturbed figure::
+
+    .venv/bin/python scripts/evaluate.py --catalog ../shared/data/firms.jsonl \
+        --queries ../shared/data/bench/need_supplier_dev.jsonl --baselines --perturb 1 --free-text
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import random
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from matching import SupplierIndex
 from matching.catalog import profile_from_firm
-from matching.index import SupplierIndex
 from matching.metrics import mrr, ndcg_at_k, recall_at_k
-from matching.records import NeedRecord
+from matching.records import NeedRecord, ProfileRecord
+from matching.tokenize import char_ngrams
+
+DEPTH = 100  # results ranked per query (≥ 50 for recall@50)
+Ranker = Callable[[NeedRecord], list[int]]
 
 
-def _need(raw: dict[str, Any], i: int) -> NeedRecord:
+def load_catalog(path: Path) -> tuple[list[ProfileRecord], list[str]]:
+    """Profiles (id = line number) and the firm code of each."""
+    profiles: list[ProfileRecord] = []
+    codes: list[str] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                firm = json.loads(line)
+                profiles.append(profile_from_firm(firm, len(profiles)))
+                codes.append(str(firm["code"]))
+    return profiles, codes
+
+
+def need_from_query(i: int, need: dict[str, Any]) -> NeedRecord:
+    """A benchmark ``need`` object as a :class:`NeedRecord` (no relevance information)."""
     return NeedRecord(
         id=i,
-        title=str(raw.get("title") or ""),
-        description=str(raw.get("description") or ""),
-        products=tuple(str(p) for p in raw.get("products") or ()),
-        application=str(raw.get("application") or ""),
+        title=str(need.get("title") or ""),
+        description=str(need.get("description") or ""),
+        products=tuple(str(p) for p in need.get("products") or ()),
+        application=str(need.get("application") or ""),
     )
 
 
-def _score(
-    name: str, rankings: Sequence[list[str]], relevant: Sequence[set[str]]
+def in_split(query_id: str, split: str) -> bool:
+    """Deterministic halves of a query file by a hash of the query id."""
+    if split == "all":
+        return True
+    half = int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 2  # noqa: S324
+    return half == (0 if split == "a" else 1)
+
+
+# -- paraphrase stress (--perturb) -----------------------------------------------------------
+
+_TITLES = (
+    "采购{x}",
+    "{x}询价",
+    "{x}采购项目",
+    "求购{x}",
+    "{x}采购需求",
+    "寻源：{x}",
+    "征集{x}供应商",
+    "关于采购{x}的公告",
+    "{x}供应商招募",
+    "【求购】{x}",
+    "{x}招标公告",
+    "急购{x}",
+    "{x}需求",
+    "诚征{x}供应商",
+    "{x}",
+    "{x}（急）",
+    "RFQ：{x}",
+    "{x}寻找供应商",
+)
+_WANTS = (
+    "采购{x}",
+    "求购{x}",
+    "拟采购{x}",
+    "寻源{x}",
+    "征集{x}供应商",
+    "诚招{x}供应商",
+    "需配套{x}",
+    "现需{x}",
+    "长期收购{x}",
+    "寻找{x}合格供方",
+    "诚邀{x}生产厂家报价",
+    "需要一批{x}",
+    "招募{x}配套企业",
+    "拟引进{x}供应商",
+    "面向社会征集{x}供应商",
+    "计划采购{x}",
+    "有{x}货源的厂家请联系",
+    "本次拟采购{x}",
+    "寻{x}厂家",
+    "急求{x}",
+    "欲购{x}",
+    "邀请{x}生产企业参与报价",
+    "招标采购{x}",
+    "我单位现需{x}",
+    "兹有{x}采购需求",
+    "现对{x}进行公开询价",
+    "本单位拟就{x}开展采购",
+    "谁有{x}？",
+    "诚寻{x}合作厂家",
+)
+_PURPOSES = (
+    "用于{y}生产",
+    "应用于{y}",
+    "配套于{y}",
+    "供{y}产线使用",
+    "服务于{y}项目",
+    "作为{y}原料",
+    "作为{y}的原材料",
+    "主要用在{y}上",
+    "为{y}配套",
+    "以满足{y}生产需要",
+    "用来生产{y}",
+    "{y}项目所需",
+    "该产品将用于{y}",
+    "主要应用在{y}方面",
+    "配套生产{y}",
+    "是生产{y}的必需品",
+    "满足{y}项目的需求",
+    "以供{y}使用",
+    "应用场景：{y}",
+)
+_PURPOSE_FIRST = (
+    "我司{y}产线需要{w}",
+    "为满足{y}扩产需求，{w}",
+    "因{y}生产需要，{w}",
+    "本公司{y}项目{w}",
+    "我们是做{y}的，{w}",
+    "我厂主营{y}，现{w}",
+)
+_NOISE = (
+    "我司是一家专业生产{y}的高新技术企业，产品远销海外。",
+    "公司主要产品包括{y}等，年产值超过10亿元。",
+    "我们是{y}领域的龙头企业。",
+    "本公司成立于2008年，位于江苏省苏州市，是国家级专精特新小巨人企业。",
+    "公司已通过ISO9001质量管理体系认证。",
+    "要求供应商具备IATF 16949资质，交货期30天内。",
+    "预计年采购量约500吨，分批交货。",
+    "采购数量约1,000套。",
+    "优先考虑长三角地区供应商。",
+    "报价截止日期为2024年12月31日。",
+    "付款方式：月结60天。",
+    "联系人：王经理，电话13800000000。",
+    "数量：2000件，需提供样品。",
+    "中标供应商需签订框架协议。",
+    "本次采购不接受联合体投标。",
+)
+_CUE_SUBSTITUTES = (
+    ("需要采购", ("求购", "拟采购", "需配套", "计划采购", "急需", "需采购一批")),
+    ("寻找", ("诚招", "征集", "寻源", "面向社会征集", "拟引进")),
+    ("采购", ("求购", "拟采购", "寻源", "采买", "询购")),
+    ("用于", ("应用于", "配套于", "服务于", "主要用在")),
+    ("我司", ("本公司", "我们公司", "我厂", "我方")),
+)
+
+
+def _full_width(text: str, rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return text
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+def _with_noise(core: str, y: str, rng: random.Random) -> str:
+    sentences = [core]
+    for template in rng.sample(_NOISE, rng.randint(0, 3)):
+        if "{y}" not in template or y:
+            sentences.insert(rng.randrange(len(sentences) + 1), template.format(y=y))
+    return "".join(sentences)
+
+
+def perturb_need(need: NeedRecord, rng: random.Random, *, free_text: bool = False) -> NeedRecord:
+    """The need with its title and description written another way (see the module doc)."""
+    if need.products:
+        x, y = need.products[0], need.application
+        want = rng.choice(_WANTS).format(x=x)
+        if not y:
+            core = want + "。"
+        elif rng.random() < 0.3:
+            core = rng.choice(_PURPOSE_FIRST).format(y=y, w=want) + "。"
+        else:
+            purpose = rng.choice(_PURPOSES).format(y=y)
+            core = f"{want}，{purpose}。" if rng.random() < 0.6 else f"{purpose}，{want}。"
+        title = rng.choice(_TITLES).format(x=x)
+        description = _with_noise(core, y, rng)
+    else:
+        title, description = need.title, need.description
+        for cue, substitutes in _CUE_SUBSTITUTES:
+            if rng.random() < 0.7:
+                title = title.replace(cue, rng.choice(substitutes), 1)
+            if rng.random() < 0.7:
+                description = description.replace(cue, rng.choice(substitutes), 1)
+        description = _with_noise(description, "", rng)
+    title, description = _full_width(title, rng), _full_width(description, rng)
+    if free_text:
+        return replace(need, title=title, description=description, products=(), application="")
+    return replace(need, title=title, description=description)
+
+
+def query_text(need: NeedRecord) -> str:
+    """Everything a baseline gets to see of a need."""
+    return " ".join([need.title, need.description, *need.products, need.application])
+
+
+def document_text(profile: ProfileRecord) -> str:
+    """A profile's product names joined (the baselines' document)."""
+    return " ".join(p.name for p in profile.products)
+
+
+def xieshou_ranker(profiles: list[ProfileRecord]) -> Ranker:
+    index = SupplierIndex().fit(profiles)
+    today = date.today()
+
+    def rank(need: NeedRecord) -> list[int]:
+        return [m.id for m in index.shortlist(need, k=DEPTH, today=today)]
+
+    return rank
+
+
+def tfidf_ranker(profiles: list[ProfileRecord]) -> Ranker:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
+    docs = vectorizer.fit_transform([document_text(p) for p in profiles])
+
+    def rank(need: NeedRecord) -> list[int]:
+        scores = (docs @ vectorizer.transform([query_text(need)]).T).toarray().ravel()
+        return _top(scores, DEPTH)
+
+    return rank
+
+
+def bm25_ranker(profiles: list[ProfileRecord]) -> Ranker:
+    import bm25s
+
+    retriever = bm25s.BM25()
+    retriever.index([char_ngrams(document_text(p), 2, 2) for p in profiles], show_progress=False)
+
+    def rank(need: NeedRecord) -> list[int]:
+        tokens = [t for t in char_ngrams(query_text(need), 2, 2) if t in retriever.vocab_dict]
+        if not tokens:
+            return []
+        docs, scores = retriever.retrieve([tokens], k=DEPTH, show_progress=False)
+        return [int(d) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    return rank
+
+
+def _top(scores: np.ndarray, k: int) -> list[int]:
+    k = min(k, scores.size)
+    part = np.argpartition(-scores, k - 1)[:k]
+    part = part[np.argsort(-scores[part], kind="stable")]
+    return [int(i) for i in part if scores[i] > 0]
+
+
+def evaluate(
+    method: str, rank: Ranker, queries: Sequence[tuple[NeedRecord, set[int]]]
 ) -> dict[str, Any]:
-    n = len(relevant)
+    """Mean NDCG@10, Recall@50 and MRR of ``rank`` over the queries."""
+    ndcg, recall, rr = [], [], []
+    for need, relevant in tqdm(queries, desc=method, file=sys.stderr, leave=False):
+        ranked = rank(need)
+        ndcg.append(ndcg_at_k(ranked, relevant, 10))
+        recall.append(recall_at_k(ranked, relevant, 50))
+        rr.append(mrr(ranked, relevant))
+    n = len(queries)
     return {
-        "method": name,
-        "ndcg@10": round(
-            float(np.mean([ndcg_at_k(r, g, 10) for r, g in zip(rankings, relevant, strict=True)])),
-            4,
-        )
-        if n
-        else 0.0,
-        "recall@50": round(
-            float(
-                np.mean([recall_at_k(r, g, 50) for r, g in zip(rankings, relevant, strict=True)])
-            ),
-            4,
-        )
-        if n
-        else 0.0,
-        "mrr": round(
-            float(np.mean([mrr(r, g) for r, g in zip(rankings, relevant, strict=True)])), 4
-        )
-        if n
-        else 0.0,
+        "method": method,
+        "ndcg@10": round(float(np.mean(ndcg)), 4) if n else None,
+        "recall@50": round(float(np.mean(recall)), 4) if n else None,
+        "mrr": round(float(np.mean(rr)), 4) if n else None,
         "n": n,
     }
 
 
-def _query_text(raw: dict[str, Any]) -> str:
-    parts = [raw.get("title") or "", raw.get("description") or ""]
-    parts += [*list(raw.get("products") or ()), raw.get("application") or ""]
-    return " ".join(str(p) for p in parts if p)
-
-
-def _tfidf(docs: list[str], queries: list[str], codes: list[str]) -> list[list[str]]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 2))
-    x = vec.fit_transform(docs)
-    out: list[list[str]] = []
-    for q in queries:
-        s = (x @ vec.transform([q]).T).toarray().ravel()
-        top = np.argsort(-s, kind="stable")[:50]
-        out.append([codes[i] for i in top if s[i] > 0])
-    return out
-
-
-def _bigrams(text: str) -> list[str]:
-    t = "".join(text.split())
-    return [t[i : i + 2] for i in range(len(t) - 1)] or ([t] if t else [])
-
-
-def _bm25(docs: list[str], queries: list[str], codes: list[str]) -> list[list[str]]:
-    import bm25s
-
-    vocab: dict[str, int] = {}
-    corpus = [[vocab.setdefault(b, len(vocab)) for b in _bigrams(d)] for d in docs]
-    model = bm25s.BM25()
-    model.index(bm25s.tokenization.Tokenized(ids=corpus, vocab=vocab), show_progress=False)
-    out: list[list[str]] = []
-    for q in queries:
-        toks = [vocab[b] for b in _bigrams(q) if b in vocab]
-        if not toks:
-            out.append([])
-            continue
-        s = model.get_scores(toks)
-        top = np.argsort(-s, kind="stable")[:50]
-        out.append([codes[i] for i in top if s[i] > 0])
-    return out
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the evaluation; see the module docstring."""
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--catalog", type=Path, required=True, help="firms.jsonl")
+    parser.add_argument("--queries", type=Path, required=True, help="benchmark .jsonl")
+    parser.add_argument("--baselines", action="store_true", help="also TF-IDF and BM25")
+    parser.add_argument(
+        "--split",
+        choices=("all", "a", "b"),
+        default="all",
+        help="evaluate on all queries or one hash-half (a: tuning half, b: held-out half)",
     )
-    ap.add_argument("--catalog", required=True)
-    ap.add_argument("--queries", required=True)
-    ap.add_argument("--baselines", action="store_true")
-    ap.add_argument("--half", type=int, choices=(0, 1), help="only even (0) or odd (1) queries")
-    args = ap.parse_args(argv)
-    log: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    parser.add_argument(
+        "--perturb",
+        type=int,
+        metavar="SEED",
+        help="robustness check: rewrite each need with other phrasings (seeded)",
+    )
+    parser.add_argument(
+        "--free-text",
+        action="store_true",
+        help="with --perturb: also drop products and application (structured → free text)",
+    )
+    args = parser.parse_args(argv)
+    rng = random.Random(args.perturb)
 
-    firms = [
-        json.loads(line)
-        for line in Path(args.catalog).read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    codes = [str(f["code"]) for f in firms]
-    profiles = [profile_from_firm(f, i) for i, f in enumerate(firms)]
-    t0 = time.perf_counter()
-    index = SupplierIndex().fit(profiles)
-    log(f"indexed {len(profiles)} profiles in {time.perf_counter() - t0:.2f} s")
+    started = time.perf_counter()
+    profiles, codes = load_catalog(args.catalog)
+    row_of_code = {c: i for i, c in enumerate(codes)}
+    print(f"catalog: {len(profiles)} firms", file=sys.stderr)
 
-    needs: list[dict[str, Any]] = []
-    relevant: list[set[str]] = []
-    skipped = 0
-    for line in Path(args.queries).read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        q = json.loads(line)
-        if "need" not in q:
-            skipped += 1
-            continue
-        needs.append(q["need"])
-        relevant.append(set(q.get("relevant") or ()))
-    if skipped:
-        log(
-            f"skipped {skipped} lines without a 'need' (e.g. chain-discovery 'buyer' queries: "
-            "not a need → supplier question)"
+    queries: list[tuple[NeedRecord, set[int]]] = []
+    skipped_buyer = skipped_other = 0
+    with args.queries.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if not in_split(str(row.get("id", len(queries))), args.split):
+                continue
+            if "need" not in row:
+                if "buyer" in row:
+                    skipped_buyer += 1
+                else:
+                    skipped_other += 1
+                continue
+            need = need_from_query(len(queries), row["need"])
+            if args.perturb is not None:
+                need = perturb_need(need, rng, free_text=args.free_text)
+            relevant = {row_of_code[c] for c in row.get("relevant", ()) if c in row_of_code}
+            queries.append((need, relevant))
+    if skipped_buyer:
+        print(
+            f"skipped {skipped_buyer} chain-discovery queries (`buyer` instead of `need`): "
+            "not evaluated yet",
+            file=sys.stderr,
         )
-    if args.half is not None:
-        needs, relevant = needs[args.half :: 2], relevant[args.half :: 2]
+    if skipped_other:
+        print(f"skipped {skipped_other} lines with neither `need` nor `buyer`", file=sys.stderr)
 
-    rankings = []
-    t0 = time.perf_counter()
-    for i, raw in enumerate(needs):
-        matches = index.shortlist(_need(raw, i), k=50)
-        rankings.append([codes[m.id] for m in matches])
-        if (i + 1) % 200 == 0:
-            log(f"xieshou: {i + 1}/{len(needs)} queries")
-    log(f"xieshou: {len(needs)} queries in {time.perf_counter() - t0:.2f} s")
-    print(json.dumps(_score("xieshou", rankings, relevant), ensure_ascii=False), flush=True)
-
+    if not queries:
+        print("no need → supplier queries to evaluate", file=sys.stderr)
+        return 0
+    methods: list[tuple[str, Callable[[list[ProfileRecord]], Ranker]]] = [
+        ("xieshou", xieshou_ranker)
+    ]
     if args.baselines:
-        docs = [" ".join(p["name"] for p in f.get("products") or ()) for f in firms]
-        texts = [_query_text(n) for n in needs]
-        log("baseline tfidf_char …")
-        print(json.dumps(_score("tfidf_char", _tfidf(docs, texts, codes), relevant)), flush=True)
-        log("baseline bm25 …")
-        print(json.dumps(_score("bm25", _bm25(docs, texts, codes), relevant)), flush=True)
+        methods += [("tfidf_char", tfidf_ranker), ("bm25", bm25_ranker)]
+    for name, build in methods:
+        t0 = time.perf_counter()
+        rank = build(profiles)
+        result = evaluate(name, rank, queries)
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        print(f"{name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(f"total {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -18,11 +18,14 @@ PROFILE = "profile"
 NEED = "need"
 ORGANIZATION = "organization"
 EVERYTHING = "all"
+#: Set in ``Session.info`` when a session logs a change, so its commit can wake the index.
+CHANGES_KEY = "xieshou_changes"
 
 
 def record(session: Session, entity: str, entity_id: int | None) -> None:
     """Log a change in the caller's transaction (it commits or rolls back with the change)."""
     session.add(ChangeEntry(entity=entity, entity_id=entity_id))
+    session.info[CHANGES_KEY] = True
 
 
 @dataclass

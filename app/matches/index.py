@@ -1,9 +1,11 @@
 """This worker's matching index: built from the database, kept fresh from the change log.
 
-Each worker process holds its own :class:`MatchingIndex`. It is built at start-up, and it
-catches up with the change log both on demand (before every shortlist, so a worker sees its
-own writes at once) and from a background thread (so an idle worker stays warm). Writes to
-the in-memory indexes happen under a lock; queries take the same lock, briefly.
+Each worker process holds its own :class:`MatchingIndex`. It is built at start-up and
+catches up with the change log from a background thread (every ``poll_interval_s``), and on
+demand before a query when this process has committed a change since its last catch-up or
+the last catch-up is older than ``max_staleness_s``: a worker sees its own writes at once and
+everyone else's within a fraction of a second. Writes to the in-memory indexes happen under
+a lock; queries take the same lock, briefly.
 """
 
 import logging
@@ -11,79 +13,64 @@ import threading
 import time
 from datetime import date
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
 
-from app.matches.changes import ChangeBatch, ChangeFeed
-from app.matches.records import need_record, profile_record
-from app.models import CapabilityProfile, NeedStatus, Organization, SupplyNeed
+from app.matches.changes import CHANGES_KEY, ChangeBatch, ChangeFeed
+from app.matches.loading import IndexedNeed, IndexedProfile, load_open_needs, load_profiles
+from app.models import CapabilityProfile, SupplyNeed
 from app.reference.tables import region_centres
 from matching import NeedIndex, SupplierIndex
 from matching.records import Match, NeedRecord, ProfileRecord
 
 log = logging.getLogger("xieshou.matching")
-_BATCH = 2000
-
-
-def _profiles_query() -> Select[CapabilityProfile]:
-    return select(CapabilityProfile).options(
-        selectinload(CapabilityProfile.organization).selectinload(Organization.industries)
-    )
-
-
-def _needs_query() -> Select[SupplyNeed]:
-    return select(SupplyNeed).options(
-        selectinload(SupplyNeed.organization).selectinload(Organization.industries)
-    )
 
 
 class MatchingIndex:
     """Supplier and need indexes for one worker, mirroring the database."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, poll_interval_s: float = 0.5) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        poll_interval_s: float = 0.5,
+        max_staleness_s: float = 0.25,
+    ) -> None:
         self._sessions = sessions
         self._poll_interval_s = poll_interval_s
+        self._max_staleness_s = max_staleness_s
         self._lock = threading.RLock()
         self._feed = ChangeFeed()
         self._suppliers = SupplierIndex(region_centres=region_centres())
         self._needs = NeedIndex(region_centres=region_centres())
-        self._profile_ids: set[int] = set()
-        self._need_ids: set[int] = set()
-        self._by_org_profiles: dict[int, set[int]] = {}
-        self._by_org_needs: dict[int, set[int]] = {}
+        self._profiles: dict[int, IndexedProfile] = {}
+        self._open_needs: dict[int, IndexedNeed] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.built_at: float | None = None
+        self._refreshed_at = 0.0
+        self._dirty = False
+        event.listen(sessions, "after_commit", self._on_commit)
+
+    def _on_commit(self, session: Session) -> None:
+        if session.info.pop(CHANGES_KEY, False):
+            self._dirty = True
 
     # -- life cycle ------------------------------------------------------------------------
 
     def build(self) -> None:
         """(Re)build both indexes from the database."""
         started = time.perf_counter()
-        with self._sessions() as session, self._lock:
+        with self._lock, self._sessions() as session:
             self._feed.start(session)
-            profiles = [
-                profile_record(p)
-                for p in session.scalars(_profiles_query().execution_options(yield_per=_BATCH))
-            ]
-            needs_rows = list(
-                session.scalars(_needs_query().where(SupplyNeed.status == NeedStatus.open.value))
+            profiles = load_profiles(session)
+            needs = load_open_needs(session)
+            self._suppliers = SupplierIndex(region_centres=region_centres()).fit(
+                [p.record for p in profiles]
             )
-            needs = [need_record(n) for n in needs_rows]
-            self._suppliers = SupplierIndex(region_centres=region_centres()).fit(profiles)
-            self._needs = NeedIndex(region_centres=region_centres()).fit(needs)
-            self._profile_ids = {p.id for p in profiles}
-            self._need_ids = {n.id for n in needs}
-            self._by_org_profiles = {}
-            self._by_org_needs = {}
-            owners = session.execute(
-                select(CapabilityProfile.id, CapabilityProfile.organization_id)
-            )
-            for profile_id, org_id in owners:
-                self._by_org_profiles.setdefault(org_id, set()).add(profile_id)
-            for n in needs_rows:
-                self._by_org_needs.setdefault(n.organization_id, set()).add(n.id)
-            self.built_at = time.time()
+            self._needs = NeedIndex(region_centres=region_centres()).fit([n.record for n in needs])
+            self._profiles = {p.record.id: p for p in profiles}
+            self._open_needs = {n.record.id: n for n in needs}
+            self._refreshed_at = time.monotonic()
         log.info(
             "matching index built: %d profiles, %d open needs in %.2f s",
             len(profiles),
@@ -117,9 +104,15 @@ class MatchingIndex:
     def refresh(self) -> None:
         """Apply every change logged since the last refresh."""
         with self._lock, self._sessions() as session:
+            self._dirty = False
             batch = self._feed.read(session)
             if batch:
                 self._apply(session, batch)
+            self._refreshed_at = time.monotonic()
+
+    def _refresh_if_stale(self) -> None:
+        if self._dirty or time.monotonic() - self._refreshed_at > self._max_staleness_s:
+            self.refresh()
 
     def _apply(self, session: Session, batch: ChangeBatch) -> None:
         if batch.rebuild:
@@ -127,64 +120,52 @@ class MatchingIndex:
             return
         profile_ids = set(batch.profiles)
         need_ids = set(batch.needs)
-        for org_id in batch.organizations:
-            profile_ids |= self._by_org_profiles.get(org_id, set())
-            need_ids |= self._by_org_needs.get(org_id, set())
+        if batch.organizations:
+            orgs = batch.organizations
+            profile_ids |= {p.record.id for p in self._profiles.values() if p.firm.id in orgs}
+            need_ids |= {n.record.id for n in self._open_needs.values() if n.firm.id in orgs}
             profile_ids |= set(
                 session.scalars(
-                    select(CapabilityProfile.id).where(CapabilityProfile.organization_id == org_id)
+                    select(CapabilityProfile.id).where(CapabilityProfile.organization_id.in_(orgs))
                 )
             )
             need_ids |= set(
-                session.scalars(select(SupplyNeed.id).where(SupplyNeed.organization_id == org_id))
+                session.scalars(select(SupplyNeed.id).where(SupplyNeed.organization_id.in_(orgs)))
             )
         if profile_ids:
-            found = {
-                p.id: p
-                for p in session.scalars(
-                    _profiles_query().where(CapabilityProfile.id.in_(profile_ids))
-                )
-            }
+            found = {p.record.id: p for p in load_profiles(session, profile_ids)}
             for profile_id in profile_ids:
                 self._put_profile(profile_id, found.get(profile_id))
         if need_ids:
-            found_needs = {
-                n.id: n for n in session.scalars(_needs_query().where(SupplyNeed.id.in_(need_ids)))
-            }
+            found_needs = {n.record.id: n for n in load_open_needs(session, need_ids)}
             for need_id in need_ids:
                 self._put_need(need_id, found_needs.get(need_id))
 
-    def _put_profile(self, profile_id: int, profile: CapabilityProfile | None) -> None:
-        for ids in self._by_org_profiles.values():
-            ids.discard(profile_id)
+    def _put_profile(self, profile_id: int, profile: IndexedProfile | None) -> None:
+        known = profile_id in self._profiles
         if profile is None:
-            if profile_id in self._profile_ids:
+            if known:
                 self._suppliers.remove(profile_id)
-                self._profile_ids.discard(profile_id)
+                del self._profiles[profile_id]
             return
-        self._by_org_profiles.setdefault(profile.organization_id, set()).add(profile_id)
-        record = profile_record(profile)
-        if profile_id in self._profile_ids:
-            self._suppliers.update(record)
+        if known:
+            self._suppliers.update(profile.record)
         else:
-            self._suppliers.add(record)
-            self._profile_ids.add(profile_id)
+            self._suppliers.add(profile.record)
+        self._profiles[profile_id] = profile
 
-    def _put_need(self, need_id: int, need: SupplyNeed | None) -> None:
-        for ids in self._by_org_needs.values():
-            ids.discard(need_id)
-        if need is None or need.status != NeedStatus.open.value:
-            if need_id in self._need_ids:
+    def _put_need(self, need_id: int, need: IndexedNeed | None) -> None:
+        known = need_id in self._open_needs
+        if need is None:  # deleted, or no longer open
+            if known:
                 self._needs.remove(need_id)
-                self._need_ids.discard(need_id)
+                del self._open_needs[need_id]
             return
-        self._by_org_needs.setdefault(need.organization_id, set()).add(need_id)
-        record = need_record(need)
-        if need_id in self._need_ids:
-            self._needs.update(record)
+        if known:
+            self._needs.update(need.record)
         else:
-            self._needs.add(record)
-            self._need_ids.add(need_id)
+            self._needs.add(need.record)
+        self._open_needs[need_id] = need
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -197,11 +178,11 @@ class MatchingIndex:
         tier: str | None,
         min_score: float | None,
         today: date,
-    ) -> list[Match]:
-        """Ranked SMEs for ``need``, after catching up with the change log."""
-        self.refresh()
+    ) -> list[tuple[Match, IndexedProfile]]:
+        """Ranked SMEs for ``need``, each with the facts a result shows."""
+        self._refresh_if_stale()
         with self._lock:
-            return self._suppliers.shortlist(
+            matches = self._suppliers.shortlist(
                 need,
                 k=limit,
                 region_prefix=region_prefix,
@@ -209,24 +190,43 @@ class MatchingIndex:
                 min_score=min_score,
                 today=today,
             )
+            return [(m, self._profiles[m.id]) for m in matches]
 
     def opportunities(
         self,
-        profile: ProfileRecord,
+        profile_id: int,
         *,
         limit: int,
         region_prefix: str | None,
         min_score: float | None,
         today: date,
-    ) -> list[Match]:
-        """Ranked open needs for ``profile``, after catching up with the change log."""
-        self.refresh()
+    ) -> list[tuple[Match, IndexedNeed]]:
+        """Ranked open needs for an indexed profile (none if the profile is unknown)."""
+        self._refresh_if_stale()
         with self._lock:
-            return self._needs.opportunities(
-                profile, k=limit, region_prefix=region_prefix, min_score=min_score, today=today
+            profile = self._profiles.get(profile_id)
+            if profile is None:
+                return []
+            matches = self._needs.opportunities(
+                profile.record,
+                k=limit,
+                region_prefix=region_prefix,
+                min_score=min_score,
+                today=today,
             )
+            return [(m, self._open_needs[m.id]) for m in matches]
+
+    def profile(self, profile_id: int) -> ProfileRecord | None:
+        """The indexed record of a profile, if any."""
+        with self._lock:
+            found = self._profiles.get(profile_id)
+            return found.record if found else None
 
     @property
     def sizes(self) -> tuple[int, int]:
         """(profiles, open needs) indexed."""
-        return len(self._profile_ids), len(self._need_ids)
+        return len(self._profiles), len(self._open_needs)
+
+    def __repr__(self) -> str:
+        profiles, needs = self.sizes
+        return f"MatchingIndex(profiles={profiles}, open_needs={needs})"

@@ -2,14 +2,13 @@
 
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.errors import Forbidden
 from app.listing import region_prefix
 from app.matches.index import MatchingIndex
-from app.matches.records import need_record, profile_record
+from app.matches.loading import FirmFacts, need_record_for
 from app.matches.schemas import (
     MatchedProduct,
     MatchReasons,
@@ -18,19 +17,19 @@ from app.matches.schemas import (
     Shortlist,
     ShortlistEntry,
 )
-from app.models import CapabilityProfile, NeedKind, NeedStatus, Organization, SupplyNeed, Tier
+from app.models import NeedKind, Tier
 from app.needs import service as needs
 from app.profiles import service as profiles
 from app.profiles.schemas import OrganizationSummary
 from matching.records import Match
 
 
-def _summary(org: Organization) -> OrganizationSummary:
+def _summary(firm: FirmFacts) -> OrganizationSummary:
     return OrganizationSummary(
-        id=org.id,
-        name=org.name,
-        region_code=org.region_code,
-        tier=Tier(org.tier) if org.tier else None,
+        id=firm.id,
+        name=firm.name,
+        region_code=firm.region_code,
+        tier=Tier(firm.tier) if firm.tier else None,
     )
 
 
@@ -47,15 +46,6 @@ def _reasons(match: Match) -> MatchReasons:
     )
 
 
-def _load_org(session: Session, need: SupplyNeed) -> None:
-    # The record conversion reads the firm's industry codes.
-    session.scalars(
-        select(Organization)
-        .where(Organization.id == need.organization_id)
-        .options(selectinload(Organization.industries))
-    ).one()
-
-
 def shortlist(
     session: Session,
     caller: Principal,
@@ -68,44 +58,35 @@ def shortlist(
     min_score: float | None,
     today: date,
 ) -> Shortlist:
-    """Ranked SMEs for a need: for its firm (and who manages it), organizers and admins."""
+    """Ranked SMEs for a need: for its firm (and who manages it), organizers and admins.
+
+    A draft can be previewed by its firm: the need is ranked from the database, not the index.
+    """
     need = needs.get_visible(session, caller, need_id)
     if not (caller.manages(need.organization) or caller.is_organizer):
         raise Forbidden(f"the shortlist of need {need_id} is for its firm and organizers")
-    _load_org(session, need)
-    matches = index.shortlist(
-        need_record(need),
+    ranked = index.shortlist(
+        need_record_for(session, need),
         limit=limit,
         region_prefix=region_prefix(region) if region else None,
         tier=tier.value if tier else None,
         min_score=min_score,
         today=today,
     )
-    found = {
-        p.id: p
-        for p in session.scalars(
-            select(CapabilityProfile)
-            .where(CapabilityProfile.id.in_([m.id for m in matches]))
-            .options(selectinload(CapabilityProfile.organization))
-        )
-    }
-    items: list[ShortlistEntry] = []
-    for match in matches:
-        profile = found.get(match.id)
-        if profile is None:  # deleted after the index answered
-            continue
-        products = sorted(profile.products, key=lambda p: -(p.get("share") or 0))
-        items.append(
+    return Shortlist(
+        need_id=need_id,
+        items=[
             ShortlistEntry(
-                rank=len(items) + 1,
+                rank=rank,
                 score=round(match.score, 4),
-                profile_id=profile.id,
-                organization=_summary(profile.organization),
-                products=[p["name"] for p in products][:20],
+                profile_id=match.id,
+                organization=_summary(profile.firm),
+                products=list(profile.products[:20]),
                 reasons=_reasons(match),
             )
-        )
-    return Shortlist(need_id=need_id, items=items)
+            for rank, (match, profile) in enumerate(ranked, start=1)
+        ],
+    )
 
 
 def opportunities(
@@ -123,40 +104,25 @@ def opportunities(
     profile = profiles.get(session, profile_id)
     if not caller.manages(profile.organization):
         raise Forbidden(f"the opportunities of profile {profile_id} are for its SME")
-    session.scalars(
-        select(Organization)
-        .where(Organization.id == profile.organization_id)
-        .options(selectinload(Organization.industries))
-    ).one()
-    matches = index.opportunities(
-        profile_record(profile),
+    ranked = index.opportunities(
+        profile_id,
         limit=limit,
         region_prefix=region_prefix(region) if region else None,
         min_score=min_score,
         today=today,
     )
-    found = {
-        n.id: n
-        for n in session.scalars(
-            select(SupplyNeed)
-            .where(SupplyNeed.id.in_([m.id for m in matches]))
-            .options(selectinload(SupplyNeed.organization))
-        )
-    }
-    items: list[OpportunityEntry] = []
-    for match in matches:
-        need = found.get(match.id)
-        if need is None or need.status != NeedStatus.open.value:  # changed since indexed
-            continue
-        items.append(
+    return Opportunities(
+        profile_id=profile_id,
+        items=[
             OpportunityEntry(
-                rank=len(items) + 1,
+                rank=rank,
                 score=round(match.score, 4),
-                need_id=need.id,
+                need_id=match.id,
                 title=need.title,
                 kind=NeedKind(need.kind),
-                organization=_summary(need.organization),
+                organization=_summary(need.firm),
                 reasons=_reasons(match),
             )
-        )
-    return Opportunities(profile_id=profile_id, items=items)
+            for rank, (match, need) in enumerate(ranked, start=1)
+        ],
+    )

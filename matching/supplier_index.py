@@ -1,0 +1,544 @@
+"""Rank suppliers (SME profiles) for a need: the shortlist.
+
+Text: each profile's products (weighted by revenue share), technologies and processes, and
+(weakly) materials go into one sparse column store keyed by distinct product name. A need's
+wanted terms are matched against the distinct names (:mod:`matching.similarity`), and the
+profiles holding those names are gathered with numpy; a profile's text score is its best
+(term, product) pair. Then the hard filters (certifications valid on the day, region prefix,
+tier), the soft signals (region, tier, industry) and ``np.argpartition`` for the top k. A
+query costs time in proportion to the profiles that match it, not to the catalog.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, Self
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from matching.catalog import chain_links, is_noise_product, product_key, product_vocabulary
+from matching.geo import RegionCentres
+from matching.lexicon import Lexicon
+from matching.postings import Postings
+from matching.query import WantedTerm, split_free_text, wanted_terms
+from matching.records import Match, NeedRecord, ProfileRecord, Reasons
+from matching.signals import (
+    INDUSTRY_BONUS,
+    MAX_BONUS,
+    NO_EXPIRY,
+    PREFERRED_REGION_BONUS,
+    TIER_BONUS,
+    TIER_NAMES,
+    TIER_RANK,
+    RegionPoint,
+    cert_key,
+    in_regions,
+    industry_major,
+    region_bonus,
+    region_point,
+    significant_prefix,
+    top_k,
+)
+from matching.similarity import related_names
+from matching.table import RowTable
+
+__all__ = ["CONTEXT_WEIGHT", "SupplierIndex", "profile_terms"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+_ROW_COLUMNS: dict[str, tuple[Any, Any]] = {
+    "id": (np.int64, -1),
+    "alive": (np.bool_, False),
+    "region": (np.int32, -1),
+    "city": (np.int32, -1),
+    "province": (np.int32, -1),
+    "lng": (np.float32, np.nan),
+    "lat": (np.float32, np.nan),
+    "tier": (np.int8, 0),
+}
+CONTEXT_WEIGHT = 0.15
+"""Weight of the inputs of the need's application (from the chain map): a weak context."""
+MULTI_TERM_SHARE = 0.25
+"""How much the other wanted terms add to a profile's best one (averaged)."""
+MAX_CONTEXT_TERMS = 12
+"""At most this many application inputs are used as context."""
+DENSE_SHARE = 8
+"""Gather into a catalog-sized array once the hits exceed 1/DENSE_SHARE of the catalog."""
+
+
+def profile_terms(
+    profile: ProfileRecord,
+    *,
+    weight_boost: float = 0.05,
+    capability_factor: float = 0.7,
+    material_factor: float = 0.3,
+) -> dict[str, float]:
+    """The names a profile offers and how much each stands for it.
+
+    Products count fully, a little more with a larger revenue share (noise lines such as
+    平衡项目 are dropped); technologies and processes count ``capability_factor``; materials
+    (what it works with) only ``material_factor``.
+
+    Returns
+    -------
+    dict
+        Normalised name → factor in ``(0, 1 + weight_boost]``.
+
+    Examples
+    --------
+    >>> from matching.records import ProductItem, ProfileRecord
+    >>> profile_terms(ProfileRecord(1, "甲", (ProductItem("锂电池", 1.0), ProductItem("合计", 0.2))))
+    {'锂电池': 1.05}
+    """
+    out: dict[str, float] = {}
+    for item in profile.products:
+        name = product_key(item.name)
+        if is_noise_product(name):
+            continue
+        w = item.weight
+        value = 1.0 + weight_boost * (min(w, 1.0) if w is not None and w > 0 else 0.0)
+        if value > out.get(name, 0.0):
+            out[name] = value
+    extra = ((capability_factor, t) for t in (*profile.technologies, *profile.processes))
+    materials = ((material_factor, t) for t in profile.materials)
+    for factor, text in (*extra, *materials):
+        name = product_key(text)
+        if name and factor > out.get(name, 0.0):
+            out[name] = factor
+    return out
+
+
+class SupplierIndex(BaseEstimator):  # type: ignore[misc]
+    """Index supplier profiles; rank them for a need.
+
+    Parameters
+    ----------
+    region_centres
+        ``{adcode: (longitude, latitude)}`` for distances (see
+        :func:`matching.geo.load_region_centres`); ``None`` disables distances.
+    weight_boost
+        How much a product's revenue share adds to its match (at most this fraction).
+    capability_factor, material_factor
+        How much a technology/process, and a material, count against a product.
+    application_context
+        Whether the inputs of the need's application (per the shipped chain map) count as
+        weak wanted terms. The application itself never does.
+
+    Attributes
+    ----------
+    n_profiles_ : int
+        Profiles indexed now.
+    lexicon_ : Lexicon
+        Distinct offered names.
+
+    Examples
+    --------
+    >>> from matching.records import NeedRecord, ProductItem, ProfileRecord
+    >>> index = SupplierIndex().fit([
+    ...     ProfileRecord(1, "甲", products=(ProductItem("锂电池", 0.9),)),
+    ...     ProfileRecord(2, "乙", products=(ProductItem("储能电站", 0.9),)),
+    ... ])
+    >>> [m.id for m in index.shortlist(NeedRecord(9, "采购锂电池", application="储能电站"))]
+    [1]
+    """
+
+    def __init__(
+        self,
+        region_centres: RegionCentres | None = None,
+        *,
+        weight_boost: float = 0.05,
+        capability_factor: float = 0.7,
+        material_factor: float = 0.3,
+        application_context: bool = True,
+    ) -> None:
+        self.region_centres = region_centres
+        self.weight_boost = weight_boost
+        self.capability_factor = capability_factor
+        self.material_factor = material_factor
+        self.application_context = application_context
+
+    # -- building --------------------------------------------------------------------------
+
+    def fit(self, profiles: Iterable[ProfileRecord], y: None = None) -> Self:
+        """Index ``profiles``, replacing anything indexed before.
+
+        Parameters
+        ----------
+        profiles
+            The supplier profiles; ids must be distinct.
+        y
+            Ignored (scikit-learn convention).
+
+        Returns
+        -------
+        SupplierIndex
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If two profiles share an id.
+        """
+        self.lexicon_ = Lexicon()
+        self.canonical_ = product_vocabulary()
+        self.products_ = Postings()
+        self.certs_ = Postings()
+        self.industries_ = Postings()
+        self.cert_ids_: dict[str, int] = {}
+        self.industry_ids_: dict[str, int] = {}
+        self.rows_ = RowTable(_ROW_COLUMNS)
+        self.row_of_: dict[int, int] = {}
+        self._term_cache: dict[str, tuple[IntArray, FloatArray]] = {}
+        self._cache_size = -1
+        self._regions: dict[str | None, RegionPoint] = {}
+        self._ingest(profiles)
+        for postings in (self.products_, self.certs_, self.industries_):
+            postings.build()
+        self.n_profiles_ = len(self.row_of_)
+        return self
+
+    def _region(self, code: str | None) -> RegionPoint:
+        point = self._regions.get(code)
+        if point is None:
+            point = region_point(code, self.region_centres or {})
+            if len(self._regions) < 100_000:
+                self._regions[code] = point
+        return point
+
+    def _ingest(self, profiles: Iterable[ProfileRecord]) -> None:
+        """Append profiles as new rows (the postings take them into their delta)."""
+        columns: dict[str, list[Any]] = {name: [] for name in _ROW_COLUMNS}
+        p_cols: list[int] = []
+        p_rows: list[int] = []
+        p_vals: list[float] = []
+        row = len(self.rows_)
+        add_name = self.lexicon_.add
+        seen: set[int] = set()
+        for profile in profiles:
+            if profile.id in self.row_of_ or profile.id in seen:
+                raise ValueError(f"profile {profile.id} is already indexed; use update()")
+            seen.add(profile.id)
+            point = self._region(profile.region_code)
+            columns["id"].append(profile.id)
+            columns["alive"].append(True)
+            columns["region"].append(point.code)
+            columns["city"].append(point.city)
+            columns["province"].append(point.province)
+            columns["lng"].append(point.lng)
+            columns["lat"].append(point.lat)
+            columns["tier"].append(TIER_RANK.get(profile.tier or "", 0))
+            terms = profile_terms(
+                profile,
+                weight_boost=self.weight_boost,
+                capability_factor=self.capability_factor,
+                material_factor=self.material_factor,
+            )
+            p_cols.extend([add_name(n) for n in terms])
+            p_rows.extend([row] * len(terms))
+            p_vals.extend(terms.values())
+            for cert in profile.certifications:
+                col = self.cert_ids_.setdefault(cert_key(cert.standard), len(self.cert_ids_))
+                expiry = cert.valid_until.toordinal() if cert.valid_until else NO_EXPIRY
+                self.certs_.extend([col], [row], [float(expiry)])
+            for code in industry_major(profile.industry_codes):
+                col = self.industry_ids_.setdefault(code, len(self.industry_ids_))
+                self.industries_.extend([col], [row], [1.0])
+            row += 1
+        self.rows_.extend(**columns)
+        self.products_.extend(p_cols, p_rows, p_vals)
+        first = row - len(columns["id"])
+        self.row_of_.update(zip(columns["id"], range(first, row), strict=True))
+
+    def add(self, profile: ProfileRecord) -> Self:
+        """Index one more profile, without rebuilding.
+
+        Raises
+        ------
+        ValueError
+            If a profile with this id is already indexed.
+        """
+        check_is_fitted(self)
+        self._ingest((profile,))
+        for postings in (self.products_, self.certs_, self.industries_):
+            postings.maybe_build()
+        self.n_profiles_ = len(self.row_of_)
+        return self
+
+    def update(self, profile: ProfileRecord) -> Self:
+        """Replace the indexed profile with the same id (or add it if absent)."""
+        check_is_fitted(self)
+        if profile.id in self.row_of_:
+            self._kill(profile.id)
+        return self.add(profile)
+
+    def remove(self, profile_id: int) -> Self:
+        """Stop ranking a profile.
+
+        Raises
+        ------
+        KeyError
+            If no profile with this id is indexed.
+        """
+        check_is_fitted(self)
+        self._kill(profile_id)
+        self.n_profiles_ = len(self.row_of_)
+        if len(self.rows_) > 1000 and self.n_profiles_ < 0.7 * len(self.rows_):
+            self._compact()
+        return self
+
+    def _kill(self, profile_id: int) -> None:
+        row = self.row_of_.pop(profile_id)
+        self.rows_.set(row, alive=False)
+
+    def _compact(self) -> None:
+        """Drop removed rows from every structure (renumbering rows, keeping order)."""
+        alive = self.rows_["alive"].copy()
+        row_map = np.where(alive, np.cumsum(alive) - 1, -1).astype(np.int64)
+        for postings in (self.products_, self.certs_, self.industries_):
+            postings.build(row_map)
+        self.rows_.keep(alive)
+        self.row_of_ = {int(i): r for r, i in enumerate(self.rows_["id"].tolist())}
+
+    # -- querying --------------------------------------------------------------------------
+
+    def _names_for(self, term: str) -> tuple[IntArray, FloatArray]:
+        if self._cache_size != len(self.lexicon_):
+            self._term_cache.clear()
+            self._cache_size = len(self.lexicon_)
+        hit = self._term_cache.get(term)
+        if hit is None:
+            ids, qualities = related_names(term, self.lexicon_, self.canonical_.__contains__)
+            hit = (np.asarray(ids, dtype=np.int64), np.asarray(qualities, dtype=np.float64))
+            if len(self._term_cache) > 10_000:
+                self._term_cache.clear()
+            self._term_cache[term] = hit
+        return hit
+
+    def query_terms(self, need: NeedRecord) -> list[WantedTerm]:
+        """The weighted terms a need is matched on: what it wants, plus weak context.
+
+        The context is the inputs of the need's application in the shipped chain map (never
+        the application itself), at weight ``CONTEXT_WEIGHT``.
+        """
+        terms = wanted_terms(need)
+        if not self.application_context:
+            return terms
+        apps = [need.application] if need.application else []
+        if not apps:
+            for text in (need.title, need.description):
+                apps.extend(split_free_text(text or "")[1])
+        have = {t.text for t in terms}
+        inputs = _inputs_of(tuple(product_key(a) for a in apps))
+        context = [i for i in inputs if i not in have][:MAX_CONTEXT_TERMS]
+        terms.extend(WantedTerm(i, CONTEXT_WEIGHT, "context") for i in context)
+        return terms
+
+    def shortlist(
+        self,
+        need: NeedRecord,
+        k: int = 20,
+        *,
+        region_prefix: str | None = None,
+        tier: str | None = None,
+        min_score: float | None = None,
+        today: date | None = None,
+    ) -> list[Match]:
+        """The ``k`` best suppliers for ``need``, best first, with reasons.
+
+        Parameters
+        ----------
+        need
+            What is wanted.
+        k
+            How many to return at most.
+        region_prefix
+            Only suppliers whose region code starts with this (``"44"``, ``"4403"``; a
+            6-digit code such as ``"440000"`` means its significant prefix).
+        tier
+            Only suppliers of this tier.
+        min_score
+            Only results scoring at least this (scores are in ``[0, 1]``).
+        today
+            The day required certifications must be valid on (default: today).
+
+        Returns
+        -------
+        list of Match
+            Profile ids, scores and reasons; ties broken by id. Suppliers lacking a required
+            certification, or holding it expired before ``today``, are never returned;
+            neither are suppliers matching none of the wanted terms.
+        """
+        check_is_fitted(self)
+        today = today or date.today()
+        terms = self.query_terms(need)
+        if not terms or len(self.rows_) == 0 or k <= 0:
+            return []
+        hits = self._gather(terms)
+        if hits is None:
+            return []
+        rows, text, evidence = hits
+        r = self.rows_
+        keep = r["alive"][rows]
+        if region_prefix:
+            keep &= in_regions(r["region"][rows], (significant_prefix(region_prefix),))
+        if tier is not None:
+            keep &= r["tier"][rows] == TIER_RANK.get(tier, -1)
+        required = tuple(dict.fromkeys(cert_key(c) for c in need.required_certifications if c))
+        for cert in required:
+            keep &= np.isin(rows, self._holders(cert, today))
+        rows, text = rows[keep], text[keep]
+        if rows.size == 0:
+            return []
+        bonus, dist = self._soft_signals(need, rows)
+        score = text * (1.0 + bonus) / (1.0 + MAX_BONUS)
+        if min_score is not None:
+            ok = score >= min_score
+            rows, score, dist = rows[ok], score[ok], dist[ok]
+        order = top_k(score, r["id"][rows], k)
+        return self._matches(need, rows[order], score[order], dist[order], evidence, required)
+
+    def _gather(
+        self, terms: list[WantedTerm]
+    ) -> (
+        tuple[IntArray, FloatArray, list[tuple[IntArray, FloatArray, IntArray, WantedTerm]]] | None
+    ):
+        """Rows matching any term, their text scores, and per-term evidence for reasons."""
+        evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]] = []
+        for term in terms:
+            ids, qualities = self._names_for(term.text)
+            if ids.size == 0:
+                continue
+            rows, vals, which = self.products_.gather(ids)
+            if rows.size:
+                evidence.append((rows, term.weight * qualities[which] * vals, ids[which], term))
+        if not evidence:
+            return None
+        total = sum(e[0].size for e in evidence)
+        n = len(self.rows_)
+        if total * DENSE_SHARE > n:
+            # many hits: one pass over a catalog-sized array beats sorting the hits
+            slots, positions = n, [e[0] for e in evidence]
+            uniq = None
+        else:
+            uniq, inverse = np.unique(np.concatenate([e[0] for e in evidence]), return_inverse=True)
+            slots = uniq.size
+            bounds = np.cumsum([0] + [e[0].size for e in evidence])
+            positions = [inverse[bounds[t] : bounds[t + 1]] for t in range(len(evidence))]
+        top = np.zeros(slots, dtype=np.float64)
+        both = np.zeros(slots, dtype=np.float64)
+        for pos, (_, entry, _, _) in zip(positions, evidence, strict=True):
+            best = np.zeros(slots, dtype=np.float64)
+            np.maximum.at(best, pos, entry)
+            np.maximum(top, best, out=top)
+            both += best
+        if uniq is None:
+            uniq = np.flatnonzero(top > 0)
+            top, both = top[uniq], both[uniq]
+        text = top
+        if len(evidence) > 1:
+            text = top + MULTI_TERM_SHARE * (both - top) / (len(evidence) - 1)
+        return uniq, np.minimum(text, 1.0), evidence
+
+    def _holders(self, cert: str, today: date) -> IntArray:
+        """Rows holding ``cert`` valid on ``today``."""
+        col = self.cert_ids_.get(cert)
+        if col is None:
+            return np.zeros(0, dtype=np.int64)
+        rows, expiry, _ = self.certs_.gather(np.array([col]))
+        return rows[expiry >= today.toordinal()]
+
+    def _soft_signals(self, need: NeedRecord, rows: IntArray) -> tuple[FloatArray, FloatArray]:
+        r = self.rows_
+        here = self._region(need.region_code)
+        bonus, dist = region_bonus(
+            here, r["city"][rows], r["province"][rows], r["lng"][rows], r["lat"][rows]
+        )
+        if need.preferred_regions:
+            prefixes = tuple(significant_prefix(p) for p in need.preferred_regions)
+            bonus = bonus + PREFERRED_REGION_BONUS * in_regions(r["region"][rows], prefixes)
+        bonus = bonus + TIER_BONUS[r["tier"][rows]]
+        cols = [
+            self.industry_ids_[c]
+            for c in industry_major(need.industry_codes)
+            if c in self.industry_ids_
+        ]
+        if cols:
+            shared, _, _ = self.industries_.gather(np.array(cols))
+            bonus = bonus + INDUSTRY_BONUS * np.isin(rows, shared)
+        return bonus, dist
+
+    def _matches(
+        self,
+        need: NeedRecord,
+        rows: IntArray,
+        scores: FloatArray,
+        dist: FloatArray,
+        evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]],
+        required: tuple[str, ...],
+    ) -> list[Match]:
+        r = self.rows_
+        here = self._region(need.region_code)
+        names = self.lexicon_.names
+        pairs: dict[int, dict[tuple[str, str], float]] = {int(x): {} for x in rows.tolist()}
+        context: dict[int, dict[tuple[str, str], float]] = {int(x): {} for x in rows.tolist()}
+        for ev_rows, entry, name_ids, term in evidence:
+            into = context if term.source == "context" else pairs
+            for i in np.flatnonzero(np.isin(ev_rows, rows)).tolist():
+                got = into[int(ev_rows[i])]
+                pair = (term.text, names[int(name_ids[i])])
+                got[pair] = max(got.get(pair, 0.0), float(entry[i]))
+        prefixes = tuple(significant_prefix(p) for p in need.preferred_regions)
+        shared_by_row: dict[int, list[str]] = {}
+        for code in industry_major(need.industry_codes):
+            col = self.industry_ids_.get(code)
+            if col is not None:
+                hit, _, _ = self.industries_.gather(np.array([col]))
+                for row in set(hit.tolist()) & pairs.keys():
+                    shared_by_row.setdefault(row, []).append(code)
+        met = tuple(
+            c for c in dict.fromkeys(need.required_certifications) if cert_key(c) in required
+        )
+        out: list[Match] = []
+        for row, score, d in zip(rows.tolist(), scores.tolist(), dist.tolist(), strict=True):
+            ranked = sorted(pairs[row].items(), key=lambda kv: -kv[1])[:5]
+            weak = sorted(context[row].items(), key=lambda kv: -kv[1])[:3]
+            reasons = Reasons(
+                matched_products=tuple(pair for pair, _ in ranked),
+                context_products=tuple(pair for pair, _ in weak),
+                certifications_met=met,
+                certifications_missing=(),
+                distance_km=None if math.isnan(d) else float(d),
+                same_city=here.city >= 0 and int(r["city"][row]) == here.city,
+                same_province=here.province >= 0 and int(r["province"][row]) == here.province,
+                in_preferred_region=(
+                    bool(in_regions(r["region"][row : row + 1], prefixes)[0]) if prefixes else None
+                ),
+                tier=TIER_NAMES.get(int(r["tier"][row])),
+                shared_industry_codes=tuple(shared_by_row.get(row, ())),
+            )
+            out.append(Match(id=int(r["id"][row]), score=float(score), reasons=reasons))
+        return out
+
+    def memory_bytes(self) -> int:
+        """Approximate bytes held by the index's arrays (not Python dicts and lists)."""
+        check_is_fitted(self)
+        return (
+            self.rows_.memory_bytes()
+            + self.products_.memory_bytes()
+            + self.certs_.memory_bytes()
+            + self.industries_.memory_bytes()
+        )
+
+
+def _inputs_of(applications: tuple[str, ...]) -> list[str]:
+    """Inputs of the given products in the shipped chain map."""
+    wanted = {a for a in applications if a}
+    if not wanted:
+        return []
+    return list(dict.fromkeys(link.input for link in chain_links() if link.product in wanted))

@@ -1,0 +1,150 @@
+"""Chinese-first text normalisation and tokenisation.
+
+Chinese has no word boundaries, product names mix Chinese with Latin codes (``IATF 16949``,
+``PCB``, ``MTBE``, ``5G``), and people type full-width characters. Everything that compares
+text goes through :func:`normalize` first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+_LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-/]*[A-Za-z0-9+]|[A-Za-z0-9]")
+_LATIN_CODE = re.compile(r"([A-Z]+)\s+(\d)")
+_SPACES = re.compile(r"\s+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_JIEBA_LOCK = threading.Lock()
+_jieba_ready = False
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` in the one form every comparison uses.
+
+    NFKC (full-width letters, digits and punctuation become half-width), Latin letters upper
+    case, runs of white space collapsed, and the space inside codes such as ``IATF 16949``
+    removed so that ``IATF16949`` and ``IATF 16949`` are the same token.
+
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    str
+        The normalised text.
+
+    Examples
+    --------
+    >>> normalize("ＰＣＢ  板")
+    'PCB 板'
+    >>> normalize("iatf 16949")
+    'IATF16949'
+    """
+    text = unicodedata.normalize("NFKC", text).upper().strip()
+    text = _SPACES.sub(" ", text)
+    return _LATIN_CODE.sub(r"\1\2", text)
+
+
+def _jieba() -> Any:
+    """jieba, initialised once and quietly (its default dictionary ships in the package)."""
+    global _jieba_ready
+    import jieba
+
+    if not _jieba_ready:
+        with _JIEBA_LOCK:
+            if not _jieba_ready:
+                jieba.setLogLevel(logging.WARNING)
+                logging.getLogger("jieba").setLevel(logging.WARNING)
+                jieba.initialize()
+                _jieba_ready = True
+    return jieba
+
+
+@lru_cache(maxsize=200_000)
+def _cut(chunk: str) -> tuple[str, ...]:
+    return tuple(w for w in _jieba().lcut(chunk, HMM=False) if w.strip())
+
+
+def tokens(text: str) -> list[str]:
+    """Split text into words: jieba for Chinese, Latin codes kept whole.
+
+    Parameters
+    ----------
+    text
+        Any text; it is normalised first.
+
+    Returns
+    -------
+    list of str
+        Words in order. Latin runs such as ``IATF16949``, ``PCB``, ``MTBE``, ``5G`` are single
+        tokens; punctuation is dropped.
+
+    Examples
+    --------
+    >>> tokens("需要 IATF 16949 认证的PCB")
+    ['需要', 'IATF16949', '认证', '的', 'PCB']
+    """
+    text = normalize(text)
+    out: list[str] = []
+    pos = 0
+    for m in _LATIN.finditer(text):
+        out.extend(_han_words(text[pos : m.start()]))
+        out.append(m.group())
+        pos = m.end()
+    out.extend(_han_words(text[pos:]))
+    return out
+
+
+def _han_words(chunk: str) -> list[str]:
+    if not _HAN.search(chunk):
+        return []
+    return [w for w in _cut(chunk) if _HAN.search(w)]
+
+
+def char_ngrams(text: str, n_min: int = 1, n_max: int = 2) -> list[str]:
+    """Character n-grams of the normalised text, Latin codes kept as single units.
+
+    Parameters
+    ----------
+    text
+        Any text.
+    n_min, n_max
+        Smallest and largest n.
+
+    Returns
+    -------
+    list of str
+        The n-grams, Latin codes counted as one character each.
+
+    Examples
+    --------
+    >>> char_ngrams("PCB板材", 2, 2)
+    ['PCB板', '板材']
+    """
+    units = _units(normalize(text))
+    out: list[str] = []
+    for n in range(n_min, n_max + 1):
+        out.extend("".join(units[i : i + n]) for i in range(len(units) - n + 1))
+    return out
+
+
+def _units(text: str) -> list[str]:
+    units: list[str] = []
+    pos = 0
+    for m in _LATIN.finditer(text):
+        units.extend(c for c in text[pos : m.start()] if _HAN.match(c))
+        units.append(m.group())
+        pos = m.end()
+    units.extend(c for c in text[pos:] if _HAN.match(c))
+    return units
+
+
+def is_latin_code(word: str) -> bool:
+    """Whether ``word`` is a Latin product or standard code such as ``PCB`` or ``5G``."""
+    return bool(_LATIN.fullmatch(word))

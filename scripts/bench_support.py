@@ -1,0 +1,152 @@
+"""Helpers shared by the HTTP benchmarks: scratch databases, a real ``xieshou serve``, timing.
+
+Scripts in this folder import it as ``bench_support`` (the folder is on ``sys.path`` when a
+script is run as ``python scripts/NAME.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+
+from app.db import make_engine
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def scratch_database(kind: str) -> Iterator[str]:
+    """A fresh, empty database of ``kind`` (``sqlite`` or ``postgresql``); dropped afterwards."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{Path(tmp) / 'bench.db'}"
+        return
+    name = f"xieshou_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def server_env(url: str, log_level: str = "WARNING") -> dict[str, str]:
+    """The environment for ``xieshou`` subcommands on the database at ``url``."""
+    return os.environ | {"XIESHOU_DATABASE_URL": url, "XIESHOU_LOG_LEVEL": log_level}
+
+
+def admin_key(url: str) -> str:
+    """Issue an admin API key with ``xieshou keys create --role admin``."""
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "keys", "create", "--role", "admin"],
+        env=server_env(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """A running ``xieshou serve``: its base URL, when it was spawned and when it answered."""
+
+    base: str
+    spawned: float  # time.monotonic() at spawn
+    ready_s: float  # spawn → first 200 from /healthz (includes the index build at start-up)
+    proc: subprocess.Popen[bytes]
+
+
+@contextmanager
+def running_server(url: str, *, workers: int = 1, ready_timeout_s: float = 60) -> Iterator[Server]:
+    """Run ``xieshou serve --no-upgrade`` on ``url`` until /healthz answers; stop it after."""
+    cli = [sys.executable, "-m", "app.cli"]
+    port = free_port()
+    spawned = time.monotonic()
+    proc = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", str(workers), "--no-upgrade"],
+        env=server_env(url),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = spawned + ready_timeout_s
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("server did not start")
+            time.sleep(0.1)
+        yield Server(base, spawned, time.monotonic() - spawned, proc)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0–1) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def measure(
+    call: Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]],
+    base: str,
+    key: str,
+    requests: int,
+    concurrency: int,
+) -> dict[str, float]:
+    """Run ``requests`` calls from ``concurrency`` clients sharing one connection pool of that
+    size; requests per second and p50/p99 latency in ms. A 4xx/5xx answer aborts the run."""
+    latencies: list[float] = []
+    counter = itertools.count()
+    headers = {"Authorization": f"Bearer {key}"}
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while (i := next(counter)) < requests:
+            start = time.perf_counter()
+            response = await call(client, i)
+            latencies.append(time.perf_counter() - start)
+            if response.status_code >= 400:
+                raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(
+        base_url=base, headers=headers, limits=limits, timeout=60
+    ) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {
+        "requests": requests,
+        "rps": round(requests / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
+        "max_ms": round(max(latencies) * 1000, 2),
+    }
