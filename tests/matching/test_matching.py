@@ -34,6 +34,14 @@ from matching.records import NeedRecord
         "我司苯乙烯产线需要现需乙烯。",
         "招募乙烯配套企业",
         "是生产苯乙烯的必需品，诚聘乙烯供货商",
+        "我司因苯乙烯生产需要，现需外购乙烯",
+        "我们需要采购的是乙烯",
+        "希望找到能提供乙烯的企业",
+        "寻求能够生产乙烯的专精特新企业合作",
+        "现诚邀符合条件的乙烯供应商参与",
+        "欢迎乙烯生产企业与我们联系",
+        "求乙烯厂家联系方式",
+        "Need 乙烯 supplier",
     ],
 )
 def test_other_cue_words_find_the_same_product(text: str) -> None:
