@@ -348,6 +348,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         tier: str | None = None,
         min_score: float | None = None,
         today: date | None = None,
+        only: Iterable[int] | None = None,
     ) -> list[Match]:
         """The ``k`` best suppliers for ``need``, best first, with reasons.
 
@@ -366,6 +367,8 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             Only results scoring at least this (scores are in ``[0, 1]``).
         today
             The day required certifications must be valid on (default: today).
+        only
+            Only these profile ids (e.g. the SMEs registered for a matchmaking session).
 
         Returns
         -------
@@ -389,6 +392,8 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             keep &= in_regions(r["region"][rows], (significant_prefix(region_prefix),))
         if tier is not None:
             keep &= r["tier"][rows] == TIER_RANK.get(tier, -1)
+        if only is not None:
+            keep &= np.isin(r["id"][rows], np.fromiter(only, dtype=np.int64))
         required = tuple(dict.fromkeys(cert_key(c) for c in need.required_certifications if c))
         for cert in required:
             keep &= np.isin(rows, self._holders(cert, today))

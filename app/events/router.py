@@ -1,12 +1,13 @@
 """HTTP routes for 百场万企 matchmaking sessions (thin: parse, call the service, shape)."""
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
-from app.events import exports, scheduling, service
+from app.events import exports, scheduling, service, suggestions
 from app.events.exports import ExportFormat, ExportKind
 from app.events.schemas import (
     EventCreate,
@@ -22,6 +23,7 @@ from app.events.schemas import (
     PreferenceRead,
     PreferenceSet,
     ScheduleRead,
+    Suggestions,
 )
 from app.models import EventStatus
 from app.pagination import Page, PageDep
@@ -189,6 +191,23 @@ def set_preference(
     return service.set_preference(session, caller, event_id, body)
 
 
+@router.get(
+    "/{event_id}/suggestions",
+    responses=problem_responses(403, 404),
+    summary="Pairs the matching engine proposes, both sides' ranks (organizer: all; participant: its own)",
+)
+def list_suggestions(
+    event_id: int,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=500, description="how many pairs")] = 50,
+) -> Suggestions:
+    return suggestions.suggestions(
+        session, caller, request.app.state.matching, event_id, limit=limit, today=date.today()
+    )
+
+
 @router.post(
     "/{event_id}/schedule",
     responses=_WRITE,
@@ -196,12 +215,20 @@ def set_preference(
 )
 def run_schedule(
     event_id: int,
+    request: Request,
     session: SessionDep,
     caller: CallerDep,
     response: Response,
     replan_all: Annotated[bool, Query(description="plan published meetings anew too")] = False,
 ) -> ScheduleRead:
-    result = scheduling.run(session, caller, event_id, replan_all=replan_all)
+    result = scheduling.run(
+        session,
+        caller,
+        request.app.state.matching,
+        event_id,
+        replan_all=replan_all,
+        today=date.today(),
+    )
     set_etag(response, result.event.version)
     return result
 

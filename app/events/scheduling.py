@@ -1,5 +1,7 @@
 """Run the scheduler on an event: build the problem from the database, store the result."""
 
+from datetime import date
+
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,8 @@ from app.db import flush
 from app.errors import Conflict
 from app.events import service
 from app.events.schemas import ScheduleRead
+from app.events.suggestions import pair_scores
+from app.matches.index import MatchingIndex
 from app.models import (
     EventLeftOut,
     EventMeeting,
@@ -31,8 +35,6 @@ from matching.scheduling import (
     schedule_event,
 )
 
-#: Score of a pair when no ranking is available: neither good nor bad.
-DEFAULT_SCORE = 0.5
 TIME_LIMIT_S = 10.0
 SCHEDULABLE = frozenset({EventStatus.registration, EventStatus.scheduled, EventStatus.published})
 _PREFERENCE = {Wish.must: Preference.MUST, Wish.would: Preference.WOULD, Wish.no: Preference.NO}
@@ -50,8 +52,14 @@ def build_problem(
     num_slots: int,
     people: list[EventParticipant],
     wishes: dict[tuple[int, int], Wish],
+    scores: dict[tuple[int, int], float],
 ) -> ScheduleProblem:
-    """The scheduling problem of the approved participants and their wishes."""
+    """The scheduling problem of the approved participants, their wishes and match scores.
+
+    ``scores`` are keyed by (buyer, SME) participant ids; a pair is a candidate when either
+    side stated a wish or the engine scored it (the scheduler then takes unasked pairs only
+    above its score threshold).
+    """
     approved = [p for p in people if p.status == ParticipantStatus.approved]
     buyers = [p for p in approved if p.side == Side.buyer]
     smes = [p for p in approved if p.side == Side.sme]
@@ -59,7 +67,8 @@ def build_problem(
     for b in buyers:
         for s in smes:
             buyer_wish, sme_wish = wishes.get((b.id, s.id)), wishes.get((s.id, b.id))
-            if buyer_wish is None and sme_wish is None:
+            score = scores.get((b.id, s.id))
+            if buyer_wish is None and sme_wish is None and score is None:
                 continue
             pairs.append(
                 PairInfo(
@@ -67,7 +76,7 @@ def build_problem(
                     str(s.id),
                     buyer_pref=_PREFERENCE[buyer_wish] if buyer_wish else Preference.NONE,
                     sme_pref=_PREFERENCE[sme_wish] if sme_wish else Preference.NONE,
-                    score=DEFAULT_SCORE,
+                    score=score or 0.0,
                 )
             )
     return ScheduleProblem(
@@ -105,18 +114,32 @@ def _previous(rows: list[EventMeeting]) -> Schedule:
     )
 
 
-def run(session: Session, caller: Principal, event_id: int, *, replan_all: bool) -> ScheduleRead:
-    """Schedule the event; published meetings stay where they are unless ``replan_all``."""
+def run(
+    session: Session,
+    caller: Principal,
+    index: MatchingIndex,
+    event_id: int,
+    *,
+    replan_all: bool,
+    today: date,
+) -> ScheduleRead:
+    """Schedule the event; published meetings stay where they are unless ``replan_all``.
+
+    Pair values come from both sides' wishes and the matching engine's scores (``index``).
+    """
     event = service.get_managed(session, caller, event_id)
     if event.status not in SCHEDULABLE:
         raise Conflict(f"a {event.status} event cannot be scheduled; open registration first")
     people = service.participants(session, event.id)
-    problem = build_problem(len(event.slots), people, service.preferences(session, event.id))
+    scores = {key: p.score for key, p in pair_scores(session, index, people, today=today).items()}
+    problem = build_problem(
+        len(event.slots), people, service.preferences(session, event.id), scores
+    )
     existing = service.meetings(session, event.id)
     result = schedule_event(
         problem, time_limit_s=TIME_LIMIT_S, previous=_previous(existing), replan_all=replan_all
     )
-    _store(session, event.id, existing, result)
+    _store(session, event.id, existing, result, scores)
     service.touch(event, EventStatus.scheduled)
     flush(session, f"event {event.id}")
     audit.record(
@@ -147,7 +170,11 @@ def run(session: Session, caller: Principal, event_id: int, *, replan_all: bool)
 
 
 def _store(
-    session: Session, event_id: int, existing: list[EventMeeting], result: ScheduleResult
+    session: Session,
+    event_id: int,
+    existing: list[EventMeeting],
+    result: ScheduleResult,
+    scores: dict[tuple[int, int], float],
 ) -> None:
     """Keep rows of published meetings the result kept (their outcomes too); replace the rest."""
     wanted = {
@@ -175,7 +202,7 @@ def _store(
                 sme_participant_id=sme_id,
                 slot=slot,
                 table_number=table,
-                score=DEFAULT_SCORE,
+                score=scores.get((buyer_id, sme_id), 0.0),
                 value=m.value,
                 published=False,
             )

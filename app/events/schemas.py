@@ -6,6 +6,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.fields import Line, Name, RegionCode
+from app.matches.schemas import MatchedProduct
 from app.models import EventStatus, Outcome, ParticipantStatus, Side, Tier, Wish
 
 MAX_SLOTS = 60
@@ -196,6 +197,37 @@ class LeftOutRead(BaseModel):
     sme_name: str
     reason: str
     text_zh: str
+
+
+class SuggestionNeed(BaseModel):
+    """The buyer's need that makes the pair: its best-matching open need."""
+
+    id: int
+    title: str
+
+
+class SuggestedPair(BaseModel):
+    """A buyer–SME pair the matching engine proposes, with each side's rank of the other."""
+
+    buyer_participant_id: int
+    buyer_name: str
+    sme_participant_id: int
+    sme_name: str
+    score: float = Field(description="the buyer's best need's match score for the SME, 0–1")
+    buyer_rank: int = Field(description="where the buyer's needs rank this SME in the session")
+    sme_rank: int = Field(description="where this SME ranks the buyer in the session")
+    need: SuggestionNeed
+    matched_products: list[MatchedProduct]
+    buyer_wish: Wish | None = Field(description="the buyer's stated wish, if any")
+    sme_wish: Wish | None = Field(description="the SME's stated wish, if any")
+
+
+class Suggestions(BaseModel):
+    """Suggested pairs, those both sides rank high first."""
+
+    event_id: int
+    total: int
+    items: list[SuggestedPair]
 
 
 class ScheduleRead(BaseModel):

@@ -11,6 +11,7 @@ a lock; queries take the same lock, briefly.
 import logging
 import threading
 import time
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import event, select
@@ -215,6 +216,29 @@ class MatchingIndex:
                 today=today,
             )
             return [(m, self._open_needs[m.id]) for m in matches]
+
+    def pair_matches(
+        self, buyer_org_ids: Collection[int], profile_ids: Collection[int], *, today: date
+    ) -> dict[tuple[int, int], tuple[Match, IndexedNeed]]:
+        """Each buyer's best open need for each profile: ``(buyer org, profile) → (match, need)``.
+
+        Every open need of the buyers is ranked over ``profile_ids`` only (hard filters
+        apply); a pair is present when at least one of the buyer's needs matches the profile.
+        """
+        self._refresh_if_stale()
+        buyers, only = set(buyer_org_ids), list(profile_ids)
+        best: dict[tuple[int, int], tuple[Match, IndexedNeed]] = {}
+        if not buyers or not only:
+            return best
+        with self._lock:
+            for need in [n for n in self._open_needs.values() if n.firm.id in buyers]:
+                for match in self._suppliers.shortlist(
+                    need.record, k=len(only), only=only, today=today
+                ):
+                    key = (need.firm.id, match.id)
+                    if key not in best or match.score > best[key][0].score:
+                        best[key] = (match, need)
+        return best
 
     def profile(self, profile_id: int) -> ProfileRecord | None:
         """The indexed record of a profile, if any."""
