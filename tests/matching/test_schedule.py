@@ -245,6 +245,7 @@ def test_hard_constraints_bound_and_reasons(problem: ScheduleProblem) -> None:
         res = schedule_event(problem, method=method, time_limit_s=5)
         check_schedule(problem, res)
     check_schedule(problem, greedy_schedule(problem))
+    check_schedule(problem, greedy_schedule(problem, coverage_first=True))
 
 
 @settings(max_examples=150, deadline=None)
@@ -303,7 +304,9 @@ def test_every_sme_covered_where_possible(problem: ScheduleProblem) -> None:
 @SETTINGS
 @given(problems())
 def test_not_worse_than_greedy(problem: ScheduleProblem) -> None:
-    assert lex(schedule_event(problem, time_limit_s=5)) >= lex(greedy_schedule(problem))
+    ours = lex(schedule_event(problem, time_limit_s=5))
+    assert ours >= lex(greedy_schedule(problem))
+    assert ours >= lex(greedy_schedule(problem, coverage_first=True))
 
 
 @SETTINGS
@@ -369,6 +372,27 @@ def test_greedy_earliest_slot_and_priority() -> None:
     res = greedy_schedule(problem)
     assert [(m.sme_id, m.slot) for m in res.meetings] == [("s3", 0), ("s2", 1)]
     assert [(x.sme_id, x.reason) for x in res.left_out] == [("s1", Reason.BUYER_CAP_REACHED)]
+
+
+def test_coverage_first_greedy_gives_the_sme_with_one_option_its_meeting() -> None:
+    # one slot; s1 prefers b1 but could meet b2; s2 can only meet b1
+    problem = ScheduleProblem(
+        1,
+        (Table("t1", "b1"), Table("t2", "b2")),
+        (Buyer("b1"), Buyer("b2")),
+        (Sme("s1"), Sme("s2")),
+        (
+            PairInfo("b1", "s1", Preference.MUST, Preference.MUST),
+            PairInfo("b2", "s1", sme_pref=Preference.WOULD),
+            PairInfo("b1", "s2", sme_pref=Preference.WOULD),
+        ),
+    )
+    plain = greedy_schedule(problem)
+    assert {(m.buyer_id, m.sme_id) for m in plain.meetings} == {("b1", "s1")}
+    fair = greedy_schedule(problem, coverage_first=True)
+    check_schedule(problem, fair)
+    assert {(m.buyer_id, m.sme_id) for m in fair.meetings} == {("b1", "s2"), ("b2", "s1")}
+    assert fair.stats.coverage == 1.0
 
 
 def test_checker_catches_violations() -> None:
