@@ -9,6 +9,7 @@ import html
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from urllib.parse import quote
 
@@ -20,6 +21,8 @@ from app.auth.principal import Principal
 from app.errors import Forbidden, InvalidInput, NotFound
 from app.events import service
 from app.events.schemas import LeftOutRead, MeetingRead, ParticipantRead, Slot
+from app.events.suggestions import PairScore, pair_scores
+from app.matches.index import MatchingIndex
 from app.models import ParticipantStatus, Side, Wish
 
 Cell = str | int | float | None
@@ -72,11 +75,20 @@ def _time(slot: Slot) -> str:
     return f"{slot.start:%H:%M}-{slot.end:%H:%M}"
 
 
+def _why(pair: PairScore | None) -> list[Cell]:
+    """The engine's reasons for a pair: the buyer's need and which products matched."""
+    if pair is None:
+        return ["", ""]
+    matched = "；".join(f"{wanted}→{offered}" for wanted, offered in pair.matched_products)
+    return [pair.need_title, matched]
+
+
 def match_sheet(
     meetings: Sequence[MeetingRead],
     left_out: Sequence[LeftOutRead],
     wishes: dict[tuple[int, int], Wish],
     slots: Sequence[Slot],
+    pairs: dict[tuple[int, int], PairScore],
 ) -> Sheet:
     """Every scheduled meeting and every wanted pair left out, with scores and reasons."""
     rows: list[list[Cell]] = []
@@ -94,6 +106,7 @@ def match_sheet(
                 _time(slots[m.slot]),
                 m.table_number,
                 "",
+                *_why(pairs.get((b, s))),
             ]
         )
     for lo in left_out:
@@ -102,7 +115,7 @@ def match_sheet(
             [
                 lo.buyer_name,
                 lo.sme_name,
-                None,
+                round(pairs[(b, s)].score, 3) if (b, s) in pairs else None,
                 _WISH_ZH[wishes.get((b, s))],
                 _WISH_ZH[wishes.get((s, b))],
                 "未安排",
@@ -110,6 +123,7 @@ def match_sheet(
                 None,
                 None,
                 lo.text_zh,
+                *_why(pairs.get((b, s))),
             ]
         )
     header = [
@@ -123,6 +137,8 @@ def match_sheet(
         "时间",
         "桌号",
         "未安排原因",
+        "对接需求",
+        "匹配产品（需求→供给）",
     ]
     return Sheet(TITLES[ExportKind.matches], header, rows)
 
@@ -255,9 +271,16 @@ def _file(sheet: Sheet, fmt: ExportFormat, name: str, fallback: str) -> Document
 
 
 def export(
-    session: Session, caller: Principal, event_id: int, kind: ExportKind, fmt: ExportFormat
+    session: Session,
+    caller: Principal,
+    index: MatchingIndex,
+    event_id: int,
+    kind: ExportKind,
+    fmt: ExportFormat,
+    *,
+    today: date,
 ) -> Document:
-    """The organizer's export of one kind, as a file."""
+    """The organizer's export of one kind, as a file (match reasons from ``index``)."""
     event = service.get_managed(session, caller, event_id)
     people = service.participants(session, event.id)
     names = service.names_of(people)
@@ -270,7 +293,8 @@ def export(
     ]
     if kind is ExportKind.matches:
         left = [service.left_out_to_read(r, names) for r in service.left_out(session, event.id)]
-        sheet = match_sheet(meetings, left, service.preferences(session, event.id), slots)
+        pairs = pair_scores(session, index, people, today=today)
+        sheet = match_sheet(meetings, left, service.preferences(session, event.id), slots, pairs)
     elif kind is ExportKind.grid:
         sheet = grid_sheet(meetings, approved, slots)
     else:

@@ -294,11 +294,13 @@ def event_report(event_id: int, session: SessionDep, caller: CallerDep) -> Event
 def export(
     event_id: int,
     kind: ExportKind,
+    request: Request,
     session: SessionDep,
     caller: CallerDep,
     format: ExportFormat = ExportFormat.xlsx,
 ) -> Response:
-    return _file(exports.export(session, caller, event_id, kind, format))
+    index = request.app.state.matching
+    return _file(exports.export(session, caller, index, event_id, kind, format, today=date.today()))
 
 
 @router.get(

@@ -1,5 +1,7 @@
 """Suggested pairs from the matching engine, and match scores in the schedule's values."""
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -115,3 +117,33 @@ def test_schedule_values_pairs_by_match_score(
     assert scores[(ids["firm_a"], ids["sme_a"])] > 0.5
     assert scores[(ids["firm_b"], ids["sme_b"])] > 0.5
     assert scores.get((ids["firm_a"], ids["other"]), 0.0) == 0.0
+
+
+def test_match_list_export_gives_the_engines_reasons(
+    client: TestClient, world: World, session_with_matches: dict[str, Any]
+) -> None:
+    ids = session_with_matches["people"]
+    eid = session_with_matches["event"]["id"]
+    wish(client, world.organizer, eid, ids["sme_a"], ids["firm_a"], "would")
+    wish(client, world.organizer, eid, ids["other"], ids["firm_a"], "would")
+    assert client.post(f"{BASE}/{eid}/schedule", headers=world.organizer.headers).is_success
+    response = client.get(
+        f"{BASE}/{eid}/exports/matches?format=csv", headers=world.organizer.headers
+    )
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = rows[0]
+    need, matched = header.index("对接需求"), header.index("匹配产品（需求→供给）")
+    names = {p["id"]: p["organization_name"] for p in _participants(client, world, eid)}
+    by_pair = {(r[0], r[1]): r for r in rows[1:]}
+    battery = by_pair[(names[ids["firm_a"]], names[ids["sme_a"]])]
+    assert battery[need] == "采购锂电池"
+    assert "锂电池→锂电池" in battery[matched]
+    unrelated = by_pair[(names[ids["firm_a"]], names[ids["other"]])]
+    assert (unrelated[need], unrelated[matched]) == ("", "")
+
+
+def _participants(client: TestClient, world: World, event_id: int) -> list[dict[str, Any]]:
+    response = client.get(f"{BASE}/{event_id}/participants", headers=world.organizer.headers)
+    assert response.status_code == 200
+    return list(response.json())
