@@ -7,9 +7,10 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
-from app.events import exports, scheduling, service, suggestions
+from app.events import contacts, exports, scheduling, service, suggestions
 from app.events.exports import ExportFormat, ExportKind
 from app.events.schemas import (
+    CounterpartContacts,
     EventCreate,
     EventRead,
     EventReport,
@@ -189,6 +190,17 @@ def set_preference(
     event_id: int, body: PreferenceSet, session: SessionDep, caller: CallerDep
 ) -> PreferenceRead | None:
     return service.set_preference(session, caller, event_id, body)
+
+
+@router.get(
+    "/{event_id}/contacts",
+    responses=problem_responses(403, 404),
+    summary="Counterparts' contacts after mutual interest or a held meeting (a participant; audited)",
+)
+def list_contacts(
+    event_id: int, session: SessionDep, caller: CallerDep
+) -> list[CounterpartContacts]:
+    return contacts.counterpart_contacts(session, caller, event_id)
 
 
 @router.get(

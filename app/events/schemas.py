@@ -1,13 +1,14 @@
 """Request and response bodies for matchmaking sessions."""
 
 import datetime as dt
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.fields import Line, Name, RegionCode
 from app.matches.schemas import MatchedProduct
 from app.models import EventStatus, Outcome, ParticipantStatus, Side, Tier, Wish
+from app.organizations.schemas import Contacts
 
 MAX_SLOTS = 60
 MeetingMinutes = Annotated[int, Field(ge=5, le=240, description="length of one meeting")]
@@ -228,6 +229,18 @@ class Suggestions(BaseModel):
     event_id: int
     total: int
     items: list[SuggestedPair]
+
+
+class CounterpartContacts(BaseModel):
+    """A counterpart's private contacts, shown after mutual interest or a held meeting."""
+
+    participant_id: int
+    organization_id: int
+    organization_name: str
+    basis: Literal["mutual_interest", "meeting_held"] = Field(
+        description="why the contacts are shown"
+    )
+    contacts: Contacts
 
 
 class ScheduleRead(BaseModel):
