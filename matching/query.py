@@ -22,7 +22,8 @@ _STRONG_CUE = (
     r"(?:急需|亟需|需要|需求|所需|采购|求购|寻购|购买|购入|订购|选购|采买|收购|寻找|寻求|物色|"
     r"诚征|征求|征集|招募|招标|询价|询购|诚聘|拟购|欲购|想买|要买|想要|想找|要找|"
     r"寻源|引进|诚招|招引|遴选|甄选|征选|集采|采办|订货|进货|需配套|谁有|有没有|哪里有|哪有|"
-    r"外购|外采|希望找到|想找到|(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY)(?![A-Z]))"
+    r"外购|外采|希望找到|想找到|哪家(?:能|可以|可)?(?:供应|提供|生产|供货|做)?|谁家|哪里能买到|"
+    r"(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY)(?![A-Z]))"
 )
 _WEAK_CUE = (
     r"(?:(?<!必)需(?![方知提具符满通持])|(?<![主重只必还])要(?![求点素是用做])|(?<![要追需请])求(?![职助证])"
@@ -33,11 +34,11 @@ _FILLER = (
     r"(?:一批|大批|大量|批量|少量|若干|长期|稳定|持续|定期|优质|高品质|高质量|合格的?|正规|"
     r"现|拟|计划|公开|面向社会|面向全国|对外|"
     r"各类|各种|多种|一些|一点|点儿|相关|一款|一种|一套|一台|个|下|的|些|能够|能生产|可生产|能|可以|"
-    r"生产|加工|做|提供|供应|供货|配套的?|进口|国产|原装|"
+    r"生产|加工|做|提供|供应|供货|配套的?|进口|国产|原装|推荐|介绍|"
     r"(?:的)?(?:产品|物资|对象|内容|标的|东西)?(?:为|是|包括)(?![\u4e00-\u9fff]?$))"
 )
 _SUPPLIER = (
-    r"(?:(?:的)?(?:合格|优质|正规|专业|可靠|实力|有实力的|专精特新|中小|小巨人)*(?:配套)?"
+    r"(?:(?:的)?(?:合格|优质|正规|专业|可靠|稳定|长期|实力|有实力的|专精特新|中小|小巨人)*(?:配套)?"
     r"(?:供应商|配套商|SUPPLIERS?|VENDORS?|MANUFACTURERS?|供货商|供方|供应方|供货|供应|厂家|厂商|生产商|制造商|"
     r"生产企业|生产厂家|企业|公司|工厂|合作伙伴|合作方|伙伴|资源|货源|报价|合作))"
 )
@@ -56,6 +57,7 @@ _FIRM_MAKES = re.compile(
 _APP = re.compile(
     rf"{_APP_CUE}(?P<app>.+?)(?:的)?(?:生产|制造|加工|项目|产线|生产线|使用|之用|所需)?$"
 )
+_LOOKING_FOR = re.compile(r"(?<![A-Z])LOOKING FOR(?![A-Z])")
 _CUE_CHAIN = re.compile(rf"{_WANT_CUE}(?:{_WANT_CUE}|{_FILLER})*")
 _OBJECT = re.compile(
     rf"(?P<obj>.+?)(?:{_SUPPLIER})*(?:的)?(?:联系方式|联系电话|联系人|信息)?"
@@ -74,6 +76,8 @@ _WANT_LABEL = re.compile(
     rf"^(?:{_WANT_CUE}|采购|询价|需求|招标|RFQ|RFI|RFP)*"
     r"(?:内容|产品|物资|品名|名称|品类|标的|清单|信息|公告|合作|货源|供应商|厂家)?$"
 )
+# 需求描述：…, 项目说明：…: the label itself names nothing; its clause is read as usual
+_TEXT_LABEL = re.compile(r"^(?:需求|采购|项目|产品)?(?:描述|说明|详情|概述|简介|背景|备注)$")
 _APP_LABEL = re.compile(
     r"^(?:产品)?(?:用途|应用|应用领域|应用场景|使用场景|用于|适用于|下游|下游产品|终端应用|终端产品)$"
 )
@@ -166,11 +170,23 @@ class WantedTerm:
     source: str
 
 
+# Y用X, Y生产用X (锂电池用铜箔, 正极材料车间用碳酸锂): X is wanted, for Y. Not when 用 is part
+# of a word (专用, 通用, 使用, 家用 …) or the object is one character (汽车用钢 stays whole).
+_FOR_USE = re.compile(
+    r"^(?P<app>.{2,}?)(?:生产|制造|车间|产线|生产线|项目|工厂|工序)?"
+    r"(?<![专通适使应采选试费信作功实家民军商公自备常耐耗日租借占启停调动引雇录任挪享饮食药])"
+    r"用(?![于途量户品地工料作来在])(?P<obj>.{2,})$"
+)
+
+
 def _clean_object(obj: str) -> list[str]:
     obj = _QUANTITY.sub("", obj)
     out: list[str] = []
     for part in _LIST.split(obj):
         part = _TRAIL.sub("", _LEAD.sub("", part.strip())).strip(" 的")
+        for_use = _FOR_USE.match(part)
+        if for_use:
+            part = for_use.group("obj")
         if "的" in part:  # X的Y: Y is the head, X a modifier (认证、用途、规格 …)
             head = part.rsplit("的", 1)[1]
             if len(head) >= 2:
@@ -219,6 +235,8 @@ def split_free_text(text: str) -> tuple[list[str], list[str]]:
                 (apps if label == "app" else wanted).extend(_clean_object(piece))
                 label = None
                 continue
+            if _TEXT_LABEL.match(piece):
+                continue
             if _APP_LABEL.match(piece):
                 label = "app"
                 continue
@@ -266,6 +284,7 @@ def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str
                 head = head + after
             apps.append(app)
         clause = head
+    clause = _LOOKING_FOR.sub("LOOKINGFOR", clause)  # one cue, not two words split apart
     for part in clause.split(" "):
         if not part:
             continue
@@ -318,6 +337,17 @@ def _want_object(part: str) -> str | None:
         before = _LEAD.sub("", part[: chain.start()])
         return before or None
     return None
+
+
+_SPEC = re.compile(r"^(?P<base>[^()]+)\((?P<spec>[^()]{1,10})\)$")
+
+
+def _spec_variants(part: str) -> list[str]:
+    """碳酸锂(电池级) → 电池级碳酸锂 and 碳酸锂: a bracketed grade or spec, folded in and left out."""
+    m = _SPEC.match(part)
+    if not m:
+        return [part]
+    return [m.group("spec") + m.group("base"), m.group("base")]
 
 
 def _dedupe(items: list[str]) -> list[str]:
@@ -387,5 +417,6 @@ def wanted_terms(need: NeedRecord) -> list[WantedTerm]:
     if not terms and not found_any and need.title:
         title = _LEAD.sub("", product_key(need.title))
         for part in _clean_object(title):
-            put(part, 0.5, "fallback")
+            for variant in _spec_variants(part):
+                put(variant, 0.5, "fallback")
     return sorted(terms.values(), key=lambda t: -t.weight)

@@ -45,3 +45,30 @@ def test_title_without_cues_is_a_weak_fallback() -> None:
     terms = wanted_terms(NeedRecord(1, "锂电池隔膜"))
     assert [(t.text, t.source) for t in terms] == [("锂电池隔膜", "fallback")]
     assert terms[0].weight < 1.0
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "wanted"),
+    [
+        # Y用X: what is wanted comes after 用, what it is for before it
+        ("采购锂电池用铜箔", "", ["铜箔"]),
+        ("锂电池生产用电解液采购", "", ["电解液"]),
+        ("求购光伏用银浆", "", ["银浆"]),
+        # 用 inside a word, or a one-character object: the term stays whole
+        ("采购医用口罩", "", ["医用口罩"]),
+        ("采购通用机械", "", ["通用机械"]),
+        ("汽车用钢采购", "", ["汽车用钢"]),
+        # other cue words and labels
+        ("哪家能供应高纯石英砂？", "用于单晶硅生产", ["高纯石英砂"]),
+        ("求推荐MEMS传感器企业", "求推荐做MEMS传感器的企业，我们做智能手机", ["MEMS传感器"]),
+        ("需求名称：高纯石英砂", "需求描述：我司单晶硅项目扩产，需要高纯石英砂", ["高纯石英砂"]),
+        ("碳酸锂货源", "寻求碳酸锂稳定货源，我公司是正极材料生产企业", ["碳酸锂"]),
+        ("Looking for 光伏玻璃", "", ["光伏玻璃"]),
+        # a bracketed grade: folded into the name, and the plain name
+        ("碳酸锂（电池级）", "", ["电池级碳酸锂", "碳酸锂"]),
+    ],
+)
+def test_other_phrasings_find_what_is_wanted(
+    title: str, description: str, wanted: list[str]
+) -> None:
+    assert [t.text for t in wanted_terms(NeedRecord(1, title, description))] == wanted
