@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from typing import Any, Self
 
 import numpy as np
@@ -541,9 +542,18 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         )
 
 
+@cache
+def _inputs_by_product() -> dict[str, tuple[str, ...]]:
+    """The shipped chain map as product → its inputs, in link order (built once)."""
+    inputs: dict[str, list[str]] = {}
+    for link in chain_links():
+        inputs.setdefault(link.product, []).append(link.input)
+    return {product: tuple(dict.fromkeys(found)) for product, found in inputs.items()}
+
+
 def _inputs_of(applications: tuple[str, ...]) -> list[str]:
     """Inputs of the given products in the shipped chain map."""
-    wanted = {a for a in applications if a}
-    if not wanted:
-        return []
-    return list(dict.fromkeys(link.input for link in chain_links() if link.product in wanted))
+    by_product = _inputs_by_product()
+    return list(
+        dict.fromkeys(i for a in dict.fromkeys(applications) if a for i in by_product.get(a, ()))
+    )
