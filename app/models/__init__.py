@@ -48,3 +48,6 @@ __all__ += [
     "Side",
     "Wish",
 ]
+from app.models.chain import Chain, ChainEdge, ChainNode, Placement, PlacementSource
+
+__all__ += ["Chain", "ChainEdge", "ChainNode", "Placement", "PlacementSource"]
