@@ -13,6 +13,7 @@ This module is a plain library: no FastAPI, no SQL.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -56,6 +57,13 @@ class PlacedNode(NamedTuple):
     term: str
 
 
+#: Words that say how a firm earns (selling, servicing, trading), not what it makes.
+GENERIC_WORDS = (
+    r"销售|服务(?!器)|业务|产品|商品|贸易|代理|咨询|租赁|维修|其他|其它|收入|分部|板块|系列|类"
+    r"|制造|加工|生产|批发|零售|经营"
+)
+
+
 def _analyzer_text(text: str) -> str:
     return normalize(text).replace(" ", "")
 
@@ -73,7 +81,10 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
         the n-gram similarity is lower.
     inner_floor : float, default=0.5
         The same for a keyword found inside the term but not at its end.
-    min_confidence : float, default=0.35
+    generic : str, default=GENERIC_WORDS
+        A regular expression of words removed from the terms placed (not from the nodes)
+        (``汽车零部件销售`` is compared as ``汽车零部件``; ``技术服务`` says nothing).
+    min_confidence : float, default=0.45
         Nodes below this confidence are not returned.
     max_nodes : int, default=3
         At most this many nodes per subject, best first.
@@ -94,6 +105,8 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
         Each keyword, product and node name (normalised) and the nodes that hold it.
     max_key_length_ : int
         Length of the longest key.
+    generic_ : re.Pattern or None
+        The compiled ``generic`` pattern.
     nodes_ : tuple of NodeDoc
         The nodes fitted on.
 
@@ -116,13 +129,15 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
         ngram_range: tuple[int, int] = (1, 3),
         keyword_floor: float = 0.85,
         inner_floor: float = 0.5,
-        min_confidence: float = 0.35,
+        generic: str = GENERIC_WORDS,
+        min_confidence: float = 0.45,
         max_nodes: int = 3,
         per_chain: int = 2,
     ) -> None:
         self.ngram_range = ngram_range
         self.keyword_floor = keyword_floor
         self.inner_floor = inner_floor
+        self.generic = generic
         self.min_confidence = min_confidence
         self.max_nodes = max_nodes
         self.per_chain = per_chain
@@ -144,6 +159,7 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
         """
         if not nodes:
             raise ValueError("fit needs at least one node")
+        self.generic_ = re.compile(self.generic) if self.generic else None
         phrases: list[str] = []
         owner: list[int] = []
         keyed: dict[str, set[int]] = {}
@@ -157,7 +173,7 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
                     owner.append(i)
             for text in (node.name, *node.keywords, *node.products):
                 key = _analyzer_text(text)
-                if len(key) >= 2 or (key and text in node.keywords):
+                if len(key) >= 2:
                     keyed.setdefault(key, set()).add(i)
         vectorizer = TfidfVectorizer(
             analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True, lowercase=False
@@ -170,6 +186,11 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
         self.keys_ = {k: np.asarray(sorted(v), dtype=np.int64) for k, v in keyed.items()}
         self.max_key_length_ = max((len(k) for k in keyed), default=0)
         return self
+
+    def _clean(self, text: str) -> str:
+        key = _analyzer_text(text)
+        pattern = getattr(self, "generic_", None)
+        return pattern.sub("", key) if pattern is not None else key
 
     def similarity(self, terms: Sequence[str]) -> NDArray[np.float64]:
         """Similarity in [0, 1] of each term to each node: shape ``(len(terms), len(nodes_))``.
@@ -187,16 +208,19 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
             to ``inner_floor`` when a key is elsewhere inside it.
         """
         check_is_fitted(self, "phrase_matrix_")
-        texts = [_analyzer_text(t) for t in terms]
+        texts = [self._clean(t) for t in terms]
         out = np.zeros((len(texts), len(self.nodes_)), dtype=np.float64)
         if not texts:
             return out
         query = self.vectorizer_.transform(texts)
         sims = (query @ self.phrase_matrix_.T).toarray()
         np.maximum.at(out.T, self.phrase_node_, sims.T)
+        for i, text in enumerate(texts):
+            if len(text) < 2:  # one character (石, 膏) or nothing left: too little to place on
+                out[i] = 0.0
         longest = self.max_key_length_
         for i, text in enumerate(texts):
-            n = len(text)
+            n = len(text) if len(text) >= 2 else 0
             for a in range(n):
                 for b in range(a + 1, min(n, a + longest) + 1):
                     hit = self.keys_.get(text[a:b])
@@ -251,17 +275,21 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
             conf = block.max(axis=0)
             order = np.argsort(-conf, kind="stable")
             chosen: list[PlacedNode] = []
-            per: dict[int, int] = {}
+            per: dict[int, list[tuple[int, float]]] = {}
             for j in order:
                 c = float(conf[j])
                 if c < self.min_confidence or len(chosen) >= self.max_nodes:
                     break
                 node = self.nodes_[j]
-                if per.get(node.chain_id, 0) >= self.per_chain:
+                term = int(best_term[j])
+                first = per.get(node.chain_id)
+                if first is not None and (
+                    len(first) >= self.per_chain
+                    # a second node of the chain from the same term must be about as good
+                    or any(t == term and c < 0.95 * fc for t, fc in first)
+                ):
                     continue
-                per[node.chain_id] = per.get(node.chain_id, 0) + 1
-                chosen.append(
-                    PlacedNode(node.id, node.chain_id, round(c, 4), terms[int(best_term[j])].text)
-                )
+                per.setdefault(node.chain_id, []).append((term, c))
+                chosen.append(PlacedNode(node.id, node.chain_id, round(c, 4), terms[term].text))
             out.append(chosen)
         return out

@@ -9,9 +9,9 @@ subject's placements in that chain: the model never replaces them.
 
 import threading
 import time
-from datetime import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select
@@ -83,7 +83,9 @@ def placer(session: Session) -> ChainPlacer | None:
     return model
 
 
-def profile_terms(products: Sequence[dict[str, Any]], technologies: Sequence[str]) -> list[PlacementTerm]:
+def profile_terms(
+    products: Sequence[dict[str, Any]], technologies: Sequence[str]
+) -> list[PlacementTerm]:
     """A profile's products, weighted by share of revenue (0.6 … 1), then its technologies."""
     shares = [p.get("share") for p in products]
     known = [float(s) for s in shares if isinstance(s, int | float) and s > 0]
@@ -219,7 +221,9 @@ def place_all(
     need_ids = list(session.scalars(select(SupplyNeed.id).order_by(SupplyNeed.id)))
     for start in range(0, len(need_ids), batch):
         needs = list(
-            session.scalars(select(SupplyNeed).where(SupplyNeed.id.in_(need_ids[start : start + batch])))
+            session.scalars(
+                select(SupplyNeed).where(SupplyNeed.id.in_(need_ids[start : start + batch]))
+            )
         )
         items = [(n.id, need_terms(n)) for n in needs]
         done.placements += _replace(session, model, Subject.need, items)

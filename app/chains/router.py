@@ -10,7 +10,6 @@ from app.chains import placing, service, transfer, weak_links
 from app.chains.schemas import (
     ChainCreate,
     ChainImportSummary,
-    ChainMapDocument,
     ChainRead,
     ChainSummary,
     ChainUpdate,
@@ -129,7 +128,9 @@ def place_all(session: SessionDep, caller: CallerDep) -> PlaceSummary:
 
 
 @router.get("/{chain_id}", responses=problem_responses(404), summary="Read a chain with its map")
-def read_chain(chain_id: int, session: SessionDep, caller: CallerDep, response: Response) -> ChainRead:
+def read_chain(
+    chain_id: int, session: SessionDep, caller: CallerDep, response: Response
+) -> ChainRead:
     chain = service.get_chain(session, chain_id)
     set_etag(response, chain.version)
     return service.to_read(session, chain)

@@ -63,7 +63,9 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
 CSV_HEADER = ["产业链", "产业链说明", "环节", "位置", "环节说明", "产品", "关键词", "上游环节"]
 _SPLIT = re.compile(r"[;；、|]")
 _HEADER_KEYS = {
-    "".join(alias.split()).casefold(): key for key, aliases in CSV_COLUMNS.items() for alias in aliases
+    "".join(alias.split()).casefold(): key
+    for key, aliases in CSV_COLUMNS.items()
+    for alias in aliases
 }
 
 
@@ -120,7 +122,9 @@ def read_csv(stream: IO[bytes]) -> _Plan:
             raise ImportFileProblem(f"unknown column(s): {', '.join(unknown)}")
         for needed in ("chain", "node"):
             if needed not in keys:
-                raise ImportFileProblem(f"the header has no {needed} ({CSV_COLUMNS[needed][1]}) column")
+                raise ImportFileProblem(
+                    f"the header has no {needed} ({CSV_COLUMNS[needed][1]}) column"
+                )
         by_name: dict[str, ExportChain] = {}
         for row, cells in enumerate(reader, start=2):
             if not any(c.strip() for c in cells):
@@ -189,7 +193,11 @@ def read_json(stream: IO[bytes]) -> _Plan:
     except ValidationError as exc:
         for err in exc.errors():
             loc = list(err.get("loc", ()))
-            row = int(loc[1]) + 1 if len(loc) > 1 and loc[0] == "chains" and isinstance(loc[1], int) else 0
+            row = (
+                int(loc[1]) + 1
+                if len(loc) > 1 and loc[0] == "chains" and isinstance(loc[1], int)
+                else 0
+            )
             plan.error(row, ".".join(str(p) for p in loc) or "file", err["msg"])
         return plan
     for i, chain in enumerate(doc.chains):

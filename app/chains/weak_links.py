@@ -14,6 +14,7 @@ A placement counts when its confidence is at least ``min_confidence`` (operator 
 count at the confidence the operator gave, 1 by default).
 """
 
+import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,10 +23,10 @@ from xml.sax.saxutils import escape, quoteattr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.principal import Principal
 from app.chains import service as chains
 from app.chains.placing import require_reader
 from app.chains.schemas import Level, WeakLinkCell, WeakLinkReport
-from app.auth.principal import Principal
 from app.events.exports import Sheet, to_csv, to_xlsx
 from app.models import CapabilityProfile, ChainNode, NeedStatus, Organization, Placement, SupplyNeed
 from app.reference.tables import regions
@@ -193,7 +194,7 @@ def _colour(gap: float) -> str:
     """Pale green (no gap) through amber to deep red (gap 1)."""
     stops = [(0.0, (232, 245, 233)), (0.5, (255, 193, 7)), (1.0, (198, 40, 40))]
     g = min(max(gap, 0.0), 1.0)
-    for (a, ca), (b, cb) in zip(stops, stops[1:], strict=False):
+    for (a, ca), (b, cb) in itertools.pairwise(stops):
         if g <= b:
             t = (g - a) / (b - a)
             rgb = [round(x + (y - x) * t) for x, y in zip(ca, cb, strict=True)]
@@ -201,8 +202,16 @@ def _colour(gap: float) -> str:
     return "#c62828"
 
 
-def _text(x: float, y: float, content: str, *, size: int = 12, weight: str = "normal",
-          anchor: str = "middle", fill: str = "#212121") -> str:
+def _text(
+    x: float,
+    y: float,
+    content: str,
+    *,
+    size: int = 12,
+    weight: str = "normal",
+    anchor: str = "middle",
+    fill: str = "#212121",
+) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" '
         f'text-anchor="{anchor}" fill="{fill}">{escape(content)}</text>'
@@ -258,11 +267,13 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
     )
     height = heat_top + heat_h + 60
 
-    title = f"{report.chain_name} · 薄弱环节（{'省' if report.level is Level.province else '市'}级）"
+    title = (
+        f"{report.chain_name} · 薄弱环节（{'省' if report.level is Level.province else '市'}级）"
+    )
     parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-        f'style={quoteattr(f"font-family:{FONT_FAMILY};background:#ffffff")} '
+        f"style={quoteattr(f'font-family:{FONT_FAMILY};background:#ffffff')} "
         f"font-family={quoteattr(FONT_FAMILY)}>",
         f"<title>{escape(title)}</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
@@ -270,8 +281,14 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
         'style="fill:#607d8b"/></marker></defs>',
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" style="fill:#ffffff"/>',
         _text(left, 32, title, size=20, weight="bold", anchor="start"),
-        _text(left, 56, "上游 → 下游；颜色为缺口分（需求/供给，全部地区）", size=12,
-              anchor="start", fill="#546e7a"),
+        _text(
+            left,
+            56,
+            "上游 → 下游；颜色为缺口分（需求/供给，全部地区）",
+            size=12,
+            anchor="start",
+            fill="#546e7a",
+        ),
     ]
     for e in edges:
         if e.input_node_id not in pos or e.output_node_id not in pos:
@@ -304,11 +321,19 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
             + "</g>"
         )
     parts.append(
-        _text(left, heat_top - 16, "环节 × 地区 缺口热力图（格内：需求/加权供给）", size=16,
-              weight="bold", anchor="start")
+        _text(
+            left,
+            heat_top - 16,
+            "环节 × 地区 缺口热力图（格内：需求/加权供给）",
+            size=16,
+            weight="bold",
+            anchor="start",
+        )
     )
     if not shown:
-        parts.append(_text(left, heat_top + 20, "暂无需求或供给数据", anchor="start", fill="#546e7a"))
+        parts.append(
+            _text(left, heat_top + 20, "暂无需求或供给数据", anchor="start", fill="#546e7a")
+        )
     else:
         for j, code in enumerate(shown):
             cx = left + label_w + j * cell_w + cell_w / 2
@@ -316,8 +341,13 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
         for i, n in enumerate(nodes):
             y = heat_top + 30 + i * cell_h
             parts.append(
-                _text(left + label_w - 8, y + cell_h / 2 + 4, _short(n.name, 22), size=12,
-                      anchor="end")
+                _text(
+                    left + label_w - 8,
+                    y + cell_h / 2 + 4,
+                    _short(n.name, 22),
+                    size=12,
+                    anchor="end",
+                )
             )
             for j, code in enumerate(shown):
                 x = left + label_w + j * cell_w
@@ -331,8 +361,13 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
                 if c:
                     ink = "#ffffff" if g > 0.62 else "#212121"
                     parts.append(
-                        _text(x + cell_w / 2 - 1, y + cell_h / 2 + 3,
-                              f"{c.demand}/{c.supply_weighted:g}", size=11, fill=ink)
+                        _text(
+                            x + cell_w / 2 - 1,
+                            y + cell_h / 2 + 3,
+                            f"{c.demand}/{c.supply_weighted:g}",
+                            size=11,
+                            fill=ink,
+                        )
                     )
     legend_y = height - 34
     for k in range(11):
@@ -343,8 +378,14 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
     parts.append(_text(left, legend_y + 28, "缺口分 0", size=11, anchor="start"))
     parts.append(_text(left + 264, legend_y + 28, "1", size=11, anchor="end"))
     parts.append(
-        _text(left + 290, legend_y + 10, "G = D/(D+S)·ln(1+D)/ln(1+Dmax)", size=11,
-              anchor="start", fill="#546e7a")
+        _text(
+            left + 290,
+            legend_y + 10,
+            "G = D/(D+S)·ln(1+D)/ln(1+Dmax)",
+            size=11,
+            anchor="start",
+            fill="#546e7a",
+        )
     )
     parts.append("</svg>")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(parts)).encode("utf-8")

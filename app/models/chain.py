@@ -96,9 +96,7 @@ class Placement(TimestampMixin, Base):
 
     __tablename__ = "placements"
     __table_args__ = (
-        CheckConstraint(
-            "(profile_id IS NULL) <> (need_id IS NULL)", name="one_subject"
-        ),
+        CheckConstraint("(profile_id IS NULL) <> (need_id IS NULL)", name="one_subject"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
         CheckConstraint("source IN ('model', 'operator')", name="source"),
         CheckConstraint("node_id IS NOT NULL OR source = 'operator'", name="empty_is_operator"),

@@ -79,16 +79,10 @@ def upgrade() -> None:
         sa.Column("reviewed", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("term", sa.String(200), nullable=False),
         *_timestamps(),
-        sa.CheckConstraint(
-            "(profile_id IS NULL) <> (need_id IS NULL)", name="one_subject"
-        ),
-        sa.CheckConstraint(
-            "confidence >= 0 AND confidence <= 1", name="confidence"
-        ),
+        sa.CheckConstraint("(profile_id IS NULL) <> (need_id IS NULL)", name="one_subject"),
+        sa.CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
         sa.CheckConstraint("source IN ('model', 'operator')", name="source"),
-        sa.CheckConstraint(
-            "node_id IS NOT NULL OR source = 'operator'", name="empty_is_operator"
-        ),
+        sa.CheckConstraint("node_id IS NOT NULL OR source = 'operator'", name="empty_is_operator"),
     )
     op.create_index("ix_placements_chain_id_node_id", "placements", ["chain_id", "node_id"])
     op.create_index("ix_placements_profile_id", "placements", ["profile_id"])
