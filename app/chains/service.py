@@ -99,16 +99,18 @@ def to_read(session: Session, chain: Chain) -> ChainRead:
 
 def list_chains(session: Session) -> list[ChainSummary]:
     """Every chain with its node and edge counts, by name."""
-    nodes = dict(
-        session.execute(
+    nodes: dict[int, int] = {
+        cid: n
+        for cid, n in session.execute(
             select(ChainNode.chain_id, func.count()).group_by(ChainNode.chain_id)
-        ).tuples()
-    )
-    edges = dict(
-        session.execute(
+        )
+    }
+    edges: dict[int, int] = {
+        cid: n
+        for cid, n in session.execute(
             select(ChainEdge.chain_id, func.count()).group_by(ChainEdge.chain_id)
-        ).tuples()
-    )
+        )
+    }
     return [
         ChainSummary(
             id=c.id,

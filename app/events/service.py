@@ -612,13 +612,14 @@ def report(session: Session, caller: Principal, event_id: int) -> EventReport:
     event = get_managed(session, caller, event_id)
     people = participants(session, event.id)
     tiers = {p.id: p.organization.tier or "none" for p in people}
-    profile_of = dict(
-        session.execute(
+    profile_of: dict[int, int] = {
+        org_id: pid
+        for org_id, pid in session.execute(
             select(CapabilityProfile.organization_id, CapabilityProfile.id).where(
                 CapabilityProfile.organization_id.in_([p.organization_id for p in people])
             )
-        ).tuples()
-    )
+        )
+    }
     tops = placing.top_nodes(session, profile_of.values())
     node_of: dict[int, tuple[int, str, str] | None] = {
         p.id: tops.get(profile_of.get(p.organization_id, -1)) for p in people
