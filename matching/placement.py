@@ -5,6 +5,7 @@ products (weighted by share of revenue) and technologies; a need by its *wanted*
 (what it is for is the buyer's own node, not the supplier's). Each term is compared with every
 phrase of every node by TF-IDF character n-grams (Chinese has no word boundaries); a node's
 keyword found inside a term counts as a strong match (``锂电池正极材料`` holds ``正极``). A term's
+share of character n-grams unknown to every node lowers its similarity. A term's
 similarity to a node is its best phrase; the node's confidence is the best term's similarity
 scaled by that term's weight.
 
@@ -13,6 +14,7 @@ This module is a plain library: no FastAPI, no SQL.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -215,6 +217,15 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
         query = self.vectorizer_.transform(texts)
         sims = (query @ self.phrase_matrix_.T).toarray()
         np.maximum.at(out.T, self.phrase_node_, sims.T)
+        # n-grams no node has are dropped by the vectorizer; without this a term with extra
+        # unknown characters (高性能锂电池隔膜) would look identical to a node's phrase.
+        analyzer = self.vectorizer_.build_analyzer()
+        vocabulary = self.vectorizer_.vocabulary_
+        for i, text in enumerate(texts):
+            grams = analyzer(text)
+            if grams:
+                known = sum(1 for g in grams if g in vocabulary)
+                out[i] *= math.sqrt(known / len(grams))
         for i, text in enumerate(texts):
             if len(text) < 2:  # one character (石, 膏) or nothing left: too little to place on
                 out[i] = 0.0

@@ -379,7 +379,7 @@ def override(
         delete(Placement).where(column == data.subject_id).where(Placement.chain_id == chain.id),
         execution_options={"synchronize_session": False},
     )
-    ids = {"profile_id": None, "need_id": None}
+    ids: dict[str, int | None] = {"profile_id": None, "need_id": None}
     ids[f"{data.subject.value}_id"] = data.subject_id
     rows = [
         Placement(
@@ -465,6 +465,8 @@ def top_nodes(session: Session, profile_ids: Iterable[int]) -> dict[int, tuple[i
             .where(Placement.profile_id.in_(ids[start : start + 900]))
         ).all()
         for pid, node_id, source, conf, node_name, chain_name in rows:
+            if pid is None or node_id is None:
+                continue
             rank = (int(source == PlacementSource.operator.value), conf, -node_id)
             if pid not in best or rank > best[pid][0]:
                 best[pid] = (rank, (node_id, node_name, chain_name))

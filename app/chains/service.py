@@ -100,14 +100,14 @@ def to_read(session: Session, chain: Chain) -> ChainRead:
 def list_chains(session: Session) -> list[ChainSummary]:
     """Every chain with its node and edge counts, by name."""
     nodes: dict[int, int] = {
-        cid: n
-        for cid, n in session.execute(
+        row[0]: row[1]
+        for row in session.execute(
             select(ChainNode.chain_id, func.count()).group_by(ChainNode.chain_id)
         )
     }
     edges: dict[int, int] = {
-        cid: n
-        for cid, n in session.execute(
+        row[0]: row[1]
+        for row in session.execute(
             select(ChainEdge.chain_id, func.count()).group_by(ChainEdge.chain_id)
         )
     }

@@ -390,7 +390,7 @@ def export_csv(doc: ChainMapDocument) -> bytes:
     writer.writerow(CSV_HEADER)
     for chain in doc.chains:
         for i, node in enumerate(chain.nodes):
-            row = [
+            row: list[str | int] = [
                 chain.name,
                 chain.description if i == 0 else "",
                 node.name,

@@ -96,6 +96,8 @@ def build(
         .where(SupplyNeed.status == NeedStatus.open.value)
     ).all()
     for node_id, need_id, code in demand_rows:
+        if node_id is None or need_id is None:
+            continue
         cells[(node_id, region_of(code, level))].demand.add(need_id)
     supply_rows = session.execute(
         select(Placement.node_id, Placement.profile_id, Organization.region_code, Organization.tier)
@@ -106,6 +108,8 @@ def build(
         .where(Placement.confidence >= min_confidence)
     ).all()
     for node_id, profile_id, code, tier in supply_rows:
+        if node_id is None or profile_id is None:
+            continue
         key = tier if tier in TIER_WEIGHTS else None
         cells[(node_id, region_of(code, level))].tiers[key].add(profile_id)
     max_demand = max((len(c.demand) for c in cells.values()), default=0)
@@ -351,20 +355,20 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
             )
             for j, code in enumerate(shown):
                 x = left + label_w + j * cell_w
-                c = by_cell.get((n.id, code))
-                g = c.gap_score if c else 0.0
-                fill = _colour(g) if c else "#f5f5f5"
+                cell = by_cell.get((n.id, code))
+                g = cell.gap_score if cell else 0.0
+                fill = _colour(g) if cell else "#f5f5f5"
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{cell_w - 2}" height="{cell_h - 2}" '
                     f'style="fill:{fill};stroke:#ffffff;stroke-width:1"/>'
                 )
-                if c:
+                if cell:
                     ink = "#ffffff" if g > 0.62 else "#212121"
                     parts.append(
                         _text(
                             x + cell_w / 2 - 1,
                             y + cell_h / 2 + 3,
-                            f"{c.demand}/{c.supply_weighted:g}",
+                            f"{cell.demand}/{cell.supply_weighted:g}",
                             size=11,
                             fill=ink,
                         )

@@ -613,8 +613,8 @@ def report(session: Session, caller: Principal, event_id: int) -> EventReport:
     people = participants(session, event.id)
     tiers = {p.id: p.organization.tier or "none" for p in people}
     profile_of: dict[int, int] = {
-        org_id: pid
-        for org_id, pid in session.execute(
+        row[0]: row[1]
+        for row in session.execute(
             select(CapabilityProfile.organization_id, CapabilityProfile.id).where(
                 CapabilityProfile.organization_id.in_([p.organization_id for p in people])
             )
