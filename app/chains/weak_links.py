@@ -306,7 +306,7 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
         f"style={quoteattr(f'font-family:{FONT_FAMILY};background:#ffffff')} "
         f"font-family={quoteattr(FONT_FAMILY)}>",
         f"<title>{escape(title)}</title>",
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
+        f'<defs><marker id="xs-arrow-{report.chain_id}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
         'markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
         'style="fill:#607d8b"/></marker></defs>',
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" style="fill:#ffffff"/>',
@@ -331,7 +331,7 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
         parts.append(
             f'<path d="M {sx:.1f} {sy:.1f} C {mid:.1f} {sy:.1f}, {mid:.1f} {ey:.1f}, '
             f'{ex:.1f} {ey:.1f}" style="fill:none;stroke:#90a4ae;stroke-width:1.5" '
-            'marker-end="url(#arrow)"/>'
+            f'marker-end="url(#xs-arrow-{report.chain_id})"/>'
         )
     for n in nodes:
         x, y = pos[n.id]
