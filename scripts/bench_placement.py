@@ -25,7 +25,7 @@ from tqdm import tqdm
 from app.chains.placing import profile_terms
 from app.chains.seed import seed_document
 from app.demo.loader import catalog
-from matching.placement import ChainPlacer, NodeDoc
+from matching.placement import ChainPlacer, NodeDoc, PlacedNode
 
 #: A proxy truth for chain-level agreement: Shenwan 2021 industries (of the firm, not of a
 #: product) that clearly belong to one seed chain. Not used by the placer.
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     fit_s = time.perf_counter() - started
     print(json.dumps({"nodes": len(nodes), "chains": len(doc.chains), "fit_s": round(fit_s, 3)}))
     best = float("inf")
-    placed: list[list[object]] = []
+    placed: list[list[PlacedNode]] = []
     for _ in range(args.repeat):
         started = time.perf_counter()
         placed = list(placer.place_many(subjects))
@@ -127,9 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     by_chain: Counter[str] = Counter()
     agree = labelled = top_agree = 0
     for firm, result in zip(firms, placed, strict=True):
-        chains = [chain_of[p.node_id] for p in result]  # type: ignore[attr-defined]
-        for chain in set(chains):
-            by_chain[chain] += 1
+        chains = [chain_of[p.node_id] for p in result]
+        for name in set(chains):
+            by_chain[name] += 1
         truth = SHENWAN_CHAIN.get(firm["sw_industry"] or "")
         if truth is not None:
             labelled += 1
