@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.errors import Forbidden
+from app.interests import service as interests
 from app.listing import region_prefix
 from app.matches.index import MatchingIndex
 from app.matches.loading import FirmFacts, need_record_for
@@ -17,7 +18,7 @@ from app.matches.schemas import (
     Shortlist,
     ShortlistEntry,
 )
-from app.models import NeedKind, Tier
+from app.models import NeedKind, Side, Tier
 from app.needs import service as needs
 from app.profiles import service as profiles
 from app.profiles.schemas import OrganizationSummary
@@ -73,6 +74,7 @@ def shortlist(
         min_score=min_score,
         today=today,
     )
+    marks = interests.marks_on_need(session, need_id, [m.id for m, _ in ranked], Side.buyer)
     return Shortlist(
         need_id=need_id,
         items=[
@@ -83,6 +85,7 @@ def shortlist(
                 organization=_summary(profile.firm),
                 products=list(profile.products[:20]),
                 reasons=_reasons(match),
+                interest=marks[match.id],
             )
             for rank, (match, profile) in enumerate(ranked, start=1)
         ],
@@ -111,6 +114,7 @@ def opportunities(
         min_score=min_score,
         today=today,
     )
+    marks = interests.marks_on_profile(session, profile_id, [m.id for m, _ in ranked], Side.sme)
     return Opportunities(
         profile_id=profile_id,
         items=[
@@ -122,6 +126,7 @@ def opportunities(
                 kind=NeedKind(need.kind),
                 organization=_summary(need.firm),
                 reasons=_reasons(match),
+                interest=marks[match.id],
             )
             for rank, (match, need) in enumerate(ranked, start=1)
         ],
