@@ -6,12 +6,12 @@ shown (:mod:`app.matches.service`, one batched insert per shortlist).
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.models import Impression, Interaction
+from app.models import CapabilityProfile, EventMeeting, EventParticipant, Impression, Interaction
 from app.models.base import utcnow
 
 
@@ -38,10 +38,33 @@ def interaction(
     )
 
 
+def meeting_outcome(session: Session, meeting: EventMeeting) -> None:
+    """Log the outcome just set on a meeting (``meeting.intent``, ``meeting.signed`` …).
+
+    A meeting is between two firms; the SME's profile is noted too (one per SME), the need
+    is not known (the buyer may have several).
+    """
+    buyer = session.get(EventParticipant, meeting.buyer_participant_id)
+    sme = session.get(EventParticipant, meeting.sme_participant_id)
+    if buyer is None or sme is None or meeting.outcome is None:
+        return
+    profile_id = session.scalar(
+        select(CapabilityProfile.id).where(CapabilityProfile.organization_id == sme.organization_id)
+    )
+    interaction(
+        session,
+        f"meeting.{meeting.outcome}",
+        profile_id=profile_id,
+        buyer_organization_id=buyer.organization_id,
+        sme_organization_id=sme.organization_id,
+        meeting_id=meeting.id,
+    )
+
+
 def shortlist_shown(
     session: Session,
     need_id: int,
-    shown: Sequence[tuple[int, float, Sequence[float], bool]],
+    shown: Sequence[tuple[int, float, Iterable[float], bool]],
     *,
     model_version_id: int | None,
 ) -> str:
