@@ -265,7 +265,7 @@ def test_cli_train_list_and_rollback_one_version_at_a_time(
     assert trained.returncode == 0, trained.stderr
     first = json.loads(trained.stdout)
     assert first["status"] == "promoted"
-    assert "fitting on 30 needs" in trained.stderr
+    assert "fitted on 30 needs" in trained.stderr
     model = PairwiseReranker.from_dict(_rows(engine, ModelVersion.artifact)[0][0])
     for session in session_scope(make_sessionmaker(engine)):
         second = registry.store(session, model.to_dict(), {"note": "second"}, promote=True)
