@@ -105,12 +105,14 @@ class Log:
         return better, compared.candidate_ndcg, compared.current_ndcg
 
 
-def prepare(index: SupplierIndex, queries: Sequence[tuple[NeedRecord, set[int]]]) -> list[Query]:
-    """Rank every query once with the engine (top ``DEPTH``) and compute its pair features."""
+def prepare(
+    index: SupplierIndex, queries: Sequence[tuple[NeedRecord, set[int]]], depth: int
+) -> list[Query]:
+    """Rank every query once with the engine (top ``depth``) and compute its pair features."""
     today = date.today()
     out = []
     for need, relevant in tqdm(queries, desc="engine", file=sys.stderr, leave=False):
-        matches = index.shortlist(need, k=DEPTH, today=today)
+        matches = index.shortlist(need, k=depth, today=today)
         feats = np.vstack([pair_features(m) for m in matches]) if matches else np.zeros((0, 14))
         out.append(Query(need, relevant, matches, feats))
     return out
@@ -176,7 +178,7 @@ def run_file(
     perturb = random.Random(args.perturb) if args.perturb is not None else None
     train, _, _ = load_queries(path, row_of_code, split="a", rng=perturb, free_text=args.free_text)
     held, _, _ = load_queries(path, row_of_code, split="b", rng=perturb, free_text=args.free_text)
-    buyers, measured = prepare(index, train), prepare(index, held)
+    buyers, measured = prepare(index, train, args.depth), prepare(index, held, args.depth)
     rng = random.Random(args.seed)
     log = Log()
     model: PairwiseReranker | None = None  # fitted on every mark so far
@@ -237,6 +239,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--queries", type=Path, action="append", required=True, help="benchmark .jsonl (repeat)"
     )
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--depth", type=int, default=DEPTH, help="engine candidates the model re-orders"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--bias", type=float, default=1.0, help="examined with p ** -bias")
     parser.add_argument("--miss", type=float, default=0.1, help="relevant but not marked")
