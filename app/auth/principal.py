@@ -41,6 +41,7 @@ class Principal:
         """May this caller see ``org``'s private contacts (person, phone, e-mail)?
 
         Only those who manage the organization. Firm-to-firm reveals after mutual interest
-        or a held meeting go through ``app.events.contacts``, audited.
+        or a held meeting are made, and audited, by ``app.interests.service.pair_view`` (a
+        need's candidates) and ``app.events.contacts`` (a session's counterparts).
         """
         return self.manages(org)

@@ -6,6 +6,8 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.errors import Forbidden
+from app.interests import service as interests
+from app.learning import capture
 from app.listing import region_prefix
 from app.matches.index import MatchingIndex
 from app.matches.loading import FirmFacts, need_record_for
@@ -17,7 +19,7 @@ from app.matches.schemas import (
     Shortlist,
     ShortlistEntry,
 )
-from app.models import NeedKind, Tier
+from app.models import NeedKind, NeedStatus, Side, Tier
 from app.needs import service as needs
 from app.profiles import service as profiles
 from app.profiles.schemas import OrganizationSummary
@@ -57,15 +59,18 @@ def shortlist(
     tier: Tier | None,
     min_score: float | None,
     today: date,
+    on_shown: capture.ShownHook | None = None,
 ) -> Shortlist:
     """Ranked SMEs for a need: for its firm (and who manages it), organizers and admins.
 
     A draft can be previewed by its firm: the need is ranked from the database, not the index.
+    An open need's shortlist served to its own firm is handed to ``on_shown`` (positions and
+    pair features: training data for the re-ranker), which logs it in one batched insert.
     """
     need = needs.get_visible(session, caller, need_id)
     if not (caller.manages(need.organization) or caller.is_organizer):
         raise Forbidden(f"the shortlist of need {need_id} is for its firm and organizers")
-    ranked = index.shortlist(
+    result = index.shortlist(
         need_record_for(session, need),
         limit=limit,
         region_prefix=region_prefix(region) if region else None,
@@ -73,8 +78,19 @@ def shortlist(
         min_score=min_score,
         today=today,
     )
+    shown = [ranked.match for ranked, _ in result.items]
+    logged = on_shown is not None and need.status == NeedStatus.open.value
+    if on_shown is not None and logged and interests.acts_for(caller, need.organization):
+        on_shown(
+            need_id,
+            [(r.match.id, r.match.score, r.features, r.explored) for r, _ in result.items],
+            result.model_version_id,
+        )
+        index.count_shown([m.id for m in shown])
+    marks = interests.marks_on_need(session, need_id, [m.id for m in shown], Side.buyer)
     return Shortlist(
         need_id=need_id,
+        model_version=result.model_version_id,
         items=[
             ShortlistEntry(
                 rank=rank,
@@ -83,8 +99,12 @@ def shortlist(
                 organization=_summary(profile.firm),
                 products=list(profile.products[:20]),
                 reasons=_reasons(match),
+                interest=marks[match.id],
+                explored=ranked.explored,
             )
-            for rank, (match, profile) in enumerate(ranked, start=1)
+            for rank, (match, (ranked, profile)) in enumerate(
+                zip(shown, result.items, strict=True), start=1
+            )
         ],
     )
 
@@ -111,6 +131,7 @@ def opportunities(
         min_score=min_score,
         today=today,
     )
+    marks = interests.marks_on_profile(session, profile_id, [m.id for m, _ in ranked], Side.sme)
     return Opportunities(
         profile_id=profile_id,
         items=[
@@ -122,6 +143,7 @@ def opportunities(
                 kind=NeedKind(need.kind),
                 organization=_summary(need.firm),
                 reasons=_reasons(match),
+                interest=marks[match.id],
             )
             for rank, (match, need) in enumerate(ranked, start=1)
         ],
