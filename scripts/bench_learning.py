@@ -101,8 +101,7 @@ class Log:
         )
         if isinstance(compared, str):
             return False, 0.0, 0.0
-        better = compared.candidate_ndcg > compared.current_ndcg + MIN_GAIN
-        return better, compared.candidate_ndcg, compared.current_ndcg
+        return compared.better(MIN_GAIN), compared.candidate_ndcg, compared.current_ndcg
 
 
 def prepare(

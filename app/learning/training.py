@@ -9,8 +9,10 @@ Evaluation: a time split on the needs (by when each was first shown): the latest
 ``test_fraction`` of the needs with a response are held out. The candidate, fitted on the
 earlier needs, and the current ranking (the active version, or the engine's own score when
 none is active) are compared by NDCG@10 on the held-out needs. The candidate is promoted
-only if it beats the current ranking by more than ``min_gain`` (default 0.005); either way it is stored,
-refitted on all needs, with its metrics.
+only if it beats the current ranking by more than ``min_gain`` (default 0.005) on average
+*and* the gain holds up under a paired bootstrap over the held-out needs (the 5th percentile
+of the resampled mean gain is above zero): a few lucky needs do not promote a model. Either
+way it is stored, refitted on all needs, with its metrics.
 
 Caveat: the held-out responses were collected under the current ranking (position bias),
 so the comparison leans towards the current ranking; a promotion is conservative.
@@ -145,6 +147,22 @@ def _organizations(
     return needs, profiles
 
 
+def group_ndcg(
+    scores: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    groups: npt.NDArray[np.int64],
+    k: int = 10,
+) -> npt.NDArray[np.float64]:
+    """Graded NDCG@k of each group, in ``np.unique(groups)`` order (ties averaged)."""
+    return np.array(
+        [
+            ndcg_score(y[groups == g][None, :], scores[groups == g][None, :], k=k)
+            for g in np.unique(groups)
+        ],
+        dtype=np.float64,
+    )
+
+
 def mean_ndcg(
     scores: npt.NDArray[np.float64],
     y: npt.NDArray[np.float64],
@@ -152,11 +170,32 @@ def mean_ndcg(
     k: int = 10,
 ) -> float:
     """Mean graded NDCG@k over the groups (ties in ``scores`` averaged, as scikit-learn does)."""
-    values = []
-    for g in np.unique(groups):
-        rows = groups == g
-        values.append(ndcg_score(y[rows][None, :], scores[rows][None, :], k=k))
-    return float(np.mean(values)) if values else 0.0
+    values = group_ndcg(scores, y, groups, k)
+    return float(values.mean()) if values.size else 0.0
+
+
+BOOTSTRAP_SAMPLES = 2000
+
+
+def gain_lower_bound(
+    candidate: npt.NDArray[np.float64], current: npt.NDArray[np.float64], *, seed: int = 0
+) -> float:
+    """5th percentile of the mean per-need gain under a paired bootstrap over the needs.
+
+    Above zero means the candidate's gain is not the luck of a few needs (one-sided, 95 %).
+
+    >>> import numpy as np
+    >>> gain_lower_bound(np.array([0.9, 0.8, 0.7]), np.array([0.5, 0.5, 0.5])) > 0
+    True
+    >>> gain_lower_bound(np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.1, 0.1])) < 0
+    True
+    """
+    diff = candidate - current
+    if diff.size == 0:
+        return 0.0
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, diff.size, size=(BOOTSTRAP_SAMPLES, diff.size))
+    return float(np.percentile(diff[picks].mean(axis=1), 5))
 
 
 @dataclass
@@ -190,6 +229,11 @@ class Comparison:
     current_ndcg: float
     train_groups: int
     test_groups: list[int]
+    gain_lower_bound: float = 0.0
+
+    def better(self, min_gain: float = MIN_GAIN) -> bool:
+        """Promote? A mean gain above ``min_gain`` that survives the paired bootstrap."""
+        return self.candidate_ndcg > self.current_ndcg + min_gain and self.gain_lower_bound > 0
 
 
 def compare_on_time_split(
@@ -219,12 +263,15 @@ def compare_on_time_split(
     except ValueError as exc:
         return str(exc)
     now = current(x[test]) if current else x[test][:, 0]
+    theirs = group_ndcg(now, y[test], groups[test])
+    ours = group_ndcg(candidate.decision_function(x[test]), y[test], groups[test])
     return Comparison(
         candidate=candidate,
-        candidate_ndcg=mean_ndcg(candidate.decision_function(x[test]), y[test], groups[test]),
-        current_ndcg=mean_ndcg(now, y[test], groups[test]),
+        candidate_ndcg=float(ours.mean()),
+        current_ndcg=float(theirs.mean()),
         train_groups=len(eligible) - n_test,
         test_groups=test_groups,
+        gain_lower_bound=gain_lower_bound(ours, theirs),
     )
 
 
@@ -272,7 +319,7 @@ def train(
         f"fitted on {compared.train_groups} needs; evaluated on the latest "
         f"{len(compared.test_groups)} against the current ranking"
     )
-    promote = compared.candidate_ndcg > compared.current_ndcg + min_gain
+    promote = compared.better(min_gain)
     metrics |= {
         "train_needs": compared.train_groups,
         "test_needs": len(compared.test_groups),
@@ -283,6 +330,7 @@ def train(
             "current": round(compared.current_ndcg, 4),
         },
         "min_gain": min_gain,
+        "gain_lower_bound": round(compared.gain_lower_bound, 4),
     }
     say("refitting on every need and storing")
     final = PairwiseReranker(C=C).fit(data.X, data.y, data.groups)

@@ -350,3 +350,30 @@ def test_logging_impressions_can_be_switched_off(
     finally:
         quiet.state.engine.dispose()
     assert _rows(engine, Impression.id) == []
+
+
+def test_a_gain_from_a_few_lucky_needs_does_not_promote() -> None:
+    from app.learning.training import Comparison, gain_lower_bound
+    from matching.rerank import PairwiseReranker
+
+    # 40 held-out needs: three much better, the rest slightly worse; the mean gain is positive
+    current = np.full(40, 0.7)
+    lucky = np.concatenate([[1.0, 1.0, 1.0], np.full(37, 0.69)])
+    assert lucky.mean() - current.mean() > 0.005
+    bound = gain_lower_bound(lucky, current)
+    assert bound < 0
+    compared = Comparison(
+        PairwiseReranker(), float(lucky.mean()), float(current.mean()), 100, [], bound
+    )
+    assert not compared.better(0.005)
+    # a broad gain of the same size is promoted
+    broad = np.full(40, 0.71)
+    steady = Comparison(
+        PairwiseReranker(),
+        float(broad.mean()),
+        float(current.mean()),
+        100,
+        [],
+        gain_lower_bound(broad, current),
+    )
+    assert steady.better(0.005)
