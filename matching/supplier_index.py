@@ -12,7 +12,7 @@ query costs time in proportion to the profiles that match it, not to the catalog
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any, Self
 
@@ -348,6 +348,8 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         tier: str | None = None,
         min_score: float | None = None,
         today: date | None = None,
+        terms: Sequence[WantedTerm] | None = None,
+        exclude: Collection[int] = (),
     ) -> list[Match]:
         """The ``k`` best suppliers for ``need``, best first, with reasons.
 
@@ -366,6 +368,12 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             Only results scoring at least this (scores are in ``[0, 1]``).
         today
             The day required certifications must be valid on (default: today).
+        terms
+            Rank on these weighted terms instead of the need's own (:meth:`query_terms`);
+            the need then only supplies the filters and the buyer's region and industry.
+            Chain discovery passes the predicted inputs of a buyer's products here.
+        exclude
+            Profile ids never to return (e.g. the buyer's own).
 
         Returns
         -------
@@ -376,7 +384,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         """
         check_is_fitted(self)
         today = today or date.today()
-        terms = self.query_terms(need)
+        terms = self.query_terms(need) if terms is None else list(terms)
         if not terms or len(self.rows_) == 0 or k <= 0:
             return []
         hits = self._gather(terms)
@@ -385,6 +393,8 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         rows, text, evidence = hits
         r = self.rows_
         keep = r["alive"][rows]
+        if exclude:
+            keep &= ~np.isin(r["id"][rows], np.fromiter(exclude, dtype=np.int64))
         if region_prefix:
             keep &= in_regions(r["region"][rows], (significant_prefix(region_prefix),))
         if tier is not None:

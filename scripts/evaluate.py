@@ -7,8 +7,18 @@ Usage::
 
 Prints one JSON line per method: ``{"method", "ndcg@10", "recall@50", "mrr", "n"}``. Each
 query's ``need`` is ranked by exactly the code the service uses
-(:meth:`matching.SupplierIndex.shortlist`); ``relevant`` is read only to score. Lines with a
-``buyer`` instead of a ``need`` (chain discovery) are skipped, with a note on stderr.
+(:meth:`matching.SupplierIndex.shortlist`); ``relevant`` is read only to score.
+
+Lines with a ``buyer`` (a firm code) instead of a ``need`` are chain discovery (补链): the
+buyer's products (with their revenue shares) are taken from the catalog and the whole catalog
+but the buyer is ranked by :meth:`matching.upstream.UpstreamPredictor.rank_suppliers`, the
+code behind ``GET /organizations/{id}/upstream-suppliers``, with the predictor fitted on the
+shipped chain links only. Their lines carry ``"task": "chain_discovery"`` (need lines
+``"task": "need_supplier"`` when a file mixes both); ``--baselines`` adds ``tfidf_products``,
+plain TF-IDF cosine between the buyer's and each firm's product names::
+
+    .venv/bin/python scripts/evaluate.py --catalog ../shared/data/firms.jsonl \
+        --queries ../shared/data/bench/chain_discovery_dev.jsonl --baselines --split a
 
 Robustness check: ``--perturb SEED`` rewrites every need's title and description with other
 phrasings before ranking (other want cues such as 求购/拟采购/寻源/诚招/谁有, purposes such as
@@ -35,7 +45,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from tqdm import tqdm
@@ -45,9 +55,12 @@ from matching.catalog import profile_from_firm
 from matching.metrics import mrr, ndcg_at_k, recall_at_k
 from matching.records import NeedRecord, ProfileRecord
 from matching.tokenize import char_ngrams
+from matching.upstream import UpstreamPredictor
 
 DEPTH = 100  # results ranked per query (≥ 50 for recall@50)
 Ranker = Callable[[NeedRecord], list[int]]
+BuyerRanker = Callable[[int], list[int]]
+"""Ranks the catalog for the buyer at this catalog row, the buyer left out."""
 
 
 def load_catalog(path: Path) -> tuple[list[ProfileRecord], list[str]]:
@@ -281,6 +294,34 @@ def bm25_ranker(profiles: list[ProfileRecord]) -> Ranker:
     return rank
 
 
+def xieshou_buyer_ranker(profiles: list[ProfileRecord]) -> BuyerRanker:
+    index = SupplierIndex().fit(profiles)
+    predictor = UpstreamPredictor().fit()
+    today = date.today()
+
+    def rank(buyer: int) -> list[int]:
+        matches = predictor.rank_suppliers(
+            index, profiles[buyer].products, k=DEPTH, exclude={profiles[buyer].id}, today=today
+        )
+        return [m.id for m in matches]
+
+    return rank
+
+
+def tfidf_products_ranker(profiles: list[ProfileRecord]) -> BuyerRanker:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
+    docs = vectorizer.fit_transform([document_text(p) for p in profiles])
+
+    def rank(buyer: int) -> list[int]:
+        scores = (docs @ docs[buyer].T).toarray().ravel()
+        scores[buyer] = 0.0
+        return _top(scores, DEPTH)
+
+    return rank
+
+
 def _top(scores: np.ndarray, k: int) -> list[int]:
     k = min(k, scores.size)
     part = np.argpartition(-scores, k - 1)[:k]
@@ -288,13 +329,16 @@ def _top(scores: np.ndarray, k: int) -> list[int]:
     return [int(i) for i in part if scores[i] > 0]
 
 
+Q = TypeVar("Q")
+
+
 def evaluate(
-    method: str, rank: Ranker, queries: Sequence[tuple[NeedRecord, set[int]]]
+    method: str, rank: Callable[[Q], list[int]], queries: Sequence[tuple[Q, set[int]]]
 ) -> dict[str, Any]:
     """Mean NDCG@10, Recall@50 and MRR of ``rank`` over the queries."""
     ndcg, recall, rr = [], [], []
-    for need, relevant in tqdm(queries, desc=method, file=sys.stderr, leave=False):
-        ranked = rank(need)
+    for query, relevant in tqdm(queries, desc=method, file=sys.stderr, leave=False):
+        ranked = rank(query)
         ndcg.append(ndcg_at_k(ranked, relevant, 10))
         recall.append(recall_at_k(ranked, relevant, 50))
         rr.append(mrr(ranked, relevant))
@@ -339,48 +383,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"catalog: {len(profiles)} firms", file=sys.stderr)
 
     queries: list[tuple[NeedRecord, set[int]]] = []
-    skipped_buyer = skipped_other = 0
+    buyers: list[tuple[int, set[int]]] = []
+    unknown_buyer = skipped_other = 0
     with args.queries.open(encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue
             row = json.loads(line)
-            if not in_split(str(row.get("id", len(queries))), args.split):
+            if not in_split(str(row.get("id", len(queries) + len(buyers))), args.split):
                 continue
-            if "need" not in row:
-                if "buyer" in row:
-                    skipped_buyer += 1
-                else:
-                    skipped_other += 1
-                continue
-            need = need_from_query(len(queries), row["need"])
-            if args.perturb is not None:
-                need = perturb_need(need, rng, free_text=args.free_text)
             relevant = {row_of_code[c] for c in row.get("relevant", ()) if c in row_of_code}
-            queries.append((need, relevant))
-    if skipped_buyer:
-        print(
-            f"skipped {skipped_buyer} chain-discovery queries (`buyer` instead of `need`): "
-            "not evaluated yet",
-            file=sys.stderr,
-        )
+            if "need" in row:
+                need = need_from_query(len(queries), row["need"])
+                if args.perturb is not None:
+                    need = perturb_need(need, rng, free_text=args.free_text)
+                queries.append((need, relevant))
+            elif "buyer" in row:
+                buyer = row_of_code.get(str(row["buyer"]))
+                if buyer is None:
+                    unknown_buyer += 1
+                    continue
+                buyers.append((buyer, relevant))
+            else:
+                skipped_other += 1
+    if unknown_buyer:
+        print(f"skipped {unknown_buyer} buyers not in the catalog", file=sys.stderr)
     if skipped_other:
         print(f"skipped {skipped_other} lines with neither `need` nor `buyer`", file=sys.stderr)
 
-    if not queries:
-        print("no need → supplier queries to evaluate", file=sys.stderr)
+    if not queries and not buyers:
+        print("no queries to evaluate", file=sys.stderr)
         return 0
-    methods: list[tuple[str, Callable[[list[ProfileRecord]], Ranker]]] = [
-        ("xieshou", xieshou_ranker)
-    ]
-    if args.baselines:
-        methods += [("tfidf_char", tfidf_ranker), ("bm25", bm25_ranker)]
-    for name, build in methods:
-        t0 = time.perf_counter()
-        rank = build(profiles)
-        result = evaluate(name, rank, queries)
-        print(json.dumps(result, ensure_ascii=False), flush=True)
-        print(f"{name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    tag = {"task": "need_supplier"} if queries and buyers else {}
+    if queries:
+        methods: list[tuple[str, Callable[[list[ProfileRecord]], Ranker]]] = [
+            ("xieshou", xieshou_ranker)
+        ]
+        if args.baselines:
+            methods += [("tfidf_char", tfidf_ranker), ("bm25", bm25_ranker)]
+        for name, build in methods:
+            t0 = time.perf_counter()
+            result = evaluate(name, build(profiles), queries)
+            print(json.dumps({**result, **tag}, ensure_ascii=False), flush=True)
+            print(f"{name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    if buyers:
+        buyer_methods: list[tuple[str, Callable[[list[ProfileRecord]], BuyerRanker]]] = [
+            ("xieshou", xieshou_buyer_ranker)
+        ]
+        if args.baselines:
+            buyer_methods.append(("tfidf_products", tfidf_products_ranker))
+        for name, build_buyer in buyer_methods:
+            t0 = time.perf_counter()
+            result = evaluate(name, build_buyer(profiles), buyers)
+            print(json.dumps({**result, "task": "chain_discovery"}, ensure_ascii=False), flush=True)
+            print(f"{name} (chain discovery): {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     print(f"total {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
 

@@ -21,9 +21,27 @@ from app.matches.loading import IndexedNeed, IndexedProfile, load_open_needs, lo
 from app.models import CapabilityProfile, SupplyNeed
 from app.reference.tables import region_centres
 from matching import NeedIndex, SupplierIndex
-from matching.records import Match, NeedRecord, ProfileRecord
+from matching.records import Match, NeedRecord, ProductItem, ProfileRecord
+from matching.upstream import PredictedInput, UpstreamMatch, UpstreamPredictor
 
 log = logging.getLogger("xieshou.matching")
+_shipped_predictor: UpstreamPredictor | None = None
+_predictor_lock = threading.Lock()
+
+
+def shipped_predictor() -> UpstreamPredictor:
+    """The input predictor fitted on the shipped chain links, once per process."""
+    global _shipped_predictor
+    with _predictor_lock:
+        if _shipped_predictor is None:
+            started = time.perf_counter()
+            _shipped_predictor = UpstreamPredictor().fit()
+            log.info(
+                "input predictor fitted on %d chain links in %.2f s",
+                _shipped_predictor.n_links_,
+                time.perf_counter() - started,
+            )
+        return _shipped_predictor
 
 
 class MatchingIndex:
@@ -44,6 +62,7 @@ class MatchingIndex:
         self._suppliers = SupplierIndex(region_centres=region_centres())
         self._needs = NeedIndex(region_centres=region_centres())
         self._profiles: dict[int, IndexedProfile] = {}
+        self._profile_of_org: dict[int, int] = {}
         self._open_needs: dict[int, IndexedNeed] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -69,6 +88,7 @@ class MatchingIndex:
             )
             self._needs = NeedIndex(region_centres=region_centres()).fit([n.record for n in needs])
             self._profiles = {p.record.id: p for p in profiles}
+            self._profile_of_org = {p.firm.id: p.record.id for p in profiles}
             self._open_needs = {n.record.id: n for n in needs}
             self._refreshed_at = time.monotonic()
         log.info(
@@ -81,6 +101,7 @@ class MatchingIndex:
     def start(self) -> None:
         """Build, then keep catching up in a background thread until :meth:`stop`."""
         self.build()
+        shipped_predictor()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="matching-index", daemon=True)
         self._thread.start()
@@ -146,13 +167,16 @@ class MatchingIndex:
         if profile is None:
             if known:
                 self._suppliers.remove(profile_id)
-                del self._profiles[profile_id]
+                old = self._profiles.pop(profile_id)
+                if self._profile_of_org.get(old.firm.id) == profile_id:
+                    del self._profile_of_org[old.firm.id]
             return
         if known:
             self._suppliers.update(profile.record)
         else:
             self._suppliers.add(profile.record)
         self._profiles[profile_id] = profile
+        self._profile_of_org[profile.firm.id] = profile_id
 
     def _put_need(self, need_id: int, need: IndexedNeed | None) -> None:
         known = need_id in self._open_needs
@@ -191,6 +215,43 @@ class MatchingIndex:
                 today=today,
             )
             return [(m, self._profiles[m.id]) for m in matches]
+
+    def upstream_suppliers(
+        self,
+        buyer_id: int,
+        products: list[ProductItem],
+        *,
+        region_code: str | None,
+        industry_codes: tuple[str, ...],
+        limit: int,
+        region_prefix: str | None,
+        tier: str | None,
+        min_score: float | None,
+        today: date,
+    ) -> tuple[list[PredictedInput], list[tuple[UpstreamMatch, IndexedProfile]]]:
+        """The predicted inputs of a buyer's products, and the SMEs ranked to supply them.
+
+        The buyer's own profile (if it has one) never appears.
+        """
+        predictor = shipped_predictor()
+        inputs = predictor.predict_inputs(products)
+        self._refresh_if_stale()
+        with self._lock:
+            own = self._profile_of_org.get(buyer_id)
+            matches = predictor.rank_suppliers(
+                self._suppliers,
+                products,
+                k=limit,
+                exclude=() if own is None else (own,),
+                region_code=region_code,
+                industry_codes=industry_codes,
+                region_prefix=region_prefix,
+                tier=tier,
+                min_score=min_score,
+                today=today,
+                inputs=inputs,
+            )
+            return inputs, [(m, self._profiles[m.id]) for m in matches]
 
     def opportunities(
         self,

@@ -5,7 +5,7 @@ from app.models.base import Base
 from app.models.change import ChangeEntry
 from app.models.enums import NeedKind, NeedStatus, OrganizationKind, Role, Tier
 from app.models.need import SupplyNeed
-from app.models.organization import Organization, OrganizationIndustry
+from app.models.organization import Organization, OrganizationIndustry, OrganizationProduct
 from app.models.profile import CapabilityProfile
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Organization",
     "OrganizationIndustry",
     "OrganizationKind",
+    "OrganizationProduct",
     "Role",
     "SupplyNeed",
     "Tier",
