@@ -141,11 +141,11 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
 
     def __init__(
         self,
-        n_neighbors: int = 20,
+        n_neighbors: int = 40,
         min_similarity: float = 0.3,
         neighbor_weight: float = 0.3,
         ngram_range: tuple[int, int] = (1, 3),
-        share_floor: float = 0.2,
+        share_floor: float = 1.0,
         max_inputs: int = 40,
     ) -> None:
         self.n_neighbors = n_neighbors
