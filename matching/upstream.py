@@ -129,7 +129,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
     >>> predictor = UpstreamPredictor().fit([("隔膜", "锂电池"), ("正极材料", "锂电池"),
     ...                                      ("钢材", "汽车")])
     >>> [(p.input, p.weight) for p in predictor.predict_inputs(["磷酸铁锂电池"])]
-    [('隔膜', 1.0), ('正极材料', 1.0)]
+    [('正极材料', 1.0), ('隔膜', 1.0)]
     >>> index = SupplierIndex().fit([
     ...     ProfileRecord(1, "甲", products=(ProductItem("锂电池隔膜", 0.9),)),
     ...     ProfileRecord(2, "乙", products=(ProductItem("汽车", 0.9),)),
@@ -338,4 +338,3 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
                 paths.append(SupplyPath(source.product, wanted, offered, source.via))
             out.append(UpstreamMatch(match.id, match.score, tuple(paths), match.reasons))
         return out
-

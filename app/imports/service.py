@@ -249,11 +249,7 @@ class _FirmImporter(_Importer):
                 _product_list(data) if "products" in given else products.get(existing["id"], [])
             )
             same_products = wanted_products == products.get(existing["id"], [])
-            if (
-                same_codes
-                and same_products
-                and all(merged[f] == existing[f] for f in _ORG_FIELDS)
-            ):
+            if same_codes and same_products and all(merged[f] == existing[f] for f in _ORG_FIELDS):
                 self.report.add(ReportLine(parsed.row, parsed.key, "unchanged"))
                 continue
             merged["version"] = existing["version"] + 1

@@ -176,7 +176,9 @@ def upstream_suppliers(
     """
     org = organizations.get(session, org_id)
     if not (caller.manages(org) or caller.is_organizer):
-        raise Forbidden(f"the upstream suppliers of organization {org_id} are for it and organizers")
+        raise Forbidden(
+            f"the upstream suppliers of organization {org_id} are for it and organizers"
+        )
     if org.kind != OrganizationKind.large_firm:
         raise InvalidInput(
             "path.organization_id",

@@ -22,12 +22,12 @@ from app.models import (
 from app.models.base import utcnow
 from app.organizations.schemas import (
     Contacts,
-    ProductItem,
     OrganizationCreate,
     OrganizationRead,
     OrganizationUpdate,
 )
 from app.pagination import Page, PageParams
+from app.profiles.schemas import ProductItem
 from app.reference.tables import regions
 from app.versioning import check_version
 

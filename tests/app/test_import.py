@@ -276,7 +276,9 @@ def test_large_firms_main_products_import_and_update(engine: Engine) -> None:
 
 
 def test_an_sme_row_with_main_products_is_rejected(engine: Engine) -> None:
-    text = f"企业名称,统一社会信用代码,企业类型,主营产品\n甲科技有限公司,{make_uscc()},中小企业,隔膜\n"
+    text = (
+        f"企业名称,统一社会信用代码,企业类型,主营产品\n甲科技有限公司,{make_uscc()},中小企业,隔膜\n"
+    )
     report = _run(engine, "firms", text.encode(), "firms.csv")
     assert (report.created, report.rejected) == (0, 1)
     assert report.problems[0].field == "products"

@@ -26,7 +26,7 @@ def _sme(client: TestClient, actor: Actor, products: list[str], **extra: Any) ->
     return _profile(client, actor, org, products)
 
 
-def _upstream(client: TestClient, actor: Actor, org_id: int, **params: Any) -> Any:
+def _upstream(client: TestClient, actor: Actor, org_id: int | None, **params: Any) -> Any:
     response = client.get(
         f"/api/v1/organizations/{org_id}/upstream-suppliers", params=params, headers=actor.headers
     )
@@ -73,25 +73,28 @@ def test_the_maker_of_an_input_ranks_with_truthful_reasons(
             assert path["buyer_product"] in body["products"]
             assert path["input"] in known_inputs
             assert path["supplier_product"] in item["products"]
-            assert path["input"] in path["supplier_product"] or path["supplier_product"] in path[
-                "input"
-            ]
+            assert (
+                path["input"] in path["supplier_product"]
+                or path["supplier_product"] in path["input"]
+            )
             assert path["input"] in predictor.inputs_[predictor.products_.index(path["via"])]
 
 
 def test_filters_region_tier_limit_and_min_score(
     client: TestClient, world: World, tyre_maker: Actor, market: dict[str, int]
 ) -> None:
-    assert {i["profile_id"] for i in _upstream(client, tyre_maker, tyre_maker.org_id, region="11")[
-        "items"
-    ]} == {market["cord"]}
+    assert {
+        i["profile_id"]
+        for i in _upstream(client, tyre_maker, tyre_maker.org_id, region="11")["items"]
+    } == {market["cord"]}
     by_tier = _upstream(client, tyre_maker, tyre_maker.org_id, tier="little_giant")["items"]
     assert {i["profile_id"] for i in by_tier} == {market["cord"]}
     assert len(_upstream(client, tyre_maker, tyre_maker.org_id, limit=1)["items"]) == 1
     items = _upstream(client, tyre_maker, tyre_maker.org_id)["items"]
     cut = items[0]["score"]
     high = _upstream(client, tyre_maker, tyre_maker.org_id, min_score=cut)["items"]
-    assert high and all(i["score"] >= cut for i in high)
+    assert high
+    assert all(i["score"] >= cut for i in high)
 
 
 def test_a_new_sme_making_an_input_shows_up_and_a_deleted_one_goes(
@@ -130,7 +133,12 @@ def test_a_firm_without_products_gets_an_empty_ranking(
     client: TestClient, world: World, market: dict[str, int]
 ) -> None:
     body = _upstream(client, world.firm_a, world.firm_a.org_id)
-    assert body == {"organization_id": world.firm_a.org_id, "products": [], "inputs": [], "items": []}
+    assert body == {
+        "organization_id": world.firm_a.org_id,
+        "products": [],
+        "inputs": [],
+        "items": [],
+    }
 
 
 @pytest.mark.parametrize(
@@ -181,9 +189,7 @@ def test_bad_limit_is_422(client: TestClient, world: World, tyre_maker: Actor) -
     assert response.json()["errors"][0]["field"] == "query.limit"
 
 
-def test_products_are_validated_and_only_for_large_firms(
-    client: TestClient, world: World
-) -> None:
+def test_products_are_validated_and_only_for_large_firms(client: TestClient, world: World) -> None:
     too_long = org_body("large_firm", products=[{"name": "x" * 101}])
     response = client.post("/api/v1/organizations", json=too_long, headers=world.admin.headers)
     assert response.status_code == 422
@@ -202,12 +208,14 @@ def test_products_are_validated_and_only_for_large_firms(
     assert not any(o["name"] == sme["name"] for o in listed), "nothing was created"
 
 
-def test_products_round_trip_in_order_without_duplicates(
-    client: TestClient, world: World
-) -> None:
+def test_products_round_trip_in_order_without_duplicates(client: TestClient, world: World) -> None:
     body = org_body(
         "large_firm",
-        products=[{"name": "轮胎", "share": 0.6}, {"name": "钢帘线"}, {"name": "轮胎", "share": 0.1}],
+        products=[
+            {"name": "轮胎", "share": 0.6},
+            {"name": "钢帘线"},
+            {"name": "轮胎", "share": 0.1},
+        ],
     )
     org = create_org(client, world.admin, body)
     read = client.get(f"/api/v1/organizations/{org}", headers=world.admin.headers).json()
