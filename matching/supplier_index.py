@@ -70,6 +70,8 @@ MAX_CONTEXT_TERMS = 12
 """At most this many application inputs are used as context."""
 DENSE_SHARE = 8
 """Gather into a catalog-sized array once the hits exceed 1/DENSE_SHARE of the catalog."""
+SORTED_GATHER_TERMS = 4
+"""With more terms than this, combine the terms' hits by sorting them instead."""
 
 
 def profile_terms(
@@ -429,8 +431,22 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
                 evidence.append((rows, term.weight * qualities[which] * vals, ids[which], term))
         if not evidence:
             return None
+        if len(evidence) > SORTED_GATHER_TERMS:
+            uniq, top, both = _best_per_row_sorted(evidence)
+        else:
+            uniq, top, both = self._best_per_row_dense(evidence)
+        text = top
+        if len(evidence) > 1:
+            text = top + MULTI_TERM_SHARE * (both - top) / (len(evidence) - 1)
+        return uniq, np.minimum(text, 1.0), evidence
+
+    def _best_per_row_dense(
+        self, evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]]
+    ) -> tuple[IntArray, FloatArray, FloatArray]:
+        """Per row: the best term's score, and the sum of every term's best score."""
         total = sum(e[0].size for e in evidence)
         n = len(self.rows_)
+        uniq: IntArray | None
         if total * DENSE_SHARE > n:
             # many hits: one pass over a catalog-sized array beats sorting the hits
             slots, positions = n, [e[0] for e in evidence]
@@ -450,10 +466,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         if uniq is None:
             uniq = np.flatnonzero(top > 0)
             top, both = top[uniq], both[uniq]
-        text = top
-        if len(evidence) > 1:
-            text = top + MULTI_TERM_SHARE * (both - top) / (len(evidence) - 1)
-        return uniq, np.minimum(text, 1.0), evidence
+        return uniq, top, both
 
     def _holders(self, cert: str, today: date) -> IntArray:
         """Rows holding ``cert`` valid on ``today``."""
@@ -492,14 +505,18 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]],
         required: tuple[str, ...],
     ) -> list[Match]:
+        if rows.size == 0:
+            return []
         r = self.rows_
         here = self._region(need.region_code)
         names = self.lexicon_.names
         pairs: dict[int, dict[tuple[str, str], float]] = {int(x): {} for x in rows.tolist()}
         context: dict[int, dict[tuple[str, str], float]] = {int(x): {} for x in rows.tolist()}
+        chosen = np.sort(rows)
         for ev_rows, entry, name_ids, term in evidence:
             into = context if term.source == "context" else pairs
-            for i in np.flatnonzero(np.isin(ev_rows, rows)).tolist():
+            at = np.minimum(np.searchsorted(chosen, ev_rows), chosen.size - 1)
+            for i in np.flatnonzero(chosen[at] == ev_rows).tolist():
                 got = into[int(ev_rows[i])]
                 pair = (term.text, names[int(name_ids[i])])
                 got[pair] = max(got.get(pair, 0.0), float(entry[i]))
@@ -544,6 +561,28 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             + self.certs_.memory_bytes()
             + self.industries_.memory_bytes()
         )
+
+
+def _best_per_row_sorted(
+    evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]],
+) -> tuple[IntArray, FloatArray, FloatArray]:
+    """As :meth:`SupplierIndex._best_per_row_dense`, by sorting the hits: for many terms
+    (chain discovery ranks on dozens) its cost follows the hits, not terms × catalog."""
+    n_terms = len(evidence)
+    rows = np.concatenate([e[0] for e in evidence])
+    vals = np.concatenate([e[1] for e in evidence])
+    term = np.repeat(np.arange(n_terms, dtype=np.int64), [e[0].size for e in evidence])
+    key = rows * n_terms + term
+    order = np.argsort(key)
+    key, vals = key[order], vals[order]
+    group = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    best = np.maximum.reduceat(vals, group)  # each term's best per row
+    best_rows = key[group] // n_terms
+    starts = np.flatnonzero(np.r_[True, best_rows[1:] != best_rows[:-1]])
+    uniq: IntArray = best_rows[starts]
+    top: FloatArray = np.maximum.reduceat(best, starts)
+    both: FloatArray = np.add.reduceat(best, starts)
+    return uniq, top, both
 
 
 def _inputs_of(applications: tuple[str, ...]) -> list[str]:

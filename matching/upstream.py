@@ -146,7 +146,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         neighbor_weight: float = 0.3,
         ngram_range: tuple[int, int] = (1, 3),
         share_floor: float = 1.0,
-        max_inputs: int = 40,
+        max_inputs: int = 20,
     ) -> None:
         self.n_neighbors = n_neighbors
         self.min_similarity = min_similarity
