@@ -71,7 +71,7 @@ MAX_CONTEXT_TERMS = 12
 DENSE_SHARE = 8
 """Gather into a catalog-sized array once the hits exceed 1/DENSE_SHARE of the catalog."""
 SORTED_GATHER_TERMS = 4
-"""With more terms than this, combine the terms' hits by sorting them instead."""
+"""With more terms than this, combine the terms' hits by sorting or scattering them."""
 
 
 def profile_terms(
@@ -309,7 +309,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
 
     # -- querying --------------------------------------------------------------------------
 
-    def _names_for(self, term: str) -> tuple[IntArray, FloatArray]:
+    def _names_for(self, term: str, floor: float = 0.0) -> tuple[IntArray, FloatArray]:
         if self._cache_size != len(self.lexicon_):
             self._term_cache.clear()
             self._cache_size = len(self.lexicon_)
@@ -320,6 +320,9 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             if len(self._term_cache) > 10_000:
                 self._term_cache.clear()
             self._term_cache[term] = hit
+        if floor > 0:
+            keep = hit[1] >= floor
+            return hit[0][keep], hit[1][keep]
         return hit
 
     def query_terms(self, need: NeedRecord) -> list[WantedTerm]:
@@ -352,6 +355,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         today: date | None = None,
         terms: Sequence[WantedTerm] | None = None,
         exclude: Collection[int] = (),
+        min_quality: float = 0.0,
     ) -> list[Match]:
         """The ``k`` best suppliers for ``need``, best first, with reasons.
 
@@ -376,6 +380,10 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             Chain discovery passes the predicted inputs of a buyer's products here.
         exclude
             Profile ids never to return (e.g. the buyer's own).
+        min_quality
+            Match a term only to product names at least this good
+            (:func:`matching.similarity.match_quality`): with many terms, dropping the names
+            that merely mention a term keeps the query cheap.
 
         Returns
         -------
@@ -389,7 +397,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         terms = self.query_terms(need) if terms is None else list(terms)
         if not terms or len(self.rows_) == 0 or k <= 0:
             return []
-        hits = self._gather(terms)
+        hits = self._gather(terms, min_quality)
         if hits is None:
             return []
         rows, text, evidence = hits
@@ -416,14 +424,14 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         return self._matches(need, rows[order], score[order], dist[order], evidence, required)
 
     def _gather(
-        self, terms: list[WantedTerm]
+        self, terms: list[WantedTerm], min_quality: float = 0.0
     ) -> (
         tuple[IntArray, FloatArray, list[tuple[IntArray, FloatArray, IntArray, WantedTerm]]] | None
     ):
         """Rows matching any term, their text scores, and per-term evidence for reasons."""
         evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]] = []
         for term in terms:
-            ids, qualities = self._names_for(term.text)
+            ids, qualities = self._names_for(term.text, min_quality)
             if ids.size == 0:
                 continue
             rows, vals, which = self.products_.gather(ids)
@@ -432,7 +440,11 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         if not evidence:
             return None
         if len(evidence) > SORTED_GATHER_TERMS:
-            uniq, top, both = _best_per_row_sorted(evidence)
+            n = len(self.rows_)
+            if sum(e[0].size for e in evidence) * DENSE_SHARE > n:
+                uniq, top, both = _best_per_row_scattered(evidence, n)
+            else:
+                uniq, top, both = _best_per_row_sorted(evidence)
         else:
             uniq, top, both = self._best_per_row_dense(evidence)
         text = top
@@ -566,8 +578,8 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
 def _best_per_row_sorted(
     evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]],
 ) -> tuple[IntArray, FloatArray, FloatArray]:
-    """As :meth:`SupplierIndex._best_per_row_dense`, by sorting the hits: for many terms
-    (chain discovery ranks on dozens) its cost follows the hits, not terms × catalog."""
+    """As :meth:`SupplierIndex._best_per_row_dense`, by sorting the hits (few hits, many
+    terms: the cost follows the hits, not terms × catalog)."""
     n_terms = len(evidence)
     rows = np.concatenate([e[0] for e in evidence])
     vals = np.concatenate([e[1] for e in evidence])
@@ -583,6 +595,25 @@ def _best_per_row_sorted(
     top: FloatArray = np.maximum.reduceat(best, starts)
     both: FloatArray = np.add.reduceat(best, starts)
     return uniq, top, both
+
+
+def _best_per_row_scattered(
+    evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]], n_rows: int
+) -> tuple[IntArray, FloatArray, FloatArray]:
+    """As :meth:`SupplierIndex._best_per_row_dense`, touching only each term's hits: for many
+    terms (chain discovery ranks on dozens) its cost follows the hits, not terms × catalog."""
+    top = np.zeros(n_rows, dtype=np.float64)
+    both = np.zeros(n_rows, dtype=np.float64)
+    best = np.zeros(n_rows, dtype=np.float64)  # scratch: one term's best per row
+    for rows, entry, _, _ in evidence:
+        np.maximum.at(best, rows, entry)
+        got = best[rows]
+        # a row listed twice gets the same value twice: fancy assignment applies it once
+        top[rows] = np.maximum(top[rows], got)
+        both[rows] += got
+        best[rows] = 0.0
+    uniq: IntArray = np.flatnonzero(top > 0)
+    return uniq, top[uniq], both[uniq]
 
 
 def _inputs_of(applications: tuple[str, ...]) -> list[str]:

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any, Self
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
@@ -38,6 +38,9 @@ __all__ = [
     "UpstreamMatch",
     "UpstreamPredictor",
 ]
+
+_CACHE_SIZE = 50_000
+"""Product names whose neighbours are kept (the cache starts afresh when full)."""
 
 LinkLike = ChainLink | tuple[str, str]
 """A chain link: a :class:`ChainLink`, or an ``(input, product)`` pair."""
@@ -111,6 +114,10 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         mean share of the others when unknown), so unlisted shares still count.
     max_inputs
         At most this many inputs are predicted (and matched against suppliers).
+    min_match_quality
+        An SME's product answers an input only when at least this good a match
+        (:func:`matching.similarity.match_quality`: 1 the same name, about 0.8 a sub-type,
+        lower for names that merely mention the input); higher is cheaper on big catalogs.
 
     Attributes
     ----------
@@ -147,6 +154,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         ngram_range: tuple[int, int] = (1, 3),
         share_floor: float = 1.0,
         max_inputs: int = 20,
+        min_match_quality: float = 0.6,
     ) -> None:
         self.n_neighbors = n_neighbors
         self.min_similarity = min_similarity
@@ -154,6 +162,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         self.ngram_range = ngram_range
         self.share_floor = share_floor
         self.max_inputs = max_inputs
+        self.min_match_quality = min_match_quality
 
     def fit(self, links: Iterable[LinkLike] | None = None, y: None = None) -> Self:
         """Learn the chain map: which inputs each product takes.
@@ -192,23 +201,38 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
             analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True, lowercase=False
         )
         self._matrix = self.vectorizer_.fit_transform(self.products_).T.tocsr()
-        self._neighbours = lru_cache(maxsize=50_000)(self._neighbours_uncached)
+        self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
         return self
 
-    def _neighbours_uncached(self, name: str) -> tuple[tuple[str, float], ...]:
+    def _neighbours_of(self, names: Sequence[str]) -> list[tuple[tuple[str, float], ...]]:
+        """Neighbours of each name; the ones not cached yet in one sparse product."""
+        cache = self._cache
+        got: dict[str, tuple[tuple[str, float], ...]] = {}
+        for name in names:
+            hit = cache.get(name)  # .get: another thread may clear the cache meanwhile
+            if hit is not None:
+                got[name] = hit
+        todo = [n for n in dict.fromkeys(names) if n not in got]
+        if todo:
+            if len(cache) + len(todo) > _CACHE_SIZE:
+                cache.clear()
+            sims = (self.vectorizer_.transform(todo) @ self._matrix).toarray()
+            k = min(self.n_neighbors, sims.shape[1])
+            for name, row_sims in zip(todo, sims, strict=True):
+                got[name] = cache[name] = self._top_neighbours(name, row_sims, k)
+        return [got[n] for n in names]
+
+    def _top_neighbours(
+        self, name: str, sims: npt.NDArray[np.float64], k: int
+    ) -> tuple[tuple[str, float], ...]:
         found: dict[str, float] = {}
-        row = self._row_of.get(name)
-        if row is not None:
+        if name in self._row_of:
             found[name] = 1.0
-        query = self.vectorizer_.transform([name])
-        if query.nnz:
-            sims = np.asarray((query @ self._matrix).todense()).ravel()
-            k = min(self.n_neighbors, sims.size)
-            top = np.argpartition(-sims, k - 1)[:k]
-            for i in top[np.lexsort((top, -sims[top]))].tolist():
-                s = float(sims[i])
-                if s >= self.min_similarity and self.products_[i] not in found:
-                    found[self.products_[i]] = min(s, 1.0)
+        top = np.argpartition(-sims, k - 1)[:k]
+        for i in top[np.lexsort((top, -sims[top]))].tolist():
+            s = float(sims[i])
+            if s >= self.min_similarity and self.products_[i] not in found:
+                found[self.products_[i]] = min(s, 1.0)
         return tuple(found.items())
 
     def neighbours(self, name: str) -> list[tuple[str, float]]:
@@ -217,7 +241,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         The product itself comes first (similarity 1) when it is a node with inputs.
         """
         check_is_fitted(self)
-        return list(self._neighbours(product_key(name)))
+        return list(self._neighbours_of([product_key(name)])[0])
 
     def _weighted_products(
         self, products: Iterable[ProductItem | str | Mapping[str, Any]]
@@ -252,8 +276,10 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         check_is_fitted(self)
         score: dict[str, float] = {}
         sources: dict[str, list[tuple[float, InputSource]]] = {}
-        for name, weight in self._weighted_products(products):
-            for via, sim in self._neighbours(name):
+        weighted = self._weighted_products(products)
+        near = self._neighbours_of([name for name, _ in weighted])
+        for (name, weight), neighbours in zip(weighted, near, strict=True):
+            for via, sim in neighbours:
                 factor = 1.0 if via == name else self.neighbor_weight * sim
                 for item in self.inputs_[self._row_of[via]]:
                     score[item] = score.get(item, 0.0) + weight * factor
@@ -329,6 +355,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
             today=today,
             terms=terms,
             exclude=exclude,
+            min_quality=self.min_match_quality,
         )
         out: list[UpstreamMatch] = []
         for match in matches:
