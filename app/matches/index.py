@@ -30,7 +30,11 @@ _predictor_lock = threading.Lock()
 
 
 def shipped_predictor() -> UpstreamPredictor:
-    """The input predictor fitted on the shipped chain links, once per process."""
+    """The input predictor fitted on the shipped chain links, once per process.
+
+    Fitted on first use (about a second), not at start-up: start-up stays as fast as before,
+    and workers that never answer chain discovery never pay for it.
+    """
     global _shipped_predictor
     with _predictor_lock:
         if _shipped_predictor is None:
@@ -101,7 +105,6 @@ class MatchingIndex:
     def start(self) -> None:
         """Build, then keep catching up in a background thread until :meth:`stop`."""
         self.build()
-        shipped_predictor()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="matching-index", daemon=True)
         self._thread.start()
