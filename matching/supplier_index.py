@@ -356,6 +356,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         terms: Sequence[WantedTerm] | None = None,
         exclude: Collection[int] = (),
         min_quality: float = 0.0,
+        multi_term_share: float = MULTI_TERM_SHARE,
     ) -> list[Match]:
         """The ``k`` best suppliers for ``need``, best first, with reasons.
 
@@ -384,6 +385,9 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             Match a term only to product names at least this good
             (:func:`matching.similarity.match_quality`): with many terms, dropping the names
             that merely mention a term keeps the query cheap.
+        multi_term_share
+            How much the other terms a supplier matches add to its best one (their mean
+            score times this; the text score stays at most 1).
 
         Returns
         -------
@@ -397,7 +401,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         terms = self.query_terms(need) if terms is None else list(terms)
         if not terms or len(self.rows_) == 0 or k <= 0:
             return []
-        hits = self._gather(terms, min_quality)
+        hits = self._gather(terms, min_quality, multi_term_share)
         if hits is None:
             return []
         rows, text, evidence = hits
@@ -424,7 +428,10 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         return self._matches(need, rows[order], score[order], dist[order], evidence, required)
 
     def _gather(
-        self, terms: list[WantedTerm], min_quality: float = 0.0
+        self,
+        terms: list[WantedTerm],
+        min_quality: float = 0.0,
+        multi_term_share: float = MULTI_TERM_SHARE,
     ) -> (
         tuple[IntArray, FloatArray, list[tuple[IntArray, FloatArray, IntArray, WantedTerm]]] | None
     ):
@@ -449,7 +456,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             uniq, top, both = self._best_per_row_dense(evidence)
         text = top
         if len(evidence) > 1:
-            text = top + MULTI_TERM_SHARE * (both - top) / (len(evidence) - 1)
+            text = top + multi_term_share * (both - top) / (len(evidence) - 1)
         return uniq, np.minimum(text, 1.0), evidence
 
     def _best_per_row_dense(

@@ -118,6 +118,11 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         An SME's product answers an input only when at least this good a match
         (:func:`matching.similarity.match_quality`: 1 the same name, about 0.8 a sub-type,
         lower for names that merely mention the input); higher is cheaper on big catalogs.
+    multi_input_share
+        How much the other inputs an SME makes add to its best one (their mean score times
+        this): a firm making several of the buyer's inputs is the better partner. Scores
+        are scaled by ``1 / (1 + multi_input_share)``, so a firm making only the strongest
+        input scores about ``1 / (1 + multi_input_share)``.
 
     Attributes
     ----------
@@ -155,6 +160,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         share_floor: float = 1.0,
         max_inputs: int = 20,
         min_match_quality: float = 0.6,
+        multi_input_share: float = 4.0,
     ) -> None:
         self.n_neighbors = n_neighbors
         self.min_similarity = min_similarity
@@ -163,6 +169,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         self.share_floor = share_floor
         self.max_inputs = max_inputs
         self.min_match_quality = min_match_quality
+        self.multi_input_share = multi_input_share
 
     def fit(self, links: Iterable[LinkLike] | None = None, y: None = None) -> Self:
         """Learn the chain map: which inputs each product takes.
@@ -342,7 +349,10 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         if not predicted or k <= 0:
             return []
         by_input = {p.input: p for p in predicted}
-        terms = [WantedTerm(p.input, p.weight, "chain") for p in predicted]
+        # Scaled so that only a firm making every input (not one making the first) reaches 1:
+        # unscaled, every maker of a top input would tie at the cap.
+        scale = 1.0 / (1.0 + self.multi_input_share)
+        terms = [WantedTerm(p.input, scale * p.weight, "chain") for p in predicted]
         need = NeedRecord(
             id=0, title="", region_code=region_code, industry_codes=tuple(industry_codes)
         )
@@ -356,6 +366,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
             terms=terms,
             exclude=exclude,
             min_quality=self.min_match_quality,
+            multi_term_share=self.multi_input_share,
         )
         out: list[UpstreamMatch] = []
         for match in matches:

@@ -159,3 +159,22 @@ def test_updates_to_the_index_show_at_once(predictor: UpstreamPredictor) -> None
     assert {m.id for m in predictor.rank_suppliers(index, ["汽车"])} == {1, 2}
     index.remove(1)
     assert [m.id for m in predictor.rank_suppliers(index, ["汽车"])] == [2]
+
+
+def test_an_sme_making_more_of_the_inputs_ranks_higher(predictor: UpstreamPredictor) -> None:
+    index = SupplierIndex().fit(
+        [profile(1, "隔膜"), profile(2, "隔膜", "电解液"), profile(3, "电解液")]
+    )
+    ranked = predictor.rank_suppliers(index, ["锂电池"])
+    assert ranked[0].id == 2
+    assert ranked[0].score > ranked[1].score
+    assert {p.input for p in ranked[0].paths} == {"隔膜", "电解液"}
+
+
+def test_names_that_merely_mention_an_input_do_not_answer_it(
+    predictor: UpstreamPredictor,
+) -> None:
+    index = SupplierIndex().fit([profile(1, "隔膜"), profile(2, "隔膜生产设备维修服务")])
+    assert [m.id for m in predictor.rank_suppliers(index, ["锂电池"])] == [1]
+    loose = UpstreamPredictor(min_match_quality=0.0).fit(LINKS)
+    assert [m.id for m in loose.rank_suppliers(index, ["锂电池"])] == [1, 2]
