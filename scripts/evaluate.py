@@ -20,6 +20,11 @@ plain TF-IDF cosine between the buyer's and each firm's product names::
     .venv/bin/python scripts/evaluate.py --catalog ../shared/data/firms.jsonl \
         --queries ../shared/data/bench/chain_discovery_dev.jsonl --baselines --split a
 
+``--context predicted|off`` changes the weak upstream context of need lines (the inputs of
+the need's application, at weight ``CONTEXT_WEIGHT``): the service uses the shipped chain
+map's inputs; ``predicted`` uses the chain-discovery input predictor's, ``off`` none. This
+is how the upstream signal in shortlists was measured.
+
 Robustness check: ``--perturb SEED`` rewrites every need's title and description with other
 phrasings before ranking (other want cues such as 求购/拟采购/寻源/诚招/谁有, purposes such as
 应用于/配套于/供…使用/作为…原料, reordered sentences, noise sentences about the buyer, the
@@ -53,7 +58,9 @@ from tqdm import tqdm
 from matching import SupplierIndex
 from matching.catalog import profile_from_firm
 from matching.metrics import mrr, ndcg_at_k, recall_at_k
+from matching.query import WantedTerm, split_free_text, wanted_terms
 from matching.records import NeedRecord, ProfileRecord
+from matching.supplier_index import CONTEXT_WEIGHT, MAX_CONTEXT_TERMS
 from matching.tokenize import char_ngrams
 from matching.upstream import UpstreamPredictor
 
@@ -255,12 +262,30 @@ def document_text(profile: ProfileRecord) -> str:
     return " ".join(p.name for p in profile.products)
 
 
-def xieshou_ranker(profiles: list[ProfileRecord]) -> Ranker:
-    index = SupplierIndex().fit(profiles)
+def xieshou_ranker(profiles: list[ProfileRecord], context: str = "chain_map") -> Ranker:
+    """The shortlist; ``context`` says what stands for the need's upstream (its application's
+    inputs, weak): ``chain_map`` (the service's: the shipped map's inputs of the
+    application), ``predicted`` (:class:`UpstreamPredictor`'s inputs of it) or ``off``."""
+    index = SupplierIndex(application_context=context == "chain_map").fit(profiles)
+    predictor = UpstreamPredictor().fit() if context == "predicted" else None
     today = date.today()
 
     def rank(need: NeedRecord) -> list[int]:
-        return [m.id for m in index.shortlist(need, k=DEPTH, today=today)]
+        terms = None
+        if predictor is not None:
+            terms = wanted_terms(need)
+            apps = [need.application] if need.application else []
+            if not apps:
+                for text in (need.title, need.description):
+                    apps.extend(split_free_text(text or "")[1])
+            have = {t.text for t in terms}
+            inputs = predictor.predict_inputs(apps) if apps else []
+            terms += [
+                WantedTerm(p.input, CONTEXT_WEIGHT * p.weight, "context")
+                for p in inputs[:MAX_CONTEXT_TERMS]
+                if p.input not in have
+            ]
+        return [m.id for m in index.shortlist(need, k=DEPTH, today=today, terms=terms)]
 
     return rank
 
@@ -364,6 +389,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="evaluate on all queries or one hash-half (a: tuning half, b: held-out half)",
     )
     parser.add_argument(
+        "--context",
+        choices=("chain_map", "predicted", "off"),
+        default="chain_map",
+        help="need lines: what stands for the need's upstream (the inputs of its application): "
+        "the shipped chain map (the service's), the input predictor's, or nothing",
+    )
+    parser.add_argument(
         "--perturb",
         type=int,
         metavar="SEED",
@@ -417,7 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tag = {"task": "need_supplier"} if queries and buyers else {}
     if queries:
         methods: list[tuple[str, Callable[[list[ProfileRecord]], Ranker]]] = [
-            ("xieshou", xieshou_ranker)
+            ("xieshou", lambda profiles: xieshou_ranker(profiles, args.context))
         ]
         if args.baselines:
             methods += [("tfidf_char", tfidf_ranker), ("bm25", bm25_ranker)]
