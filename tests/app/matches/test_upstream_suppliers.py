@@ -220,3 +220,18 @@ def test_products_round_trip_in_order_without_duplicates(client: TestClient, wor
     org = create_org(client, world.admin, body)
     read = client.get(f"/api/v1/organizations/{org}", headers=world.admin.headers).json()
     assert read["products"] == [{"name": "轮胎", "share": 0.6}, {"name": "钢帘线", "share": None}]
+
+
+def test_an_sme_cannot_be_given_products_by_update(client: TestClient, world: World) -> None:
+    path = f"/api/v1/organizations/{world.sme_a.org_id}"
+    before = client.get(path, headers=world.admin.headers)
+    response = client.patch(
+        path,
+        json={"products": [{"name": "轮胎"}]},
+        headers=world.admin.headers | {"If-Match": before.headers["ETag"]},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body.products"
+    after = client.get(path, headers=world.admin.headers)
+    assert after.json()["products"] == []
+    assert after.headers["ETag"] == before.headers["ETag"]
