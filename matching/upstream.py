@@ -46,6 +46,7 @@ __all__ = [
     "UpstreamPredictor",
 ]
 
+_BATCH = 32
 _CACHE_SIZE = 50_000
 """Product names whose neighbours are kept (the cache starts afresh when full)."""
 
@@ -230,10 +231,12 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         if todo:
             if len(cache) + len(todo) > _CACHE_SIZE:
                 cache.clear()
-            sims = (self.vectorizer_.transform(todo) @ self._matrix).toarray()
-            k = min(self.n_neighbors, sims.shape[1])
-            for name, row_sims in zip(todo, sims, strict=True):
-                got[name] = cache[name] = self._top_neighbours(name, row_sims, k)
+            k = min(self.n_neighbors, len(self.products_))
+            for start in range(0, len(todo), _BATCH):  # bounds the dense block's memory
+                batch = todo[start : start + _BATCH]
+                sims = (self.vectorizer_.transform(batch) @ self._matrix).toarray()
+                for name, row_sims in zip(batch, sims, strict=True):
+                    got[name] = cache[name] = self._top_neighbours(name, row_sims, k)
         return [got[n] for n in names]
 
     def _top_neighbours(

@@ -178,3 +178,14 @@ def test_names_that_merely_mention_an_input_do_not_answer_it(
     assert [m.id for m in predictor.rank_suppliers(index, ["锂电池"])] == [1]
     loose = UpstreamPredictor(min_match_quality=0.0).fit(LINKS)
     assert [m.id for m in loose.rank_suppliers(index, ["锂电池"])] == [1, 2]
+
+
+def test_a_long_product_list_gives_what_its_parts_give(predictor: UpstreamPredictor) -> None:
+    filler = [f"咨询服务{i}" for i in range(70)]  # more names than one look-up batch
+    together = predictor.predict_inputs([*filler, "汽车", *filler, "水泥"])
+    fresh = UpstreamPredictor().fit(LINKS)
+    assert (
+        {p.input for p in together}
+        == {p.input for p in fresh.predict_inputs(["汽车", "水泥"])}
+        == {"钢材", "轮胎", "石灰石"}
+    )
