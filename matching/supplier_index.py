@@ -12,7 +12,7 @@ query costs time in proportion to the profiles that match it, not to the catalog
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from functools import cache
 from typing import Any, Self
@@ -71,6 +71,8 @@ MAX_CONTEXT_TERMS = 12
 """At most this many application inputs are used as context."""
 DENSE_SHARE = 8
 """Gather into a catalog-sized array once the hits exceed 1/DENSE_SHARE of the catalog."""
+SORTED_GATHER_TERMS = 4
+"""With more terms than this, combine the terms' hits by sorting or scattering them."""
 
 
 def profile_terms(
@@ -308,7 +310,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
 
     # -- querying --------------------------------------------------------------------------
 
-    def _names_for(self, term: str) -> tuple[IntArray, FloatArray]:
+    def _names_for(self, term: str, floor: float = 0.0) -> tuple[IntArray, FloatArray]:
         if self._cache_size != len(self.lexicon_):
             self._term_cache.clear()
             self._cache_size = len(self.lexicon_)
@@ -319,6 +321,9 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             if len(self._term_cache) > 10_000:
                 self._term_cache.clear()
             self._term_cache[term] = hit
+        if floor > 0:
+            keep = hit[1] >= floor
+            return hit[0][keep], hit[1][keep]
         return hit
 
     def query_terms(self, need: NeedRecord) -> list[WantedTerm]:
@@ -350,6 +355,10 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         min_score: float | None = None,
         today: date | None = None,
         only: Iterable[int] | None = None,
+        terms: Sequence[WantedTerm] | None = None,
+        exclude: Collection[int] = (),
+        min_quality: float = 0.0,
+        multi_term_share: float = MULTI_TERM_SHARE,
     ) -> list[Match]:
         """The ``k`` best suppliers for ``need``, best first, with reasons.
 
@@ -370,6 +379,19 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             The day required certifications must be valid on (default: today).
         only
             Only these profile ids (e.g. the SMEs registered for a matchmaking session).
+        terms
+            Rank on these weighted terms instead of the need's own (:meth:`query_terms`);
+            the need then only supplies the filters and the buyer's region and industry.
+            Chain discovery passes the predicted inputs of a buyer's products here.
+        exclude
+            Profile ids never to return (e.g. the buyer's own).
+        min_quality
+            Match a term only to product names at least this good
+            (:func:`matching.similarity.match_quality`): with many terms, dropping the names
+            that merely mention a term keeps the query cheap.
+        multi_term_share
+            How much the other terms a supplier matches add to its best one (their mean
+            score times this; the text score stays at most 1).
 
         Returns
         -------
@@ -380,15 +402,17 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         """
         check_is_fitted(self)
         today = today or date.today()
-        terms = self.query_terms(need)
+        terms = self.query_terms(need) if terms is None else list(terms)
         if not terms or len(self.rows_) == 0 or k <= 0:
             return []
-        hits = self._gather(terms)
+        hits = self._gather(terms, min_quality, multi_term_share)
         if hits is None:
             return []
         rows, text, evidence = hits
         r = self.rows_
         keep = r["alive"][rows]
+        if exclude:
+            keep &= ~np.isin(r["id"][rows], np.fromiter(exclude, dtype=np.int64))
         if region_prefix:
             keep &= in_regions(r["region"][rows], (significant_prefix(region_prefix),))
         if tier is not None:
@@ -410,14 +434,17 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         return self._matches(need, rows[order], score[order], dist[order], evidence, required)
 
     def _gather(
-        self, terms: list[WantedTerm]
+        self,
+        terms: list[WantedTerm],
+        min_quality: float = 0.0,
+        multi_term_share: float = MULTI_TERM_SHARE,
     ) -> (
         tuple[IntArray, FloatArray, list[tuple[IntArray, FloatArray, IntArray, WantedTerm]]] | None
     ):
         """Rows matching any term, their text scores, and per-term evidence for reasons."""
         evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]] = []
         for term in terms:
-            ids, qualities = self._names_for(term.text)
+            ids, qualities = self._names_for(term.text, min_quality)
             if ids.size == 0:
                 continue
             rows, vals, which = self.products_.gather(ids)
@@ -425,8 +452,26 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
                 evidence.append((rows, term.weight * qualities[which] * vals, ids[which], term))
         if not evidence:
             return None
+        if len(evidence) > SORTED_GATHER_TERMS:
+            n = len(self.rows_)
+            if sum(e[0].size for e in evidence) * DENSE_SHARE > n:
+                uniq, top, both = _best_per_row_scattered(evidence, n)
+            else:
+                uniq, top, both = _best_per_row_sorted(evidence)
+        else:
+            uniq, top, both = self._best_per_row_dense(evidence)
+        text = top
+        if len(evidence) > 1:
+            text = top + multi_term_share * (both - top) / (len(evidence) - 1)
+        return uniq, np.minimum(text, 1.0), evidence
+
+    def _best_per_row_dense(
+        self, evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]]
+    ) -> tuple[IntArray, FloatArray, FloatArray]:
+        """Per row: the best term's score, and the sum of every term's best score."""
         total = sum(e[0].size for e in evidence)
         n = len(self.rows_)
+        uniq: IntArray | None
         if total * DENSE_SHARE > n:
             # many hits: one pass over a catalog-sized array beats sorting the hits
             slots, positions = n, [e[0] for e in evidence]
@@ -446,10 +491,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         if uniq is None:
             uniq = np.flatnonzero(top > 0)
             top, both = top[uniq], both[uniq]
-        text = top
-        if len(evidence) > 1:
-            text = top + MULTI_TERM_SHARE * (both - top) / (len(evidence) - 1)
-        return uniq, np.minimum(text, 1.0), evidence
+        return uniq, top, both
 
     def _holders(self, cert: str, today: date) -> IntArray:
         """Rows holding ``cert`` valid on ``today``."""
@@ -488,14 +530,18 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]],
         required: tuple[str, ...],
     ) -> list[Match]:
+        if rows.size == 0:
+            return []
         r = self.rows_
         here = self._region(need.region_code)
         names = self.lexicon_.names
         pairs: dict[int, dict[tuple[str, str], float]] = {int(x): {} for x in rows.tolist()}
         context: dict[int, dict[tuple[str, str], float]] = {int(x): {} for x in rows.tolist()}
+        chosen = np.sort(rows)
         for ev_rows, entry, name_ids, term in evidence:
             into = context if term.source == "context" else pairs
-            for i in np.flatnonzero(np.isin(ev_rows, rows)).tolist():
+            at = np.minimum(np.searchsorted(chosen, ev_rows), chosen.size - 1)
+            for i in np.flatnonzero(chosen[at] == ev_rows).tolist():
                 got = into[int(ev_rows[i])]
                 pair = (term.text, names[int(name_ids[i])])
                 got[pair] = max(got.get(pair, 0.0), float(entry[i]))
@@ -540,6 +586,47 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             + self.certs_.memory_bytes()
             + self.industries_.memory_bytes()
         )
+
+
+def _best_per_row_sorted(
+    evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]],
+) -> tuple[IntArray, FloatArray, FloatArray]:
+    """As :meth:`SupplierIndex._best_per_row_dense`, by sorting the hits (few hits, many
+    terms: the cost follows the hits, not terms × catalog)."""
+    n_terms = len(evidence)
+    rows = np.concatenate([e[0] for e in evidence])
+    vals = np.concatenate([e[1] for e in evidence])
+    term = np.repeat(np.arange(n_terms, dtype=np.int64), [e[0].size for e in evidence])
+    key = rows * n_terms + term
+    order = np.argsort(key)
+    key, vals = key[order], vals[order]
+    group = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    best = np.maximum.reduceat(vals, group)  # each term's best per row
+    best_rows = key[group] // n_terms
+    starts = np.flatnonzero(np.r_[True, best_rows[1:] != best_rows[:-1]])
+    uniq: IntArray = best_rows[starts]
+    top: FloatArray = np.maximum.reduceat(best, starts)
+    both: FloatArray = np.add.reduceat(best, starts)
+    return uniq, top, both
+
+
+def _best_per_row_scattered(
+    evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]], n_rows: int
+) -> tuple[IntArray, FloatArray, FloatArray]:
+    """As :meth:`SupplierIndex._best_per_row_dense`, touching only each term's hits: for many
+    terms (chain discovery ranks on dozens) its cost follows the hits, not terms × catalog."""
+    top = np.zeros(n_rows, dtype=np.float64)
+    both = np.zeros(n_rows, dtype=np.float64)
+    best = np.zeros(n_rows, dtype=np.float64)  # scratch: one term's best per row
+    for rows, entry, _, _ in evidence:
+        np.maximum.at(best, rows, entry)
+        got = best[rows]
+        # a row listed twice gets the same value twice: fancy assignment applies it once
+        top[rows] = np.maximum(top[rows], got)
+        both[rows] += got
+        best[rows] = 0.0
+    uniq: IntArray = np.flatnonzero(top > 0)
+    return uniq, top[uniq], both[uniq]
 
 
 @cache

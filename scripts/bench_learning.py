@@ -175,8 +175,8 @@ def run_file(
 ) -> None:
     """Simulate the rounds on one benchmark file and print a line per round."""
     perturb = random.Random(args.perturb) if args.perturb is not None else None
-    train, _, _ = load_queries(path, row_of_code, split="a", rng=perturb, free_text=args.free_text)
-    held, _, _ = load_queries(path, row_of_code, split="b", rng=perturb, free_text=args.free_text)
+    train = load_queries(path, row_of_code, split="a", rng=perturb, free_text=args.free_text).needs
+    held = load_queries(path, row_of_code, split="b", rng=perturb, free_text=args.free_text).needs
     buyers, measured = prepare(index, train, args.depth), prepare(index, held, args.depth)
     rng = random.Random(args.seed)
     log = Log()

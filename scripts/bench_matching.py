@@ -13,7 +13,10 @@ Usage::
 Stages (each a JSON line):
 
 - ``build`` / ``shortlist`` (``"method": "xieshou"``): SupplierIndex fitted in process, peak
-  memory, in-process shortlist p50/p99; ``"method": "bm25s"``: bm25s on character bigrams of
+  memory, in-process shortlist p50/p99; ``upstream``: chain discovery for ``--queries``
+  synthetic buyers (3–8 sampled products each) over the same index,
+  :meth:`matching.upstream.UpstreamPredictor.rank_suppliers` p50/p99 (``predict_inputs``:
+  the input prediction alone, first call per buyer, so uncached); ``"method": "bm25s"``: bm25s on character bigrams of
   the same catalog (skip with ``--skip-bm25``).
 - HTTP (on by default when ``--profiles`` ≤ 20,000; force with ``--http``, skip with
   ``--no-http``). For each ``--db`` (``sqlite``, ``postgresql`` or ``both``; default
@@ -54,6 +57,7 @@ from bench_support import admin_key, measure, running_server, scratch_database
 
 from matching import NeedRecord, ProductItem, ProfileRecord, SupplierIndex
 from matching.catalog import clean_products
+from matching.upstream import UpstreamPredictor
 
 DEFAULT_FIRMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "firms.jsonl"
 #: --http is on by default up to this many profiles.
@@ -136,6 +140,33 @@ def bench_in_process(profiles: list[ProfileRecord], queries: list[NeedRecord]) -
             "method": "xieshou",
             "profiles": n,
             "shortlist": _pct(lat),
+            "peak_rss_mb": round(_peak_mb()),
+        }
+    )
+    t0 = time.perf_counter()
+    predictor = UpstreamPredictor().fit()
+    fit_s = time.perf_counter() - t0
+    rng = random.Random(1)
+    names = sorted(index.lexicon_.names)
+    buyers = [
+        [ProductItem(x, round(rng.random(), 3)) for x in rng.sample(names, rng.randint(3, 8))]
+        for _ in queries
+    ]
+    predict, rank = [], []
+    for products in buyers:
+        t0 = time.perf_counter()
+        inputs = predictor.predict_inputs(products)
+        predict.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        predictor.rank_suppliers(index, products, k=20, inputs=inputs)
+        rank.append((time.perf_counter() - t0) * 1000)
+    _emit(
+        {
+            "method": "xieshou",
+            "profiles": n,
+            "predictor_fit_s": round(fit_s, 2),
+            "predict_inputs": _pct(predict),
+            "upstream": _pct([a + b for a, b in zip(predict, rank, strict=True)]),
             "peak_rss_mb": round(_peak_mb()),
         }
     )

@@ -7,8 +7,23 @@ Usage::
 
 Prints one JSON line per method: ``{"method", "ndcg@10", "recall@50", "mrr", "n"}``. Each
 query's ``need`` is ranked by exactly the code the service uses
-(:meth:`matching.SupplierIndex.shortlist`); ``relevant`` is read only to score. Lines with a
-``buyer`` instead of a ``need`` (chain discovery) are skipped, with a note on stderr.
+(:meth:`matching.SupplierIndex.shortlist`); ``relevant`` is read only to score.
+
+Lines with a ``buyer`` (a firm code) instead of a ``need`` are chain discovery (补链): the
+buyer's products (with their revenue shares) are taken from the catalog and the whole catalog
+but the buyer is ranked by :meth:`matching.upstream.UpstreamPredictor.rank_suppliers`, the
+code behind ``GET /organizations/{id}/upstream-suppliers``, with the predictor fitted on the
+shipped chain links only. Their lines carry ``"task": "chain_discovery"`` (need lines
+``"task": "need_supplier"`` when a file mixes both); ``--baselines`` adds ``tfidf_products``,
+plain TF-IDF cosine between the buyer's and each firm's product names::
+
+    .venv/bin/python scripts/evaluate.py --catalog ../shared/data/firms.jsonl \
+        --queries ../shared/data/bench/chain_discovery_dev.jsonl --baselines --split a
+
+``--context predicted|off`` changes the weak upstream context of need lines (the inputs of
+the need's application, at weight ``CONTEXT_WEIGHT``): the service uses the shipped chain
+map's inputs; ``predicted`` uses the chain-discovery input predictor's, ``off`` none. This
+is how the upstream signal in shortlists was measured.
 
 Robustness check: ``--perturb SEED`` rewrites every need's title and description with other
 phrasings before ranking (other want cues such as 求购/拟采购/寻源/诚招/谁有, purposes such as
@@ -35,7 +50,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 from tqdm import tqdm
@@ -43,11 +58,16 @@ from tqdm import tqdm
 from matching import SupplierIndex
 from matching.catalog import profile_from_firm
 from matching.metrics import mrr, ndcg_at_k, recall_at_k
+from matching.query import WantedTerm, split_free_text, wanted_terms
 from matching.records import NeedRecord, ProfileRecord
+from matching.supplier_index import CONTEXT_WEIGHT, MAX_CONTEXT_TERMS
 from matching.tokenize import char_ngrams
+from matching.upstream import UpstreamPredictor
 
 DEPTH = 100  # results ranked per query (≥ 50 for recall@50)
 Ranker = Callable[[NeedRecord], list[int]]
+BuyerRanker = Callable[[int], list[int]]
+"""Ranks the catalog for the buyer at this catalog row, the buyer left out."""
 
 
 def load_catalog(path: Path) -> tuple[list[ProfileRecord], list[str]]:
@@ -74,6 +94,19 @@ def need_from_query(i: int, need: dict[str, Any]) -> NeedRecord:
     )
 
 
+class Benchmark(NamedTuple):
+    """The queries of a benchmark file, by kind, with their relevant catalog rows."""
+
+    needs: list[tuple[NeedRecord, set[int]]]
+    """Need → supplier queries."""
+    buyers: list[tuple[int, set[int]]]
+    """Chain-discovery queries: the buyer's catalog row."""
+    unknown_buyers: int
+    """Chain-discovery lines whose buyer is not in the catalog (skipped)."""
+    other: int
+    """Lines with neither ``need`` nor ``buyer`` (skipped)."""
+
+
 def load_queries(
     path: Path,
     row_of_code: dict[str, int],
@@ -81,33 +114,36 @@ def load_queries(
     split: str = "all",
     rng: random.Random | None = None,
     free_text: bool = False,
-) -> tuple[list[tuple[NeedRecord, set[int]]], int, int]:
-    """Need → supplier queries of a benchmark file, with their relevant catalog rows.
+) -> Benchmark:
+    """The queries of a benchmark file; ``relevant`` is read only to score.
 
-    ``rng`` rewrites each need with other phrasings (:func:`perturb_need`). Returns the
-    queries and how many chain-discovery lines and other lines were skipped.
+    ``rng`` rewrites each need with other phrasings (:func:`perturb_need`).
     """
-    queries: list[tuple[NeedRecord, set[int]]] = []
-    skipped_buyer = skipped_other = 0
+    needs: list[tuple[NeedRecord, set[int]]] = []
+    buyers: list[tuple[int, set[int]]] = []
+    unknown_buyers = other = 0
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue
             row = json.loads(line)
-            if not in_split(str(row.get("id", len(queries))), split):
+            if not in_split(str(row.get("id", len(needs) + len(buyers))), split):
                 continue
-            if "need" not in row:
-                if "buyer" in row:
-                    skipped_buyer += 1
-                else:
-                    skipped_other += 1
-                continue
-            need = need_from_query(len(queries), row["need"])
-            if rng is not None:
-                need = perturb_need(need, rng, free_text=free_text)
             relevant = {row_of_code[c] for c in row.get("relevant", ()) if c in row_of_code}
-            queries.append((need, relevant))
-    return queries, skipped_buyer, skipped_other
+            if "need" in row:
+                need = need_from_query(len(needs), row["need"])
+                if rng is not None:
+                    need = perturb_need(need, rng, free_text=free_text)
+                needs.append((need, relevant))
+            elif "buyer" in row:
+                buyer = row_of_code.get(str(row["buyer"]))
+                if buyer is None:
+                    unknown_buyers += 1
+                    continue
+                buyers.append((buyer, relevant))
+            else:
+                other += 1
+    return Benchmark(needs, buyers, unknown_buyers, other)
 
 
 def in_split(query_id: str, split: str) -> bool:
@@ -278,12 +314,30 @@ def document_text(profile: ProfileRecord) -> str:
     return " ".join(p.name for p in profile.products)
 
 
-def xieshou_ranker(profiles: list[ProfileRecord]) -> Ranker:
-    index = SupplierIndex().fit(profiles)
+def xieshou_ranker(profiles: list[ProfileRecord], context: str = "chain_map") -> Ranker:
+    """The shortlist; ``context`` says what stands for the need's upstream (its application's
+    inputs, weak): ``chain_map`` (the service's: the shipped map's inputs of the
+    application), ``predicted`` (:class:`UpstreamPredictor`'s inputs of it) or ``off``."""
+    index = SupplierIndex(application_context=context == "chain_map").fit(profiles)
+    predictor = UpstreamPredictor().fit() if context == "predicted" else None
     today = date.today()
 
     def rank(need: NeedRecord) -> list[int]:
-        return [m.id for m in index.shortlist(need, k=DEPTH, today=today)]
+        terms = None
+        if predictor is not None:
+            terms = wanted_terms(need)
+            apps = [need.application] if need.application else []
+            if not apps:
+                for text in (need.title, need.description):
+                    apps.extend(split_free_text(text or "")[1])
+            have = {t.text for t in terms}
+            inputs = predictor.predict_inputs(apps) if apps else []
+            terms += [
+                WantedTerm(p.input, CONTEXT_WEIGHT * p.weight, "context")
+                for p in inputs[:MAX_CONTEXT_TERMS]
+                if p.input not in have
+            ]
+        return [m.id for m in index.shortlist(need, k=DEPTH, today=today, terms=terms)]
 
     return rank
 
@@ -317,6 +371,34 @@ def bm25_ranker(profiles: list[ProfileRecord]) -> Ranker:
     return rank
 
 
+def xieshou_buyer_ranker(profiles: list[ProfileRecord]) -> BuyerRanker:
+    index = SupplierIndex().fit(profiles)
+    predictor = UpstreamPredictor().fit()
+    today = date.today()
+
+    def rank(buyer: int) -> list[int]:
+        matches = predictor.rank_suppliers(
+            index, profiles[buyer].products, k=DEPTH, exclude={profiles[buyer].id}, today=today
+        )
+        return [m.id for m in matches]
+
+    return rank
+
+
+def tfidf_products_ranker(profiles: list[ProfileRecord]) -> BuyerRanker:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
+    docs = vectorizer.fit_transform([document_text(p) for p in profiles])
+
+    def rank(buyer: int) -> list[int]:
+        scores = (docs @ docs[buyer].T).toarray().ravel()
+        scores[buyer] = 0.0
+        return _top(scores, DEPTH)
+
+    return rank
+
+
 def _top(scores: np.ndarray, k: int) -> list[int]:
     k = min(k, scores.size)
     part = np.argpartition(-scores, k - 1)[:k]
@@ -324,13 +406,16 @@ def _top(scores: np.ndarray, k: int) -> list[int]:
     return [int(i) for i in part if scores[i] > 0]
 
 
+Q = TypeVar("Q")
+
+
 def evaluate(
-    method: str, rank: Ranker, queries: Sequence[tuple[NeedRecord, set[int]]]
+    method: str, rank: Callable[[Q], list[int]], queries: Sequence[tuple[Q, set[int]]]
 ) -> dict[str, Any]:
     """Mean NDCG@10, Recall@50 and MRR of ``rank`` over the queries."""
     ndcg, recall, rr = [], [], []
-    for need, relevant in tqdm(queries, desc=method, file=sys.stderr, leave=False):
-        ranked = rank(need)
+    for query, relevant in tqdm(queries, desc=method, file=sys.stderr, leave=False):
+        ranked = rank(query)
         ndcg.append(ndcg_at_k(ranked, relevant, 10))
         recall.append(recall_at_k(ranked, relevant, 50))
         rr.append(mrr(ranked, relevant))
@@ -356,6 +441,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="evaluate on all queries or one hash-half (a: tuning half, b: held-out half)",
     )
     parser.add_argument(
+        "--context",
+        choices=("chain_map", "predicted", "off"),
+        default="chain_map",
+        help="need lines: what stands for the need's upstream (the inputs of its application): "
+        "the shipped chain map (the service's), the input predictor's, or nothing",
+    )
+    parser.add_argument(
         "--perturb",
         type=int,
         metavar="SEED",
@@ -374,36 +466,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     row_of_code = {c: i for i, c in enumerate(codes)}
     print(f"catalog: {len(profiles)} firms", file=sys.stderr)
 
-    queries, skipped_buyer, skipped_other = load_queries(
+    loaded = load_queries(
         args.queries,
         row_of_code,
         split=args.split,
         rng=rng if args.perturb is not None else None,
         free_text=args.free_text,
     )
-    if skipped_buyer:
-        print(
-            f"skipped {skipped_buyer} chain-discovery queries (`buyer` instead of `need`): "
-            "not evaluated yet",
-            file=sys.stderr,
-        )
+    queries, buyers, skipped_other = loaded.needs, loaded.buyers, loaded.other
+    if loaded.unknown_buyers:
+        print(f"skipped {loaded.unknown_buyers} buyers not in the catalog", file=sys.stderr)
     if skipped_other:
         print(f"skipped {skipped_other} lines with neither `need` nor `buyer`", file=sys.stderr)
 
-    if not queries:
-        print("no need → supplier queries to evaluate", file=sys.stderr)
+    if not queries and not buyers:
+        print("no queries to evaluate", file=sys.stderr)
         return 0
-    methods: list[tuple[str, Callable[[list[ProfileRecord]], Ranker]]] = [
-        ("xieshou", xieshou_ranker)
-    ]
-    if args.baselines:
-        methods += [("tfidf_char", tfidf_ranker), ("bm25", bm25_ranker)]
-    for name, build in methods:
-        t0 = time.perf_counter()
-        rank = build(profiles)
-        result = evaluate(name, rank, queries)
-        print(json.dumps(result, ensure_ascii=False), flush=True)
-        print(f"{name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    tag = {"task": "need_supplier"} if queries and buyers else {}
+    if queries:
+        methods: list[tuple[str, Callable[[list[ProfileRecord]], Ranker]]] = [
+            ("xieshou", lambda profiles: xieshou_ranker(profiles, args.context))
+        ]
+        if args.baselines:
+            methods += [("tfidf_char", tfidf_ranker), ("bm25", bm25_ranker)]
+        for name, build in methods:
+            t0 = time.perf_counter()
+            result = evaluate(name, build(profiles), queries)
+            print(json.dumps({**result, **tag}, ensure_ascii=False), flush=True)
+            print(f"{name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    if buyers:
+        buyer_methods: list[tuple[str, Callable[[list[ProfileRecord]], BuyerRanker]]] = [
+            ("xieshou", xieshou_buyer_ranker)
+        ]
+        if args.baselines:
+            buyer_methods.append(("tfidf_products", tfidf_products_ranker))
+        for name, build_buyer in buyer_methods:
+            t0 = time.perf_counter()
+            result = evaluate(name, build_buyer(profiles), buyers)
+            print(json.dumps({**result, "task": "chain_discovery"}, ensure_ascii=False), flush=True)
+            print(f"{name} (chain discovery): {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     print(f"total {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
 

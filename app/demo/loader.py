@@ -36,7 +36,7 @@ from app.reference.region_inference import infer_region
 from app.reference.uscc import uscc_check_char
 
 #: Bump when the bundled data changes, so existing demo databases are topped up.
-DATA_VERSION = "demo-data-v1"
+DATA_VERSION = "demo-data-v2"  # v2: large firms' own products
 ORGANIZER_NAME = "携手演示中小企业服务中心"
 _ORGANIZER_BODY = "91110000DEMO00001"
 
@@ -87,6 +87,11 @@ def firm_rows(firms: list[dict[str, Any]]) -> Iterator[RawRecord]:
         }
         if kind == "sme":
             values["tier"], values["tier_year"] = sme_tier(firm["code"])
+        elif firm["products"]:
+            # a large firm's own products (主营产品): what chain discovery starts from
+            values["products"] = [
+                {"name": name, "share": share} for name, share in firm["products"][:200]
+            ]
         yield RawRecord(row, values)
 
 

@@ -41,6 +41,7 @@ FIRM_COLUMNS: tuple[Column, ...] = (
     Column("kind", "企业类型", "中小企业", ("类型",), required=True),
     Column("region_code", "行政区划代码", "440300", ("区划代码", "地区代码")),
     Column("industry_codes", "行业代码", "3983、3972", ("国民经济行业代码", "行业")),
+    Column("products", "主营产品", "动力电池系统:0.7、储能系统:0.15", ("主营业务",)),
     Column("tier", "梯度", "专精特新小巨人", ("企业梯度", "资质等级")),
     Column("tier_year", "梯度年份", "2023", ("认定年份",)),
     Column("description", "简介", "MEMS 压力传感器研发与制造", ("企业简介", "描述")),

@@ -222,6 +222,8 @@ def parse_firm(row: int, values: dict[str, Any]) -> ParsedRow | list[RowProblem]
             body["tier"] = _choice(value, TIERS)
         elif key == "industry_codes":
             body["industry_codes"] = [code(c) for c in split_cell(value)]
+        elif key == "products":
+            body["products"] = [product(p) for p in split_cell(value)]
         elif key == "external_id":
             body["external_id"] = external_id(value)
         elif key == "tier_year":
@@ -243,6 +245,10 @@ def parse_firm(row: int, values: dict[str, Any]) -> ParsedRow | list[RowProblem]
         problems.append(RowProblem(row, "tier", "only SMEs have a tier"))
     if data.tier_year is not None and data.tier is None:
         problems.append(RowProblem(row, "tier_year", "given without a tier"))
+    if data.products and data.kind != OrganizationKind.large_firm:
+        problems.append(
+            RowProblem(row, "products", "only large firms list products here (SMEs: profiles)")
+        )
     if problems:
         return problems
     return ParsedRow(row, data.uscc, data.external_id, data)

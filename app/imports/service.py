@@ -39,6 +39,7 @@ from app.models import (
     Organization,
     OrganizationIndustry,
     OrganizationKind,
+    OrganizationProduct,
     SupplyNeed,
 )
 from app.models.base import utcnow
@@ -54,6 +55,7 @@ BATCH_SIZE = 2000
 
 _ORGS: Table = Organization.__table__  # type: ignore[assignment]
 _INDUSTRIES: Table = OrganizationIndustry.__table__  # type: ignore[assignment]
+_ORG_PRODUCTS: Table = OrganizationProduct.__table__  # type: ignore[assignment]
 _PROFILES: Table = CapabilityProfile.__table__  # type: ignore[assignment]
 _NEEDS: Table = SupplyNeed.__table__  # type: ignore[assignment]
 
@@ -200,11 +202,14 @@ class _FirmImporter(_Importer):
             rows, ("id", "registered_by_id", "version", *_ORG_FIELDS)
         )
         codes = self._industries([o["id"] for o in by_uscc.values()])
+        products = self._products([o["id"] for o in by_uscc.values()])
         now = utcnow()
         inserts: list[dict[str, Any]] = []
         new_codes: list[list[str]] = []
+        new_products: list[list[tuple[str, float | None]]] = []
         updates: list[dict[str, Any]] = []
         replaced_codes: dict[int, list[str]] = {}
+        replaced_products: dict[int, list[tuple[str, float | None]]] = {}
         registered_by = (
             self.caller.organization_id if self.caller and self.caller.is_organizer else None
         )
@@ -219,6 +224,7 @@ class _FirmImporter(_Importer):
                 record = self._new(parsed, data, now, registered_by)
                 inserts.append(record)
                 new_codes.append(list(dict.fromkeys(data.industry_codes)))
+                new_products.append(_product_list(data))
                 self.report.add(ReportLine(parsed.row, parsed.key, "created"))
                 self._region_note(parsed, record, "created")
                 continue
@@ -240,7 +246,11 @@ class _FirmImporter(_Importer):
                 else codes.get(existing["id"], [])
             )
             same_codes = wanted_codes == codes.get(existing["id"], [])
-            if same_codes and all(merged[f] == existing[f] for f in _ORG_FIELDS):
+            wanted_products = (
+                _product_list(data) if "products" in given else products.get(existing["id"], [])
+            )
+            same_products = wanted_products == products.get(existing["id"], [])
+            if same_codes and same_products and all(merged[f] == existing[f] for f in _ORG_FIELDS):
                 self.report.add(ReportLine(parsed.row, parsed.key, "unchanged"))
                 continue
             merged["version"] = existing["version"] + 1
@@ -255,6 +265,8 @@ class _FirmImporter(_Importer):
             )
             if not same_codes:
                 replaced_codes[existing["id"]] = wanted_codes
+            if not same_products:
+                replaced_products[existing["id"]] = wanted_products
             self.report.add(ReportLine(parsed.row, parsed.key, "updated"))
             self._region_note(parsed, merged, "updated", before=existing)
         if not write or not (inserts or updates):
@@ -272,7 +284,32 @@ class _FirmImporter(_Importer):
         ]
         if industry_rows:
             self.session.execute(insert(_INDUSTRIES), industry_rows)
+        if replaced_products:
+            self.session.execute(
+                delete(_ORG_PRODUCTS).where(
+                    _ORG_PRODUCTS.c.organization_id.in_(list(replaced_products))
+                )
+            )
+        product_rows = [
+            {"organization_id": org_id, "position": i, "name": name, "share": share}
+            for org_id, items in [*zip(ids, new_products, strict=True), *replaced_products.items()]
+            for i, (name, share) in enumerate(items)
+        ]
+        if product_rows:
+            self.session.execute(insert(_ORG_PRODUCTS), product_rows)
         return True
+
+    def _products(self, org_ids: list[int]) -> dict[int, list[tuple[str, float | None]]]:
+        out: dict[int, list[tuple[str, float | None]]] = {}
+        if not org_ids:
+            return out
+        for org_id, name, share in self.session.execute(
+            select(_ORG_PRODUCTS.c.organization_id, _ORG_PRODUCTS.c.name, _ORG_PRODUCTS.c.share)
+            .where(_ORG_PRODUCTS.c.organization_id.in_(org_ids))
+            .order_by(_ORG_PRODUCTS.c.organization_id, _ORG_PRODUCTS.c.position)
+        ):
+            out.setdefault(org_id, []).append((name, share))
+        return out
 
     def _industries(self, org_ids: list[int]) -> dict[int, list[str]]:
         out: dict[int, list[str]] = {}
@@ -316,7 +353,7 @@ class _FirmImporter(_Importer):
     @staticmethod
     def _merge(merged: dict[str, Any], data: OrganizationCreate, given: set[str]) -> None:
         for name in given:
-            if name in ("kind", "industry_codes"):
+            if name in ("kind", "industry_codes", "products"):
                 continue
             if name == "contacts":
                 for part in data.contacts.model_fields_set:
@@ -348,6 +385,14 @@ class _FirmImporter(_Importer):
             self.report.note(
                 parsed.row, parsed.key, outcome, "region_code", "not given, not in the name"
             )
+
+
+def _product_list(data: OrganizationCreate) -> list[tuple[str, float | None]]:
+    """The firm's products in order, the first of each name kept."""
+    out: dict[str, float | None] = {}
+    for item in data.products:
+        out.setdefault(item.name, item.share)
+    return list(out.items())
 
 
 def _infer(record: dict[str, Any]) -> None:

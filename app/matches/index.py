@@ -28,10 +28,33 @@ from app.matches.loading import IndexedNeed, IndexedProfile, load_open_needs, lo
 from app.models import CapabilityProfile, Impression, SupplyNeed
 from app.reference.tables import region_centres
 from matching import NeedIndex, SupplierIndex
-from matching.records import Match, NeedRecord, ProfileRecord
+from matching.records import Match, NeedRecord, ProductItem, ProfileRecord
 from matching.rerank import PairwiseReranker, Ranked, rerank
+from matching.upstream import PredictedInput, UpstreamMatch, UpstreamPredictor
 
 log = logging.getLogger("xieshou.matching")
+_shipped_predictor: UpstreamPredictor | None = None
+_predictor_lock = threading.Lock()
+
+
+def shipped_predictor() -> UpstreamPredictor:
+    """The input predictor fitted on the shipped chain links, once per process.
+
+    Fitted on first use (about a second), not at start-up: start-up stays as fast as before,
+    and workers that never answer chain discovery never pay for it.
+    """
+    global _shipped_predictor
+    with _predictor_lock:
+        if _shipped_predictor is None:
+            started = time.perf_counter()
+            _shipped_predictor = UpstreamPredictor().fit()
+            log.info(
+                "input predictor fitted on %d chain links in %.2f s",
+                _shipped_predictor.n_links_,
+                time.perf_counter() - started,
+            )
+        return _shipped_predictor
+
 
 RERANK_DEPTH = 50
 """With a learned model, it re-orders this many of the engine's best (filtered) candidates."""
@@ -62,6 +85,7 @@ class MatchingIndex:
         self._suppliers = SupplierIndex(region_centres=region_centres())
         self._needs = NeedIndex(region_centres=region_centres())
         self._profiles: dict[int, IndexedProfile] = {}
+        self._profile_of_org: dict[int, int] = {}
         self._open_needs: dict[int, IndexedNeed] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -89,6 +113,7 @@ class MatchingIndex:
             )
             self._needs = NeedIndex(region_centres=region_centres()).fit([n.record for n in needs])
             self._profiles = {p.record.id: p for p in profiles}
+            self._profile_of_org = {p.firm.id: p.record.id for p in profiles}
             self._open_needs = {n.record.id: n for n in needs}
             self._load_learning(session)
             self._refreshed_at = time.monotonic()
@@ -179,13 +204,16 @@ class MatchingIndex:
         if profile is None:
             if known:
                 self._suppliers.remove(profile_id)
-                del self._profiles[profile_id]
+                old = self._profiles.pop(profile_id)
+                if self._profile_of_org.get(old.firm.id) == profile_id:
+                    del self._profile_of_org[old.firm.id]
             return
         if known:
             self._suppliers.update(profile.record)
         else:
             self._suppliers.add(profile.record)
         self._profiles[profile_id] = profile
+        self._profile_of_org[profile.firm.id] = profile_id
 
     def _put_need(self, need_id: int, need: IndexedNeed | None) -> None:
         known = need_id in self._open_needs
@@ -239,6 +267,43 @@ class MatchingIndex:
         with self._lock:
             for profile_id in profile_ids:
                 self._impressions[profile_id] = self._impressions.get(profile_id, 0) + 1
+
+    def upstream_suppliers(
+        self,
+        buyer_id: int,
+        products: list[ProductItem],
+        *,
+        region_code: str | None,
+        industry_codes: tuple[str, ...],
+        limit: int,
+        region_prefix: str | None,
+        tier: str | None,
+        min_score: float | None,
+        today: date,
+    ) -> tuple[list[PredictedInput], list[tuple[UpstreamMatch, IndexedProfile]]]:
+        """The predicted inputs of a buyer's products, and the SMEs ranked to supply them.
+
+        The buyer's own profile (if it has one) never appears.
+        """
+        predictor = shipped_predictor()
+        inputs = predictor.predict_inputs(products)
+        self._refresh_if_stale()
+        with self._lock:
+            own = self._profile_of_org.get(buyer_id)
+            matches = predictor.rank_suppliers(
+                self._suppliers,
+                products,
+                k=limit,
+                exclude=() if own is None else (own,),
+                region_code=region_code,
+                industry_codes=industry_codes,
+                region_prefix=region_prefix,
+                tier=tier,
+                min_score=min_score,
+                today=today,
+                inputs=inputs,
+            )
+            return inputs, [(m, self._profiles[m.id]) for m in matches]
 
     def opportunities(
         self,

@@ -1,4 +1,4 @@
-"""HTTP routes for shortlists and opportunity feeds."""
+"""HTTP routes for shortlists, opportunity feeds and chain discovery."""
 
 from datetime import date
 from typing import Annotated
@@ -9,7 +9,7 @@ from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
 from app.learning import capture
 from app.matches import service
-from app.matches.schemas import Opportunities, Shortlist
+from app.matches.schemas import Opportunities, Shortlist, UpstreamSuppliers
 from app.models import Tier
 
 router = APIRouter(tags=["matching"], responses=problem_responses(401, 403, 404, 422))
@@ -75,6 +75,34 @@ def profile_opportunities(
         profile_id,
         limit=limit,
         region=region,
+        min_score=min_score,
+        today=date.today(),
+    )
+
+
+@router.get(
+    "/organizations/{organization_id}/upstream-suppliers",
+    summary="Ranked SMEs that could supply the inputs of a large firm's products (补链), "
+    "with reasons (the firm, organizers, admins)",
+)
+def upstream_suppliers(
+    organization_id: int,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    limit: Limit = 20,
+    region: Region = None,
+    tier: Tier | None = None,
+    min_score: MinScore = None,
+) -> UpstreamSuppliers:
+    return service.upstream_suppliers(
+        session,
+        caller,
+        request.app.state.matching,
+        organization_id,
+        limit=limit,
+        region=region,
+        tier=tier,
         min_score=min_score,
         today=date.today(),
     )

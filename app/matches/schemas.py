@@ -72,3 +72,54 @@ class Opportunities(BaseModel):
 
     profile_id: int
     items: list[OpportunityEntry]
+
+
+class SupplyPath(BaseModel):
+    """How an SME could supply a buyer: the buyer's product needs an input, the SME makes it."""
+
+    buyer_product: str = Field(examples=["磷酸铁锂电池"])
+    input: str = Field(examples=["隔膜"], description="an input of the buyer's product")
+    supplier_product: str = Field(examples=["锂电池隔膜"], description="the SME's product")
+    via: str = Field(
+        examples=["锂电池"],
+        description="the chain-map product whose inputs the buyer's product shares "
+        "(the buyer's product itself when it is in the chain map)",
+    )
+
+
+class UpstreamReasons(BaseModel):
+    """Why an SME could supply a buyer's upstream, in terms a person can check."""
+
+    supply_paths: list[SupplyPath]
+    distance_km: float | None
+    same_city: bool
+    same_province: bool
+    tier: Tier | None
+
+
+class UpstreamEntry(BaseModel):
+    """One ranked SME for a buyer's upstream. No contacts."""
+
+    rank: int
+    score: float
+    profile_id: int
+    organization: OrganizationSummary
+    products: list[str] = Field(description="the SME's products, most important first")
+    reasons: UpstreamReasons
+
+
+class PredictedInput(BaseModel):
+    """An input the buyer's products probably need (the strongest has weight 1)."""
+
+    name: str = Field(examples=["隔膜"])
+    weight: float
+    for_products: list[str] = Field(description="the buyer's products that need it")
+
+
+class UpstreamSuppliers(BaseModel):
+    """Ranked SMEs that could supply the inputs of a large firm's products (补链)."""
+
+    organization_id: int
+    products: list[str] = Field(description="the firm's products the ranking started from")
+    inputs: list[PredictedInput]
+    items: list[UpstreamEntry]

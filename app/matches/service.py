@@ -1,11 +1,12 @@
-"""Shortlists (a need's ranked SMEs) and opportunity feeds (an SME's ranked open needs)."""
+"""Shortlists (a need's ranked SMEs), opportunity feeds (an SME's ranked open needs) and
+chain discovery (the SMEs that could supply a large firm's upstream)."""
 
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
-from app.errors import Forbidden
+from app.errors import Forbidden, InvalidInput
 from app.interests import service as interests
 from app.learning import capture
 from app.listing import region_prefix
@@ -16,14 +17,23 @@ from app.matches.schemas import (
     MatchReasons,
     Opportunities,
     OpportunityEntry,
+    PredictedInput,
     Shortlist,
     ShortlistEntry,
+    SupplyPath,
+    UpstreamEntry,
+    UpstreamReasons,
+    UpstreamSuppliers,
 )
-from app.models import NeedKind, NeedStatus, Side, Tier
+from app.models import NeedKind, NeedStatus, OrganizationKind, Side, Tier
 from app.needs import service as needs
+from app.organizations import service as organizations
 from app.profiles import service as profiles
 from app.profiles.schemas import OrganizationSummary
-from matching.records import Match
+from matching.records import Match, ProductItem
+from matching.upstream import UpstreamMatch
+
+MAX_INPUTS_SHOWN = 20
 
 
 def _summary(firm: FirmFacts) -> OrganizationSummary:
@@ -146,5 +156,89 @@ def opportunities(
                 interest=marks[match.id],
             )
             for rank, (match, need) in enumerate(ranked, start=1)
+        ],
+    )
+
+
+def _upstream_reasons(match: UpstreamMatch) -> UpstreamReasons:
+    r = match.reasons
+    return UpstreamReasons(
+        supply_paths=[
+            SupplyPath(
+                buyer_product=p.buyer_product,
+                input=p.input,
+                supplier_product=p.supplier_product,
+                via=p.via,
+            )
+            for p in match.paths
+        ],
+        distance_km=None if r.distance_km is None else round(r.distance_km, 1),
+        same_city=r.same_city,
+        same_province=r.same_province,
+        tier=Tier(r.tier) if r.tier else None,
+    )
+
+
+def upstream_suppliers(
+    session: Session,
+    caller: Principal,
+    index: MatchingIndex,
+    org_id: int,
+    *,
+    limit: int,
+    region: str | None,
+    tier: Tier | None,
+    min_score: float | None,
+    today: date,
+) -> UpstreamSuppliers:
+    """SMEs that could supply the inputs of a large firm's products (补链), with reasons.
+
+    For the firm (and who manages it), organizers and admins. The firm's products are read
+    from the database, so an edit shows at once.
+    """
+    org = organizations.get(session, org_id)
+    if not (caller.manages(org) or caller.is_organizer):
+        raise Forbidden(
+            f"the upstream suppliers of organization {org_id} are for it and organizers"
+        )
+    if org.kind != OrganizationKind.large_firm:
+        raise InvalidInput(
+            "path.organization_id",
+            f"organization {org_id} is not a large firm: chain discovery ranks the suppliers "
+            "of a large firm's own products",
+        )
+    products = [ProductItem(p.name, p.share) for p in org.products]
+    inputs, ranked = index.upstream_suppliers(
+        org.id,
+        products,
+        region_code=org.region_code,
+        industry_codes=tuple(org.industry_codes),
+        limit=limit,
+        region_prefix=region_prefix(region) if region else None,
+        tier=tier.value if tier else None,
+        min_score=min_score,
+        today=today,
+    )
+    return UpstreamSuppliers(
+        organization_id=org.id,
+        products=[p.name for p in products],
+        inputs=[
+            PredictedInput(
+                name=i.input,
+                weight=round(i.weight, 4),
+                for_products=list(dict.fromkeys(s.product for s in i.sources)),
+            )
+            for i in inputs[:MAX_INPUTS_SHOWN]
+        ],
+        items=[
+            UpstreamEntry(
+                rank=rank,
+                score=round(match.score, 4),
+                profile_id=match.id,
+                organization=_summary(profile.firm),
+                products=list(profile.products[:20]),
+                reasons=_upstream_reasons(match),
+            )
+            for rank, (match, profile) in enumerate(ranked, start=1)
         ],
     )

@@ -6,7 +6,7 @@ from app.models.chain import Chain, ChainEdge, ChainNode, Placement, PlacementSo
 from app.models.change import ChangeEntry
 from app.models.enums import NeedKind, NeedStatus, OrganizationKind, Role, Tier
 from app.models.need import SupplyNeed
-from app.models.organization import Organization, OrganizationIndustry
+from app.models.organization import Organization, OrganizationIndustry, OrganizationProduct
 from app.models.profile import CapabilityProfile
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Organization",
     "OrganizationIndustry",
     "OrganizationKind",
+    "OrganizationProduct",
     "Role",
     "SupplyNeed",
     "Tier",

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -63,6 +64,13 @@ class Organization(TimestampMixin, Base):
         lazy="raise",
         order_by="OrganizationIndustry.position",
     )
+    products: Mapped[list["OrganizationProduct"]] = relationship(
+        back_populates="organization",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="raise",
+        order_by="OrganizationProduct.position",
+    )
     profile: Mapped["CapabilityProfile | None"] = relationship(
         back_populates="organization", lazy="raise", passive_deletes=True
     )
@@ -88,3 +96,24 @@ class OrganizationIndustry(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     organization: Mapped[Organization] = relationship(back_populates="industries", lazy="raise")
+
+
+class OrganizationProduct(Base):
+    """One of a firm's own main products (主营产品), with its share of revenue when known.
+
+    Large firms have no capability profile; chain discovery (补链) reads what they make here.
+    """
+
+    __tablename__ = "organization_products"
+    __table_args__ = (
+        CheckConstraint("share IS NULL OR (share >= 0 AND share <= 1)", name="share"),
+    )
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    share: Mapped[float | None] = mapped_column(Float)
+
+    organization: Mapped[Organization] = relationship(back_populates="products", lazy="raise")

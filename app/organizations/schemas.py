@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.fields import IndustryCode, LongText, Name, RegionCode, Uscc
 from app.models import OrganizationKind, Tier
+from app.profiles.schemas import ProductItem
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\-() ]{5,30}$")]
 Email = Annotated[
@@ -48,7 +49,17 @@ class OrganizationCreate(BaseModel):
                     "tier_year": 2023,
                     "description": "MEMS 压力传感器",
                     "contacts": {"person": "王经理", "phone": "0755-8888 0000"},
-                }
+                },
+                {
+                    "kind": "large_firm",
+                    "name": "宁德时代新能源科技股份有限公司",
+                    "uscc": "91350900587527783P",
+                    "region_code": "350902",
+                    "products": [
+                        {"name": "动力电池系统", "share": 0.7},
+                        {"name": "储能系统", "share": 0.15},
+                    ],
+                },
             ]
         },
     )
@@ -64,6 +75,11 @@ class OrganizationCreate(BaseModel):
     website: Website | None = None
     contacts: Contacts = Field(default_factory=Contacts)
     external_id: ExternalId | None = None
+    products: list[ProductItem] = Field(
+        default_factory=list,
+        max_length=200,
+        description="a large firm's own main products (主营产品), most important first",
+    )
 
 
 class OrganizationUpdate(BaseModel):
@@ -80,6 +96,9 @@ class OrganizationUpdate(BaseModel):
     description: LongText | None = None
     website: Website | None = None
     contacts: Contacts | None = None
+    products: list[ProductItem] | None = Field(
+        default=None, max_length=200, description="replaced whole; a large firm's only"
+    )
 
 
 class OrganizationRead(BaseModel):
@@ -98,6 +117,7 @@ class OrganizationRead(BaseModel):
     description: str
     website: str | None
     contacts: Contacts | None
+    products: list[ProductItem]
     registered_by_id: int | None
     external_id: str | None
     version: int

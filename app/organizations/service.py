@@ -12,7 +12,13 @@ from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
 from app.matches import changes as change_log
-from app.models import Organization, OrganizationIndustry, OrganizationKind, Tier
+from app.models import (
+    Organization,
+    OrganizationIndustry,
+    OrganizationKind,
+    OrganizationProduct,
+    Tier,
+)
 from app.models.base import utcnow
 from app.organizations.schemas import (
     Contacts,
@@ -21,6 +27,7 @@ from app.organizations.schemas import (
     OrganizationUpdate,
 )
 from app.pagination import Page, PageParams
+from app.profiles.schemas import ProductItem
 from app.reference.tables import regions
 from app.versioning import check_version
 
@@ -32,7 +39,7 @@ def get(session: Session, org_id: int) -> Organization:
     org = session.scalars(
         select(Organization)
         .where(Organization.id == org_id)
-        .options(selectinload(Organization.industries))
+        .options(selectinload(Organization.industries), selectinload(Organization.products))
     ).one_or_none()
     if org is None:
         raise NotFound(f"organization {org_id} not found")
@@ -69,6 +76,7 @@ def to_read(caller: Principal, org: Organization) -> OrganizationRead:
         description=org.description,
         website=org.website,
         contacts=contacts,
+        products=[ProductItem(name=p.name, share=p.share) for p in org.products],
         registered_by_id=org.registered_by_id,
         external_id=org.external_id,
         version=org.version,
@@ -82,6 +90,25 @@ def _check_tier(kind: str, tier: str | None, year: int | None) -> None:
         raise InvalidInput("body.tier", "only SMEs have a tier")
     if year is not None and tier is None:
         raise InvalidInput("body.tier_year", "given without a tier")
+
+
+def _check_products(kind: str, products: Sequence[ProductItem]) -> None:
+    if products and kind != OrganizationKind.large_firm:
+        raise InvalidInput(
+            "body.products",
+            "only large firms list their own products here; an SME lists its products in its "
+            "capability profile",
+        )
+
+
+def _set_products(org: Organization, products: Sequence[ProductItem]) -> None:
+    seen: set[str] = set()
+    rows: list[OrganizationProduct] = []
+    for item in products:
+        if item.name not in seen:
+            seen.add(item.name)
+            rows.append(OrganizationProduct(position=len(rows), name=item.name, share=item.share))
+    org.products = rows
 
 
 def _check_uscc_free(session: Session, uscc: str, *, except_id: int | None = None) -> None:
@@ -105,6 +132,7 @@ def create(session: Session, caller: Principal, data: OrganizationCreate) -> Org
         if data.kind == OrganizationKind.organizer:
             raise Forbidden("only admins register organizers")
     _check_tier(data.kind, data.tier, data.tier_year)
+    _check_products(data.kind, data.products)
     _check_uscc_free(session, data.uscc)
     org = Organization(
         kind=data.kind.value,
@@ -122,6 +150,7 @@ def create(session: Session, caller: Principal, data: OrganizationCreate) -> Org
         external_id=data.external_id,
     )
     _set_industries(org, data.industry_codes)
+    _set_products(org, data.products)
     session.add(org)
     flush(session, "the organization")
     audit.record(session, caller, "organization.create", "organization", org.id)
@@ -146,6 +175,8 @@ def update(
         if changes["uscc"] is None:
             raise InvalidInput("body.uscc", "cannot be null")
         _check_uscc_free(session, changes["uscc"], except_id=org.id)
+    if data.products is not None:
+        _check_products(org.kind, data.products)
     tier = changes.get("tier", org.tier)
     _check_tier(org.kind, tier, changes.get("tier_year", org.tier_year if tier else None))
     if "tier" in changes and tier is None:
@@ -163,6 +194,8 @@ def _apply(org: Organization, changes: dict[str, Any]) -> None:
     for field, value in changes.items():
         if field == "industry_codes":
             _set_industries(org, value or [])
+        elif field == "products":
+            _set_products(org, [ProductItem.model_validate(p) for p in value or []])
         elif field == "contacts":
             contacts = value or {}
             for part in CONTACT_FIELDS:
@@ -217,7 +250,7 @@ def list_page(
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        query.options(selectinload(Organization.industries))
+        query.options(selectinload(Organization.industries), selectinload(Organization.products))
         .order_by(Organization.id)
         .offset(params.offset)
         .limit(params.page_size)

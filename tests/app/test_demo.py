@@ -58,3 +58,13 @@ def test_demo_loads_once_and_its_keys_work(tmp_path: Path) -> None:
             assert me.status_code == 200
             assert me.json()["role"] == item.role.value
             assert me.json()["organization_id"] == item.organization_id
+        firm = next(k for k in keys if k.role.value == "large_firm")
+        upstream = client.get(
+            f"/api/v1/organizations/{firm.organization_id}/upstream-suppliers",
+            headers={"Authorization": f"Bearer {firm.key}"},
+        )
+        assert upstream.status_code == 200, upstream.text
+        body = upstream.json()
+        assert body["products"], "large firms are loaded with their own products"
+        assert body["items"], "and get upstream suppliers from the demo SMEs"
+        assert all(item["reasons"]["supply_paths"] for item in body["items"])

@@ -15,7 +15,13 @@ from app.imports.columns import ImportKind
 from app.imports.command import import_file
 from app.imports.report import ImportReport
 from app.imports.templates import template_csv, template_xlsx
-from app.models import CapabilityProfile, ChangeEntry, Organization, SupplyNeed
+from app.models import (
+    CapabilityProfile,
+    ChangeEntry,
+    Organization,
+    OrganizationProduct,
+    SupplyNeed,
+)
 from tests.app.factories import make_uscc
 
 FIRM_HEADER = (
@@ -246,3 +252,34 @@ def test_command_code_path_writes_the_report(
     lines = report_path.read_text("utf-8-sig").splitlines()
     assert lines[0] == "row,key,outcome,field,reason"
     assert len(lines) == 4  # header, row 2 created (+ region note), row 3 rejected
+
+
+def test_large_firms_main_products_import_and_update(engine: Engine) -> None:
+    uscc = make_uscc()
+    header = "企业名称,统一社会信用代码,企业类型,主营产品"
+    first = f"{header}\n乙集团股份有限公司,{uscc},大企业,动力电池系统:0.7、储能系统:15%\n"
+    report = _run(engine, "firms", first.encode(), "firms.csv")
+    assert (report.created, report.rejected) == (1, 0), report
+    with make_sessionmaker(engine)() as session:
+        rows = session.execute(
+            select(OrganizationProduct.name, OrganizationProduct.share).order_by(
+                OrganizationProduct.position
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("动力电池系统", 0.7), ("储能系统", 0.15)]
+    assert _run(engine, "firms", first.encode(), "firms.csv").unchanged == 1
+    second = f"{header}\n乙集团股份有限公司,{uscc},大企业,储能系统\n"
+    assert _run(engine, "firms", second.encode(), "firms.csv").updated == 1
+    with make_sessionmaker(engine)() as session:
+        names = session.scalars(select(OrganizationProduct.name)).all()
+    assert names == ["储能系统"]
+
+
+def test_an_sme_row_with_main_products_is_rejected(engine: Engine) -> None:
+    text = (
+        f"企业名称,统一社会信用代码,企业类型,主营产品\n甲科技有限公司,{make_uscc()},中小企业,隔膜\n"
+    )
+    report = _run(engine, "firms", text.encode(), "firms.csv")
+    assert (report.created, report.rejected) == (0, 1)
+    assert report.problems[0].field == "products"
+    assert _count(engine, OrganizationProduct) == 0

@@ -1,0 +1,389 @@
+"""Chain discovery (补链): which inputs a buyer's products need, and which SMEs make them.
+
+The chain map says which inputs go into which products (``隔膜 → 锂电池``), but a buyer's own
+product names are rarely nodes of it: 磷酸铁锂动力电池, 锂电池销售业务. So a buyer's product
+borrows the inputs of the chain-map products whose names are most like its own (character
+n-gram TF-IDF cosine, the nearest ``n_neighbors``): a product is mostly named by its head, so
+磷酸铁锂动力电池 lands next to 锂电池 and 动力电池. An input named by several of the buyer's
+products, or by several neighbours, adds up; a product with a larger revenue share counts more.
+
+The predicted inputs then become weighted wanted terms of an ordinary shortlist
+(:meth:`matching.SupplierIndex.shortlist`), so the SMEs are ranked from the live index, with
+its filters and soft signals, at the cost of one shortlist query on a couple of dozen terms.
+An SME's product answers an input when it is the input or a close sub-type of it (names that
+merely mention the input do not count), and an SME making several of the inputs ranks above
+one making a single one. Every result says which product of the buyer, which input, and which
+product of the SME connect them.
+
+Fitted on the shipped chain map, the defaults were tuned on one hash-half of the
+chain-discovery dev set and checked on the other (``scripts/evaluate.py --split a|b``);
+nothing is learned from its relevance lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Self
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+from matching.catalog import ChainLink, chain_links, clean_products, product_key
+from matching.query import WantedTerm
+from matching.records import NeedRecord, ProductItem, Reasons
+from matching.supplier_index import SupplierIndex
+
+__all__ = [
+    "InputSource",
+    "PredictedInput",
+    "SupplyPath",
+    "UpstreamMatch",
+    "UpstreamPredictor",
+]
+
+_BATCH = 32
+_CACHE_SIZE = 50_000
+"""Product names whose neighbours are kept (the cache starts afresh when full)."""
+
+LinkLike = ChainLink | tuple[str, str]
+"""A chain link: a :class:`ChainLink`, or an ``(input, product)`` pair."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputSource:
+    """Why an input was predicted: the buyer's ``product`` is like the chain-map node ``via``
+    (``similarity`` 1 when it is that node), and ``via`` takes the input."""
+
+    product: str
+    via: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class PredictedInput:
+    """An input the buyer's products probably need, its weight (the strongest is 1), and
+    where it came from, strongest first."""
+
+    input: str
+    weight: float
+    sources: tuple[InputSource, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyPath:
+    """The buyer's ``buyer_product`` needs ``input`` (as the chain map's ``via`` does), and
+    the SME makes ``supplier_product``, which matches that input."""
+
+    buyer_product: str
+    input: str
+    supplier_product: str
+    via: str
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamMatch:
+    """One ranked SME for a buyer: profile id, score in ``[0, 1]``, the supply paths that
+    connect them (best first), and the usual shortlist reasons (region, tier …)."""
+
+    id: int
+    score: float
+    paths: tuple[SupplyPath, ...]
+    reasons: Reasons = field(default_factory=Reasons)
+
+
+def _as_link(link: LinkLike) -> tuple[str, str]:
+    if isinstance(link, ChainLink):
+        return product_key(link.input), product_key(link.product)
+    source, target = link
+    return product_key(source), product_key(target)
+
+
+class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
+    """Predict the inputs of products from a chain map, and rank the SMEs that make them.
+
+    Parameters
+    ----------
+    n_neighbors
+        How many chain-map products (with known inputs) a product borrows inputs from.
+    min_similarity
+        Neighbours less similar than this (cosine of character n-gram TF-IDF) are ignored.
+    neighbor_weight
+        How much a neighbour's inputs count, times its similarity, against the inputs of the
+        product itself when it is a node of the chain map (which count 1).
+    ngram_range
+        Character n-grams of the similarity.
+    share_floor
+        A product's weight is ``share_floor + share`` (its revenue share in ``[0, 1]``; the
+        mean share of the others when unknown), so unlisted shares still count.
+    max_inputs
+        At most this many inputs are predicted (and matched against suppliers).
+    min_match_quality
+        An SME's product answers an input only when at least this good a match
+        (:func:`matching.similarity.match_quality`: 1 the same name, about 0.8 a sub-type,
+        lower for names that merely mention the input); higher is cheaper on big catalogs.
+    multi_input_share
+        How much the other inputs an SME makes add to its best one (their mean score times
+        this): a firm making several of the buyer's inputs is the better partner. Scores
+        are scaled by ``1 / (1 + multi_input_share)``, so a firm making only the strongest
+        input scores about ``1 / (1 + multi_input_share)``.
+
+    Attributes
+    ----------
+    products_ : list of str
+        The chain-map products that have known inputs.
+    inputs_ : list of tuple of str
+        The inputs of each, in the order of ``products_``.
+    vectorizer_ : TfidfVectorizer
+        Fitted on ``products_``.
+    n_links_ : int
+        Distinct links learned.
+
+    Examples
+    --------
+    >>> from matching.records import ProductItem, ProfileRecord
+    >>> predictor = UpstreamPredictor().fit([("隔膜", "锂电池"), ("正极材料", "锂电池"),
+    ...                                      ("钢材", "汽车")])
+    >>> [(p.input, p.weight) for p in predictor.predict_inputs(["磷酸铁锂电池"])]
+    [('正极材料', 1.0), ('隔膜', 1.0)]
+    >>> index = SupplierIndex().fit([
+    ...     ProfileRecord(1, "甲", products=(ProductItem("锂电池隔膜", 0.9),)),
+    ...     ProfileRecord(2, "乙", products=(ProductItem("汽车", 0.9),)),
+    ... ])
+    >>> [(m.id, m.paths[0].buyer_product, m.paths[0].input, m.paths[0].supplier_product)
+    ...  for m in predictor.rank_suppliers(index, ["磷酸铁锂电池"])]
+    [(1, '磷酸铁锂电池', '隔膜', '锂电池隔膜')]
+    """
+
+    def __init__(
+        self,
+        n_neighbors: int = 40,
+        min_similarity: float = 0.3,
+        neighbor_weight: float = 0.3,
+        ngram_range: tuple[int, int] = (1, 3),
+        share_floor: float = 1.0,
+        max_inputs: int = 20,
+        min_match_quality: float = 0.6,
+        multi_input_share: float = 4.0,
+    ) -> None:
+        self.n_neighbors = n_neighbors
+        self.min_similarity = min_similarity
+        self.neighbor_weight = neighbor_weight
+        self.ngram_range = ngram_range
+        self.share_floor = share_floor
+        self.max_inputs = max_inputs
+        self.min_match_quality = min_match_quality
+        self.multi_input_share = multi_input_share
+
+    def fit(self, links: Iterable[LinkLike] | None = None, y: None = None) -> Self:
+        """Learn the chain map: which inputs each product takes.
+
+        Parameters
+        ----------
+        links
+            ``(input, product)`` pairs or :class:`~matching.catalog.ChainLink` edges;
+            default: the shipped sample (:func:`matching.catalog.chain_links`). Names are
+            normalised; self-links and empty names are dropped.
+        y
+            Ignored (scikit-learn convention).
+
+        Returns
+        -------
+        UpstreamPredictor
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            If no usable link is given.
+        """
+        inputs: dict[str, dict[str, None]] = {}
+        for link in chain_links() if links is None else links:
+            source, target = _as_link(link)
+            if source and target and source != target:
+                inputs.setdefault(target, {})[source] = None
+        if not inputs:
+            raise ValueError("no usable chain links to learn from")
+        self.products_ = list(inputs)
+        self.inputs_ = [tuple(inputs[p]) for p in self.products_]
+        self.n_links_ = sum(len(i) for i in self.inputs_)
+        self._row_of = {p: i for i, p in enumerate(self.products_)}
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True, lowercase=False
+        )
+        self._matrix = self.vectorizer_.fit_transform(self.products_).T.tocsr()
+        self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
+        return self
+
+    def _neighbours_of(self, names: Sequence[str]) -> list[tuple[tuple[str, float], ...]]:
+        """Neighbours of each name; the ones not cached yet in one sparse product."""
+        cache = self._cache
+        got: dict[str, tuple[tuple[str, float], ...]] = {}
+        for name in names:
+            hit = cache.get(name)  # .get: another thread may clear the cache meanwhile
+            if hit is not None:
+                got[name] = hit
+        todo = [n for n in dict.fromkeys(names) if n not in got]
+        if todo:
+            if len(cache) + len(todo) > _CACHE_SIZE:
+                cache.clear()
+            k = min(self.n_neighbors, len(self.products_))
+            for start in range(0, len(todo), _BATCH):  # bounds the dense block's memory
+                batch = todo[start : start + _BATCH]
+                sims = (self.vectorizer_.transform(batch) @ self._matrix).toarray()
+                for name, row_sims in zip(batch, sims, strict=True):
+                    got[name] = cache[name] = self._top_neighbours(name, row_sims, k)
+        return [got[n] for n in names]
+
+    def _top_neighbours(
+        self, name: str, sims: npt.NDArray[np.float64], k: int
+    ) -> tuple[tuple[str, float], ...]:
+        found: dict[str, float] = {}
+        if name in self._row_of:
+            found[name] = 1.0
+        top = np.argpartition(-sims, k - 1)[:k]
+        for i in top[np.lexsort((top, -sims[top]))].tolist():
+            s = float(sims[i])
+            if s >= self.min_similarity and self.products_[i] not in found:
+                found[self.products_[i]] = min(s, 1.0)
+        return tuple(found.items())
+
+    def neighbours(self, name: str) -> list[tuple[str, float]]:
+        """Chain-map products whose inputs ``name`` borrows, with their similarity.
+
+        The product itself comes first (similarity 1) when it is a node with inputs.
+        """
+        check_is_fitted(self)
+        return list(self._neighbours_of([product_key(name)])[0])
+
+    def _weighted_products(
+        self, products: Iterable[ProductItem | str | Mapping[str, Any]]
+    ) -> list[tuple[str, float]]:
+        items = clean_products(ProductItem(p) if isinstance(p, str) else p for p in products)
+        known = [min(max(i.weight, 0.0), 1.0) for i in items if i.weight is not None]
+        default = sum(known) / len(known) if known else 0.0
+        return [
+            (
+                i.name,
+                self.share_floor + (default if i.weight is None else min(max(i.weight, 0.0), 1.0)),
+            )
+            for i in items
+        ]
+
+    def predict_inputs(
+        self, products: Iterable[ProductItem | str | Mapping[str, Any]]
+    ) -> list[PredictedInput]:
+        """The inputs a buyer making ``products`` probably needs, strongest first.
+
+        Parameters
+        ----------
+        products
+            The buyer's products: names, :class:`~matching.records.ProductItem` or
+            ``{"name", "weight"}`` mappings with revenue shares. Accounting lines are dropped.
+
+        Returns
+        -------
+        list of PredictedInput
+            At most ``max_inputs``, weights scaled so the strongest is 1, ties by name.
+        """
+        check_is_fitted(self)
+        score: dict[str, float] = {}
+        sources: dict[str, list[tuple[float, InputSource]]] = {}
+        weighted = self._weighted_products(products)
+        near = self._neighbours_of([name for name, _ in weighted])
+        for (name, weight), neighbours in zip(weighted, near, strict=True):
+            for via, sim in neighbours:
+                factor = 1.0 if via == name else self.neighbor_weight * sim
+                for item in self.inputs_[self._row_of[via]]:
+                    score[item] = score.get(item, 0.0) + weight * factor
+                    sources.setdefault(item, []).append(
+                        (weight * factor, InputSource(name, via, round(sim, 4)))
+                    )
+        if not score:
+            return []
+        ranked = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_inputs]
+        top = ranked[0][1]
+        return [
+            PredictedInput(
+                input=item,
+                weight=round(value / top, 6),
+                sources=tuple(s for _, s in sorted(sources[item], key=lambda ws: -ws[0])[:3]),
+            )
+            for item, value in ranked
+        ]
+
+    def rank_suppliers(
+        self,
+        index: SupplierIndex,
+        products: Iterable[ProductItem | str | Mapping[str, Any]],
+        k: int = 20,
+        *,
+        exclude: Collection[int] = (),
+        region_code: str | None = None,
+        industry_codes: Sequence[str] = (),
+        region_prefix: str | None = None,
+        tier: str | None = None,
+        min_score: float | None = None,
+        today: date | None = None,
+        inputs: Sequence[PredictedInput] | None = None,
+    ) -> list[UpstreamMatch]:
+        """The ``k`` SMEs in ``index`` best placed to supply the inputs of ``products``.
+
+        Parameters
+        ----------
+        index
+            The live supplier index.
+        products
+            The buyer's products (see :meth:`predict_inputs`).
+        k
+            How many to return at most.
+        exclude
+            Profile ids never to return (the buyer's own).
+        region_code, industry_codes
+            The buyer's region (for nearness) and GB/T 4754 codes (for the industry signal).
+        region_prefix, tier, min_score, today
+            As in :meth:`matching.SupplierIndex.shortlist`.
+        inputs
+            The inputs :meth:`predict_inputs` gave for ``products``, if already at hand.
+
+        Returns
+        -------
+        list of UpstreamMatch
+            Best first; each with at least one supply path.
+        """
+        check_is_fitted(self)
+        predicted = self.predict_inputs(products) if inputs is None else list(inputs)
+        if not predicted or k <= 0:
+            return []
+        by_input = {p.input: p for p in predicted}
+        # Scaled so that only a firm making every input (not one making the first) reaches 1:
+        # unscaled, every maker of a top input would tie at the cap.
+        scale = 1.0 / (1.0 + self.multi_input_share)
+        terms = [WantedTerm(p.input, scale * p.weight, "chain") for p in predicted]
+        need = NeedRecord(
+            id=0, title="", region_code=region_code, industry_codes=tuple(industry_codes)
+        )
+        matches = index.shortlist(
+            need,
+            k=k,
+            region_prefix=region_prefix,
+            tier=tier,
+            min_score=min_score,
+            today=today,
+            terms=terms,
+            exclude=exclude,
+            min_quality=self.min_match_quality,
+            multi_term_share=self.multi_input_share,
+        )
+        out: list[UpstreamMatch] = []
+        for match in matches:
+            paths = []
+            for wanted, offered in match.reasons.matched_products:
+                source = by_input[wanted].sources[0]
+                paths.append(SupplyPath(source.product, wanted, offered, source.via))
+            out.append(UpstreamMatch(match.id, match.score, tuple(paths), match.reasons))
+        return out
