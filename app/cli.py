@@ -122,7 +122,8 @@ def _parser() -> argparse.ArgumentParser:
         "--min-gain",
         type=float,
         default=0.005,
-        help="promote only if NDCG@10 gains more than this (default 0.005)",
+        help="promote only if NDCG@10 gains more than this on average (default 0.005) and "
+        "the gain survives a paired bootstrap over the held-out needs",
     )
     train.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
     train.set_defaults(run=_train)
