@@ -19,6 +19,7 @@ from app.errors import install_error_handlers, problem_response
 from app.events.router import router as events_router
 from app.imports.router import router as imports_router
 from app.interests.router import router as interests_router
+from app.learning.capture import ImpressionLog
 from app.limits import BodySizeLimit
 from app.matches.index import MatchingIndex
 from app.matches.router import router as matches_router
@@ -43,9 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.matching.start()
+        app.state.impressions.start()
         try:
             yield
         finally:
+            app.state.impressions.stop()
             app.state.matching.stop()
 
     app = FastAPI(
@@ -62,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
     app.state.matching = MatchingIndex(app.state.sessionmaker)
+    app.state.impressions = ImpressionLog(app.state.sessionmaker, app.state.write_lock)
 
     install_error_handlers(app)
 

@@ -324,9 +324,9 @@ def rerank(
     >>> [r.match.id for r in rerank(ms, 3)]
     [0, 1, 2]
     """
-    features = [pair_features(m) for m in matches]
     if model is None or not matches:
-        return [Ranked(m, f, False) for m, f in zip(matches[:k], features, strict=False)]
+        return [Ranked(m, pair_features(m), False) for m in matches[:k]]
+    features = [pair_features(m) for m in matches]
     scores = model.decision_function(np.vstack(features))
     order = sorted(range(len(matches)), key=lambda i: (-scores[i], i))
     top, rest = order[:k], order[k:]

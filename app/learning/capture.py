@@ -2,9 +2,8 @@
 
 Each hook is one cheap insert where the thing it records is written: interest marks
 (:mod:`app.interests.service`) and meeting outcomes (:mod:`app.events.service`) in the same
-transaction. Shortlists shown (:mod:`app.matches.service`) are logged in one batched insert
-after the response is sent (:func:`later`), so a shortlist stays a read: on SQLite the
-insert takes its turn on the process's write lock like any writer.
+transaction. Shortlists shown (:mod:`app.matches.service`) are buffered in memory and
+written in batches by :class:`ImpressionLog`, so a shortlist stays a read.
 """
 
 import logging
@@ -12,7 +11,6 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 
-from fastapi import BackgroundTasks
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -107,33 +105,86 @@ def shortlist_shown(
     return batch
 
 
-def later(
-    background: BackgroundTasks, sessions: sessionmaker[Session], lock: "threading.Lock | None"
-) -> ShownHook:
-    """A hook that logs a shown shortlist in its own transaction after the response.
+class ImpressionLog:
+    """Shortlists shown, buffered in memory and written in batches from one background thread.
 
-    A failure is logged and dropped: losing an impression must not fail a shortlist.
+    A shortlist request only appends its rows (no database work); every ``interval_s`` the
+    thread writes all buffered rows in one transaction (one multi-row INSERT per batch of
+    shortlists), on SQLite after taking the process's write lock like any writer. Rows still
+    buffered when the process dies are lost, which is acceptable for training data and keeps
+    a shortlist a pure read. :meth:`stop` writes what is left.
     """
 
-    def write(need_id: int, shown: Shown, model_version_id: int | None) -> None:
-        try:
-            if lock is None:
-                _write(sessions, need_id, shown, model_version_id)
-            else:
-                with lock:
-                    _write(sessions, need_id, shown, model_version_id)
-        except Exception:
-            log.exception("could not log the shortlist of need %s", need_id)
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        lock: "threading.Lock | None",
+        *,
+        interval_s: float = 1.0,
+        max_buffered: int = 100_000,
+    ) -> None:
+        self._sessions = sessions
+        self._write_lock = lock
+        self._interval_s = interval_s
+        self._max_buffered = max_buffered
+        self._buffer: list[tuple[int, Shown, int | None]] = []
+        self._rows = 0
+        self._mutex = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
-    def hook(need_id: int, shown: Shown, model_version_id: int | None) -> None:
+    def add(self, need_id: int, shown: Shown, model_version_id: int | None) -> None:
+        """Buffer one served shortlist (dropped, with a warning, if the buffer is full)."""
         rows = [(p, s, list(f), e) for p, s, f, e in shown]  # copy: arrays may be reused
-        background.add_task(write, need_id, rows, model_version_id)
+        with self._mutex:
+            if self._rows + len(rows) > self._max_buffered:
+                log.warning(
+                    "impression buffer full: the shortlist of need %s is not logged", need_id
+                )
+                return
+            self._buffer.append((need_id, rows, model_version_id))
+            self._rows += len(rows)
 
-    return hook
+    def flush(self) -> int:
+        """Write everything buffered now; returns how many shortlists were written."""
+        with self._mutex:
+            batch, self._buffer, self._rows = self._buffer, [], 0
+        if not batch:
+            return 0
+        try:
+            if self._write_lock is None:
+                _write(self._sessions, batch)
+            else:
+                with self._write_lock:
+                    _write(self._sessions, batch)
+        except Exception:
+            log.exception("could not log %d shortlists", len(batch))
+            return 0
+        return len(batch)
+
+    def start(self) -> None:
+        """Start the background writer (idempotent)."""
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(
+                target=self._run, name="xieshou-impressions", daemon=True
+            )
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the writer and write what is still buffered."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        self.flush()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval_s):
+            self.flush()
 
 
-def _write(
-    sessions: sessionmaker[Session], need_id: int, shown: Shown, model_version_id: int | None
-) -> None:
+def _write(sessions: sessionmaker[Session], batch: list[tuple[int, Shown, int | None]]) -> None:
     with sessions() as session, session.begin():
-        shortlist_shown(session, need_id, shown, model_version_id=model_version_id)
+        for need_id, shown, model_version_id in batch:
+            shortlist_shown(session, need_id, shown, model_version_id=model_version_id)

@@ -352,6 +352,13 @@ class MatchingIndex:
                         best[key] = (match, need)
         return best
 
+    def need_record(self, need_id: int) -> NeedRecord | None:
+        """The indexed record of an open need, if any (the shortlist's query, ready-made)."""
+        self._refresh_if_stale()
+        with self._lock:
+            found = self._open_needs.get(need_id)
+            return found.record if found else None
+
     def profile(self, profile_id: int) -> ProfileRecord | None:
         """The indexed record of a profile, if any."""
         with self._lock:

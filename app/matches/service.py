@@ -80,8 +80,9 @@ def shortlist(
     need = needs.get_visible(session, caller, need_id)
     if not (caller.manages(need.organization) or caller.is_organizer):
         raise Forbidden(f"the shortlist of need {need_id} is for its firm and organizers")
+    record = index.need_record(need.id) if need.status == NeedStatus.open.value else None
     result = index.shortlist(
-        need_record_for(session, need),
+        record or need_record_for(session, need),
         limit=limit,
         region_prefix=region_prefix(region) if region else None,
         tier=tier.value if tier else None,
@@ -90,7 +91,8 @@ def shortlist(
     )
     shown = [ranked.match for ranked, _ in result.items]
     logged = on_shown is not None and need.status == NeedStatus.open.value
-    if on_shown is not None and logged and interests.acts_for(caller, need.organization):
+    # the firm's own views only: an admin or organizer looking is not the buyer choosing
+    if on_shown is not None and logged and caller.organization_id == need.organization_id:
         on_shown(
             need_id,
             [(r.match.id, r.match.score, r.features, r.explored) for r, _ in result.items],

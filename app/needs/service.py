@@ -1,7 +1,7 @@
 """Supply needs: posted by a large firm; drafts are private, open and closed needs are public."""
 
 from sqlalchemy import ColumnElement, false, func, or_, select, true
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app import audit
 from app.auth.principal import Principal
@@ -31,7 +31,7 @@ def _load(session: Session, need_id: int) -> SupplyNeed:
     need = session.scalars(
         select(SupplyNeed)
         .where(SupplyNeed.id == need_id)
-        .options(selectinload(SupplyNeed.organization))
+        .options(joinedload(SupplyNeed.organization))
     ).one_or_none()
     if need is None:
         raise NotFound(f"need {need_id} not found")

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, select
 
@@ -63,12 +64,43 @@ def market(client: TestClient, world: World) -> dict[str, Any]:
 
 
 def _shortlist(client: TestClient, actor: Actor, need_id: int) -> list[dict[str, Any]]:
+    """GET a shortlist, then write the buffered impressions (the background writer's job)."""
     response = client.get(f"/api/v1/needs/{need_id}/shortlist", headers=actor.headers)
     assert response.status_code == 200, response.text
+    _flush(client)
     return list(response.json()["items"])
 
 
+def _flush(client: TestClient) -> None:
+    app = client.app
+    assert isinstance(app, FastAPI)
+    app.state.impressions.flush()
+
+
 # -- capture ---------------------------------------------------------------------------------
+
+
+def test_impressions_wait_in_memory_and_are_written_when_the_log_stops(
+    client: TestClient, world: World, engine: Engine, market: dict[str, Any]
+) -> None:
+    app = client.app
+    assert isinstance(app, FastAPI)
+    log = app.state.impressions
+    log.stop()  # no background writes during the test
+    try:
+        response = client.get(
+            f"/api/v1/needs/{market['need']}/shortlist", headers=world.firm_a.headers
+        )
+        assert response.status_code == 200
+        assert _rows(engine, Impression.id) == []  # the request itself wrote nothing
+        admin_view = client.get(
+            f"/api/v1/needs/{market['need']}/shortlist", headers=world.admin.headers
+        )
+        assert admin_view.status_code == 200  # an admin looking is not the buyer choosing
+    finally:
+        log.stop()  # writes what is buffered
+        log.start()
+    assert len(_rows(engine, Impression.id)) == len(response.json()["items"])
 
 
 def test_a_shortlist_served_to_its_firm_is_logged_in_one_batch_with_positions(
