@@ -2,6 +2,8 @@
 
 import argparse
 import logging
+import os
+import secrets
 import sys
 from collections.abc import Sequence
 
@@ -146,6 +148,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not args.no_upgrade:
         _db_upgrade(argparse.Namespace(revision="head"))
+    # Every worker must sign console cookies with the same secret.
+    os.environ.setdefault("XIESHOU_SESSION_SECRET", secrets.token_urlsafe(32))
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     )
     max_page_size: int = Field(default=100, ge=1, le=1000)
     log_level: str = "INFO"
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs the web console's session cookies; give every replica the same one. "
+        "Unset: `xieshou serve` makes one for its workers (sign-ins end at restart).",
+    )
 
 
 @lru_cache
