@@ -111,24 +111,28 @@ def certifications_text(certs: Iterable[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _message(err: dict[str, Any]) -> str:
     kind = str(err.get("type", ""))
     ctx = err.get("ctx") or {}
     msg = str(err.get("msg", ""))
     if kind == "missing":
         return "必填"
-    if kind == "string_too_short":
+    if kind == "string_too_short" or (kind == "too_short" and isinstance(err.get("input"), str)):
         return "不能为空" if ctx.get("min_length") == 1 else f"至少 {ctx.get('min_length')} 个字"
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(err.get("input"), str)):
         return f"最多 {ctx.get('max_length')} 个字"
     if kind == "too_long":
         return f"最多 {ctx.get('max_length')} 项"
     if kind == "too_short":
         return f"至少 {ctx.get('min_length')} 项"
     if kind in ("greater_than_equal", "greater_than"):
-        return f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
+        return f"不能小于 {_num(ctx.get('ge', ctx.get('gt')))}"
     if kind in ("less_than_equal", "less_than"):
-        return f"不能大于 {ctx.get('le', ctx.get('lt'))}"
+        return f"不能大于 {_num(ctx.get('le', ctx.get('lt')))}"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
         return "请填写数字"
     if kind.startswith("date") or kind.startswith("time"):
