@@ -121,7 +121,9 @@ def build_event(base: str, keys: dict[Role, tuple[str, int | None]]) -> dict[str
             ).raise_for_status()
         api.post(f"/api/v1/events/{event['id']}/schedule", headers=organizer).raise_for_status()
         api.post(f"/api/v1/events/{event['id']}/publish", headers=organizer).raise_for_status()
-        own_need = next(n["id"] for n in needs if n["organization"]["id"] == keys[Role.large_firm][1])
+        own_need = next(
+            n["id"] for n in needs if n["organization"]["id"] == keys[Role.large_firm][1]
+        )
         profile = api.get(
             "/api/v1/profiles", params={"q": "", "page_size": 1}, headers=admin
         ).json()["items"][0]["id"]

@@ -50,7 +50,7 @@ def _login_page(
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, session: SessionDep, next: str = "") -> Response:  # noqa: A002
+def login_form(request: Request, session: SessionDep, next: str = "") -> Response:
     """The sign-in form (signed-in users go to their 工作台)."""
     cookie = request.cookies.get(COOKIE)
     if cookie:
@@ -68,7 +68,7 @@ def login(
     session: SessionDep,
     api_key: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "",  # noqa: A002
+    next: Annotated[str, Form()] = "",
 ) -> Response:
     """Check the key with the auth service; on success set the session cookie."""
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")

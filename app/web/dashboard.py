@@ -1,6 +1,7 @@
 """工作台: one dashboard per role, built from the same service calls as the API."""
 
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -38,22 +39,37 @@ def recent_needs(
     session: Session, caller: Principal, count: int, *, organization_id: int | None = None
 ) -> tuple[list[NeedRead], int]:
     """The newest needs the caller may see (the service lists oldest first) and their total."""
-    kwargs = {
-        "status": None,
-        "kind": None,
-        "organization_id": organization_id,
-        "region": None,
-        "industry": None,
-        "q": None,
-    }
-    total = needs.list_page(session, caller, ONE, **kwargs).total
+
+    def page(params: PageParams) -> list[NeedRead]:
+        return needs.list_page(
+            session,
+            caller,
+            params,
+            status=None,
+            kind=None,
+            organization_id=organization_id,
+            region=None,
+            industry=None,
+            q=None,
+        ).items
+
+    total = needs.list_page(
+        session,
+        caller,
+        ONE,
+        status=None,
+        kind=None,
+        organization_id=organization_id,
+        region=None,
+        industry=None,
+        q=None,
+    ).total
     if total == 0:
         return [], 0
-    last = PageParams(page=max(1, (total - 1) // count + 1), page_size=count)
-    rows = needs.list_page(session, caller, last, **kwargs).items
-    if len(rows) < count and last.page > 1:
-        before = PageParams(page=last.page - 1, page_size=count)
-        rows = needs.list_page(session, caller, before, **kwargs).items + rows
+    last = max(1, (total - 1) // count + 1)
+    rows = page(PageParams(page=last, page_size=count))
+    if len(rows) < count and last > 1:
+        rows = page(PageParams(page=last - 1, page_size=count)) + rows
     return list(reversed(rows))[:count], total
 
 
@@ -61,7 +77,7 @@ def recent_needs(
 def dashboard(request: Request, session: SessionDep, viewer: ViewerDep) -> HTMLResponse:
     """The signed-in role's 工作台."""
     caller = viewer.principal
-    context: dict[str, object] = {}
+    context: dict[str, Any] = {}
     if caller.role in (Role.admin, Role.organizer):
 
         def orgs(kind: OrganizationKind) -> int:
@@ -85,7 +101,9 @@ def dashboard(request: Request, session: SessionDep, viewer: ViewerDep) -> HTMLR
             ("中小企业", orgs(OrganizationKind.sme)),
             (
                 "能力画像",
-                profiles.list_page(session, ONE, region=None, industry=None, tier=None, q=None).total,
+                profiles.list_page(
+                    session, ONE, region=None, industry=None, tier=None, q=None
+                ).total,
             ),
             ("征集中的需求", open_needs),
         ]

@@ -166,9 +166,7 @@ def event_create(
     return render(request, "event_form.html", viewer, status_code=422, values=values, errors=errors)
 
 
-def _detail_context(
-    session: Session, viewer: Viewer, event_id: int, find: str
-) -> dict[str, Any]:
+def _detail_context(session: Session, viewer: Viewer, event_id: int, find: str) -> dict[str, Any]:
     caller = viewer.principal
     event = service.get_visible(session, caller, event_id)
     managed = service.manages(caller, event)
@@ -429,7 +427,7 @@ def download(
     viewer: ViewerDep,
     event_id: int,
     kind: ExportKind,
-    format: ExportFormat = ExportFormat.xlsx,  # noqa: A002
+    format: ExportFormat = ExportFormat.xlsx,
 ) -> Response:
     """The organizer's exports (匹配清单, 洽谈总表, 洽谈日程) as the API makes them."""
     return _document(exports.export(session, viewer.principal, event_id, kind, format))
@@ -441,7 +439,7 @@ def agenda(
     viewer: ViewerDep,
     event_id: int,
     participant_id: int | None = None,
-    format: ExportFormat = ExportFormat.html,  # noqa: A002
+    format: ExportFormat = ExportFormat.html,
 ) -> Response:
     """One participant's agenda: a firm's own, or any participant's for the organizer."""
     return _document(exports.agenda(session, viewer.principal, event_id, participant_id, format))

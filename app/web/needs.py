@@ -132,9 +132,7 @@ def need_create(
         return redirect(f"/needs/{need.id}")
     if viewer.role in (Role.large_firm, Role.sme) and "organization_id" in errors:
         errors[""] = errors.pop("organization_id")  # the form has no such field for them
-    return render(
-        request, "need_form.html", viewer, status_code=422, values=values, errors=errors
-    )
+    return render(request, "need_form.html", viewer, status_code=422, values=values, errors=errors)
 
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)

@@ -15,7 +15,7 @@ from app.profiles import service as profiles
 from app.profiles.schemas import ProfileCreate, ProfileUpdate
 from app.web import forms
 from app.web.dashboard import own_profile_id
-from app.web.pages import FormViewerDep, PageRoute, ViewerDep, Viewer, redirect, render
+from app.web.pages import FormViewerDep, PageRoute, Viewer, ViewerDep, redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 _LIST_FIELDS = (

@@ -26,11 +26,12 @@ def sign_in(client: TestClient, key: str, *, next_url: str = "") -> httpx.Respon
     client.cookies.clear()
     form = client.get("/login")
     assert form.status_code == 200, form.text
-    return client.post(
+    response: httpx.Response = client.post(
         "/login",
         data={"api_key": key, "csrf": csrf_of(form.text), "next": next_url},
         follow_redirects=False,
     )
+    return response
 
 
 @dataclass
@@ -48,13 +49,15 @@ class Browser:
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         """GET a page as this user (redirects not followed)."""
         self._use()
-        return self.client.get(path, follow_redirects=False, **kwargs)
+        response: httpx.Response = self.client.get(path, follow_redirects=False, **kwargs)
+        return response
 
     def post(self, path: str, data: dict[str, Any], *, csrf: bool = True) -> httpx.Response:
         """POST a form as this user, with the session's CSRF token unless ``csrf=False``."""
         self._use()
         body = {"csrf": self.csrf, **data} if csrf else data
-        return self.client.post(path, data=body, follow_redirects=False)
+        response: httpx.Response = self.client.post(path, data=body, follow_redirects=False)
+        return response
 
 
 def browser(client: TestClient, actor: Actor) -> Browser:

@@ -98,7 +98,9 @@ def test_a_stale_profile_form_is_refused_and_keeps_the_newer_version(
     ids = seed(client, world)
     before = _profile(client, world, ids.profile_a)
     sme = browser(client, world.sme_a)
-    first = sme.post(f"/profiles/{ids.profile_a}/edit", EDITOR | {"version": str(before["version"])})
+    first = sme.post(
+        f"/profiles/{ids.profile_a}/edit", EDITOR | {"version": str(before["version"])}
+    )
     assert first.status_code == 303
     after = _profile(client, world, ids.profile_a)
     stale = sme.post(
@@ -185,25 +187,37 @@ def test_an_organizer_runs_a_session_from_the_pages(client: TestClient, world: W
         )
         assert added.status_code == 303, added.text
     sme_b = new_org(client, world, "sme", name="第三家中小企业有限公司")
-    assert organizer.post(
-        f"/events/{event_id}/participants", {"organization_id": str(sme_b), "blocked_slots": "9"}
-    ).status_code == 422
+    assert (
+        organizer.post(
+            f"/events/{event_id}/participants",
+            {"organization_id": str(sme_b), "blocked_slots": "9"},
+        ).status_code
+        == 422
+    )
     people = client.get(
         f"/api/v1/events/{event_id}/participants", headers=world.organizer.headers
     ).json()
     assert len(people) == 2
     buyer = next(p for p in people if p["side"] == "buyer")
     sme = next(p for p in people if p["side"] == "sme")
-    assert organizer.post(
-        f"/events/{event_id}/preferences",
-        {"from_participant_id": str(buyer["id"]), "to_participant_id": str(sme["id"]), "wish": "must"},
-    ).status_code == 303
+    assert (
+        organizer.post(
+            f"/events/{event_id}/preferences",
+            {
+                "from_participant_id": str(buyer["id"]),
+                "to_participant_id": str(sme["id"]),
+                "wish": "must",
+            },
+        ).status_code
+        == 303
+    )
     # An SME cannot run the schedule; nothing is scheduled by its attempt.
     refused = browser(client, world.sme_a).post(f"/events/{event_id}/schedule", {})
     assert refused.status_code == 403
-    assert client.get(
-        f"/api/v1/events/{event_id}/meetings", headers=world.organizer.headers
-    ).json() == []
+    assert (
+        client.get(f"/api/v1/events/{event_id}/meetings", headers=world.organizer.headers).json()
+        == []
+    )
     ran = organizer.post(f"/events/{event_id}/schedule", {})
     assert ran.status_code == 303
     page = organizer.get(f"/events/{event_id}")
@@ -244,9 +258,13 @@ def test_a_firm_registers_itself_and_sets_its_own_wish(client: TestClient, world
         {"status": "approved", "version": str(mine["version"])},
     )
     assert approved.status_code == 303
-    assert firm_b.post(
-        f"/events/{ids.event}/preferences", {"to_participant_id": str(ids.sme_a), "wish": "must"}
-    ).status_code == 303
+    assert (
+        firm_b.post(
+            f"/events/{ids.event}/preferences",
+            {"to_participant_id": str(ids.sme_a), "wish": "must"},
+        ).status_code
+        == 303
+    )
     same_side = firm_b.post(
         f"/events/{ids.event}/preferences", {"to_participant_id": str(ids.buyer), "wish": "must"}
     )
@@ -268,6 +286,9 @@ def test_share_parsing() -> None:
     assert forms.parse_certifications("ISO 9001 | 2027-01-01") == [
         {"standard": "ISO 9001", "number": None, "valid_until": "2027-01-01"}
     ]
-    assert forms.certifications_text(
-        [{"standard": "ISO 9001", "number": None, "valid_until": "2027-01-01"}]
-    ) == "ISO 9001 |  | 2027-01-01"
+    assert (
+        forms.certifications_text(
+            [{"standard": "ISO 9001", "number": None, "valid_until": "2027-01-01"}]
+        )
+        == "ISO 9001 |  | 2027-01-01"
+    )

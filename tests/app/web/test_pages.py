@@ -78,9 +78,7 @@ def test_a_draft_need_is_not_found_for_other_firms(client: TestClient, world: Wo
         assert "保密的新项目" not in listing.text
 
 
-def test_opportunities_are_for_the_sme_and_who_manages_it(
-    client: TestClient, world: World
-) -> None:
+def test_opportunities_are_for_the_sme_and_who_manages_it(client: TestClient, world: World) -> None:
     ids = seed(client, world)
     own = browser(client, world.sme_a).get("/opportunities")
     assert own.status_code == 303
@@ -88,7 +86,10 @@ def test_opportunities_are_for_the_sme_and_who_manages_it(
     assert page.status_code == 200
     assert "采购谐波减速器" in page.text
     # The organizer registered sme_a, so it manages it; sme_b and firm_a do not.
-    assert browser(client, world.organizer).get(f"/profiles/{ids.profile_a}/opportunities").status_code == 200
+    assert (
+        browser(client, world.organizer).get(f"/profiles/{ids.profile_a}/opportunities").status_code
+        == 200
+    )
     for actor in (world.sme_b, world.firm_a, world.other_organizer):
         page = browser(client, actor).get(f"/profiles/{ids.profile_a}/opportunities")
         assert page.status_code == 403
@@ -156,9 +157,12 @@ def test_sessions_show_participants_only_what_the_api_does(
     client: TestClient, world: World
 ) -> None:
     ids = seed(client, world)
-    assert client.post(
-        f"/api/v1/events/{ids.event}/schedule", headers=world.organizer.headers
-    ).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/events/{ids.event}/schedule", headers=world.organizer.headers
+        ).status_code
+        == 200
+    )
     organizer = browser(client, world.organizer).get(f"/events/{ids.event}").text
     assert "洽谈总表" in organizer
     assert "运行排程" in organizer
@@ -172,7 +176,7 @@ def test_sessions_show_participants_only_what_the_api_does(
     assert api
     sme = browser(client, world.sme_a).get(f"/events/{ids.event}").text
     assert "我的日程" in sme
-    assert sme.count('action="/events/{}/meetings/'.format(ids.event)) == len(api)
+    assert sme.count(f'action="/events/{ids.event}/meetings/') == len(api)
     # Not a participant: no participant list, no meetings.
     firm_b = browser(client, world.firm_b).get(f"/events/{ids.event}")
     assert firm_b.status_code == 200
@@ -181,7 +185,11 @@ def test_sessions_show_participants_only_what_the_api_does(
     # Another organizer's draft session does not exist for this one.
     draft = client.post(
         "/api/v1/events",
-        json={"name": "内部筹备", "date": "2026-12-01", "slots": [{"start": "09:00", "end": "09:20"}]},
+        json={
+            "name": "内部筹备",
+            "date": "2026-12-01",
+            "slots": [{"start": "09:00", "end": "09:20"}],
+        },
         headers=world.organizer.headers,
     ).json()
     assert browser(client, world.other_organizer).get(f"/events/{draft['id']}").status_code == 404

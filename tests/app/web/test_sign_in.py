@@ -3,6 +3,7 @@
 import time
 from urllib.parse import unquote
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -12,6 +13,7 @@ from app.db import make_sessionmaker
 from app.models import ApiKey, AuditEntry, SupplyNeed
 from app.web.security import COOKIE, MAX_AGE_S, NotSignedIn, Signer
 from tests.app.factories import World
+from tests.app.servers import running_server
 from tests.app.web.helpers import browser, csrf_of, seed, sign_in
 
 
@@ -98,7 +100,10 @@ def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(
         assert "无权访问" in response.text
     with make_sessionmaker(engine)() as session:
         assert session.get(SupplyNeed, ids.draft_need).status == "draft"  # type: ignore[union-attr]
-    assert firm.post(f"/needs/{ids.draft_need}/status", {"status": "open", "version": "1"}).status_code == 303
+    assert (
+        firm.post(f"/needs/{ids.draft_need}/status", {"status": "open", "version": "1"}).status_code
+        == 303
+    )
     with make_sessionmaker(engine)() as session:
         assert session.get(SupplyNeed, ids.draft_need).status == "open"  # type: ignore[union-attr]
 
@@ -133,9 +138,7 @@ def test_sign_out_forgets_the_session(client: TestClient, world: World) -> None:
     response = sme.post("/logout", {})
     assert response.status_code == 303
     assert response.headers["location"] == "/login"
-    cleared = next(
-        h for h in response.headers.get_list("set-cookie") if h.startswith(f"{COOKIE}=")
-    )
+    cleared = next(h for h in response.headers.get_list("set-cookie") if h.startswith(f"{COOKIE}="))
     assert "Max-Age=0" in cleared
     client.cookies.clear()
     assert client.get("/", follow_redirects=False).status_code == 303
@@ -153,9 +156,7 @@ def test_sign_in_is_audited_without_the_key(
     assert world.sme_a.key not in str(rows[0].detail)
 
 
-def test_tampered_expired_and_foreign_cookies_do_not_hold(
-    world: World, engine: Engine
-) -> None:
+def test_tampered_expired_and_foreign_cookies_do_not_hold(world: World, engine: Engine) -> None:
     signer = Signer(b"k" * 32)
     with make_sessionmaker(engine)() as session:
         row = session.scalars(select(ApiKey).order_by(ApiKey.id)).first()
@@ -180,12 +181,39 @@ def test_tampered_expired_and_foreign_cookies_do_not_hold(
             signer.resume(session, good, now=now + MAX_AGE_S + 1)
         # Each sign-in gets its own CSRF token.
         again = signer.issue(row.id, row.secret_hash, now=now)
-        assert signer.resume(session, again, now=now).csrf != signer.resume(
-            session, good, now=now
-        ).csrf
+        assert (
+            signer.resume(session, again, now=now).csrf
+            != signer.resume(session, good, now=now).csrf
+        )
 
 
 def test_login_page_carries_a_fresh_token(client: TestClient) -> None:
     client.cookies.clear()
     first, second = client.get("/login"), client.get("/login")
     assert csrf_of(first.text) != csrf_of(second.text)
+
+
+@pytest.mark.slow
+def test_a_console_session_holds_on_every_worker_of_xieshou_serve(
+    world: World, database_url: str
+) -> None:
+    # `xieshou serve` gives its workers one session secret, so any worker accepts the cookie.
+    with running_server(database_url, workers=2) as base:
+        with httpx.Client(base_url=base, timeout=10) as browser_like:
+            form = browser_like.get("/login")
+            signed = browser_like.post(
+                "/login",
+                data={"api_key": world.sme_a.key, "csrf": csrf_of(form.text)},
+                follow_redirects=False,
+            )
+            assert signed.status_code == 303
+            cookie = signed.cookies[COOKIE]
+        workers: set[str] = set()
+        deadline = time.monotonic() + 20
+        while len(workers) < 2 and time.monotonic() < deadline:
+            # A new connection each time, so the kernel spreads them over both workers.
+            page = httpx.get(f"{base}/", cookies={COOKIE: cookie}, timeout=10)
+            assert page.status_code == 200, page.status_code
+            assert "工作台" in page.text
+            workers.add(page.headers["X-Xieshou-Worker"])
+        assert len(workers) == 2, "every request went to one worker; cannot tell"
