@@ -87,7 +87,100 @@ def _parser() -> argparse.ArgumentParser:
         "rebuild", help="rebuild the index from the database, here and in every running worker"
     )
     rebuild.set_defaults(run=_index_rebuild)
+
+    train = commands.add_parser(
+        "train",
+        help="fit a shortlist re-ranker on logged responses; promote it only if it is better",
+        description="Fit a re-ranker on the logged shortlists and responses, compare it with "
+        "the current ranking by NDCG@10 on the latest needs (a time split), store it with "
+        "its metrics, and make it active only if it is better.",
+    )
+    train.add_argument(
+        "--min-interactions",
+        type=int,
+        default=50,
+        help="train only with at least this many shown pairs that got a response",
+    )
+    train.add_argument("--test-fraction", type=float, default=0.25, help="latest needs held out")
+    train.add_argument(
+        "--min-gain", type=float, default=0.0, help="promote only if NDCG@10 gains more than this"
+    )
+    train.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
+    train.set_defaults(run=_train)
+
+    model = commands.add_parser("model", help="re-ranker versions").add_subparsers(
+        title="model commands"
+    )
+    model.add_parser("list", help="every version with its metrics, newest first").set_defaults(
+        run=_model_list
+    )
+    model.add_parser(
+        "rollback", help="withdraw the active version and reactivate the one before it"
+    ).set_defaults(run=_model_rollback)
     return parser
+
+
+def _train(args: argparse.Namespace) -> int:
+    from app.learning.training import run_command
+
+    if args.min_interactions < 1 or not 0 < args.test_fraction < 1 or args.C <= 0:
+        print(
+            "error: --min-interactions ≥ 1, 0 < --test-fraction < 1 and --C > 0",
+            file=sys.stderr,
+        )
+        return 2
+    return run_command(
+        get_settings().database_url,
+        min_interactions=args.min_interactions,
+        test_fraction=args.test_fraction,
+        min_gain=args.min_gain,
+        C=args.C,
+    )
+
+
+def _model_list(args: argparse.Namespace) -> int:
+    import json
+
+    from app.db import make_engine, make_sessionmaker, session_scope
+    from app.learning import registry
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        for session in session_scope(make_sessionmaker(engine)):
+            for row in registry.listing(session):
+                print(json.dumps(row, ensure_ascii=False))
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _model_rollback(args: argparse.Namespace) -> int:
+    import json
+
+    from app.db import make_engine, make_sessionmaker, session_scope
+    from app.learning import registry
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        for session in session_scope(make_sessionmaker(engine)):
+            try:
+                withdrawn, restored = registry.rollback(session)
+            except LookupError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            print(
+                json.dumps(
+                    {"rolled_back": withdrawn.id, "active": restored.id if restored else None}
+                )
+            )
+            print(
+                f"version {withdrawn.id} withdrawn; now "
+                + (f"version {restored.id}" if restored else "the engine's own order"),
+                file=sys.stderr,
+            )
+    finally:
+        engine.dispose()
+    return 0
 
 
 def _index_rebuild(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers, problem_response
 from app.events.router import router as events_router
 from app.imports.router import router as imports_router
+from app.interests.router import router as interests_router
 from app.limits import BodySizeLimit
 from app.matches.index import MatchingIndex
 from app.matches.router import router as matches_router
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.include_router(router)
     api.include_router(imports_router)
     api.include_router(events_router)
+    api.include_router(interests_router)
     app.include_router(api)
     mount_console(app)
 

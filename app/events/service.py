@@ -31,6 +31,7 @@ from app.events.schemas import (
     Slot,
     TierCounts,
 )
+from app.learning import capture
 from app.models import (
     Event,
     EventLeftOut,
@@ -597,6 +598,7 @@ def set_outcome(
     meeting.outcome_note = data.note
     flush(session, f"meeting {meeting.id}")
     audit.record(session, caller, "event.outcome.set", "event", event.id, meeting=meeting.id)
+    capture.meeting_outcome(session, meeting)
     names = names_of(participants(session, event.id))
     return meeting_to_read(meeting, names, slots_of(event))
 

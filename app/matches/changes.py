@@ -17,6 +17,7 @@ from app.models import ChangeEntry
 PROFILE = "profile"
 NEED = "need"
 ORGANIZATION = "organization"
+MODEL = "model"  # the active re-ranker version changed
 EVERYTHING = "all"
 #: Set in ``Session.info`` when a session logs a change, so its commit can wake the index.
 CHANGES_KEY = "xieshou_changes"
@@ -36,9 +37,10 @@ class ChangeBatch:
     needs: set[int] = field(default_factory=set)
     organizations: set[int] = field(default_factory=set)
     rebuild: bool = False
+    model: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.profiles or self.needs or self.organizations or self.rebuild)
+        return bool(self.profiles or self.needs or self.organizations or self.rebuild or self.model)
 
 
 class ChangeFeed:
@@ -86,6 +88,8 @@ class ChangeFeed:
                 self.last_id = row_id
             if entity == EVERYTHING:
                 batch.rebuild = True
+            elif entity == MODEL:
+                batch.model = True
             elif entity_id is not None:
                 {PROFILE: batch.profiles, NEED: batch.needs, ORGANIZATION: batch.organizations}[
                     entity

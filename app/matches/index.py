@@ -6,24 +6,41 @@ demand before a query when this process has committed a change since its last ca
 the last catch-up is older than ``max_staleness_s``: a worker sees its own writes at once and
 everyone else's within a fraction of a second. Writes to the in-memory indexes happen under
 a lock; queries take the same lock, briefly.
+
+When a learned re-ranker is active (see :mod:`app.learning.registry`), shortlists are the
+engine's top ``RERANK_DEPTH`` re-ordered by it (:func:`matching.rerank.rerank`); the index
+switches model when the change log says the active version changed.
 """
 
 import logging
 import threading
 import time
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.learning import registry
 from app.matches.changes import CHANGES_KEY, ChangeBatch, ChangeFeed
 from app.matches.loading import IndexedNeed, IndexedProfile, load_open_needs, load_profiles
-from app.models import CapabilityProfile, SupplyNeed
+from app.models import CapabilityProfile, Impression, SupplyNeed
 from app.reference.tables import region_centres
 from matching import NeedIndex, SupplierIndex
 from matching.records import Match, NeedRecord, ProfileRecord
+from matching.rerank import PairwiseReranker, Ranked, rerank
 
 log = logging.getLogger("xieshou.matching")
+
+RERANK_DEPTH = 50
+"""With a learned model, it re-orders this many of the engine's best (filtered) candidates."""
+
+
+class ShortlistResult(NamedTuple):
+    """A ranked shortlist, each entry with the facts a result shows, and the model used."""
+
+    items: list[tuple[Ranked, IndexedProfile]]
+    model_version_id: int | None
 
 
 class MatchingIndex:
@@ -49,6 +66,8 @@ class MatchingIndex:
         self._thread: threading.Thread | None = None
         self._refreshed_at = 0.0
         self._dirty = False
+        self._model: tuple[int, PairwiseReranker] | None = None
+        self._impressions: dict[int, int] = {}
         event.listen(sessions, "after_commit", self._on_commit)
 
     def _on_commit(self, session: Session) -> None:
@@ -70,6 +89,7 @@ class MatchingIndex:
             self._needs = NeedIndex(region_centres=region_centres()).fit([n.record for n in needs])
             self._profiles = {p.record.id: p for p in profiles}
             self._open_needs = {n.record.id: n for n in needs}
+            self._load_learning(session)
             self._refreshed_at = time.monotonic()
         log.info(
             "matching index built: %d profiles, %d open needs in %.2f s",
@@ -114,10 +134,22 @@ class MatchingIndex:
         if self._dirty or time.monotonic() - self._refreshed_at > self._max_staleness_s:
             self.refresh()
 
+    def _load_learning(self, session: Session) -> None:
+        """The active re-ranker and how often each profile was shown (for exploration)."""
+        try:
+            self._model = registry.load_active(session)
+        except (ValueError, KeyError):  # a bad artifact must not take shortlists down
+            log.exception("matching index: the active model could not be loaded; engine order")
+            self._model = None
+        counts = select(Impression.profile_id, func.count()).group_by(Impression.profile_id)
+        self._impressions = {int(p): int(n) for p, n in session.execute(counts)}
+
     def _apply(self, session: Session, batch: ChangeBatch) -> None:
         if batch.rebuild:
             self.build()
             return
+        if batch.model:
+            self._load_learning(session)
         profile_ids = set(batch.profiles)
         need_ids = set(batch.needs)
         if batch.organizations:
@@ -178,19 +210,34 @@ class MatchingIndex:
         tier: str | None,
         min_score: float | None,
         today: date,
-    ) -> list[tuple[Match, IndexedProfile]]:
+    ) -> ShortlistResult:
         """Ranked SMEs for ``need``, each with the facts a result shows."""
         self._refresh_if_stale()
         with self._lock:
+            model = self._model
             matches = self._suppliers.shortlist(
                 need,
-                k=limit,
+                k=max(limit, RERANK_DEPTH) if model else limit,
                 region_prefix=region_prefix,
                 tier=tier,
                 min_score=min_score,
                 today=today,
             )
-            return [(m, self._profiles[m.id]) for m in matches]
+            ranked = rerank(
+                matches,
+                limit,
+                model=model[1] if model else None,
+                impressions=self._impressions,
+            )
+            return ShortlistResult(
+                [(r, self._profiles[r.match.id]) for r in ranked], model[0] if model else None
+            )
+
+    def count_shown(self, profile_ids: list[int]) -> None:
+        """Count impressions this worker logged (other workers' are read at the next load)."""
+        with self._lock:
+            for profile_id in profile_ids:
+                self._impressions[profile_id] = self._impressions.get(profile_id, 0) + 1
 
     def opportunities(
         self,

@@ -2,6 +2,7 @@
 
 from pydantic import BaseModel, Field
 
+from app.interests.schemas import InterestMarks
 from app.models import NeedKind, Tier
 from app.profiles.schemas import OrganizationSummary
 
@@ -34,6 +35,7 @@ class ShortlistEntry(BaseModel):
     organization: OrganizationSummary
     products: list[str] = Field(description="the SME's products, most important first")
     reasons: MatchReasons
+    interest: InterestMarks = Field(description="the firm's mark; the SME's if interested")
 
 
 class Shortlist(BaseModel):
@@ -53,6 +55,7 @@ class OpportunityEntry(BaseModel):
     kind: NeedKind
     organization: OrganizationSummary
     reasons: MatchReasons
+    interest: InterestMarks = Field(description="the SME's mark; the firm's if interested")
 
 
 class Opportunities(BaseModel):

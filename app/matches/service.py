@@ -6,6 +6,8 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.errors import Forbidden
+from app.interests import service as interests
+from app.learning import capture
 from app.listing import region_prefix
 from app.matches.index import MatchingIndex
 from app.matches.loading import FirmFacts, need_record_for
@@ -17,7 +19,7 @@ from app.matches.schemas import (
     Shortlist,
     ShortlistEntry,
 )
-from app.models import NeedKind, Tier
+from app.models import NeedKind, NeedStatus, Side, Tier
 from app.needs import service as needs
 from app.profiles import service as profiles
 from app.profiles.schemas import OrganizationSummary
@@ -61,11 +63,13 @@ def shortlist(
     """Ranked SMEs for a need: for its firm (and who manages it), organizers and admins.
 
     A draft can be previewed by its firm: the need is ranked from the database, not the index.
+    An open need's shortlist served to its own firm is logged (positions and pair features)
+    as training data for the re-ranker, in one batched insert.
     """
     need = needs.get_visible(session, caller, need_id)
     if not (caller.manages(need.organization) or caller.is_organizer):
         raise Forbidden(f"the shortlist of need {need_id} is for its firm and organizers")
-    ranked = index.shortlist(
+    result = index.shortlist(
         need_record_for(session, need),
         limit=limit,
         region_prefix=region_prefix(region) if region else None,
@@ -73,6 +77,16 @@ def shortlist(
         min_score=min_score,
         today=today,
     )
+    shown = [ranked.match for ranked, _ in result.items]
+    if need.status == NeedStatus.open.value and interests.acts_for(caller, need.organization):
+        capture.shortlist_shown(
+            session,
+            need_id,
+            [(r.match.id, r.match.score, r.features, r.explored) for r, _ in result.items],
+            model_version_id=result.model_version_id,
+        )
+        index.count_shown([m.id for m in shown])
+    marks = interests.marks_on_need(session, need_id, [m.id for m in shown], Side.buyer)
     return Shortlist(
         need_id=need_id,
         items=[
@@ -83,8 +97,11 @@ def shortlist(
                 organization=_summary(profile.firm),
                 products=list(profile.products[:20]),
                 reasons=_reasons(match),
+                interest=marks[match.id],
             )
-            for rank, (match, profile) in enumerate(ranked, start=1)
+            for rank, (match, (_, profile)) in enumerate(
+                zip(shown, result.items, strict=True), start=1
+            )
         ],
     )
 
@@ -111,6 +128,7 @@ def opportunities(
         min_score=min_score,
         today=today,
     )
+    marks = interests.marks_on_profile(session, profile_id, [m.id for m, _ in ranked], Side.sme)
     return Opportunities(
         profile_id=profile_id,
         items=[
@@ -122,6 +140,7 @@ def opportunities(
                 kind=NeedKind(need.kind),
                 organization=_summary(need.firm),
                 reasons=_reasons(match),
+                interest=marks[match.id],
             )
             for rank, (match, need) in enumerate(ranked, start=1)
         ],

@@ -35,6 +35,8 @@ from app.models.event import (
     Side,
     Wish,
 )
+from app.models.interest import InterestMark, InterestValue
+from app.models.learning import Impression, Interaction, ModelStatus, ModelVersion
 
 __all__ += [
     "Event",
@@ -43,6 +45,12 @@ __all__ += [
     "EventParticipant",
     "EventPreference",
     "EventStatus",
+    "Impression",
+    "Interaction",
+    "InterestMark",
+    "InterestValue",
+    "ModelStatus",
+    "ModelVersion",
     "Outcome",
     "ParticipantStatus",
     "Side",

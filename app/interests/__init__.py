@@ -1,0 +1,1 @@
+"""Interest marks: "interested" / "declined" from both sides of a pairing, and contact reveal."""

@@ -1,0 +1,374 @@
+"""Interest marks on (need, candidate SME) pairs, and the contact reveal they unlock.
+
+A need's firm marks candidate SMEs (side ``buyer``); an SME marks open needs (side ``sme``).
+Each side acts only for itself: the need's own firm or the SME itself, or an admin acting
+for it. A firm's contacts reach the other side only after both said ``interested`` or the
+two firms held a meeting at a matchmaking session; every reveal and every mark is audited.
+"""
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from app import audit
+from app.auth.principal import Principal
+from app.errors import Conflict, Forbidden
+from app.events.service import HELD
+from app.interests.schemas import CandidateEntry, InterestEntry, InterestMarks, PairRead
+from app.learning import capture
+from app.models import (
+    CapabilityProfile,
+    EventMeeting,
+    EventParticipant,
+    InterestMark,
+    InterestValue,
+    NeedKind,
+    NeedStatus,
+    Organization,
+    Side,
+    SupplyNeed,
+    Tier,
+)
+from app.models.base import utcnow
+from app.needs import service as needs
+from app.organizations.schemas import Contacts
+from app.pagination import Page, PageParams
+from app.profiles import service as profiles
+from app.profiles.schemas import OrganizationSummary
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A need and a candidate profile, both loaded with their organizations."""
+
+    need: SupplyNeed
+    profile: CapabilityProfile
+
+
+def acts_for(caller: Principal, org: Organization) -> bool:
+    """Whether ``caller`` may speak for ``org`` in a pairing: the firm itself, or an admin.
+
+    Stricter than :meth:`Principal.manages`: an organizer that registered a firm does not
+    say "interested" for it, nor read the other side's contacts on its behalf.
+    """
+    return caller.is_admin or caller.organization_id == org.id
+
+
+def buyer_pair(session: Session, caller: Principal, need_id: int, profile_id: int) -> Pair:
+    """The pair as the need's firm addresses it; drafts of others are 404, others' needs 403."""
+    need = needs.get_visible(session, caller, need_id)
+    if not acts_for(caller, need.organization):
+        raise Forbidden(f"only the firm of need {need_id} marks its candidates")
+    return Pair(need, profiles.get(session, profile_id))
+
+
+def sme_pair(session: Session, caller: Principal, profile_id: int, need_id: int) -> Pair:
+    """The pair as the SME addresses it; 403 for another SME's profile, 404 for drafts."""
+    profile = profiles.get(session, profile_id)
+    if not acts_for(caller, profile.organization):
+        raise Forbidden(f"only the SME of profile {profile_id} marks its opportunities")
+    return Pair(needs.get_visible(session, caller, need_id), profile)
+
+
+def _marks(session: Session, need_id: int, profile_id: int) -> dict[Side, InterestValue]:
+    rows = session.execute(
+        select(InterestMark.side, InterestMark.value).where(
+            InterestMark.need_id == need_id, InterestMark.profile_id == profile_id
+        )
+    )
+    return {Side(side): InterestValue(value) for side, value in rows}
+
+
+def visible(marks: Mapping[Side, InterestValue], viewer: Side) -> InterestMarks:
+    """Both marks as ``viewer`` may see them: its own, and the other side's only if interested."""
+    shown = {
+        side: value
+        for side, value in marks.items()
+        if side is viewer or value is InterestValue.interested
+    }
+    return InterestMarks(buyer=shown.get(Side.buyer), sme=shown.get(Side.sme))
+
+
+def _mutual(marks: Mapping[Side, InterestValue]) -> bool:
+    return marks.get(Side.buyer) is marks.get(Side.sme) is InterestValue.interested
+
+
+def _upsert(session: Session, pair: Pair, side: Side, value: InterestValue) -> None:
+    """Insert or update the one row of (need, profile, side), race-free on both databases."""
+    now = utcnow()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(InterestMark).values(
+        need_id=pair.need.id,
+        profile_id=pair.profile.id,
+        side=side.value,
+        value=value.value,
+        created_at=now,
+        updated_at=now,
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["need_id", "profile_id", "side"],
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        )
+    )
+
+
+def _log(session: Session, pair: Pair, kind: str) -> None:
+    capture.interaction(
+        session,
+        kind,
+        need_id=pair.need.id,
+        profile_id=pair.profile.id,
+        buyer_organization_id=pair.need.organization_id,
+        sme_organization_id=pair.profile.organization_id,
+    )
+
+
+def set_mark(
+    session: Session, caller: Principal, pair: Pair, side: Side, value: InterestValue
+) -> None:
+    """Set ``side``'s mark (idempotent: the same value again changes and logs nothing)."""
+    if pair.need.status != NeedStatus.open.value:
+        raise Conflict(f"need {pair.need.id} is {pair.need.status}: only open needs are marked")
+    if _marks(session, pair.need.id, pair.profile.id).get(side) is value:
+        return
+    _upsert(session, pair, side, value)
+    audit.record(
+        session,
+        caller,
+        "interest.set",
+        "need",
+        pair.need.id,
+        profile=pair.profile.id,
+        side=side.value,
+        value=value.value,
+    )
+    _log(session, pair, f"{side.value}.{value.value}")
+
+
+def withdraw(session: Session, caller: Principal, pair: Pair, side: Side) -> None:
+    """Remove ``side``'s mark, if any (idempotent)."""
+    removed = session.execute(
+        delete(InterestMark).where(
+            InterestMark.need_id == pair.need.id,
+            InterestMark.profile_id == pair.profile.id,
+            InterestMark.side == side.value,
+        )
+    )
+    if not getattr(removed, "rowcount", 0):
+        return
+    audit.record(
+        session,
+        caller,
+        "interest.withdraw",
+        "need",
+        pair.need.id,
+        profile=pair.profile.id,
+        side=side.value,
+    )
+    _log(session, pair, f"{side.value}.withdrawn")
+
+
+def meeting_held(session: Session, buyer_org_id: int, sme_org_id: int) -> bool:
+    """Whether the two firms met at a session (a meeting with a held outcome)."""
+    buyer, sme = aliased(EventParticipant), aliased(EventParticipant)
+    found = session.scalar(
+        select(EventMeeting.id)
+        .join(buyer, EventMeeting.buyer_participant_id == buyer.id)
+        .join(sme, EventMeeting.sme_participant_id == sme.id)
+        .where(
+            buyer.organization_id == buyer_org_id,
+            sme.organization_id == sme_org_id,
+            EventMeeting.outcome.in_([o.value for o in HELD]),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def summary(org: Organization) -> OrganizationSummary:
+    """The public facts of a firm."""
+    return OrganizationSummary(
+        id=org.id,
+        name=org.name,
+        region_code=org.region_code,
+        tier=Tier(org.tier) if org.tier else None,
+    )
+
+
+def pair_view(session: Session, caller: Principal, pair: Pair, viewer: Side) -> PairRead:
+    """Both marks, and the other side's contacts once mutual (that reveal is audited)."""
+    marks = _marks(session, pair.need.id, pair.profile.id)
+    mutual = _mutual(marks)
+    held = meeting_held(session, pair.need.organization_id, pair.profile.organization_id)
+    other = pair.profile.organization if viewer is Side.buyer else pair.need.organization
+    contacts = None
+    if mutual or held:
+        contacts = Contacts(
+            person=other.contact_person, phone=other.contact_phone, email=other.contact_email
+        )
+        audit.record(
+            session,
+            caller,
+            "contacts.reveal",
+            "organization",
+            other.id,
+            need=pair.need.id,
+            profile=pair.profile.id,
+            basis="mutual_interest" if mutual else "meeting_held",
+        )
+    return PairRead(
+        need_id=pair.need.id,
+        profile_id=pair.profile.id,
+        interest=visible(marks, viewer),
+        mutual=mutual,
+        meeting_held=held,
+        counterpart=summary(other),
+        contacts=contacts,
+    )
+
+
+def marks_on_need(
+    session: Session, need_id: int, profile_ids: Collection[int], viewer: Side
+) -> dict[int, InterestMarks]:
+    """Marks on a need's candidates (for a shortlist), as ``viewer`` may see them."""
+    found: dict[int, dict[Side, InterestValue]] = {}
+    if profile_ids:
+        rows = session.execute(
+            select(InterestMark.profile_id, InterestMark.side, InterestMark.value).where(
+                InterestMark.need_id == need_id, InterestMark.profile_id.in_(list(profile_ids))
+            )
+        )
+        for profile_id, side, value in rows:
+            found.setdefault(profile_id, {})[Side(side)] = InterestValue(value)
+    return {p: visible(found.get(p, {}), viewer) for p in profile_ids}
+
+
+def marks_on_profile(
+    session: Session, profile_id: int, need_ids: Collection[int], viewer: Side
+) -> dict[int, InterestMarks]:
+    """Marks on a profile's opportunities, as ``viewer`` may see them."""
+    found: dict[int, dict[Side, InterestValue]] = {}
+    if need_ids:
+        rows = session.execute(
+            select(InterestMark.need_id, InterestMark.side, InterestMark.value).where(
+                InterestMark.profile_id == profile_id, InterestMark.need_id.in_(list(need_ids))
+            )
+        )
+        for need_id, side, value in rows:
+            found.setdefault(need_id, {})[Side(side)] = InterestValue(value)
+    return {n: visible(found.get(n, {}), viewer) for n in need_ids}
+
+
+def _relevant(
+    marks: Mapping[Side, InterestValue],
+    viewer: Side,
+    own: InterestValue | None,
+    mutual: bool | None,
+) -> bool:
+    """Listed for ``viewer``: it marked the pair, or the other side said interested."""
+    other = Side.sme if viewer is Side.buyer else Side.buyer
+    if viewer not in marks and marks.get(other) is not InterestValue.interested:
+        return False
+    if own is not None and marks.get(viewer) is not own:
+        return False
+    return mutual is None or _mutual(marks) == mutual
+
+
+def candidates(
+    session: Session,
+    caller: Principal,
+    need_id: int,
+    params: PageParams,
+    *,
+    interest: InterestValue | None,
+    mutual: bool | None,
+) -> Page[CandidateEntry]:
+    """The need's candidates that its firm marked or that said they are interested."""
+    need = needs.get_visible(session, caller, need_id)
+    if not acts_for(caller, need.organization):
+        raise Forbidden(f"the candidates of need {need_id} are for its firm")
+    rows = session.execute(
+        select(InterestMark, CapabilityProfile)
+        .join(CapabilityProfile, InterestMark.profile_id == CapabilityProfile.id)
+        .where(InterestMark.need_id == need_id)
+        .options(selectinload(CapabilityProfile.organization))
+        .order_by(InterestMark.profile_id)
+    ).all()
+    grouped: dict[int, tuple[CapabilityProfile, dict[Side, InterestMark]]] = {}
+    for mark, profile in rows:
+        grouped.setdefault(profile.id, (profile, {}))[1][Side(mark.side)] = mark
+    entries = []
+    for profile, by_side in grouped.values():
+        marks = {side: InterestValue(m.value) for side, m in by_side.items()}
+        if _relevant(marks, Side.buyer, interest, mutual):
+            entries.append(
+                CandidateEntry(
+                    profile_id=profile.id,
+                    organization=summary(profile.organization),
+                    interest=visible(marks, Side.buyer),
+                    mutual=_mutual(marks),
+                    updated_at=max(m.updated_at for m in by_side.values()),
+                )
+            )
+    return _page(entries, params)
+
+
+def own_interests(
+    session: Session,
+    caller: Principal,
+    profile_id: int,
+    params: PageParams,
+    *,
+    interest: InterestValue | None,
+    mutual: bool | None,
+) -> Page[InterestEntry]:
+    """Needs the SME marked, or whose firm said it is interested in the SME (no drafts)."""
+    profile = profiles.get(session, profile_id)
+    if not acts_for(caller, profile.organization):
+        raise Forbidden(f"the interests of profile {profile_id} are for its SME")
+    rows = session.execute(
+        select(InterestMark, SupplyNeed)
+        .join(SupplyNeed, InterestMark.need_id == SupplyNeed.id)
+        .where(
+            InterestMark.profile_id == profile_id,
+            SupplyNeed.status != NeedStatus.draft.value,
+        )
+        .options(selectinload(SupplyNeed.organization))
+        .order_by(InterestMark.need_id)
+    ).all()
+    grouped: dict[int, tuple[SupplyNeed, dict[Side, InterestMark]]] = {}
+    for mark, need in rows:
+        grouped.setdefault(need.id, (need, {}))[1][Side(mark.side)] = mark
+    entries = []
+    for need, by_side in grouped.values():
+        marks = {side: InterestValue(m.value) for side, m in by_side.items()}
+        if _relevant(marks, Side.sme, interest, mutual):
+            entries.append(
+                InterestEntry(
+                    need_id=need.id,
+                    title=need.title,
+                    kind=NeedKind(need.kind),
+                    status=NeedStatus(need.status),
+                    organization=summary(need.organization),
+                    interest=visible(marks, Side.sme),
+                    mutual=_mutual(marks),
+                    updated_at=max(m.updated_at for m in by_side.values()),
+                )
+            )
+    return _page(entries, params)
+
+
+def _page(entries: list[T], params: PageParams) -> Page[T]:
+    return Page[T](
+        items=entries[params.offset : params.offset + params.page_size],
+        total=len(entries),
+        page=params.page,
+        page_size=params.page_size,
+    )
