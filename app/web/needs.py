@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from app.auth.dependencies import SessionDep
 from app.errors import Forbidden, ProblemError
+from app.interests import service as interests
 from app.matches import service as matches
 from app.matches.schemas import Shortlist
 from app.models import NeedKind, NeedStatus, Role, Tier
@@ -169,6 +170,8 @@ def need_detail(
         viewer,
         need=needs.to_read(need),
         manages=viewer.principal.manages(need.organization),
+        can_mark=need.status == NeedStatus.open
+        and interests.acts_for(viewer.principal, need.organization),
         is_sme=viewer.role is Role.sme,
         shortlist=shortlist,
         filters={"region": region, "tier": tier, "min_score": min_score, "limit": limit},

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from app.auth.dependencies import SessionDep
 from app.errors import NotFound, ProblemError
+from app.interests import service as interests
 from app.matches import service as matches
 from app.organizations import service as organizations
 from app.profiles import service as profiles
@@ -257,12 +258,13 @@ def opportunities(
         min_score=min_score,
         today=date.today(),
     )
-    profile = profiles.to_read(profiles.get(session, profile_id))
+    stored = profiles.get(session, profile_id)
     return render(
         request,
         "opportunities.html",
         viewer,
-        profile=profile,
+        profile=profiles.to_read(stored),
+        can_mark=interests.acts_for(viewer.principal, stored.organization),
         result=result,
         filters={"region": region, "min_score": min_score, "limit": limit},
     )
