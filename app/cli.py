@@ -1,4 +1,4 @@
-"""The ``xieshou`` command line: serve, migrate, issue keys."""
+"""The ``xieshou`` command line: serve, migrate, issue keys, import, demo, chain map."""
 
 import argparse
 import logging
@@ -80,6 +80,24 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="load and print keys, then exit")
     demo.set_defaults(run=_demo)
+    chains = commands.add_parser(
+        "chains", help="the chain map (产业链图谱) and placements"
+    ).add_subparsers(title="chains commands")
+    seed = chains.add_parser(
+        "seed", help="load the shipped seed chain map (adds what is missing; idempotent)"
+    )
+    seed.add_argument(
+        "--no-place", action="store_true", help="do not place profiles and needs afterwards"
+    )
+    seed.set_defaults(run=_chains_seed)
+    place = chains.add_parser(
+        "place", help="re-place every profile and need on the chain map (overrides stay)"
+    )
+    place.set_defaults(run=_chains_place)
+    export = chains.add_parser("export", help="write the chain map as JSON or CSV")
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.add_argument("--output", "-o", help="file to write (default: stdout)")
+    export.set_defaults(run=_chains_export)
     index = commands.add_parser("index", help="the matching index").add_subparsers(
         title="index commands"
     )
@@ -181,6 +199,24 @@ def _model_rollback(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def _chains_seed(args: argparse.Namespace) -> int:
+    from app.chains.command import seed
+
+    return seed(get_settings().database_url, place=not args.no_place)
+
+
+def _chains_place(args: argparse.Namespace) -> int:
+    from app.chains.command import place_all
+
+    return place_all(get_settings().database_url)
+
+
+def _chains_export(args: argparse.Namespace) -> int:
+    from app.chains.command import export
+
+    return export(get_settings().database_url, args.format, args.output)
 
 
 def _index_rebuild(args: argparse.Namespace) -> int:

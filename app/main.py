@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from app.auth.router import router as auth_router
+from app.chains.router import router as chains_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers, problem_response
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(imports_router)
     api.include_router(events_router)
     api.include_router(interests_router)
+    api.include_router(chains_router)
     app.include_router(api)
     mount_console(app)
 

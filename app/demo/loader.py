@@ -1,5 +1,8 @@
 """``xieshou demo``: load the bundled catalog through the import code, issue demo keys, serve.
 
+The seed chain map is loaded first, so every imported profile and need is placed on it as it
+is written.
+
 Loading is idempotent: a database that already holds this version of the demo is recognised by
 its demo organizer and skipped in milliseconds; an interrupted load is finished by running the
 command again (every import is an upsert).
@@ -20,6 +23,8 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from app.auth import service as keys
+from app.chains import placing
+from app.chains.seed import load_seed
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.demo.rules import firm_kind, sme_tier, synthetic_uscc
 from app.imports import jobs
@@ -116,11 +121,23 @@ def load(database_url: str, *, log: Callable[[str], None] | None = None) -> bool
     engine = make_engine(database_url)
     try:
         factory = make_sessionmaker(engine)
+        for session in session_scope(factory):
+            seeded = load_seed(session)
+        if seeded.changed:
+            say(
+                f"chain map seed: {seeded.chains} chains, {seeded.nodes} nodes, "
+                f"{seeded.edges} edges added"
+            )
         with factory() as session:
             organizer = _organizer(session)
-            if organizer is not None and DATA_VERSION in organizer.description:
-                say(f"demo already loaded ({time.perf_counter() - started:.1f} s)")
-                return False
+            loaded = organizer is not None and DATA_VERSION in organizer.description
+        if loaded:
+            if seeded.changed:
+                for session in session_scope(factory):
+                    placed = placing.place_all(session)
+                say(f"placed {placed.profiles} profiles, {placed.needs} needs on the chain map")
+            say(f"demo already loaded ({time.perf_counter() - started:.1f} s)")
+            return False
         firms = catalog()
         needs = demo_needs()
         with factory() as session:

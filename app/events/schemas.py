@@ -229,8 +229,22 @@ class TierCounts(BaseModel):
     signings: int
 
 
+class NodeCounts(BaseModel):
+    """Meeting counts for SMEs whose top placement is one chain node (``node_id`` null: SMEs
+    placed on no node), split by tier."""
+
+    node_id: int | None
+    node_name: str | None
+    chain_name: str | None
+    meetings: int
+    held: int
+    intents: int
+    signings: int
+    by_tier: list[TierCounts]
+
+
 class EventReport(BaseModel):
-    """What came of a session: meetings held, 意向 and 签约, by SME tier."""
+    """What came of a session: meetings held, 意向 and 签约, by SME tier and by chain node."""
 
     event_id: int
     meetings: int
@@ -240,3 +254,7 @@ class EventReport(BaseModel):
     intents: int
     signings: int
     by_tier: list[TierCounts]
+    by_node: list[NodeCounts] = Field(
+        default_factory=list,
+        description="by the chain node of each SME's top placement (产业链环节), then by tier",
+    )

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.auth.principal import Principal
+from app.chains import placing
 from app.imports.columns import ImportKind
 from app.imports.readers import RawRecord
 from app.imports.report import ImportReport, ReportLine
@@ -585,8 +586,11 @@ def import_records(
             else:
                 parsed.append(result)
         write = not dry_run and (partial or report.rejected == 0)
+        batch_started = utcnow()
         if importer.run(parsed, write=write):
             pending = True
+            if kind is not ImportKind.firms:
+                placing.place_written(session, kind.value, since=batch_started)
             if partial and checkpoint is not None:
                 changes.record(session, changes.EVERYTHING, None)
                 session.flush()

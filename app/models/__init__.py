@@ -2,6 +2,7 @@
 
 from app.models.api_key import ApiKey, AuditEntry
 from app.models.base import Base
+from app.models.chain import Chain, ChainEdge, ChainNode, Placement, PlacementSource
 from app.models.change import ChangeEntry
 from app.models.enums import NeedKind, NeedStatus, OrganizationKind, Role, Tier
 from app.models.need import SupplyNeed
@@ -56,3 +57,5 @@ __all__ += [
     "Side",
     "Wish",
 ]
+
+__all__ += ["Chain", "ChainEdge", "ChainNode", "Placement", "PlacementSource"]

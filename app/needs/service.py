@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import audit
 from app.auth.principal import Principal
+from app.chains import placing
 from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
@@ -97,6 +98,7 @@ def create(session: Session, caller: Principal, data: NeedCreate) -> SupplyNeed:
     session.add(need)
     flush(session, "the need")
     audit.record(session, caller, "need.create", "need", need.id, status=need.status)
+    placing.place_need(session, need)
     changes.record(session, changes.NEED, need.id)
     return need
 
@@ -126,6 +128,8 @@ def update(
     need.updated_at = utcnow()
     flush(session, f"need {need.id}")
     audit.record(session, caller, "need.update", "need", need.id, fields=sorted(fields))
+    if {"products", "title", "description"} & fields.keys():
+        placing.place_need(session, need)
     changes.record(session, changes.NEED, need.id)
     return need
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import audit
 from app.auth.principal import Principal
+from app.chains import placing
 from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
@@ -100,6 +101,7 @@ def create(session: Session, caller: Principal, data: ProfileCreate) -> Capabili
     session.add(profile)
     flush(session, "the profile")
     audit.record(session, caller, "profile.create", "profile", profile.id)
+    placing.place_profile(session, profile)
     changes.record(session, changes.PROFILE, profile.id)
     return profile
 
@@ -122,6 +124,8 @@ def update(
     profile.updated_at = utcnow()
     flush(session, f"profile {profile.id}")
     audit.record(session, caller, "profile.update", "profile", profile.id, fields=sorted(fields))
+    if {"products", "technologies"} & fields.keys():
+        placing.place_profile(session, profile)
     changes.record(session, changes.PROFILE, profile.id)
     return profile
 

@@ -10,7 +10,7 @@ from app.db import make_engine
 from app.demo import loader
 from app.demo.rules import synthetic_uscc
 from app.main import create_app
-from app.models import CapabilityProfile, Organization, SupplyNeed
+from app.models import CapabilityProfile, Chain, Organization, Placement, SupplyNeed
 from app.reference.uscc import uscc_problem
 
 
@@ -43,6 +43,12 @@ def test_demo_loads_once_and_its_keys_work(tmp_path: Path) -> None:
             )
         ).one()
         assert pudong == ("310000", True)
+        # The seed chain map is loaded and every kind of record is placed on it.
+        assert (conn.scalar(select(func.count()).select_from(Chain)) or 0) >= 5
+        placed_profiles = conn.scalar(select(func.count(func.distinct(Placement.profile_id))))
+        placed_needs = conn.scalar(select(func.count(func.distinct(Placement.need_id))))
+        assert (placed_profiles or 0) > 500
+        assert (placed_needs or 0) > 10
     engine.dispose()
     keys = loader.issue_keys(url)
     assert [k.role.value for k in keys] == ["admin", "organizer", "large_firm", "sme"]
