@@ -41,8 +41,7 @@ def main(argv: list[str] | None = None) -> int:
             chain_of[nid] = chain.name
     firms = catalog()
     subjects = [
-        profile_terms([{"name": n, "share": s} for n, s in firm["products"]], [])
-        for firm in firms
+        profile_terms([{"name": n, "share": s} for n, s in firm["products"]], []) for firm in firms
     ]
     started = time.perf_counter()
     placer = ChainPlacer().fit(nodes)

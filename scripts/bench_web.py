@@ -1,7 +1,7 @@
 """Time every console page with the demo data, signed in as each role.
 
-Loads the demo (``xieshou demo --no-serve``: 4,586 firms, 36 needs) into a scratch SQLite
-file, adds a 洽谈会 with 12 buyers and 120 SMEs (wishes from the shortlists, scheduled and
+Loads the demo (``xieshou demo --no-serve``: 4,586 firms, 36 needs, the seed chain map) into a
+scratch SQLite file, adds a 洽谈会 with 12 buyers and 120 SMEs (wishes from the shortlists, scheduled and
 published), starts ``xieshou serve``, signs in through the 登录 form per role and requests
 each page ``--repeat`` times. Prints one JSON object per line: role, page, status, bytes and
 the median / max latency in ms, with ``GET /healthz`` measured in the same run as a baseline::
@@ -203,6 +203,8 @@ def main() -> int:
                     ("event_find_firm", f"/events/{e}?find=科技"),
                     ("export_matches_xlsx", f"/events/{e}/download/matches?format=xlsx"),
                     ("chains", "/chains"),
+                    ("chain_map_weak_links", "/chains/1"),
+                    ("weak_links_svg", "/chains/1/weak-links.svg?level=city"),
                 ],
                 Role.large_firm: [
                     ("dashboard", "/"),
@@ -217,6 +219,7 @@ def main() -> int:
                     ("opportunities", "/opportunities"),
                     ("event_agenda", f"/events/{e}"),
                     ("agenda_xlsx", f"/events/{e}/agenda?format=xlsx"),
+                    ("chain_map", "/chains/1"),
                 ],
             }
             with httpx.Client(base_url=server.base, timeout=60) as plain:
