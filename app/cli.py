@@ -121,7 +121,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--test-fraction", type=float, default=0.25, help="latest needs held out")
     train.add_argument(
-        "--min-gain", type=float, default=0.0, help="promote only if NDCG@10 gains more than this"
+        "--min-gain",
+        type=float,
+        default=0.005,
+        help="promote only if NDCG@10 gains more than this (default 0.005)",
     )
     train.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
     train.set_defaults(run=_train)

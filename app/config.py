@@ -28,6 +28,10 @@ class Settings(BaseSettings):
         description="Larger import uploads (POST /api/v1/imports/…) get 413",
     )
     max_page_size: int = Field(default=100, ge=1, le=1000)
+    log_impressions: bool = Field(
+        default=True,
+        description="Log each shortlist served to a need's firm (training data for learning)",
+    )
     log_level: str = "INFO"
     session_secret: SecretStr | None = Field(
         default=None,

@@ -74,6 +74,42 @@ def need_from_query(i: int, need: dict[str, Any]) -> NeedRecord:
     )
 
 
+def load_queries(
+    path: Path,
+    row_of_code: dict[str, int],
+    *,
+    split: str = "all",
+    rng: random.Random | None = None,
+    free_text: bool = False,
+) -> tuple[list[tuple[NeedRecord, set[int]]], int, int]:
+    """Need → supplier queries of a benchmark file, with their relevant catalog rows.
+
+    ``rng`` rewrites each need with other phrasings (:func:`perturb_need`). Returns the
+    queries and how many chain-discovery lines and other lines were skipped.
+    """
+    queries: list[tuple[NeedRecord, set[int]]] = []
+    skipped_buyer = skipped_other = 0
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if not in_split(str(row.get("id", len(queries))), split):
+                continue
+            if "need" not in row:
+                if "buyer" in row:
+                    skipped_buyer += 1
+                else:
+                    skipped_other += 1
+                continue
+            need = need_from_query(len(queries), row["need"])
+            if rng is not None:
+                need = perturb_need(need, rng, free_text=free_text)
+            relevant = {row_of_code[c] for c in row.get("relevant", ()) if c in row_of_code}
+            queries.append((need, relevant))
+    return queries, skipped_buyer, skipped_other
+
+
 def in_split(query_id: str, split: str) -> bool:
     """Deterministic halves of a query file by a hash of the query id."""
     if split == "all":
@@ -338,26 +374,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     row_of_code = {c: i for i, c in enumerate(codes)}
     print(f"catalog: {len(profiles)} firms", file=sys.stderr)
 
-    queries: list[tuple[NeedRecord, set[int]]] = []
-    skipped_buyer = skipped_other = 0
-    with args.queries.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if not in_split(str(row.get("id", len(queries))), args.split):
-                continue
-            if "need" not in row:
-                if "buyer" in row:
-                    skipped_buyer += 1
-                else:
-                    skipped_other += 1
-                continue
-            need = need_from_query(len(queries), row["need"])
-            if args.perturb is not None:
-                need = perturb_need(need, rng, free_text=args.free_text)
-            relevant = {row_of_code[c] for c in row.get("relevant", ()) if c in row_of_code}
-            queries.append((need, relevant))
+    queries, skipped_buyer, skipped_other = load_queries(
+        args.queries,
+        row_of_code,
+        split=args.split,
+        rng=rng if args.perturb is not None else None,
+        free_text=args.free_text,
+    )
     if skipped_buyer:
         print(
             f"skipped {skipped_buyer} chain-discovery queries (`buyer` instead of `need`): "

@@ -1,18 +1,29 @@
 """Capture interactions as training data, in the caller's transaction.
 
 Each hook is one cheap insert where the thing it records is written: interest marks
-(:mod:`app.interests.service`), meeting outcomes (:mod:`app.events.service`), and shortlists
-shown (:mod:`app.matches.service`, one batched insert per shortlist).
+(:mod:`app.interests.service`) and meeting outcomes (:mod:`app.events.service`) in the same
+transaction. Shortlists shown (:mod:`app.matches.service`) are logged in one batched insert
+after the response is sent (:func:`later`), so a shortlist stays a read: on SQLite the
+insert takes its turn on the process's write lock like any writer.
 """
 
+import logging
+import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+from fastapi import BackgroundTasks
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import CapabilityProfile, EventMeeting, EventParticipant, Impression, Interaction
 from app.models.base import utcnow
+
+log = logging.getLogger("xieshou.learning")
+
+Shown = Sequence[tuple[int, float, Iterable[float], bool]]
+#: ``(need_id, shown, model_version_id)``: what :func:`app.matches.service.shortlist` reports.
+ShownHook = Callable[[int, Shown, int | None], None]
 
 
 def interaction(
@@ -64,7 +75,7 @@ def meeting_outcome(session: Session, meeting: EventMeeting) -> None:
 def shortlist_shown(
     session: Session,
     need_id: int,
-    shown: Sequence[tuple[int, float, Iterable[float], bool]],
+    shown: Shown,
     *,
     model_version_id: int | None,
 ) -> str:
@@ -94,3 +105,35 @@ def shortlist_shown(
         ],
     )
     return batch
+
+
+def later(
+    background: BackgroundTasks, sessions: sessionmaker[Session], lock: "threading.Lock | None"
+) -> ShownHook:
+    """A hook that logs a shown shortlist in its own transaction after the response.
+
+    A failure is logged and dropped: losing an impression must not fail a shortlist.
+    """
+
+    def write(need_id: int, shown: Shown, model_version_id: int | None) -> None:
+        try:
+            if lock is None:
+                _write(sessions, need_id, shown, model_version_id)
+            else:
+                with lock:
+                    _write(sessions, need_id, shown, model_version_id)
+        except Exception:
+            log.exception("could not log the shortlist of need %s", need_id)
+
+    def hook(need_id: int, shown: Shown, model_version_id: int | None) -> None:
+        rows = [(p, s, list(f), e) for p, s, f, e in shown]  # copy: arrays may be reused
+        background.add_task(write, need_id, rows, model_version_id)
+
+    return hook
+
+
+def _write(
+    sessions: sessionmaker[Session], need_id: int, shown: Shown, model_version_id: int | None
+) -> None:
+    with sessions() as session, session.begin():
+        shortlist_shown(session, need_id, shown, model_version_id=model_version_id)

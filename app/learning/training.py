@@ -9,7 +9,7 @@ Evaluation: a time split on the needs (by when each was first shown): the latest
 ``test_fraction`` of the needs with a response are held out. The candidate, fitted on the
 earlier needs, and the current ranking (the active version, or the engine's own score when
 none is active) are compared by NDCG@10 on the held-out needs. The candidate is promoted
-only if it beats the current ranking by more than ``min_gain``; either way it is stored,
+only if it beats the current ranking by more than ``min_gain`` (default 0.005); either way it is stored,
 refitted on all needs, with its metrics.
 
 Caveat: the held-out responses were collected under the current ranking (position bias),
@@ -38,6 +38,9 @@ GAIN_BUYER = 1.0
 GAIN_SME = 0.5
 GAIN_MEETING = 1.0
 POSITIVE_OUTCOMES = frozenset({"intent", "signed"})
+MIN_GAIN = 0.005
+"""Default NDCG@10 margin a candidate must win by: smaller gains are within the noise of a
+few hundred logged needs (see ``scripts/bench_learning.py``)."""
 
 
 @dataclass
@@ -178,12 +181,59 @@ class TrainReport:
         )
 
 
+@dataclass
+class Comparison:
+    """A candidate fitted on the earlier groups and both rankings' NDCG@10 on the later ones."""
+
+    candidate: PairwiseReranker
+    candidate_ndcg: float
+    current_ndcg: float
+    train_groups: int
+    test_groups: list[int]
+
+
+def compare_on_time_split(
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    groups: npt.NDArray[np.int64],
+    chronological: list[int],
+    current: Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]] | None,
+    *,
+    test_fraction: float = 0.25,
+    C: float = 1.0,  # noqa: N803 (scikit-learn's name)
+) -> Comparison | str:
+    """Hold out the latest groups with a response, fit on the rest, compare with ``current``.
+
+    ``chronological`` lists the group ids oldest first; ``current`` scores rows the way the
+    service ranks now (``None``: the engine's own score, column 0). Returns the comparison,
+    or why there is none.
+    """
+    eligible = [g for g in chronological if _has_pairs(y[groups == g])]
+    n_test = max(1, round(len(eligible) * test_fraction))
+    if len(eligible) - n_test < 1:
+        return f"only {len(eligible)} needs with a response"
+    test_groups = eligible[-n_test:]
+    test = np.isin(groups, test_groups)
+    try:
+        candidate = PairwiseReranker(C=C).fit(x[~test], y[~test], groups[~test])
+    except ValueError as exc:
+        return str(exc)
+    now = current(x[test]) if current else x[test][:, 0]
+    return Comparison(
+        candidate=candidate,
+        candidate_ndcg=mean_ndcg(candidate.decision_function(x[test]), y[test], groups[test]),
+        current_ndcg=mean_ndcg(now, y[test], groups[test]),
+        train_groups=len(eligible) - n_test,
+        test_groups=test_groups,
+    )
+
+
 def train(
     session: Session,
     *,
     min_interactions: int = 50,
     test_fraction: float = 0.25,
-    min_gain: float = 0.0,
+    min_gain: float = MIN_GAIN,
     C: float = 1.0,  # noqa: N803 (scikit-learn's name)
     step: Callable[[str], None] | None = None,
 ) -> TrainReport:
@@ -204,50 +254,47 @@ def train(
             f"{data.n_responses} shown pairs with a response, fewer than {min_interactions}",
             metrics,
         )
-    eligible = [
-        g
-        for g in sorted(data.first_shown, key=lambda g: (data.first_shown[g], g))
-        if _has_pairs(data, g)
-    ]
-    n_test = max(1, round(len(eligible) * test_fraction))
-    if len(eligible) - n_test < 1:
-        return TrainReport("skipped", f"only {len(eligible)} needs with a response", metrics)
-    test_groups = set(eligible[-n_test:])
-    test = np.isin(data.groups, list(test_groups))
-    split_at = min(data.first_shown[g] for g in test_groups)
-    say(f"fitting on {len(eligible) - n_test} needs, holding out the latest {n_test}")
-    try:
-        candidate = PairwiseReranker(C=C).fit(data.X[~test], data.y[~test], data.groups[~test])
-    except ValueError as exc:
-        return TrainReport("skipped", str(exc), metrics)
-    say("evaluating against the current ranking")
+    chronological = sorted(data.first_shown, key=lambda g: (data.first_shown[g], g))
     current = registry.load_active(session)
-    current_scores = current[1].decision_function(data.X[test]) if current else data.X[test][:, 0]
-    candidate_ndcg = mean_ndcg(
-        candidate.decision_function(data.X[test]), data.y[test], data.groups[test]
+    say("fitting on the earlier needs, holding out the latest")
+    compared = compare_on_time_split(
+        data.X,
+        data.y,
+        data.groups,
+        chronological,
+        current[1].decision_function if current else None,
+        test_fraction=test_fraction,
+        C=C,
     )
-    current_ndcg = mean_ndcg(current_scores, data.y[test], data.groups[test])
-    promote = candidate_ndcg > current_ndcg + min_gain
+    if isinstance(compared, str):
+        return TrainReport("skipped", compared, metrics)
+    say(
+        f"fitted on {compared.train_groups} needs; evaluated on the latest "
+        f"{len(compared.test_groups)} against the current ranking"
+    )
+    promote = compared.candidate_ndcg > compared.current_ndcg + min_gain
     metrics |= {
-        "train_needs": len(eligible) - n_test,
-        "test_needs": n_test,
-        "split_at": split_at.isoformat(),
+        "train_needs": compared.train_groups,
+        "test_needs": len(compared.test_groups),
+        "split_at": min(data.first_shown[g] for g in compared.test_groups).isoformat(),
         "current": f"version {current[0]}" if current else "engine",
-        "ndcg@10": {"candidate": round(candidate_ndcg, 4), "current": round(current_ndcg, 4)},
+        "ndcg@10": {
+            "candidate": round(compared.candidate_ndcg, 4),
+            "current": round(compared.current_ndcg, 4),
+        },
         "min_gain": min_gain,
     }
     say("refitting on every need and storing")
     final = PairwiseReranker(C=C).fit(data.X, data.y, data.groups)
     version = registry.store(session, final.to_dict(), metrics, promote=promote)
     reason = (
-        f"NDCG@10 {candidate_ndcg:.4f} vs {current_ndcg:.4f} ({metrics['current']}) on the "
-        f"{n_test} latest needs"
+        f"NDCG@10 {compared.candidate_ndcg:.4f} vs {compared.current_ndcg:.4f} "
+        f"({metrics['current']}) on the {len(compared.test_groups)} latest needs"
     )
     return TrainReport("promoted" if promote else "rejected", reason, metrics, version.id)
 
 
-def _has_pairs(data: Dataset, group: int) -> bool:
-    y = data.y[data.groups == group]
+def _has_pairs(y: npt.NDArray[np.float64]) -> bool:
     return y.size >= 2 and bool(y.max() > y.min())
 
 

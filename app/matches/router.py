@@ -3,10 +3,11 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
+from app.learning import capture
 from app.matches import service
 from app.matches.schemas import Opportunities, Shortlist
 from app.models import Tier
@@ -27,6 +28,7 @@ MinScore = Annotated[float | None, Query(ge=0, le=1, description="drop results s
 def need_shortlist(
     need_id: int,
     request: Request,
+    background: BackgroundTasks,
     session: SessionDep,
     caller: CallerDep,
     limit: Limit = 20,
@@ -34,6 +36,7 @@ def need_shortlist(
     tier: Tier | None = None,
     min_score: MinScore = None,
 ) -> Shortlist:
+    state = request.app.state
     return service.shortlist(
         session,
         caller,
@@ -44,6 +47,11 @@ def need_shortlist(
         tier=tier,
         min_score=min_score,
         today=date.today(),
+        on_shown=(
+            capture.later(background, state.sessionmaker, state.write_lock)
+            if state.settings.log_impressions
+            else None
+        ),
     )
 
 

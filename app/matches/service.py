@@ -59,12 +59,13 @@ def shortlist(
     tier: Tier | None,
     min_score: float | None,
     today: date,
+    on_shown: capture.ShownHook | None = None,
 ) -> Shortlist:
     """Ranked SMEs for a need: for its firm (and who manages it), organizers and admins.
 
     A draft can be previewed by its firm: the need is ranked from the database, not the index.
-    An open need's shortlist served to its own firm is logged (positions and pair features)
-    as training data for the re-ranker, in one batched insert.
+    An open need's shortlist served to its own firm is handed to ``on_shown`` (positions and
+    pair features: training data for the re-ranker), which logs it in one batched insert.
     """
     need = needs.get_visible(session, caller, need_id)
     if not (caller.manages(need.organization) or caller.is_organizer):
@@ -78,12 +79,12 @@ def shortlist(
         today=today,
     )
     shown = [ranked.match for ranked, _ in result.items]
-    if need.status == NeedStatus.open.value and interests.acts_for(caller, need.organization):
-        capture.shortlist_shown(
-            session,
+    logged = on_shown is not None and need.status == NeedStatus.open.value
+    if on_shown is not None and logged and interests.acts_for(caller, need.organization):
+        on_shown(
             need_id,
             [(r.match.id, r.match.score, r.features, r.explored) for r, _ in result.items],
-            model_version_id=result.model_version_id,
+            result.model_version_id,
         )
         index.count_shown([m.id for m in shown])
     marks = interests.marks_on_need(session, need_id, [m.id for m in shown], Side.buyer)

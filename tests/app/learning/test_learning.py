@@ -265,7 +265,7 @@ def test_cli_train_list_and_rollback_one_version_at_a_time(
     assert trained.returncode == 0, trained.stderr
     first = json.loads(trained.stdout)
     assert first["status"] == "promoted"
-    assert "fitting on 30 needs" in trained.stderr
+    assert "fitted on 30 needs" in trained.stderr
     model = PairwiseReranker.from_dict(_rows(engine, ModelVersion.artifact)[0][0])
     for session in session_scope(make_sessionmaker(engine)):
         second = registry.store(session, model.to_dict(), {"note": "second"}, promote=True)
@@ -333,3 +333,18 @@ def test_workers_pick_up_a_promoted_model_and_hard_filters_still_hold(
             break
         time.sleep(0.1)
     assert _last_model_used(engine) is None, "back to the engine"
+
+
+def test_logging_impressions_can_be_switched_off(
+    world: World, engine: Engine, database_url: str, market: dict[str, Any]
+) -> None:
+    from app.config import Settings
+    from app.main import create_app
+
+    quiet = create_app(Settings(database_url=database_url, log_impressions=False))
+    try:
+        with TestClient(quiet) as client:
+            assert len(_shortlist(client, world.firm_a, market["need"])) == 5
+    finally:
+        quiet.state.engine.dispose()
+    assert _rows(engine, Impression.id) == []
