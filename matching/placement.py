@@ -66,6 +66,9 @@ GENERIC_WORDS = (
 )
 
 
+_BLOCK = 4096
+
+
 def _analyzer_text(text: str) -> str:
     return normalize(text).replace(" ", "")
 
@@ -101,6 +104,8 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
         L2-normalised TF-IDF rows, one per phrase.
     phrase_node_ : ndarray of int
         Index into ``nodes_`` of each phrase's node.
+    run_owners_, run_starts_ : ndarray of int
+        The nodes that have phrases and where each one's run of phrase rows starts.
     phrases_ : list of str
         The normalised phrases.
     keys_ : dict of str to ndarray
@@ -183,6 +188,7 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
         self.phrase_matrix_ = vectorizer.fit_transform(phrases).tocsr()
         self.vectorizer_ = vectorizer
         self.phrase_node_ = np.asarray(owner, dtype=np.int64)
+        self.run_owners_, self.run_starts_ = np.unique(self.phrase_node_, return_index=True)
         self.phrases_ = phrases
         self.nodes_ = tuple(nodes)
         self.keys_ = {k: np.asarray(sorted(v), dtype=np.int64) for k, v in keyed.items()}
@@ -215,8 +221,12 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
         if not texts:
             return out
         query = self.vectorizer_.transform(texts)
-        sims = (query @ self.phrase_matrix_.T).toarray()
-        np.maximum.at(out.T, self.phrase_node_, sims.T)
+        # Phrases are stored node by node, so each node's phrases are one run of columns and
+        # a node's best phrase is a max over that run; blocks of terms bound the dense memory.
+        owners, starts = self.run_owners_, self.run_starts_
+        for lo in range(0, len(texts), _BLOCK):
+            sims = (query[lo : lo + _BLOCK] @ self.phrase_matrix_.T).toarray()
+            out[lo : lo + _BLOCK, owners] = np.maximum.reduceat(sims, starts, axis=1)
         # n-grams no node has are dropped by the vectorizer; without this a term with extra
         # unknown characters (高性能锂电池隔膜) would look identical to a node's phrase.
         analyzer = self.vectorizer_.build_analyzer()

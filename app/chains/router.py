@@ -88,7 +88,9 @@ def export_map(
         "self-loops, cycles); any problem answers 422 with the per-row `errors` and writes "
         "nothing. Chains and nodes are matched by name. `replace=true` makes each chain in "
         "the file exactly as the file says (its other nodes and edges are deleted). "
-        "Placements are not recomputed: run `POST /api/v1/chains/place` after."
+        "With `place=true` (default) every profile and need is placed again on the new map "
+        "(operator overrides stay); single node and edge edits do not re-place: run "
+        "`POST /api/v1/chains/place` after them."
     ),
 )
 def import_map(
@@ -98,10 +100,13 @@ def import_map(
     caller: CallerDep,
     replace: bool = False,
     dry_run: bool = False,
+    place: bool = True,
 ) -> Response:
     summary = transfer.run_import(
         session, caller, file.file, file.filename or "", replace=replace, dry_run=dry_run
     )
+    if summary.written and place:
+        summary.placed = placing.place_all(session)
     body = summary.model_dump(mode="json")
     if not summary.written:
         session.rollback()  # a dry run computed the counts by writing; keep none of it

@@ -163,6 +163,9 @@ class ChainImportSummary(BaseModel):
     edges_removed: int
     nodes_removed: int
     errors: list["ChainImportError"]
+    placed: "PlaceSummary | None" = Field(
+        default=None, description="the re-placement after the import, when asked for"
+    )
 
 
 class ChainImportError(BaseModel):
@@ -171,9 +174,6 @@ class ChainImportError(BaseModel):
     row: int = Field(examples=[3])
     field: str = Field(examples=["stage"])
     reason: str = Field(examples=["must be a whole number ≥ 0"])
-
-
-ChainImportSummary.model_rebuild()
 
 
 class Subject(StrEnum):
@@ -242,6 +242,9 @@ class PlaceSummary(BaseModel):
     needs: int
     placements: int
     seconds: float
+
+
+ChainImportSummary.model_rebuild()
 
 
 class Level(StrEnum):

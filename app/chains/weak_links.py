@@ -44,20 +44,46 @@ FONT_FAMILY = (
 )
 
 
+#: 直辖市: the province is the city (its one city-level code is ``xx0100``, 市辖区).
+MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
+_PLACEHOLDER_NAMES = frozenset({"市辖区", "县"})
+
+
 def region_of(code: str | None, level: Level) -> str:
-    """The province (``440000``) or city (``440300``) code of a region code; '' if unknown."""
+    """The province (``440000``) or city (``440300``) code of a region code; '' if unknown.
+
+    At city level a 直辖市 is its city (``110000`` and ``110105`` both give ``110100``); a code
+    known only to its province stays the province code.
+    """
     if not code or len(code) != 6 or not code.isdigit():
         return ""
-    return code[:2] + "0000" if level is Level.province else code[:4] + "00"
+    if level is Level.province:
+        return code[:2] + "0000"
+    if code[:2] in MUNICIPALITIES:
+        return code[:2] + "0100"
+    return code[:4] + "00"
 
 
-def region_name(code: str) -> str:
-    """The region's name (a city code falls back to its province's name, e.g. 直辖市)."""
+def region_name(code: str, level: Level = Level.province) -> str:
+    """A region's name for the report.
+
+    >>> region_name("440300", Level.city), region_name("110100", Level.city)
+    ('深圳市', '北京市')
+    >>> region_name("330000", Level.city), region_name("")
+    ('浙江省（市不详）', '未知地区')
+    """
     if not code:
         return UNKNOWN_REGION
     table = regions()
-    found = table.get(code) or table.get(code[:2] + "0000")
-    return found.name if found else code
+    found = table.get(code)
+    province = table.get(code[:2] + "0000")
+    if found is None:
+        return province.name if province else code
+    if level is Level.city and code.endswith("0000") and code[:2] not in MUNICIPALITIES:
+        return f"{found.name}（市不详）"
+    if found.name in _PLACEHOLDER_NAMES and province is not None:
+        return province.name
+    return found.name
 
 
 def gap_score(demand: int, supply: float, max_demand: int) -> float:
@@ -125,7 +151,7 @@ def build(
                 node_name=node.name,
                 stage=node.stage,
                 region_code=region,
-                region_name=region_name(region),
+                region_name=region_name(region, level),
                 demand=demand,
                 supply_innovative=tiers.get("innovative", 0),
                 supply_specialized=tiers.get("specialized", 0),
@@ -280,7 +306,7 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
         f"style={quoteattr(f'font-family:{FONT_FAMILY};background:#ffffff')} "
         f"font-family={quoteattr(FONT_FAMILY)}>",
         f"<title>{escape(title)}</title>",
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
+        f'<defs><marker id="xs-arrow-{report.chain_id}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
         'markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
         'style="fill:#607d8b"/></marker></defs>',
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" style="fill:#ffffff"/>',
@@ -305,7 +331,7 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
         parts.append(
             f'<path d="M {sx:.1f} {sy:.1f} C {mid:.1f} {sy:.1f}, {mid:.1f} {ey:.1f}, '
             f'{ex:.1f} {ey:.1f}" style="fill:none;stroke:#90a4ae;stroke-width:1.5" '
-            'marker-end="url(#arrow)"/>'
+            f'marker-end="url(#xs-arrow-{report.chain_id})"/>'
         )
     for n in nodes:
         x, y = pos[n.id]
@@ -341,7 +367,9 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
     else:
         for j, code in enumerate(shown):
             cx = left + label_w + j * cell_w + cell_w / 2
-            parts.append(_text(cx, heat_top + 18, _short(region_name(code), 10), size=12))
+            parts.append(
+                _text(cx, heat_top + 18, _short(region_name(code, report.level), 12), size=12)
+            )
         for i, n in enumerate(nodes):
             y = heat_top + 30 + i * cell_h
             parts.append(

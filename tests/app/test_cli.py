@@ -54,3 +54,22 @@ def test_firm_key_needs_an_organization(tmp_path: Path) -> None:
     missing = _xieshou(db, "keys", "create", "--role", "sme", "--org", "42")
     assert missing.returncode == 1
     assert "42" in missing.stderr
+
+
+def test_chains_seed_is_idempotent_and_exports(tmp_path: Path) -> None:
+    db = tmp_path / "chains.db"
+    first = _xieshou(db, "chains", "seed")
+    assert first.returncode == 0, first.stderr
+    assert "chains, " in first.stderr
+    assert "placed 0 profiles" in first.stderr
+    again = _xieshou(db, "chains", "seed", "--no-place")
+    assert again.returncode == 0
+    assert "0 chains, 0 nodes, 0 edges added" in again.stderr
+    out = tmp_path / "map.csv"
+    exported = _xieshou(db, "chains", "export", "--format", "csv", "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    text = out.read_bytes().decode("utf-8-sig")
+    assert text.startswith("产业链,")
+    assert "新能源汽车" in text
+    as_json = _xieshou(db, "chains", "export")
+    assert '"xieshou-chain-map"' in as_json.stdout

@@ -1,6 +1,7 @@
 """Placements kept on writes, operator overrides, the weak-link report and the event report."""
 
 import io
+import json
 import math
 import xml.etree.ElementTree as ET
 
@@ -205,6 +206,7 @@ def test_weak_link_numbers_on_a_small_world(client: TestClient, world: World) ->
     )
     city = client.get(url, params={"level": "city"}, headers=world.admin.headers).json()
     assert {c["region_code"] for c in city["cells"]} == {"440300", "110100"}
+    assert {c["region_name"] for c in city["cells"]} == {"深圳市", "北京市"}  # not 市辖区
     strict = client.get(url, params={"min_confidence": 1}, headers=world.admin.headers).json()
     assert sum(c["demand"] for c in strict["cells"]) < 3
     bad = client.get(url, params={"level": "county"}, headers=world.admin.headers)
@@ -310,3 +312,17 @@ def test_event_report_counts_by_chain_node(client: TestClient, world: World) -> 
         {"tier": "specialized", "meetings": 1, "held": 1, "intents": 0, "signings": 1}
     ]
     assert (by_node[None]["meetings"], by_node[None]["signings"]) == (1, 0)
+
+
+def test_an_import_places_what_was_written_before_the_map(client: TestClient, world: World) -> None:
+    pid = profile(client, world.sme_a, "N型单晶硅片")
+    doc = {"chains": [{"name": "光伏", "nodes": [{"name": "硅片", "products": ["单晶硅片"]}]}]}
+    r = client.post(
+        f"{BASE}/import",
+        files={"file": ("map.json", json.dumps(doc, ensure_ascii=False).encode())},
+        headers=world.admin.headers,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["placed"]["profiles"] == 1
+    cid = client.get(BASE, headers=world.admin.headers).json()[0]["id"]
+    assert list(_where(placements(client, world.admin, cid), "profile", pid).values()) == ["model"]
