@@ -4,13 +4,14 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from app.auth.dependencies import SessionDep
 from app.errors import Forbidden, ProblemError
 from app.interests import service as interests
+from app.learning import capture
 from app.matches import service as matches
 from app.matches.schemas import Shortlist
 from app.models import NeedKind, NeedStatus, Role, Tier
@@ -139,6 +140,7 @@ def need_create(
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
 def need_detail(
     request: Request,
+    background: BackgroundTasks,
     session: SessionDep,
     viewer: ViewerDep,
     need_id: int,
@@ -149,6 +151,7 @@ def need_detail(
 ) -> HTMLResponse:
     """A need and, for those the API shows it to, its shortlist with reasons."""
     need = needs.get_visible(session, viewer.principal, need_id)
+    state = request.app.state
     shortlist: Shortlist | None = None
     try:
         shortlist = matches.shortlist(
@@ -161,6 +164,12 @@ def need_detail(
             tier=Tier(tier) if tier in Tier.__members__ else None,
             min_score=min_score,
             today=date.today(),
+            # The firm's own views are training data for the re-ranker, as over the API.
+            on_shown=(
+                capture.later(background, state.sessionmaker, state.write_lock)
+                if state.settings.log_impressions
+                else None
+            ),
         )
     except Forbidden:
         shortlist = None

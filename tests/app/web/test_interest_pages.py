@@ -1,5 +1,7 @@
 """感兴趣 / 不感兴趣 on the shortlist and opportunities pages; contacts only once mutual."""
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from tests.app.factories import World
@@ -8,7 +10,7 @@ from tests.app.web.helpers import browser, seed
 PHONE = "0755-99990009"
 
 
-def _marks(client: TestClient, world: World, need: int) -> list[dict[str, object]]:
+def _marks(client: TestClient, world: World, need: int) -> list[dict[str, Any]]:
     response = client.get(f"/api/v1/needs/{need}/candidates", headers=world.firm_a.headers)
     assert response.status_code == 200, response.text
     return list(response.json()["items"])

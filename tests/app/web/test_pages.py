@@ -4,7 +4,10 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
 
+from app.db import make_sessionmaker
+from app.models import Impression
 from tests.app.factories import World
 from tests.app.web.helpers import browser, seed
 
@@ -206,3 +209,20 @@ def test_pages_are_in_chinese_and_readable_on_a_phone(client: TestClient, world:
     assert css.status_code == 200
     assert "overflow-x: auto" in css.text
     assert client.get("/static/console.js").status_code == 200
+
+
+def test_the_firms_own_shortlist_views_are_logged_as_over_the_api(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    ids = seed(client, world)
+
+    def impressions() -> list[tuple[int, int]]:
+        with make_sessionmaker(engine)() as session:
+            rows = session.scalars(select(Impression).order_by(Impression.position))
+            return [(r.need_id, r.profile_id) for r in rows]
+
+    browser(client, world.organizer).get(f"/needs/{ids.need}")
+    assert impressions() == []  # organizers' views are not the firm's choices
+    page = browser(client, world.firm_a).get(f"/needs/{ids.need}")
+    assert _shortlisted(page.text)
+    assert impressions() == [(ids.need, ids.profile_a), (ids.need, ids.profile_b)]
