@@ -226,3 +226,24 @@ def test_the_firms_own_shortlist_views_are_logged_as_over_the_api(
     page = browser(client, world.firm_a).get(f"/needs/{ids.need}")
     assert _shortlisted(page.text)
     assert impressions() == [(ids.need, ids.profile_a), (ids.need, ids.profile_b)]
+
+
+def test_firm_text_is_escaped_and_pages_carry_security_headers(
+    client: TestClient, world: World
+) -> None:
+    ids = seed(client, world)
+    evil = '<script>alert("x")</script>'
+    response = client.patch(
+        f"/api/v1/needs/{ids.need}",
+        json={"description": evil},
+        headers=world.firm_a.headers | {"If-Match": '"1"'},
+    )
+    assert response.status_code == 200, response.text
+    page = browser(client, world.organizer).get(f"/needs/{ids.need}")
+    assert evil not in page.text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page.text
+    csp = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["cache-control"] == "no-store"
