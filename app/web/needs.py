@@ -14,11 +14,12 @@ from app.interests import service as interests
 from app.learning import capture
 from app.matches import service as matches
 from app.matches.schemas import Shortlist
-from app.models import NeedKind, NeedStatus, Role, Tier
+from app.models import NeedKind, NeedStatus, Role, Side, Tier
 from app.needs import service as needs
 from app.needs.schemas import NeedCreate, NeedUpdate
 from app.pagination import PageParams
 from app.web import forms
+from app.web.dashboard import own_profile_id
 from app.web.pages import FormViewerDep, PageRoute, ViewerDep, redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -173,11 +174,19 @@ def need_detail(
         )
     except Forbidden:
         shortlist = None
+    own_profile = own_profile_id(session, viewer.principal) if viewer.role is Role.sme else None
+    sme_marks = (
+        interests.marks_on_profile(session, own_profile, [need_id], Side.sme)[need_id]
+        if own_profile is not None and need.status == NeedStatus.open
+        else None
+    )
     return render(
         request,
         "need.html",
         viewer,
         need=needs.to_read(need),
+        own_profile=own_profile,
+        sme_marks=sme_marks,
         manages=viewer.principal.manages(need.organization),
         can_mark=need.status == NeedStatus.open
         and interests.acts_for(viewer.principal, need.organization),

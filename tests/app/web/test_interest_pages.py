@@ -82,3 +82,19 @@ def test_only_the_firm_and_the_sme_themselves_mark(client: TestClient, world: Wo
     )
     assert bad.status_code == 422
     assert _marks(client, world, ids.need) == []
+
+
+def test_an_sme_says_interested_from_the_need_page(client: TestClient, world: World) -> None:
+    ids = seed(client, world)
+    sme = browser(client, world.sme_b)
+    page = sme.get(f"/needs/{ids.need}")
+    action = f"/profiles/{ids.profile_b}/opportunities/{ids.need}/interest"
+    assert f'action="{action}"' in page.text
+    done = sme.post(action, {"value": "interested", "back": f"/needs/{ids.need}"})
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/needs/{ids.need}"
+    assert "已感兴趣" in sme.get(f"/needs/{ids.need}").text
+    marks = _marks(client, world, ids.need)
+    assert [(m["profile_id"], m["interest"]["sme"]) for m in marks] == [
+        (ids.profile_b, "interested")
+    ]
