@@ -214,6 +214,7 @@ def _detail_context(session: Session, viewer: Viewer, event_id: int, find: str) 
         context["left_out"] = [
             service.left_out_to_read(r, by_id) for r in service.left_out(session, event.id)
         ]
+        context["report"] = service.report(session, caller, event.id) if meetings else None
         if find.strip():
             context["found"] = organizations.list_page(
                 session,

@@ -232,9 +232,17 @@ def test_an_organizer_runs_a_session_from_the_pages(client: TestClient, world: W
     assert sme["organization_name"] in cells
     published = organizer.post(f"/events/{event_id}/publish", {})
     assert published.status_code == 303
-    agenda = browser(client, world.sme_a).get(f"/events/{event_id}/agenda?format=csv")
+    sme_page = browser(client, world.sme_a)
+    agenda = sme_page.get(f"/events/{event_id}/agenda?format=csv")
     assert agenda.status_code == 200
     assert buyer["organization_name"] in agenda.content.decode("utf-8-sig")
+    meeting = client.get(f"/api/v1/events/{event_id}/meetings", headers=world.sme_a.headers)
+    recorded = sme_page.post(
+        f"/events/{event_id}/meetings/{meeting.json()[0]['id']}/outcome", {"outcome": "intent"}
+    )
+    assert recorded.status_code == 303
+    report = organizer.get(f"/events/{event_id}").text.split('id="report"', 1)[1]
+    assert '<div class="stat"><b>1</b>达成意向</div>' in report
 
 
 def test_a_firm_registers_itself_and_sets_its_own_wish(client: TestClient, world: World) -> None:
