@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.auth.dependencies import SessionDep
 from app.auth.principal import Principal
 from app.events import service as events
+from app.interests import service as interests
 from app.matches import service as matches
 from app.models import CapabilityProfile, NeedStatus, OrganizationKind, Role
 from app.needs import service as needs
@@ -136,6 +137,18 @@ def dashboard(request: Request, session: SessionDep, viewer: ViewerDep) -> HTMLR
             )
             if profile_id
             else None
+        )
+        context["interests"] = (
+            interests.own_interests(
+                session,
+                caller,
+                profile_id,
+                PageParams(page=1, page_size=20),
+                interest=None,
+                mutual=None,
+            ).items
+            if profile_id
+            else []
         )
         context["events"] = events.list_page(
             session, caller, PageParams(page=1, page_size=5), status=None

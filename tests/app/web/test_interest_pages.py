@@ -47,6 +47,9 @@ def test_marks_from_both_sides_reveal_contacts_only_when_mutual(
     sme_action = f"/profiles/{ids.profile_a}/opportunities/{ids.need}/interest"
     assert sme.post(sme_action, {"value": "interested"}).status_code == 303
     assert "双方有意向" in sme.get(f"/profiles/{ids.profile_a}/opportunities").text
+    dashboard = sme.get("/").text.split("<h2>意向</h2>", 1)[1]
+    assert "采购谐波减速器" in dashboard
+    assert "双方有意向" in dashboard
     revealed = firm.get(f"/needs/{ids.need}/candidates/{ids.profile_a}")
     assert PHONE in revealed.text
     assert "双方均表示感兴趣" in revealed.text
