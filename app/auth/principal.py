@@ -41,6 +41,6 @@ class Principal:
         """May this caller see ``org``'s private contacts (person, phone, e-mail)?
 
         Only those who manage the organization. Firm-to-firm reveals after mutual interest
-        come with the matchmaking sessions.
+        or a held meeting are made (and audited) by :func:`app.interests.service.pair_view`.
         """
         return self.manages(org)

@@ -36,12 +36,21 @@ class ShortlistEntry(BaseModel):
     products: list[str] = Field(description="the SME's products, most important first")
     reasons: MatchReasons
     interest: InterestMarks = Field(description="the firm's mark; the SME's if interested")
+    explored: bool = Field(
+        default=False,
+        description="placed in a slot kept for rarely shown SMEs, not by its rank",
+    )
 
 
 class Shortlist(BaseModel):
     """Ranked SMEs for a need."""
 
     need_id: int
+    model_version: int | None = Field(
+        default=None,
+        description="the learned re-ranker that ordered the engine's results (null: the "
+        "engine's own order); scores and reasons are always the engine's",
+    )
     items: list[ShortlistEntry]
 
 

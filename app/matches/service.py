@@ -90,6 +90,7 @@ def shortlist(
     marks = interests.marks_on_need(session, need_id, [m.id for m in shown], Side.buyer)
     return Shortlist(
         need_id=need_id,
+        model_version=result.model_version_id,
         items=[
             ShortlistEntry(
                 rank=rank,
@@ -99,8 +100,9 @@ def shortlist(
                 products=list(profile.products[:20]),
                 reasons=_reasons(match),
                 interest=marks[match.id],
+                explored=ranked.explored,
             )
-            for rank, (match, (_, profile)) in enumerate(
+            for rank, (match, (ranked, profile)) in enumerate(
                 zip(shown, result.items, strict=True), start=1
             )
         ],

@@ -321,6 +321,8 @@ def test_workers_pick_up_a_promoted_model_and_hard_filters_still_hold(
             break
         time.sleep(0.1)
     assert _last_model_used(engine) == version_id, "the worker switched to the promoted model"
+    served = client.get(f"/api/v1/needs/{strict}/shortlist", headers=world.firm_a.headers).json()
+    assert served["model_version"] == version_id
     assert {i["profile_id"] for i in items} == set(market["profiles"][:2])
     assert all(i["reasons"]["certifications_met"] == ["IATF 16949"] for i in items)
 
