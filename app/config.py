@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +33,11 @@ class Settings(BaseSettings):
         description="Log each shortlist served to a need's firm (training data for learning)",
     )
     log_level: str = "INFO"
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs the web console's session cookies; give every replica the same one. "
+        "Unset: `xieshou serve` makes one for its workers (sign-ins end at restart).",
+    )
 
 
 @lru_cache

@@ -26,6 +26,7 @@ from app.matches.router import router as matches_router
 from app.needs.router import router as needs_router
 from app.organizations.router import router as organizations_router
 from app.profiles.router import router as profiles_router
+from app.web import mount as mount_console
 
 log = logging.getLogger("xieshou")
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(chains_router)
     api.include_router(interests_router)
     app.include_router(api)
+    mount_console(app)
 
     @app.get("/healthz", tags=["health"], summary="Liveness and database check")
     def healthz(request: Request) -> JSONResponse:

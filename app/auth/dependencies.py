@@ -1,23 +1,15 @@
 """FastAPI dependencies: the database session and the authenticated caller."""
 
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from app.auth.keys import matches, split_prefix
+from app.auth import service
 from app.auth.principal import Principal
 from app.db import session_scope
 from app.errors import Unauthorized
-from app.models import ApiKey, Role
-from app.models.base import utcnow
-
-#: ``last_used_at`` is written at most this often per key, so reads stay reads.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
-
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -47,26 +39,7 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthorized("missing Authorization: Bearer <api key>")
-    key = key.strip()
-    prefix = split_prefix(key)
-    row = (
-        session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one_or_none()
-        if prefix
-        else None
-    )
-    if row is None or row.revoked_at is not None or not matches(key, row.secret_hash):
-        raise Unauthorized("unknown or revoked API key")
-    now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        session.execute(
-            update(ApiKey)
-            .where(ApiKey.id == row.id)
-            .where(
-                or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - LAST_USED_RESOLUTION)
-            )
-            .values(last_used_at=now)
-        )
-    return Principal(key_id=row.id, role=Role(row.role), organization_id=row.organization_id)
+    return service.authenticate(session, key.strip())
 
 
 CallerDep = Annotated[Principal, Depends(get_principal, scope="function")]

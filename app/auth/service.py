@@ -1,13 +1,15 @@
-"""Issuing, listing and revoking API keys."""
+"""Issuing, checking, listing and revoking API keys."""
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.auth.keys import new_key
+from app.auth.keys import matches, new_key, split_prefix
 from app.auth.principal import Principal
 from app.db import flush
-from app.errors import Forbidden, InvalidInput, NotFound
+from app.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from app.models import ApiKey, Organization, OrganizationKind, Role
 from app.models.base import utcnow
 
@@ -17,6 +19,48 @@ ROLES_FOR_KIND: dict[OrganizationKind, frozenset[Role]] = {
     OrganizationKind.large_firm: frozenset({Role.large_firm}),
     OrganizationKind.organizer: frozenset({Role.organizer, Role.admin}),
 }
+
+#: ``last_used_at`` is written at most this often per key, so reads stay reads.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def authenticate(session: Session, key: str) -> Principal:
+    """The caller a presented API key stands for; 401 when it is unknown or revoked."""
+    prefix = split_prefix(key)
+    row = (
+        session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one_or_none()
+        if prefix
+        else None
+    )
+    if row is None or row.revoked_at is not None or not matches(key, row.secret_hash):
+        raise Unauthorized("unknown or revoked API key")
+    touch(session, row)
+    return principal_of(row)
+
+
+def active_key(session: Session, key_id: int) -> ApiKey | None:
+    """The key with this id unless it is unknown or revoked."""
+    row = session.get(ApiKey, key_id)
+    return row if row is not None and row.revoked_at is None else None
+
+
+def principal_of(row: ApiKey) -> Principal:
+    """The caller a (checked, unrevoked) key row stands for."""
+    return Principal(key_id=row.id, role=Role(row.role), organization_id=row.organization_id)
+
+
+def touch(session: Session, row: ApiKey) -> None:
+    """Note that the key was used (at most once per :data:`LAST_USED_RESOLUTION`)."""
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        session.execute(
+            update(ApiKey)
+            .where(ApiKey.id == row.id)
+            .where(
+                or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - LAST_USED_RESOLUTION)
+            )
+            .values(last_used_at=now)
+        )
 
 
 def issue(

@@ -1,9 +1,5 @@
 """A profile written through one worker shows in shortlists served by another within 2 s."""
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -13,50 +9,16 @@ from sqlalchemy import Engine
 
 from app.models import Role
 from tests.app.factories import bearer, issue_key, make_uscc
+from tests.app.servers import running_server
 
 FRESHNESS_S = 2.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
 def two_workers(database_url: str) -> Iterator[str]:
     """``xieshou serve --workers 2`` on the test database."""
-    port = _free_port()
-    env = os.environ | {"XIESHOU_DATABASE_URL": database_url, "XIESHOU_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
-            "--workers",
-            "2",
-            "--port",
-            str(port),
-            "--no-upgrade",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not start")
+    with running_server(database_url, workers=2) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def _worker_of(response: httpx.Response) -> str:

@@ -1,0 +1,29 @@
+"""The web console (中文): server-rendered pages on the same app and services as the API."""
+
+import logging
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.web import auth, chains, dashboard, events, interests, needs, profiles
+from app.web.security import Signer
+
+log = logging.getLogger("xieshou")
+
+
+def mount(app: FastAPI) -> None:
+    """Serve the console at ``/`` and its stylesheet and script at ``/static``."""
+    secret = app.state.settings.session_secret
+    if secret is None:
+        # One process only: `xieshou serve` gives its workers a shared secret itself.
+        log.info("XIESHOU_SESSION_SECRET unset: console sign-ins last until this process ends")
+        key = secrets.token_bytes(32)
+    else:
+        key = secret.get_secret_value().encode("utf-8")
+    app.state.console_signer = Signer(key)
+    for module in (auth, dashboard, needs, profiles, interests, events, chains):
+        app.include_router(module.router)
+    static = Path(__file__).parent / "static"
+    app.mount("/static", StaticFiles(directory=static), name="console-static")

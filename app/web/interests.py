@@ -1,0 +1,103 @@
+"""感兴趣 / 不感兴趣 on shortlists and opportunities, and the pair page (contacts once mutual).
+
+Marks go through :mod:`app.interests.service` with the viewer's principal: a firm marks its
+own need's candidates, an SME its own opportunities, and the other side's contacts appear
+only when the service reveals them (mutual interest or a held meeting).
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse
+
+from app.auth.dependencies import SessionDep
+from app.errors import InvalidInput
+from app.interests import service as interests
+from app.models import InterestValue, Side
+from app.web.pages import FormViewerDep, PageRoute, ViewerDep, redirect, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+WITHDRAW = "withdraw"
+
+
+def _apply(
+    session: SessionDep, viewer: FormViewerDep, pair: interests.Pair, side: Side, value: str
+) -> None:
+    if value == WITHDRAW:
+        interests.withdraw(session, viewer.principal, pair, side)
+    elif value in InterestValue.__members__:
+        interests.set_mark(session, viewer.principal, pair, side, InterestValue(value))
+    else:
+        raise InvalidInput("body.value", "interested, declined or withdraw")
+
+
+def _back(target: str, back: str) -> str:
+    return back if back.startswith("/") and not back.startswith("//") else target
+
+
+@router.post("/needs/{need_id}/candidates/{profile_id}/interest")
+def mark_candidate(
+    session: SessionDep,
+    viewer: FormViewerDep,
+    need_id: int,
+    profile_id: int,
+    value: Annotated[str, Form()],
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """The need's firm marks a candidate SME (or withdraws its mark)."""
+    pair = interests.buyer_pair(session, viewer.principal, need_id, profile_id)
+    _apply(session, viewer, pair, Side.buyer, value)
+    return redirect(_back(f"/needs/{need_id}#shortlist", back))
+
+
+@router.post("/profiles/{profile_id}/opportunities/{need_id}/interest")
+def mark_opportunity(
+    session: SessionDep,
+    viewer: FormViewerDep,
+    profile_id: int,
+    need_id: int,
+    value: Annotated[str, Form()],
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """The SME says it is interested in an open need (or declines, or withdraws)."""
+    pair = interests.sme_pair(session, viewer.principal, profile_id, need_id)
+    _apply(session, viewer, pair, Side.sme, value)
+    return redirect(_back(f"/profiles/{profile_id}/opportunities", back))
+
+
+@router.get("/needs/{need_id}/candidates/{profile_id}", response_class=HTMLResponse)
+def candidate(
+    request: Request, session: SessionDep, viewer: ViewerDep, need_id: int, profile_id: int
+) -> HTMLResponse:
+    """A candidate as the need's firm sees it: both marks, contacts once mutual."""
+    pair = interests.buyer_pair(session, viewer.principal, need_id, profile_id)
+    view = interests.pair_view(session, viewer.principal, pair, Side.buyer)
+    return render(
+        request,
+        "pair.html",
+        viewer,
+        pair=view,
+        need_title=pair.need.title,
+        side="buyer",
+        action=f"/needs/{need_id}/candidates/{profile_id}/interest",
+        back=f"/needs/{need_id}/candidates/{profile_id}",
+    )
+
+
+@router.get("/profiles/{profile_id}/opportunities/{need_id}", response_class=HTMLResponse)
+def opportunity(
+    request: Request, session: SessionDep, viewer: ViewerDep, profile_id: int, need_id: int
+) -> HTMLResponse:
+    """An opportunity as the SME sees it: both marks, the buyer's contacts once mutual."""
+    pair = interests.sme_pair(session, viewer.principal, profile_id, need_id)
+    view = interests.pair_view(session, viewer.principal, pair, Side.sme)
+    return render(
+        request,
+        "pair.html",
+        viewer,
+        pair=view,
+        need_title=pair.need.title,
+        side="sme",
+        action=f"/profiles/{profile_id}/opportunities/{need_id}/interest",
+        back=f"/profiles/{profile_id}/opportunities/{need_id}",
+    )

@@ -1,0 +1,207 @@
+"""What every console page shares: the signed-in viewer, CSRF checks, rendering, errors.
+
+Pages call the same services as the API with the same :class:`~app.auth.principal.Principal`,
+so what a page shows or changes is exactly what the API would allow. Errors the services
+raise become a Chinese error page with the API's status code; a missing or revoked session
+sends the browser to 登录.
+"""
+
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import Depends, Form, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from app.auth.dependencies import SessionDep
+from app.auth.principal import Principal
+from app.errors import Forbidden, ProblemError
+from app.models import Organization, Role
+from app.web import labels
+from app.web.security import COOKIE, ConsoleSession, NotSignedIn, Signer, check_token
+
+log = logging.getLogger("xieshou")
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+labels.install(TEMPLATES.env)
+
+
+#: On every page: nothing cached, nothing framed, only this site's own CSS, JS and images.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The signed-in console user: the API caller, its organization and the CSRF token."""
+
+    principal: Principal
+    csrf: str
+    org_id: int | None
+    org_name: str
+    org_kind: str | None
+
+    @property
+    def role(self) -> Role:
+        """The key's role."""
+        return self.principal.role
+
+
+def signer(request: Request) -> Signer:
+    """The app's session signer (made when the console was mounted)."""
+    value = request.app.state.console_signer
+    assert isinstance(value, Signer)
+    return value
+
+
+def _viewer(session: Session, console: ConsoleSession) -> Viewer:
+    p = console.principal
+    org = session.get(Organization, p.organization_id) if p.organization_id else None
+    return Viewer(
+        principal=p,
+        csrf=console.csrf,
+        org_id=org.id if org else None,
+        org_name=org.name if org else "平台管理员",
+        org_kind=org.kind if org else None,
+    )
+
+
+def current_viewer(request: Request, session: SessionDep) -> Viewer:
+    """The signed-in viewer, or :class:`NotSignedIn` (→ 登录)."""
+    cookie = request.cookies.get(COOKIE)
+    if not cookie:
+        raise NotSignedIn("no session cookie")
+    return _viewer(session, signer(request).resume(session, cookie))
+
+
+ViewerDep = Annotated[Viewer, Depends(current_viewer, scope="function")]
+
+
+class CsrfRejected(Forbidden):
+    """A form came without this session's CSRF token (or from another site)."""
+
+
+def same_origin(request: Request) -> bool:
+    """False when the browser says the form came from another site (Origin header)."""
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.url.netloc
+
+
+def checked_viewer(
+    request: Request, viewer: ViewerDep, csrf: Annotated[str, Form()] = ""
+) -> Viewer:
+    """The viewer of a form post that carries the session's CSRF token; 403 otherwise."""
+    if not same_origin(request) or not check_token(viewer.csrf, csrf):
+        raise CsrfRejected("the form's CSRF token is missing or wrong; reload the page")
+    return viewer
+
+
+FormViewerDep = Annotated[Viewer, Depends(checked_viewer, scope="function")]
+
+
+def render(
+    request: Request,
+    template: str,
+    viewer: Viewer | None,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """A page from ``template`` with the viewer and its CSRF token in the context."""
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {"viewer": viewer, "csrf": viewer.csrf if viewer else "", **context},
+        status_code=status_code,
+    )
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    """After a successful form post: see the result with a GET (303)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    """Send the browser to 登录, coming back here afterwards; forget the stale cookie."""
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    nxt = target if request.method == "GET" and target != "/" else ""
+    response = RedirectResponse(f"/login?next={quote(nxt)}" if nxt else "/login", 303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+_TITLES = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "无权访问",
+    404: "未找到",
+    409: "当前状态不允许此操作",
+    412: "记录已被他人修改，请刷新后重试",
+    413: "提交的内容过大",
+    422: "输入有误",
+    428: "缺少版本号，请刷新后重试",
+    500: "服务器出错了，请稍后再试（已记录）",
+}
+
+
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    """A Chinese error page with the API's status code."""
+    return render(
+        request,
+        "error.html",
+        None,
+        status_code=status,
+        status=status,
+        title=_TITLES.get(status, "出错了"),
+        detail=detail,
+    )
+
+
+class PageRoute(APIRoute):
+    """A route whose errors are pages, not problem+json.
+
+    The session dependency has already rolled back when the error reaches here, so a
+    failed page changes nothing.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The framework's handler, with errors turned into pages."""
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except NotSignedIn:
+                return login_redirect(request)
+            except ProblemError as exc:
+                return error_page(request, exc.status, exc.detail)
+            except RequestValidationError as exc:
+                fields = ", ".join(
+                    ".".join(str(p) for p in err.get("loc", ())) for err in exc.errors()
+                )
+                return error_page(request, 422, f"invalid: {fields}")
+            except Exception:
+                log.exception("console page %s %s failed", request.method, request.url.path)
+                return error_page(request, 500, "")
+
+        return page_handler

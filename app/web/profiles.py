@@ -1,0 +1,270 @@
+"""能力画像 (an SME's profile: view, create, edit) and 商机 (its ranked opportunities)."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from app.auth.dependencies import SessionDep
+from app.errors import NotFound, ProblemError
+from app.interests import service as interests
+from app.matches import service as matches
+from app.organizations import service as organizations
+from app.profiles import service as profiles
+from app.profiles.schemas import ProfileCreate, ProfileUpdate
+from app.web import forms
+from app.web.dashboard import own_profile_id
+from app.web.pages import FormViewerDep, PageRoute, Viewer, ViewerDep, redirect, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+_LIST_FIELDS = (
+    "products",
+    "technologies",
+    "processes",
+    "materials",
+    "certifications",
+    "regions_served",
+)
+_FIELDS = (*_LIST_FIELDS, "capacity", "minimum_order", "description")
+
+
+def _values_of(profile: Any) -> dict[str, str]:
+    """A stored profile → the editor's text fields."""
+    return {
+        "products": forms.products_text(profile.products),
+        "technologies": "\n".join(profile.technologies),
+        "processes": "\n".join(profile.processes),
+        "materials": "\n".join(profile.materials),
+        "certifications": forms.certifications_text(profile.certifications),
+        "regions_served": " ".join(profile.regions_served),
+        "capacity": profile.capacity or "",
+        "minimum_order": profile.minimum_order or "",
+        "description": profile.description,
+    }
+
+
+def _fields_of(values: dict[str, str]) -> dict[str, Any]:
+    """The editor's text fields → the service's input (FormInvalid on unreadable lines)."""
+    return {
+        "products": forms.parse_products(values["products"]),
+        "technologies": forms.items(values["technologies"]),
+        "processes": forms.items(values["processes"]),
+        "materials": forms.items(values["materials"]),
+        "certifications": forms.parse_certifications(values["certifications"]),
+        "regions_served": forms.codes(values["regions_served"]),
+        "capacity": values["capacity"].strip() or None,
+        "minimum_order": values["minimum_order"].strip() or None,
+        "description": values["description"],
+    }
+
+
+def _own_profile(session: SessionDep, viewer: Viewer) -> int:
+    profile_id = own_profile_id(session, viewer.principal)
+    if profile_id is None:
+        raise NotFound("you have no capability profile yet")
+    return profile_id
+
+
+@router.get("/profile")
+def my_profile(session: SessionDep, viewer: ViewerDep) -> Response:
+    """An SME's own profile editor (or the form to create it)."""
+    profile_id = own_profile_id(session, viewer.principal)
+    return redirect(f"/profiles/{profile_id}/edit" if profile_id else "/profiles/new")
+
+
+@router.get("/profiles/new", response_class=HTMLResponse)
+def new_profile_form(request: Request, viewer: ViewerDep) -> HTMLResponse:
+    """The empty editor."""
+    values = dict.fromkeys(_FIELDS, "")
+    return render(request, "profile_form.html", viewer, profile=None, values=values, errors={})
+
+
+@router.post("/profiles/new", response_class=HTMLResponse)
+def create_profile(
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    products: Annotated[str, Form()] = "",
+    technologies: Annotated[str, Form()] = "",
+    processes: Annotated[str, Form()] = "",
+    materials: Annotated[str, Form()] = "",
+    certifications: Annotated[str, Form()] = "",
+    regions_served: Annotated[str, Form()] = "",
+    capacity: Annotated[str, Form()] = "",
+    minimum_order: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    organization_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Create a profile through the profiles service."""
+    values = {
+        "products": products,
+        "technologies": technologies,
+        "processes": processes,
+        "materials": materials,
+        "certifications": certifications,
+        "regions_served": regions_served,
+        "capacity": capacity,
+        "minimum_order": minimum_order,
+        "description": description,
+        "organization_id": organization_id,
+    }
+    try:
+        data = ProfileCreate.model_validate(
+            _fields_of(values) | {"organization_id": organization_id.strip() or None}
+        )
+        profile = profiles.create(session, viewer.principal, data)
+    except forms.FormInvalid as exc:
+        errors = exc.errors
+    except ValidationError as exc:
+        errors = forms.validation_errors(exc, _LIST_FIELDS)
+    except ProblemError as exc:
+        session.rollback()
+        errors = forms.problem_errors(exc)
+    else:
+        return redirect(f"/profiles/{profile.id}/edit?saved=1")
+    return render(
+        request,
+        "profile_form.html",
+        viewer,
+        status_code=422,
+        profile=None,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/profiles/{profile_id}", response_class=HTMLResponse)
+def profile_view(
+    request: Request, session: SessionDep, viewer: ViewerDep, profile_id: int
+) -> HTMLResponse:
+    """A profile as the API shows it, with the firm's public facts (contacts if managed)."""
+    profile = profiles.get(session, profile_id)
+    org = organizations.to_read(
+        viewer.principal, organizations.get(session, profile.organization_id)
+    )
+    return render(
+        request,
+        "profile.html",
+        viewer,
+        profile=profiles.to_read(profile),
+        org=org,
+        manages=viewer.principal.manages(profile.organization),
+    )
+
+
+@router.get("/profiles/{profile_id}/edit", response_class=HTMLResponse)
+def edit_profile_form(
+    request: Request, session: SessionDep, viewer: ViewerDep, profile_id: int, saved: bool = False
+) -> Response:
+    """The editor, filled with the stored profile (for those who manage it)."""
+    profile = profiles.get(session, profile_id)
+    if not viewer.principal.manages(profile.organization):
+        return redirect(f"/profiles/{profile_id}")
+    return render(
+        request,
+        "profile_form.html",
+        viewer,
+        profile=profiles.to_read(profile),
+        values=_values_of(profile),
+        errors={},
+        saved=saved,
+    )
+
+
+@router.post("/profiles/{profile_id}/edit", response_class=HTMLResponse)
+def update_profile(
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    profile_id: int,
+    version: Annotated[int, Form()],
+    products: Annotated[str, Form()] = "",
+    technologies: Annotated[str, Form()] = "",
+    processes: Annotated[str, Form()] = "",
+    materials: Annotated[str, Form()] = "",
+    certifications: Annotated[str, Form()] = "",
+    regions_served: Annotated[str, Form()] = "",
+    capacity: Annotated[str, Form()] = "",
+    minimum_order: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+) -> Response:
+    """Save the editor through the profiles service (If-Match is the form's version)."""
+    values = {
+        "products": products,
+        "technologies": technologies,
+        "processes": processes,
+        "materials": materials,
+        "certifications": certifications,
+        "regions_served": regions_served,
+        "capacity": capacity,
+        "minimum_order": minimum_order,
+        "description": description,
+    }
+    try:
+        data = ProfileUpdate.model_validate(_fields_of(values))
+        profiles.update(session, viewer.principal, profile_id, data, version)
+    except forms.FormInvalid as exc:
+        errors = exc.errors
+    except ValidationError as exc:
+        errors = forms.validation_errors(exc, _LIST_FIELDS)
+    except ProblemError as exc:
+        session.rollback()
+        if exc.status in (403, 404):
+            raise
+        errors = forms.problem_errors(exc)
+        if exc.status == 412:
+            errors = {"": "此画像已被他人修改：请复制您的改动，刷新页面后再保存。"}
+    else:
+        return redirect(f"/profiles/{profile_id}/edit?saved=1")
+    current = profiles.get(session, profile_id)
+    return render(
+        request,
+        "profile_form.html",
+        viewer,
+        status_code=422,
+        profile=profiles.to_read(current),
+        values=values,
+        errors=errors,
+        form_version=version,
+    )
+
+
+@router.get("/opportunities")
+def my_opportunities(session: SessionDep, viewer: ViewerDep) -> Response:
+    """The SME's own 商机."""
+    return redirect(f"/profiles/{_own_profile(session, viewer)}/opportunities")
+
+
+@router.get("/profiles/{profile_id}/opportunities", response_class=HTMLResponse)
+def opportunities(
+    request: Request,
+    session: SessionDep,
+    viewer: ViewerDep,
+    profile_id: int,
+    region: Annotated[str, Query(max_length=6)] = "",
+    min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> HTMLResponse:
+    """Ranked open needs for a profile, with reasons (for that SME and who manages it)."""
+    result = matches.opportunities(
+        session,
+        viewer.principal,
+        request.app.state.matching,
+        profile_id,
+        limit=limit,
+        region=region.strip() or None,
+        min_score=min_score,
+        today=date.today(),
+    )
+    stored = profiles.get(session, profile_id)
+    return render(
+        request,
+        "opportunities.html",
+        viewer,
+        profile=profiles.to_read(stored),
+        can_mark=interests.acts_for(viewer.principal, stored.organization),
+        result=result,
+        filters={"region": region, "min_score": min_score, "limit": limit},
+    )
