@@ -281,7 +281,12 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
         """
         check_is_fitted(self, "phrase_matrix_")
         flat = [t for terms in subjects for t in terms]
-        sims = self.similarity([t.text for t in flat])
+        # product names repeat across firms: score each distinct text once
+        distinct: dict[str, int] = {}
+        which = np.fromiter(
+            (distinct.setdefault(t.text, len(distinct)) for t in flat), dtype=np.int64
+        )
+        sims = self.similarity(list(distinct))[which] if flat else self.similarity([])
         weights = np.asarray([min(max(t.weight, 0.0), 1.0) for t in flat], dtype=np.float64)
         scored = sims * weights[:, None] if len(flat) else sims
         out: list[list[PlacedNode]] = []
