@@ -14,7 +14,7 @@ from app.errors import Forbidden
 from app.events import service
 from app.events.schemas import CounterpartContacts
 from app.models import EventParticipant, Outcome, ParticipantStatus, Wish
-from app.organizations.schemas import Contacts
+from app.organizations import service as organizations
 
 __all__ = ["counterpart_contacts"]
 
@@ -63,7 +63,5 @@ def _read(p: EventParticipant, basis: str) -> CounterpartContacts:
         organization_id=org.id,
         organization_name=org.name,
         basis=basis,
-        contacts=Contacts(
-            person=org.contact_person, phone=org.contact_phone, email=org.contact_email
-        ),
+        contacts=organizations.contacts_of(org),
     )

@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from urllib.parse import quote
 
+from fastapi import Response
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
@@ -263,6 +264,18 @@ class Document:
     media_type: str
     filename: str
     fallback: str
+
+
+def file_response(doc: Document) -> Response:
+    """The HTTP response for ``doc``: Chinese file name (RFC 5987), never cached; HTML inline."""
+    disposition = content_disposition(
+        doc.filename, doc.fallback, inline=doc.media_type.startswith("text/html")
+    )
+    return Response(
+        doc.content,
+        media_type=doc.media_type,
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
+    )
 
 
 def _file(sheet: Sheet, fmt: ExportFormat, name: str, fallback: str) -> Document:

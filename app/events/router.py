@@ -34,19 +34,6 @@ router = APIRouter(prefix="/events", tags=["events"], responses=problem_response
 _WRITE = problem_responses(403, 404, 409)
 
 
-def _file(doc: exports.Document) -> Response:
-    return Response(
-        doc.content,
-        media_type=doc.media_type,
-        headers={
-            "Content-Disposition": exports.content_disposition(
-                doc.filename, doc.fallback, inline=doc.media_type.startswith("text/html")
-            ),
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -312,7 +299,9 @@ def export(
     format: ExportFormat = ExportFormat.xlsx,
 ) -> Response:
     index = request.app.state.matching
-    return _file(exports.export(session, caller, index, event_id, kind, format, today=date.today()))
+    return exports.file_response(
+        exports.export(session, caller, index, event_id, kind, format, today=date.today())
+    )
 
 
 @router.get(
@@ -328,4 +317,4 @@ def agenda(
     participant_id: int | None = None,
     format: ExportFormat = ExportFormat.html,
 ) -> Response:
-    return _file(exports.agenda(session, caller, event_id, participant_id, format))
+    return exports.file_response(exports.agenda(session, caller, event_id, participant_id, format))

@@ -9,7 +9,7 @@ suggestion than two firms that are each other's second choice.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -92,16 +92,7 @@ def _ranked(scored: dict[tuple[int, int], PairScore]) -> dict[tuple[int, int], P
         for i, p in enumerate(sorted(pairs, key=lambda p: (-p.score, p.buyer_id)), start=1)
     }
     return {
-        key: PairScore(
-            buyer_id=p.buyer_id,
-            sme_id=p.sme_id,
-            score=p.score,
-            need_id=p.need_id,
-            need_title=p.need_title,
-            matched_products=p.matched_products,
-            buyer_rank=buyer_rank[key],
-            sme_rank=sme_rank[key],
-        )
+        key: replace(p, buyer_rank=buyer_rank[key], sme_rank=sme_rank[key])
         for key, p in scored.items()
     }
 

@@ -35,7 +35,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.needs import service as needs
-from app.organizations.schemas import Contacts
+from app.organizations import service as organizations
 from app.pagination import Page, PageParams
 from app.profiles import service as profiles
 from app.profiles.schemas import OrganizationSummary
@@ -210,9 +210,7 @@ def pair_view(session: Session, caller: Principal, pair: Pair, viewer: Side) -> 
     other = pair.profile.organization if viewer is Side.buyer else pair.need.organization
     contacts = None
     if mutual or held:
-        contacts = Contacts(
-            person=other.contact_person, phone=other.contact_phone, email=other.contact_email
-        )
+        contacts = organizations.contacts_of(other)
         audit.record(
             session,
             caller,

@@ -54,13 +54,14 @@ def get_managed(session: Session, caller: Principal, org_id: int) -> Organizatio
     return org
 
 
+def contacts_of(org: Organization) -> Contacts:
+    """The organization's private contacts: only for callers who may see them."""
+    return Contacts(person=org.contact_person, phone=org.contact_phone, email=org.contact_email)
+
+
 def to_read(caller: Principal, org: Organization) -> OrganizationRead:
     """The organization as ``caller`` may see it: contacts only for those who manage it."""
-    contacts = (
-        Contacts(person=org.contact_person, phone=org.contact_phone, email=org.contact_email)
-        if caller.sees_contacts_of(org)
-        else None
-    )
+    contacts = contacts_of(org) if caller.sees_contacts_of(org) else None
     region = regions().get(org.region_code) if org.region_code else None
     return OrganizationRead(
         id=org.id,

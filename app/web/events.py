@@ -45,19 +45,6 @@ def _unless_forbidden(call: Callable[[], T]) -> T | None:
         return None
 
 
-def _document(doc: exports.Document) -> Response:
-    return Response(
-        doc.content,
-        media_type=doc.media_type,
-        headers={
-            "Content-Disposition": exports.content_disposition(
-                doc.filename, doc.fallback, inline=doc.media_type.startswith("text/html")
-            ),
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @router.get("/events", response_class=HTMLResponse)
 def event_list(
     request: Request,
@@ -440,7 +427,7 @@ def download(
 ) -> Response:
     """The organizer's exports (匹配清单, 洽谈总表, 洽谈日程) as the API makes them."""
     index = request.app.state.matching
-    return _document(
+    return exports.file_response(
         exports.export(
             session, viewer.principal, index, event_id, kind, format, today=dt.date.today()
         )
@@ -456,4 +443,6 @@ def agenda(
     format: ExportFormat = ExportFormat.html,
 ) -> Response:
     """One participant's agenda: a firm's own, or any participant's for the organizer."""
-    return _document(exports.agenda(session, viewer.principal, event_id, participant_id, format))
+    return exports.file_response(
+        exports.agenda(session, viewer.principal, event_id, participant_id, format)
+    )
