@@ -32,6 +32,20 @@ class Settings(BaseSettings):
         default=True,
         description="Log each shortlist served to a need's firm (training data for learning)",
     )
+    key_cache_s: float = Field(
+        default=10.0,
+        ge=0,
+        le=300,
+        description="Seconds a worker trusts an API key it checked (0: read it every request). "
+        "Revocations reach every worker through the change log within a second regardless.",
+    )
+    ranking_concurrency: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Shortlists, opportunity feeds and chain discovery ranked at once per "
+        "worker; more wait their turn, first come first served",
+    )
     log_level: str = "INFO"
     session_secret: SecretStr | None = Field(
         default=None,

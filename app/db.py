@@ -34,6 +34,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             url,
             json_serializer=_json_dumps,
             connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=pool_size,
+            max_overflow=pool_size,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine

@@ -1,16 +1,16 @@
 """The FastAPI application."""
 
 import logging
-import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
+import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from app.auth.cache import KeyCache
 from app.auth.router import router as auth_router
 from app.chains.router import router as chains_router
 from app.config import Settings, get_settings
@@ -20,7 +20,7 @@ from app.events.router import router as events_router
 from app.imports.router import router as imports_router
 from app.interests.router import router as interests_router
 from app.learning.capture import ImpressionLog
-from app.limits import BodySizeLimit
+from app.limits import BodySizeLimit, WorkerHeader
 from app.matches.index import MatchingIndex
 from app.matches.router import router as matches_router
 from app.needs.router import router as needs_router
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.ranking_turns = anyio.CapacityLimiter(settings.ranking_concurrency)
         app.state.matching.start()
         app.state.impressions.start()
         try:
@@ -65,18 +66,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
-    app.state.matching = MatchingIndex(app.state.sessionmaker)
+    app.state.key_cache = KeyCache(ttl_s=settings.key_cache_s)
+    app.state.matching = MatchingIndex(
+        app.state.sessionmaker, watchers=[app.state.key_cache.on_changes]
+    )
     app.state.impressions = ImpressionLog(app.state.sessionmaker, app.state.write_lock)
 
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def worker_header(request: Request, call_next: Any) -> Any:
-        # Which worker process answered: for operators, and for the freshness test.
-        response = await call_next(request)
-        response.headers["X-Xieshou-Worker"] = str(os.getpid())
-        return response
-
+    app.add_middleware(WorkerHeader)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix="/api/v1")

@@ -279,11 +279,19 @@ class PairwiseReranker(BaseEstimator):  # type: ignore[misc]
 
 
 class Ranked(NamedTuple):
-    """One re-ranked result: the engine's match, its features, and whether it was explored."""
+    """One re-ranked result: the engine's match, its features, and whether it was explored.
+
+    ``features`` is ``None`` when no model ranked the list (nothing needed them); read them
+    with :meth:`pair_vector`, which computes them then.
+    """
 
     match: Match
-    features: FloatArray
+    features: FloatArray | None
     explored: bool
+
+    def pair_vector(self) -> FloatArray:
+        """The pair's :func:`pair_features`, as the model saw them or computed now."""
+        return pair_features(self.match) if self.features is None else self.features
 
 
 def explore_positions(k: int, slots: int) -> list[int]:
@@ -325,7 +333,7 @@ def rerank(
     [0, 1, 2]
     """
     if model is None or not matches:
-        return [Ranked(m, pair_features(m), False) for m in matches[:k]]
+        return [Ranked(m, None, False) for m in matches[:k]]
     features = [pair_features(m) for m in matches]
     scores = model.decision_function(np.vstack(features))
     order = sorted(range(len(matches)), key=lambda i: (-scores[i], i))

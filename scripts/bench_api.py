@@ -15,87 +15,29 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
-import socket
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
-from sqlalchemy import text
+from bench_support import admin_key, measure, running_server, scratch_database, server_env
 
-from app.db import make_engine
 from app.reference.uscc import uscc_check_char
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REGIONS = ["440300", "440100", "320500", "310000", "110108", "330100"]
 PRODUCTS = ["压力传感器", "伺服电机", "谐波减速器", "锂电池隔膜", "车规级MCU", "PCB", "碳化硅衬底"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def _database(kind: str) -> Iterator[str]:
-    """A fresh, empty database of ``kind``; dropped afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{Path(tmp) / 'bench.db'}"
-        return
-    name = f"xieshou_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @contextmanager
 def _server(url: str, workers: int) -> Iterator[tuple[str, str]]:
-    """Run ``xieshou serve`` on ``url``; yield its base URL and an admin key."""
-    env = os.environ | {"XIESHOU_DATABASE_URL": url, "XIESHOU_LOG_LEVEL": "WARNING"}
-    cli = [sys.executable, "-m", "app.cli"]
-    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
-    key = subprocess.run(
-        [*cli, "keys", "create", "--role", "admin"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", str(workers), "--no-upgrade"], env=env
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("server did not start")
-            time.sleep(0.2)
-        yield base, key
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    """Migrate ``url`` and run ``xieshou serve`` on it; yield its base URL and an admin key."""
+    cli = [sys.executable, "-m", "app.cli", "db", "upgrade"]
+    subprocess.run(cli, env=server_env(url), check=True, capture_output=True)
+    key = admin_key(url)
+    with running_server(url, workers=workers) as server:
+        yield server.base, key
 
 
 _serial = itertools.count(1)
@@ -104,45 +46,6 @@ _serial = itertools.count(1)
 def _uscc() -> str:
     body = f"91440300{next(_serial):08d}{uuid.uuid4().int % 10}"
     return body + uscc_check_char(body)
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-async def _measure(
-    call: Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]],
-    base: str,
-    key: str,
-    requests: int,
-    concurrency: int,
-) -> dict[str, float]:
-    latencies: list[float] = []
-    counter = itertools.count()
-    headers = {"Authorization": f"Bearer {key}"}
-
-    async def worker(client: httpx.AsyncClient) -> None:
-        while (i := next(counter)) < requests:
-            start = time.perf_counter()
-            response = await call(client, i)
-            latencies.append(time.perf_counter() - start)
-            if response.status_code >= 400:
-                raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
-
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(
-        base_url=base, headers=headers, limits=limits, timeout=60
-    ) as client:
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return {
-        "requests": requests,
-        "rps": round(requests / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies) * 1000, 2),
-        "p99_ms": round(_percentile(latencies, 0.99) * 1000, 2),
-    }
 
 
 async def _seed_smes(base: str, key: str, count: int) -> list[int]:
@@ -193,10 +96,10 @@ async def _run(
 
     lines: list[dict[str, object]] = []
     for concurrency in (1, 8):
-        baseline = await _measure(health, base, key, requests, concurrency)
+        baseline = await measure(health, base, key, requests, concurrency)
         for name, call in (("create_profile", create_profile), ("filtered_list", filtered_list)):
             print(f"[{db}] {name} with {concurrency} clients", file=sys.stderr)
-            result = await _measure(call, base, key, requests, concurrency)
+            result = await measure(call, base, key, requests, concurrency)
             lines.append(
                 {
                     "db": db,
@@ -221,7 +124,7 @@ def main() -> None:
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     for kind in kinds:
-        with _database(kind) as url, _server(url, args.workers) as (base, key):
+        with scratch_database(kind) as url, _server(url, args.workers) as (base, key):
             for line in asyncio.run(_run(kind, url, base, key, args.requests, args.workers)):
                 print(json.dumps(line), flush=True)
 

@@ -5,8 +5,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.auth import service
+from app.auth.cache import KeyCache
+from app.auth.keys import hash_key
 from app.auth.principal import Principal
 from app.db import session_scope
 from app.errors import Unauthorized
@@ -33,13 +36,25 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_principal(request: Request, session: SessionDep) -> Principal:
-    """Authenticate ``Authorization: Bearer <key>``; 401 when missing, unknown or revoked."""
+async def get_principal(request: Request, session: SessionDep) -> Principal:
+    """Authenticate ``Authorization: Bearer <key>``; 401 when missing, unknown or revoked.
+
+    A key checked in the last few seconds is answered from this worker's key cache
+    (:mod:`app.auth.cache`), without a database read or a trip to the thread pool.
+    """
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
+    key = key.strip()
+    if scheme.lower() != "bearer" or not key:
         raise Unauthorized("missing Authorization: Bearer <api key>")
-    return service.authenticate(session, key.strip())
+    cache: KeyCache = request.app.state.key_cache
+    digest = hash_key(key)
+    principal = cache.get(digest)
+    if principal is None:
+        epoch = cache.epoch
+        principal = await run_in_threadpool(service.authenticate, session, key)
+        cache.put(digest, principal, epoch)
+    return principal
 
 
 CallerDep = Annotated[Principal, Depends(get_principal, scope="function")]

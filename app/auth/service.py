@@ -10,6 +10,7 @@ from app.auth.keys import matches, new_key, split_prefix
 from app.auth.principal import Principal
 from app.db import flush
 from app.errors import Forbidden, InvalidInput, NotFound, Unauthorized
+from app.matches import changes
 from app.models import ApiKey, Organization, OrganizationKind, Role
 from app.models.base import utcnow
 
@@ -126,4 +127,5 @@ def revoke(session: Session, caller: Principal, key_id: int) -> ApiKey:
         row.revoked_at = utcnow()
         flush(session, f"key {key_id}")
         audit.record(session, caller, "key.revoke", "api_key", key_id)
+        changes.record(session, changes.API_KEY, key_id)  # workers drop it from their caches
     return row

@@ -18,15 +18,24 @@ PROFILE = "profile"
 NEED = "need"
 ORGANIZATION = "organization"
 MODEL = "model"  # the active re-ranker version changed
+API_KEY = "api_key"  # a key was revoked: workers drop it from their key caches
 EVERYTHING = "all"
-#: Set in ``Session.info`` when a session logs a change, so its commit can wake the index.
+#: ``Session.info`` holds the changes a session logged, so its commit can wake the index.
 CHANGES_KEY = "xieshou_changes"
 
 
 def record(session: Session, entity: str, entity_id: int | None) -> None:
     """Log a change in the caller's transaction (it commits or rolls back with the change)."""
     session.add(ChangeEntry(entity=entity, entity_id=entity_id))
-    session.info[CHANGES_KEY] = True
+    session.info.setdefault(CHANGES_KEY, []).append((entity, entity_id))
+
+
+def take_committed(session: Session) -> "ChangeBatch":
+    """The changes ``session`` logged, taken out of it (call once its transaction committed)."""
+    batch = ChangeBatch()
+    for entity, entity_id in session.info.pop(CHANGES_KEY, ()):
+        batch.add(entity, entity_id)
+    return batch
 
 
 @dataclass
@@ -36,11 +45,35 @@ class ChangeBatch:
     profiles: set[int] = field(default_factory=set)
     needs: set[int] = field(default_factory=set)
     organizations: set[int] = field(default_factory=set)
+    keys: set[int] = field(default_factory=set)
     rebuild: bool = False
     model: bool = False
 
+    def add(self, entity: str, entity_id: int | None) -> None:
+        """Count one change-log entry in."""
+        if entity == EVERYTHING:
+            self.rebuild = True
+        elif entity == MODEL:
+            self.model = True
+        elif entity_id is not None:
+            ids = {
+                PROFILE: self.profiles,
+                NEED: self.needs,
+                ORGANIZATION: self.organizations,
+                API_KEY: self.keys,
+            }.get(entity)
+            if ids is not None:  # a kind this version does not know (a newer worker's) is skipped
+                ids.add(entity_id)
+
     def __bool__(self) -> bool:
-        return bool(self.profiles or self.needs or self.organizations or self.rebuild or self.model)
+        return bool(
+            self.profiles
+            or self.needs
+            or self.organizations
+            or self.keys
+            or self.rebuild
+            or self.model
+        )
 
 
 class ChangeFeed:
@@ -86,12 +119,5 @@ class ChangeFeed:
             if row_id > self.last_id:
                 self.gaps.update((i, now) for i in range(self.last_id + 1, row_id))
                 self.last_id = row_id
-            if entity == EVERYTHING:
-                batch.rebuild = True
-            elif entity == MODEL:
-                batch.model = True
-            elif entity_id is not None:
-                {PROFILE: batch.profiles, NEED: batch.needs, ORGANIZATION: batch.organizations}[
-                    entity
-                ].add(entity_id)
+            batch.add(entity, entity_id)
         return batch

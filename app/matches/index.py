@@ -4,7 +4,8 @@ Each worker process holds its own :class:`MatchingIndex`. It is built at start-u
 catches up with the change log from a background thread (every ``poll_interval_s``), and on
 demand before a query when this process has committed a change since its last catch-up or
 the last catch-up is older than ``max_staleness_s``: a worker sees its own writes at once and
-everyone else's within a fraction of a second. Writes to the in-memory indexes happen under
+everyone else's within a fraction of a second. Other caches of the worker (the API key cache)
+follow the same log through ``watchers``. Writes to the in-memory indexes happen under
 a lock; queries take the same lock, briefly.
 
 When a learned re-ranker is active (see :mod:`app.learning.registry`), shortlists are the
@@ -12,10 +13,11 @@ engine's top ``RERANK_DEPTH`` re-ordered by it (:func:`matching.rerank.rerank`);
 switches model when the change log says the active version changed.
 """
 
+import gc
 import logging
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -23,7 +25,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.learning import registry
-from app.matches.changes import CHANGES_KEY, ChangeBatch, ChangeFeed
+from app.matches.changes import ChangeBatch, ChangeFeed, take_committed
 from app.matches.loading import IndexedNeed, IndexedProfile, load_open_needs, load_profiles
 from app.models import CapabilityProfile, Impression, SupplyNeed
 from app.reference.tables import region_centres
@@ -76,8 +78,12 @@ class MatchingIndex:
         *,
         poll_interval_s: float = 0.5,
         max_staleness_s: float = 0.25,
+        watchers: Sequence[Callable[[ChangeBatch], None]] = (),
     ) -> None:
+        """``watchers`` are told of every change batch: this worker's own as each commits,
+        and everyone's (its own again) as they are read from the log."""
         self._sessions = sessions
+        self._watchers = tuple(watchers)
         self._poll_interval_s = poll_interval_s
         self._max_staleness_s = max_staleness_s
         self._lock = threading.RLock()
@@ -96,8 +102,17 @@ class MatchingIndex:
         event.listen(sessions, "after_commit", self._on_commit)
 
     def _on_commit(self, session: Session) -> None:
-        if session.info.pop(CHANGES_KEY, False):
+        batch = take_committed(session)
+        if batch:
             self._dirty = True
+            self._tell_watchers(batch)
+
+    def _tell_watchers(self, batch: ChangeBatch) -> None:
+        for watch in self._watchers:
+            try:
+                watch(batch)
+            except Exception:  # a watcher's failure must not fail a commit or stop catching up
+                log.exception("matching index: a change watcher failed")
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -117,6 +132,10 @@ class MatchingIndex:
             self._open_needs = {n.record.id: n for n in needs}
             self._load_learning(session)
             self._refreshed_at = time.monotonic()
+        # The index is a million long-lived objects at 100,000 profiles; each full collection
+        # would walk them all (half a second) and find nothing. Keep the collector off them.
+        gc.collect()
+        gc.freeze()
         log.info(
             "matching index built: %d profiles, %d open needs in %.2f s",
             len(profiles),
@@ -154,6 +173,7 @@ class MatchingIndex:
             batch = self._feed.read(session)
             if batch:
                 self._apply(session, batch)
+                self._tell_watchers(batch)
             self._refreshed_at = time.monotonic()
 
     def _refresh_if_stale(self) -> None:
@@ -352,12 +372,15 @@ class MatchingIndex:
                         best[key] = (match, need)
         return best
 
-    def need_record(self, need_id: int) -> NeedRecord | None:
-        """The indexed record of an open need, if any (the shortlist's query, ready-made)."""
+    def open_need(self, need_id: int) -> IndexedNeed | None:
+        """An open need as indexed (its record is the shortlist's query, ready-made), if any.
+
+        As fresh as the index: this worker's own writes at once, others' within
+        ``max_staleness_s``.
+        """
         self._refresh_if_stale()
         with self._lock:
-            found = self._open_needs.get(need_id)
-            return found.record if found else None
+            return self._open_needs.get(need_id)
 
     def profile(self, profile_id: int) -> ProfileRecord | None:
         """The indexed record of a profile, if any."""

@@ -1,8 +1,11 @@
 """HTTP routes for shortlists, opportunity feeds and chain discovery."""
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from functools import partial
+from typing import Annotated, TypeVar
 
+import anyio.to_thread
 from fastapi import APIRouter, Query, Request
 
 from app.auth.dependencies import CallerDep, SessionDep
@@ -10,6 +13,20 @@ from app.errors import problem_responses
 from app.matches import service
 from app.matches.schemas import Opportunities, Shortlist, UpstreamSuppliers
 from app.models import Tier
+
+T = TypeVar("T")
+
+
+async def ranking(request: Request, rank: Callable[[], T]) -> T:
+    """Run ``rank`` in a worker thread, taking turns: ``Settings.ranking_concurrency`` at once.
+
+    Ranking is CPU-bound Python. Run twenty at once and they only share the one interpreter
+    lock in an order nobody chose, so every answer comes late and some very late; taken in
+    turn (first come, first served) each runs at full speed and the slowest wait is short.
+    Other requests keep the rest of the thread pool.
+    """
+    return await anyio.to_thread.run_sync(rank, limiter=request.app.state.ranking_turns)
+
 
 router = APIRouter(tags=["matching"], responses=problem_responses(401, 403, 404, 422))
 
@@ -24,7 +41,7 @@ MinScore = Annotated[float | None, Query(ge=0, le=1, description="drop results s
     "/needs/{need_id}/shortlist",
     summary="Ranked SMEs for a need, with reasons (the firm, organizers, admins)",
 )
-def need_shortlist(
+async def need_shortlist(
     need_id: int,
     request: Request,
     session: SessionDep,
@@ -35,17 +52,21 @@ def need_shortlist(
     min_score: MinScore = None,
 ) -> Shortlist:
     state = request.app.state
-    return service.shortlist(
-        session,
-        caller,
-        request.app.state.matching,
-        need_id,
-        limit=limit,
-        region=region,
-        tier=tier,
-        min_score=min_score,
-        today=date.today(),
-        on_shown=state.impressions.add if state.settings.log_impressions else None,
+    return await ranking(
+        request,
+        partial(
+            service.shortlist,
+            session,
+            caller,
+            state.matching,
+            need_id,
+            limit=limit,
+            region=region,
+            tier=tier,
+            min_score=min_score,
+            today=date.today(),
+            on_shown=state.impressions.add if state.settings.log_impressions else None,
+        ),
     )
 
 
@@ -53,7 +74,7 @@ def need_shortlist(
     "/profiles/{profile_id}/opportunities",
     summary="Ranked open needs for an SME's profile, with reasons (that SME)",
 )
-def profile_opportunities(
+async def profile_opportunities(
     profile_id: int,
     request: Request,
     session: SessionDep,
@@ -62,15 +83,19 @@ def profile_opportunities(
     region: Region = None,
     min_score: MinScore = None,
 ) -> Opportunities:
-    return service.opportunities(
-        session,
-        caller,
-        request.app.state.matching,
-        profile_id,
-        limit=limit,
-        region=region,
-        min_score=min_score,
-        today=date.today(),
+    return await ranking(
+        request,
+        partial(
+            service.opportunities,
+            session,
+            caller,
+            request.app.state.matching,
+            profile_id,
+            limit=limit,
+            region=region,
+            min_score=min_score,
+            today=date.today(),
+        ),
     )
 
 
@@ -79,7 +104,7 @@ def profile_opportunities(
     summary="Ranked SMEs that could supply the inputs of a large firm's products (补链), "
     "with reasons (the firm, organizers, admins)",
 )
-def upstream_suppliers(
+async def upstream_suppliers(
     organization_id: int,
     request: Request,
     session: SessionDep,
@@ -89,14 +114,18 @@ def upstream_suppliers(
     tier: Tier | None = None,
     min_score: MinScore = None,
 ) -> UpstreamSuppliers:
-    return service.upstream_suppliers(
-        session,
-        caller,
-        request.app.state.matching,
-        organization_id,
-        limit=limit,
-        region=region,
-        tier=tier,
-        min_score=min_score,
-        today=date.today(),
+    return await ranking(
+        request,
+        partial(
+            service.upstream_suppliers,
+            session,
+            caller,
+            request.app.state.matching,
+            organization_id,
+            limit=limit,
+            region=region,
+            tier=tier,
+            min_score=min_score,
+            today=date.today(),
+        ),
     )

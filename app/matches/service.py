@@ -25,7 +25,7 @@ from app.matches.schemas import (
     UpstreamReasons,
     UpstreamSuppliers,
 )
-from app.models import NeedKind, NeedStatus, OrganizationKind, Side, Tier
+from app.models import NeedKind, OrganizationKind, Side, Tier
 from app.needs import service as needs
 from app.organizations import service as organizations
 from app.profiles import service as profiles
@@ -77,12 +77,23 @@ def shortlist(
     An open need's shortlist served to its own firm is handed to ``on_shown`` (positions and
     pair features: training data for the re-ranker), which logs it in one batched insert.
     """
-    need = needs.get_visible(session, caller, need_id)
-    if not (caller.manages(need.organization) or caller.is_organizer):
-        raise Forbidden(f"the shortlist of need {need_id} is for its firm and organizers")
-    record = index.need_record(need.id) if need.status == NeedStatus.open.value else None
+    indexed = index.open_need(need_id)
+    if indexed is not None:
+        # An open need is answered without a database read: its firm comes from the index.
+        # Who may see a shortlist: the firm itself, organizers and admins (for a firm, to
+        # manage an organization is to be it).
+        owner_id = indexed.firm.id
+        if not (caller.is_admin or caller.is_organizer or caller.organization_id == owner_id):
+            raise Forbidden(f"the shortlist of need {need_id} is for its firm and organizers")
+        record = indexed.record
+    else:
+        need = needs.get_visible(session, caller, need_id)
+        if not (caller.manages(need.organization) or caller.is_organizer):
+            raise Forbidden(f"the shortlist of need {need_id} is for its firm and organizers")
+        owner_id = need.organization_id
+        record = need_record_for(session, need)
     result = index.shortlist(
-        record or need_record_for(session, need),
+        record,
         limit=limit,
         region_prefix=region_prefix(region) if region else None,
         tier=tier.value if tier else None,
@@ -90,12 +101,12 @@ def shortlist(
         today=today,
     )
     shown = [ranked.match for ranked, _ in result.items]
-    logged = on_shown is not None and need.status == NeedStatus.open.value
-    # the firm's own views only: an admin or organizer looking is not the buyer choosing
-    if on_shown is not None and logged and caller.organization_id == need.organization_id:
+    # Views of open needs by the firm itself are logged: an admin or organizer looking is not
+    # the buyer choosing, and a draft or closed need is not being bought for.
+    if on_shown is not None and indexed is not None and caller.organization_id == owner_id:
         on_shown(
             need_id,
-            [(r.match.id, r.match.score, r.features, r.explored) for r, _ in result.items],
+            [(r.match.id, r.match.score, r.pair_vector(), r.explored) for r, _ in result.items],
             result.model_version_id,
         )
         index.count_shown([m.id for m in shown])

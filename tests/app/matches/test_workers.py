@@ -82,3 +82,38 @@ def test_profile_written_through_one_worker_is_shortlisted_by_the_other(
     assert first_found is not None, "the other worker never shortlisted the new profile"
     assert first_found <= FRESHNESS_S
     assert all(found for t, found in seen_by_other if t > FRESHNESS_S)
+
+
+@pytest.mark.slow
+def test_a_key_revoked_through_one_worker_is_refused_by_the_other_within_a_second(
+    engine: Engine, two_workers: str
+) -> None:
+    admin = bearer(issue_key(engine, Role.admin, None))
+    doomed = bearer(issue_key(engine, Role.admin, None))
+
+    def me() -> httpx.Response:  # a fresh connection each time, so both workers answer
+        return httpx.get(f"{two_workers}/api/v1/me", headers=doomed, timeout=10)
+
+    workers: dict[str, int] = {}
+    deadline = time.monotonic() + 10
+    while len(workers) < 2 and time.monotonic() < deadline:
+        response = me()
+        assert response.status_code == 200, response.text
+        workers[_worker_of(response)] = response.json()["key_id"]
+    assert len(workers) == 2, "every request went to one worker; cannot tell"  # both cached it
+
+    revoked = httpx.delete(
+        f"{two_workers}/api/v1/keys/{next(iter(workers.values()))}", headers=admin, timeout=10
+    )
+    assert revoked.status_code == 204
+    revoked_at, revoker = time.monotonic(), _worker_of(revoked)
+
+    answers: list[tuple[float, str, int]] = []
+    while time.monotonic() - revoked_at < 2.5:
+        response = me()
+        answers.append((time.monotonic() - revoked_at, _worker_of(response), response.status_code))
+        time.sleep(0.02)
+    assert all(status == 401 for _t, worker, status in answers if worker == revoker)
+    others = [(t, status) for t, worker, status in answers if worker != revoker]
+    assert others, "every request went to the revoking worker; cannot tell"
+    assert all(status == 401 for t, status in others if t > 1.0)
