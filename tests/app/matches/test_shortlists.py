@@ -1,10 +1,16 @@
 """Shortlists and opportunity feeds over HTTP: ranking, reasons, filters, who may see them."""
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import anyio
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.matches import service
 from tests.app.factories import Actor, World, create_org, org_body
 
 
@@ -216,3 +222,36 @@ def test_bad_limit_is_422(client: TestClient, world: World, market: dict[str, in
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "query.limit"
+
+
+@pytest.mark.parametrize("turns", [1, 3])
+def test_rankings_take_turns_at_most_ranking_concurrency_at_once(
+    app: FastAPI,
+    client: TestClient,
+    world: World,
+    market: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+    turns: int,
+) -> None:
+    running, peak, lock = [0], [0], threading.Lock()
+    rank = service.shortlist
+
+    def slow_shortlist(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.05)
+        try:
+            return rank(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(service, "shortlist", slow_shortlist)
+    monkeypatch.setattr(app.state, "ranking_turns", anyio.CapacityLimiter(turns))
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(
+            pool.map(lambda _i: _shortlist(client, world.firm_a, market["need"]), range(6))
+        )
+    assert all(answers)
+    assert peak[0] == turns
