@@ -20,6 +20,7 @@ from app.errors import Conflict, Forbidden
 from app.events.service import HELD
 from app.interests.schemas import CandidateEntry, InterestEntry, InterestMarks, PairRead
 from app.learning import capture
+from app.matches import changes
 from app.models import (
     CapabilityProfile,
     EventMeeting,
@@ -139,6 +140,7 @@ def set_mark(
     if _marks(session, pair.need.id, pair.profile.id).get(side) is value:
         return
     _upsert(session, pair, side, value)
+    changes.record(session, changes.INTEREST, pair.need.id)
     audit.record(
         session,
         caller,
@@ -163,6 +165,7 @@ def withdraw(session: Session, caller: Principal, pair: Pair, side: Side) -> Non
     )
     if not getattr(removed, "rowcount", 0):
         return
+    changes.record(session, changes.INTEREST, pair.need.id)
     audit.record(
         session,
         caller,
@@ -232,31 +235,22 @@ def pair_view(session: Session, caller: Principal, pair: Pair, viewer: Side) -> 
     )
 
 
-def marks_on_need(
-    session: Session, need_id: int, profile_ids: Collection[int], viewer: Side
-) -> dict[int, InterestMarks]:
-    """Marks on a need's candidates (for a shortlist), as ``viewer`` may see them.
-
-    All of the need's marks are read and the candidates picked out here: marks are people's
-    clicks, a few per need, and one equality lookup costs a third of an ``IN (…)`` of twenty.
-    """
-    found: dict[int, dict[Side, InterestValue]] = {}
-    if profile_ids:
-        rows = session.execute(
-            select(InterestMark.profile_id, InterestMark.side, InterestMark.value).where(
-                InterestMark.need_id == need_id
-            )
-        )
-        for profile_id, side, value in rows:
-            found.setdefault(profile_id, {})[Side(side)] = InterestValue(value)
-    return {p: visible(found.get(p, {}), viewer) for p in profile_ids}
+def visible_marks(raw: Mapping[int, Mapping[str, str]], viewer: Side) -> dict[int, InterestMarks]:
+    """Marks as the matching index keeps them (id → side → value), as ``viewer`` may see them."""
+    return {
+        key: visible({Side(side): InterestValue(value) for side, value in marks.items()}, viewer)
+        for key, marks in raw.items()
+    }
 
 
 def marks_on_profile(
     session: Session, profile_id: int, need_ids: Collection[int], viewer: Side
 ) -> dict[int, InterestMarks]:
-    """Marks on a profile's opportunities, as ``viewer`` may see them (read as
-    :func:`marks_on_need` reads them)."""
+    """Marks on a profile's opportunities, as ``viewer`` may see them.
+
+    All of the profile's marks are read and the needs picked out here: marks are people's
+    clicks, and one equality lookup costs a third of an ``IN (…)`` of twenty.
+    """
     found: dict[int, dict[Side, InterestValue]] = {}
     if need_ids:
         rows = session.execute(

@@ -19,6 +19,7 @@ NEED = "need"
 ORGANIZATION = "organization"
 MODEL = "model"  # the active re-ranker version changed
 API_KEY = "api_key"  # a key was revoked: workers drop it from their key caches
+INTEREST = "interest"  # the interest marks on a need (the entity id) changed
 EVERYTHING = "all"
 #: ``Session.info`` holds the changes a session logged, so its commit can wake the index.
 CHANGES_KEY = "xieshou_changes"
@@ -46,6 +47,7 @@ class ChangeBatch:
     needs: set[int] = field(default_factory=set)
     organizations: set[int] = field(default_factory=set)
     keys: set[int] = field(default_factory=set)
+    interests: set[int] = field(default_factory=set)  # need ids
     rebuild: bool = False
     model: bool = False
 
@@ -61,6 +63,7 @@ class ChangeBatch:
                 NEED: self.needs,
                 ORGANIZATION: self.organizations,
                 API_KEY: self.keys,
+                INTEREST: self.interests,
             }.get(entity)
             if ids is not None:  # a kind this version does not know (a newer worker's) is skipped
                 ids.add(entity_id)
@@ -71,6 +74,7 @@ class ChangeBatch:
             or self.needs
             or self.organizations
             or self.keys
+            or self.interests
             or self.rebuild
             or self.model
         )

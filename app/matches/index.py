@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.learning import registry
 from app.matches.changes import ChangeBatch, ChangeFeed, take_committed
 from app.matches.loading import IndexedNeed, IndexedProfile, load_open_needs, load_profiles
+from app.matches.marks import MarkBook, SideValues, load_marks
 from app.models import CapabilityProfile, Impression, SupplyNeed
 from app.reference.tables import region_centres
 from matching import NeedIndex, SupplierIndex
@@ -93,6 +94,7 @@ class MatchingIndex:
         self._profiles: dict[int, IndexedProfile] = {}
         self._profile_of_org: dict[int, int] = {}
         self._open_needs: dict[int, IndexedNeed] = {}
+        self._marks = MarkBook()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._refreshed_at = 0.0
@@ -130,6 +132,9 @@ class MatchingIndex:
             self._profiles = {p.record.id: p for p in profiles}
             self._profile_of_org = {p.firm.id: p.record.id for p in profiles}
             self._open_needs = {n.record.id: n for n in needs}
+            marks = load_marks(session)
+            self._marks = MarkBook()
+            self._marks.replace({m.need_id for m in marks}, marks)
             self._load_learning(session)
             self._refreshed_at = time.monotonic()
         # The index is a million long-lived objects at 100,000 profiles; each full collection
@@ -218,6 +223,8 @@ class MatchingIndex:
             found_needs = {n.record.id: n for n in load_open_needs(session, need_ids)}
             for need_id in need_ids:
                 self._put_need(need_id, found_needs.get(need_id))
+        if marked := batch.interests | need_ids:
+            self._marks.replace(marked, load_marks(session, marked))
 
     def _put_profile(self, profile_id: int, profile: IndexedProfile | None) -> None:
         known = profile_id in self._profiles
@@ -381,6 +388,18 @@ class MatchingIndex:
         self._refresh_if_stale()
         with self._lock:
             return self._open_needs.get(need_id)
+
+    def marks_on_need(self, need_id: int, profile_ids: Collection[int]) -> dict[int, SideValues]:
+        """The interest marks on a need of each of these profiles (see :mod:`app.matches.marks`)."""
+        self._refresh_if_stale()
+        with self._lock:
+            return self._marks.on_need(need_id, profile_ids)
+
+    def marks_on_profile(self, profile_id: int, need_ids: Collection[int]) -> dict[int, SideValues]:
+        """The interest marks on a profile of each of these needs."""
+        self._refresh_if_stale()
+        with self._lock:
+            return self._marks.on_profile(profile_id, need_ids)
 
     def profile(self, profile_id: int) -> ProfileRecord | None:
         """The indexed record of a profile, if any."""

@@ -110,7 +110,7 @@ def shortlist(
             result.model_version_id,
         )
         index.count_shown([m.id for m in shown])
-    marks = interests.marks_on_need(session, need_id, [m.id for m in shown], Side.buyer)
+    marks = interests.visible_marks(index.marks_on_need(need_id, [m.id for m in shown]), Side.buyer)
     return Shortlist(
         need_id=need_id,
         model_version=result.model_version_id,
@@ -154,7 +154,9 @@ def opportunities(
         min_score=min_score,
         today=today,
     )
-    marks = interests.marks_on_profile(session, profile_id, [m.id for m, _ in ranked], Side.sme)
+    marks = interests.visible_marks(
+        index.marks_on_profile(profile_id, [m.id for m, _ in ranked]), Side.sme
+    )
     return Opportunities(
         profile_id=profile_id,
         items=[

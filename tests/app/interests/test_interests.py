@@ -332,6 +332,24 @@ def test_shortlists_and_opportunities_carry_the_marks(
     assert by_need[need] == {"buyer": None, "sme": "interested"}  # the firm's decline is private
 
 
+def test_a_changed_or_withdrawn_mark_shows_in_the_next_shortlist(
+    client: TestClient, world: World, pairs: dict[str, int]
+) -> None:
+    need, profile = pairs["need_a"], pairs["profile_a"]
+    url = f"{buyer_url(need, profile)}/interest"
+
+    def mark_shown() -> Any:
+        got = client.get(f"{NEEDS}/{need}/shortlist", headers=world.firm_a.headers).json()
+        return {item["profile_id"]: item["interest"] for item in got["items"]}[profile]["buyer"]
+
+    assert mark_shown() is None
+    for value in ("interested", "declined"):
+        assert client.put(url, json={"value": value}, headers=world.firm_a.headers).is_success
+        assert mark_shown() == value
+    assert client.delete(url, headers=world.firm_a.headers).status_code == 204
+    assert mark_shown() is None
+
+
 # -- bad input, races -------------------------------------------------------------------------
 
 
