@@ -1,6 +1,6 @@
 """FastAPI dependencies: the database session and the authenticated caller."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,24 +11,50 @@ from app.auth import service
 from app.auth.cache import KeyCache
 from app.auth.keys import hash_key
 from app.auth.principal import Principal
-from app.db import session_scope
 from app.errors import Unauthorized
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's session: committed after the handler returns, rolled back on error.
 
     On SQLite, writing requests of one process take turns on a lock first: SQLite allows one
     writer at a time, and waiting on a lock is far quicker than SQLite's busy-retry sleeps.
+
+    Opening a session touches no database, so it happens here on the event loop; finishing
+    one that did use the database (commit or rollback, then close) goes to the thread pool.
+    A request answered from memory (a shortlist of an open need) never leaves the loop.
     """
     lock = request.app.state.write_lock
-    if lock is None or request.method in _READ_METHODS:
-        yield from session_scope(request.app.state.sessionmaker)
+    writer = lock is not None and request.method not in _READ_METHODS
+    if writer:
+        await run_in_threadpool(lock.acquire)
+    try:
+        session = request.app.state.sessionmaker()
+        try:
+            yield session
+        except BaseException:
+            await _finish(session, session.rollback)
+            raise
+        await _finish(session, session.commit)
+    finally:
+        if writer:
+            lock.release()
+
+
+async def _finish(session: Session, end: Callable[[], None]) -> None:
+    if not session.in_transaction():
+        session.close()  # never connected: nothing to end
         return
-    with lock:
-        yield from session_scope(request.app.state.sessionmaker)
+
+    def end_and_close() -> None:
+        try:
+            end()
+        finally:
+            session.close()
+
+    await run_in_threadpool(end_and_close)
 
 
 # scope="function": commit before the response is sent, so a failed commit is an error
