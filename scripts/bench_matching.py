@@ -18,7 +18,7 @@ Stages (each a JSON line):
   :meth:`matching.upstream.UpstreamPredictor.rank_suppliers` p50/p99 (``predict_inputs``:
   the input prediction alone, first call per buyer, so uncached); ``"method": "bm25s"``: bm25s on character bigrams of
   the same catalog (skip with ``--skip-bm25``).
-- HTTP (on by default when ``--profiles`` ≤ 20,000; force with ``--http``, skip with
+- HTTP (on by default when ``--profiles`` ≤ 100,000; force with ``--http``, skip with
   ``--no-http``). For each ``--db`` (``sqlite``, ``postgresql`` or ``both``; default
   ``sqlite``): a fresh database (SQLite file in a temporary folder, or a scratch PostgreSQL
   database created and dropped on 127.0.0.1), migrated; the same catalog loaded through the
@@ -61,7 +61,9 @@ from matching.upstream import UpstreamPredictor
 
 DEFAULT_FIRMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "firms.jsonl"
 #: --http is on by default up to this many profiles.
-HTTP_DEFAULT_MAX_PROFILES = 20_000
+HTTP_DEFAULT_MAX_PROFILES = (
+    100_000  # the size of the HTTP goal; a million would take minutes to import
+)
 REGIONS = ("320505", "440305", "110105", "330106", None)
 TIERS = ("innovative", "specialized", "little_giant", None)
 TIER_NAMES = {"innovative": "创新型", "specialized": "专精特新", "little_giant": "小巨人"}
