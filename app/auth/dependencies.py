@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -54,7 +55,10 @@ async def _finish(session: Session, end: Callable[[], None]) -> None:
         finally:
             session.close()
 
-    await run_in_threadpool(end_and_close)
+    # Shielded: a request cancelled mid-way (the client went away) must still end its
+    # transaction and hand back its connection, or an open SQLite write would hold the lock.
+    with anyio.CancelScope(shield=True):
+        await run_in_threadpool(end_and_close)
 
 
 # scope="function": commit before the response is sent, so a failed commit is an error
