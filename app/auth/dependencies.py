@@ -1,6 +1,6 @@
 """FastAPI dependencies: the database session and the authenticated caller."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Annotated
 
 import anyio
@@ -17,7 +17,7 @@ from app.errors import Unauthorized
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
+async def get_session(request: Request) -> AsyncGenerator[Session, None]:
     """The request's session: committed after the handler returns, rolled back on error.
 
     On SQLite, writing requests of one process take turns on a lock first: SQLite allows one
