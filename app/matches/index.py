@@ -6,7 +6,7 @@ demand before a query when this process has committed a change since its last ca
 the last catch-up is older than ``max_staleness_s``: a worker sees its own writes at once and
 everyone else's within a fraction of a second. Other caches of the worker (the API key cache)
 follow the same log through ``watchers``. Writes to the in-memory indexes happen under
-a lock; queries take the same lock, briefly.
+a lock; queries take the same lock, briefly. Reading the log does not take it.
 
 When a learned re-ranker is active (see :mod:`app.learning.registry`), shortlists are the
 engine's top ``RERANK_DEPTH`` re-ordered by it (:func:`matching.rerank.rerank`); the index
@@ -88,6 +88,7 @@ class MatchingIndex:
         self._poll_interval_s = poll_interval_s
         self._max_staleness_s = max_staleness_s
         self._lock = threading.RLock()
+        self._catching_up = threading.Lock()  # taken before _lock, never after
         self._feed = ChangeFeed()
         self._suppliers = SupplierIndex(region_centres=region_centres())
         self._needs = NeedIndex(region_centres=region_centres())
@@ -173,17 +174,29 @@ class MatchingIndex:
 
     def refresh(self) -> None:
         """Apply every change logged since the last refresh."""
-        with self._lock, self._sessions() as session:
+        with self._catching_up:
+            self._catch_up()
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale():
+            with self._catching_up:
+                if self._stale():  # another thread may have caught up while this one waited
+                    self._catch_up()
+
+    def _stale(self) -> bool:
+        return self._dirty or time.monotonic() - self._refreshed_at > self._max_staleness_s
+
+    def _catch_up(self) -> None:
+        # The log is read without the index lock, so queries go on meanwhile; only applying
+        # a change takes it (the catching-up lock keeps one reader of the log at a time).
+        with self._sessions() as session:
             self._dirty = False
             batch = self._feed.read(session)
             if batch:
-                self._apply(session, batch)
+                with self._lock:
+                    self._apply(session, batch)
                 self._tell_watchers(batch)
             self._refreshed_at = time.monotonic()
-
-    def _refresh_if_stale(self) -> None:
-        if self._dirty or time.monotonic() - self._refreshed_at > self._max_staleness_s:
-            self.refresh()
 
     def _load_learning(self, session: Session) -> None:
         """The active re-ranker and how often each profile was shown (for exploration)."""
