@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from app.auth.dependencies import SessionDep
 from app.errors import NotFound, ProblemError
@@ -27,7 +27,32 @@ _LIST_FIELDS = (
     "certifications",
     "regions_served",
 )
-_FIELDS = (*_LIST_FIELDS, "capacity", "minimum_order", "description")
+
+
+class ProfileForm(BaseModel):
+    """The profile editor's text fields as posted (lists one per line; see ``app.web.forms``)."""
+
+    products: str = ""
+    technologies: str = ""
+    processes: str = ""
+    materials: str = ""
+    certifications: str = ""
+    regions_served: str = ""
+    capacity: str = ""
+    minimum_order: str = ""
+    description: str = ""
+
+
+class NewProfileForm(ProfileForm):
+    """The editor posted to create a profile (an organizer or admin names the SME)."""
+
+    organization_id: str = ""
+
+
+class EditedProfileForm(ProfileForm):
+    """The editor posted to save a profile, with the version it was read at (If-Match)."""
+
+    version: int
 
 
 def _values_of(profile: Any) -> dict[str, str]:
@@ -77,7 +102,7 @@ def my_profile(session: SessionDep, viewer: ViewerDep) -> Response:
 @router.get("/profiles/new", response_class=HTMLResponse)
 def new_profile_form(request: Request, viewer: ViewerDep) -> HTMLResponse:
     """The empty editor."""
-    values = dict.fromkeys(_FIELDS, "")
+    values = ProfileForm().model_dump()
     return render(request, "profile_form.html", viewer, profile=None, values=values, errors={})
 
 
@@ -86,33 +111,13 @@ def create_profile(
     request: Request,
     session: SessionDep,
     viewer: FormViewerDep,
-    products: Annotated[str, Form()] = "",
-    technologies: Annotated[str, Form()] = "",
-    processes: Annotated[str, Form()] = "",
-    materials: Annotated[str, Form()] = "",
-    certifications: Annotated[str, Form()] = "",
-    regions_served: Annotated[str, Form()] = "",
-    capacity: Annotated[str, Form()] = "",
-    minimum_order: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    organization_id: Annotated[str, Form()] = "",
+    form: Annotated[NewProfileForm, Form()],
 ) -> Response:
     """Create a profile through the profiles service."""
-    values = {
-        "products": products,
-        "technologies": technologies,
-        "processes": processes,
-        "materials": materials,
-        "certifications": certifications,
-        "regions_served": regions_served,
-        "capacity": capacity,
-        "minimum_order": minimum_order,
-        "description": description,
-        "organization_id": organization_id,
-    }
+    values = form.model_dump()
     try:
         data = ProfileCreate.model_validate(
-            _fields_of(values) | {"organization_id": organization_id.strip() or None}
+            _fields_of(values) | {"organization_id": form.organization_id.strip() or None}
         )
         profile = profiles.create(session, viewer.principal, data)
     except forms.FormInvalid as exc:
@@ -179,32 +184,13 @@ def update_profile(
     session: SessionDep,
     viewer: FormViewerDep,
     profile_id: int,
-    version: Annotated[int, Form()],
-    products: Annotated[str, Form()] = "",
-    technologies: Annotated[str, Form()] = "",
-    processes: Annotated[str, Form()] = "",
-    materials: Annotated[str, Form()] = "",
-    certifications: Annotated[str, Form()] = "",
-    regions_served: Annotated[str, Form()] = "",
-    capacity: Annotated[str, Form()] = "",
-    minimum_order: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
+    form: Annotated[EditedProfileForm, Form()],
 ) -> Response:
     """Save the editor through the profiles service (If-Match is the form's version)."""
-    values = {
-        "products": products,
-        "technologies": technologies,
-        "processes": processes,
-        "materials": materials,
-        "certifications": certifications,
-        "regions_served": regions_served,
-        "capacity": capacity,
-        "minimum_order": minimum_order,
-        "description": description,
-    }
+    values = form.model_dump(exclude={"version"})
     try:
         data = ProfileUpdate.model_validate(_fields_of(values))
-        profiles.update(session, viewer.principal, profile_id, data, version)
+        profiles.update(session, viewer.principal, profile_id, data, form.version)
     except forms.FormInvalid as exc:
         errors = exc.errors
     except ValidationError as exc:
@@ -227,7 +213,7 @@ def update_profile(
         profile=profiles.to_read(current),
         values=values,
         errors=errors,
-        form_version=version,
+        form_version=form.version,
     )
 
 
