@@ -6,7 +6,7 @@ for it. A firm's contacts reach the other side only after both said ``interested
 two firms held a meeting at a matchmaking session; every reveal and every mark is audited.
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -241,26 +241,6 @@ def visible_marks(raw: Mapping[int, Mapping[str, str]], viewer: Side) -> dict[in
         key: visible({Side(side): InterestValue(value) for side, value in marks.items()}, viewer)
         for key, marks in raw.items()
     }
-
-
-def marks_on_profile(
-    session: Session, profile_id: int, need_ids: Collection[int], viewer: Side
-) -> dict[int, InterestMarks]:
-    """Marks on a profile's opportunities, as ``viewer`` may see them.
-
-    All of the profile's marks are read and the needs picked out here: marks are people's
-    clicks, and one equality lookup costs a third of an ``IN (…)`` of twenty.
-    """
-    found: dict[int, dict[Side, InterestValue]] = {}
-    if need_ids:
-        rows = session.execute(
-            select(InterestMark.need_id, InterestMark.side, InterestMark.value).where(
-                InterestMark.profile_id == profile_id
-            )
-        )
-        for need_id, side, value in rows:
-            found.setdefault(need_id, {})[Side(side)] = InterestValue(value)
-    return {n: visible(found.get(n, {}), viewer) for n in need_ids}
 
 
 def _relevant(

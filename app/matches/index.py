@@ -138,8 +138,8 @@ class MatchingIndex:
             self._marks.replace({m.need_id for m in marks}, marks)
             self._load_learning(session)
             self._refreshed_at = time.monotonic()
-        # The index is a million long-lived objects at 100,000 profiles; each full collection
-        # would walk them all (half a second) and find nothing. Keep the collector off them.
+        # The index is long-lived: each full collection would walk all of its objects (about a
+        # million at 100,000 profiles) and find nothing. Keep the collector off them.
         gc.collect()
         gc.freeze()
         log.info(

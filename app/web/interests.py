@@ -9,12 +9,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SessionDep
 from app.errors import InvalidInput
 from app.interests import service as interests
 from app.models import InterestValue, Side
-from app.web.pages import FormViewerDep, PageRoute, ViewerDep, redirect, render
+from app.web.pages import FormViewerDep, PageRoute, Viewer, ViewerDep, redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 WITHDRAW = "withdraw"
@@ -65,23 +66,35 @@ def mark_opportunity(
     return redirect(_back(f"/profiles/{profile_id}/opportunities", back))
 
 
+def _pair_page(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    pair: interests.Pair,
+    side: Side,
+    url: str,
+) -> HTMLResponse:
+    """One need–profile pair as ``side`` sees it, at ``url`` (its form posts to ``url``/interest)."""
+    return render(
+        request,
+        "pair.html",
+        viewer,
+        pair=interests.pair_view(session, viewer.principal, pair, side),
+        need_title=pair.need.title,
+        side=side.value,
+        action=f"{url}/interest",
+        back=url,
+    )
+
+
 @router.get("/needs/{need_id}/candidates/{profile_id}", response_class=HTMLResponse)
 def candidate(
     request: Request, session: SessionDep, viewer: ViewerDep, need_id: int, profile_id: int
 ) -> HTMLResponse:
     """A candidate as the need's firm sees it: both marks, contacts once mutual."""
     pair = interests.buyer_pair(session, viewer.principal, need_id, profile_id)
-    view = interests.pair_view(session, viewer.principal, pair, Side.buyer)
-    return render(
-        request,
-        "pair.html",
-        viewer,
-        pair=view,
-        need_title=pair.need.title,
-        side="buyer",
-        action=f"/needs/{need_id}/candidates/{profile_id}/interest",
-        back=f"/needs/{need_id}/candidates/{profile_id}",
-    )
+    url = f"/needs/{need_id}/candidates/{profile_id}"
+    return _pair_page(request, session, viewer, pair, Side.buyer, url)
 
 
 @router.get("/profiles/{profile_id}/opportunities/{need_id}", response_class=HTMLResponse)
@@ -90,14 +103,5 @@ def opportunity(
 ) -> HTMLResponse:
     """An opportunity as the SME sees it: both marks, the buyer's contacts once mutual."""
     pair = interests.sme_pair(session, viewer.principal, profile_id, need_id)
-    view = interests.pair_view(session, viewer.principal, pair, Side.sme)
-    return render(
-        request,
-        "pair.html",
-        viewer,
-        pair=view,
-        need_title=pair.need.title,
-        side="sme",
-        action=f"/profiles/{profile_id}/opportunities/{need_id}/interest",
-        back=f"/profiles/{profile_id}/opportunities/{need_id}",
-    )
+    url = f"/profiles/{profile_id}/opportunities/{need_id}"
+    return _pair_page(request, session, viewer, pair, Side.sme, url)

@@ -170,7 +170,9 @@ def need_detail(
         shortlist = None
     own_profile = own_profile_id(session, viewer.principal) if viewer.role is Role.sme else None
     sme_marks = (
-        interests.marks_on_profile(session, own_profile, [need_id], Side.sme)[need_id]
+        interests.visible_marks(state.matching.marks_on_profile(own_profile, [need_id]), Side.sme)[
+            need_id
+        ]
         if own_profile is not None and need.status == NeedStatus.open
         else None
     )
