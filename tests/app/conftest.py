@@ -3,6 +3,8 @@
 Set ``XIESHOU_TEST_DATABASE_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``)
 to run the whole suite against PostgreSQL; otherwise a SQLite file in a temporary folder is
 used. Either way the schema is built by the alembic migrations, so they are tested too.
+The suite wipes that PostgreSQL database, so it refuses one whose name does not say it is for
+tests (see :mod:`tests.app.database_guard`).
 """
 
 import os
@@ -19,12 +21,14 @@ from app.db import make_engine
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import Base
+from tests.app.database_guard import RESET_FLAG, check_may_reset
 from tests.app.factories import World, build_world
 
 POSTGRES_URL = os.environ.get("XIESHOU_TEST_DATABASE_URL", "")
 
 
 def _reset_postgres(url: str) -> None:
+    check_may_reset(url, flag=os.environ.get(RESET_FLAG, ""))
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
