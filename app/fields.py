@@ -1,11 +1,49 @@
-"""Validated field types shared by the API schemas (codes are normalised, then checked)."""
+"""Validated field types shared by the API schemas (codes are normalised, then checked).
 
+Every incoming text passes :func:`text_problem`: no NUL, no lone surrogates, no control
+characters (tabs and line breaks only in multi-line texts). The databases cannot store some of
+these (PostgreSQL refuses NUL, UTF-8 cannot encode a surrogate) and the rest hide in names.
+"""
+
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from app.reference.tables import industries, regions
 from app.reference.uscc import normalize_code, uscc_problem
+
+
+_SINGLE_LINE_BAD = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_MULTI_LINE_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """What makes ``value`` unacceptable as incoming text, or ``None`` when it is fine.
+
+    Refused everywhere: NUL, lone surrogates (``"\\ud800"`` in JSON is not Unicode text) and
+    control characters. Tabs and line breaks (``\\t``, ``\\n``, ``\\r``) pass only when
+    ``multiline``. Pure, so importers can check cells with the same rule.
+
+    >>> text_problem("华为 Mate")
+    >>> text_problem("a\\x00b")
+    'contains U+0000 (NUL), which is not allowed'
+    >>> text_problem("line\\nbreak")
+    'contains a line break or tab (U+000A), allowed only in multi-line texts'
+    >>> text_problem("line\\nbreak", multiline=True)
+    """
+    found = (_MULTI_LINE_BAD if multiline else _SINGLE_LINE_BAD).search(value)
+    if found is None:
+        return None
+    char = found.group()
+    point = f"U+{ord(char):04X}"
+    if char == "\x00":
+        return f"contains {point} (NUL), which is not allowed"
+    if "\ud800" <= char <= "\udfff":
+        return f"contains a lone surrogate {point}, which is not valid Unicode"
+    if char in "\t\n\r\u2028\u2029":
+        return f"contains a line break or tab ({point}), allowed only in multi-line texts"
+    return f"contains the control character {point}, which is not allowed"
 
 
 def _normalize(value: object) -> object:
