@@ -13,7 +13,6 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from app.reference.tables import industries, regions
 from app.reference.uscc import normalize_code, uscc_problem
 
-
 _SINGLE_LINE_BAD = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _MULTI_LINE_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
