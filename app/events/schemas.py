@@ -219,8 +219,12 @@ class SuggestedPair(BaseModel):
     sme_rank: int = Field(description="where this SME ranks the buyer in the session")
     need: SuggestionNeed
     matched_products: list[MatchedProduct]
-    buyer_wish: Wish | None = Field(description="the buyer's stated wish, if any")
-    sme_wish: Wish | None = Field(description="the SME's stated wish, if any")
+    buyer_wish: Wish | None = Field(
+        description="the buyer's stated wish, if any (shown to the organizer and the buyer)"
+    )
+    sme_wish: Wish | None = Field(
+        description="the SME's stated wish, if any (shown to the organizer and the SME)"
+    )
 
 
 class Suggestions(BaseModel):

@@ -106,7 +106,10 @@ def suggestions(
     limit: int,
     today: date,
 ) -> Suggestions:
-    """Suggested pairs for the organizer (all) or for an approved participant (its own)."""
+    """Suggested pairs for the organizer (all) or for an approved participant (its own).
+
+    The organizer sees both sides' wishes; a participant only its own.
+    """
     event = service.get_visible(session, caller, event_id)
     people = service.participants(session, event.id)
     mine: int | None = None
@@ -116,7 +119,7 @@ def suggestions(
             raise Forbidden("only the organizer and approved participants see suggestions")
         mine = own.id
     scores = pair_scores(session, index, people, today=today)
-    wishes = service.preferences(session, event.id)
+    wishes = _wishes_seen_by(service.preferences(session, event.id), mine)
     names = service.names_of(people)
     pairs = [p for p in scores.values() if mine is None or mine in (p.buyer_id, p.sme_id)]
     pairs.sort(key=lambda p: (max(p.buyer_rank, p.sme_rank), -p.score, p.buyer_id, p.sme_id))
@@ -125,6 +128,18 @@ def suggestions(
         total=len(pairs),
         items=[_to_read(p, names, wishes) for p in pairs[:limit]],
     )
+
+
+def _wishes_seen_by(
+    wishes: dict[tuple[int, int], Wish], participant_id: int | None
+) -> dict[tuple[int, int], Wish]:
+    """The wishes a viewer may see: the organizer (``None``) all, a participant its own.
+
+    The other side's wish, "no" above all, stays between that side and the organizer.
+    """
+    if participant_id is None:
+        return wishes
+    return {key: wish for key, wish in wishes.items() if key[0] == participant_id}
 
 
 def _to_read(
