@@ -8,7 +8,7 @@ these (PostgreSQL refuses NUL, UTF-8 cannot encode a surrogate) and the rest hid
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, AllowInfNan, BeforeValidator, Field, Strict, StringConstraints
 
 from app.reference.tables import industries, regions
 from app.reference.uscc import normalize_code, uscc_problem
@@ -45,6 +45,39 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
     return f"contains the control character {point}, which is not allowed"
 
 
+def single_line(value: str) -> str:
+    """Validator: ``value`` passes :func:`text_problem` as a one-line text."""
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def multi_line(value: str) -> str:
+    """Validator: ``value`` passes :func:`text_problem` as a multi-line text."""
+    problem = text_problem(value, multiline=True)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: Every id is an INTEGER column (32-bit on PostgreSQL), so no larger id can name a record.
+MAX_ID = 2**31 - 1
+#: The largest whole number a request may carry: INTEGER columns are 32-bit on PostgreSQL.
+MAX_INT = 2**31 - 1
+
+#: A record id in a path, query string or form field (text on the wire, read as a number).
+IdParam = Annotated[int, Field(ge=1, le=MAX_ID, json_schema_extra={"format": "int32"})]
+#: A record id in a JSON body: a JSON integer (``true`` or ``"3"`` are refused).
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID, json_schema_extra={"format": "int32"})]
+#: A whole number in a JSON body (``false`` is not 0); narrow it with ``Field(ge=…, le=…)``.
+Integer = Annotated[
+    int, Strict(), Field(ge=-MAX_INT - 1, le=MAX_INT, json_schema_extra={"format": "int32"})
+]
+#: A number in a JSON body: finite, and not a boolean (a JSON integer is fine).
+Number = Annotated[float, Strict(), AllowInfNan(False)]
+
+
 def _normalize(value: object) -> object:
     return normalize_code(value) if isinstance(value, str) else value
 
@@ -75,12 +108,14 @@ def _strip(value: object) -> object:
 Uscc = Annotated[
     str,
     BeforeValidator(_normalize),
+    AfterValidator(single_line),
     AfterValidator(_check_uscc),
     Field(examples=["91350100M000100Y43"], description="统一社会信用代码 (GB 32100-2015)"),
 ]
 RegionCode = Annotated[
     str,
     BeforeValidator(_normalize),
+    AfterValidator(single_line),
     StringConstraints(pattern=r"^\d{6}$"),
     AfterValidator(_check_region),
     Field(examples=["440300"], description="行政区划代码 (GB/T 2260), 6 digits"),
@@ -88,6 +123,7 @@ RegionCode = Annotated[
 IndustryCode = Annotated[
     str,
     BeforeValidator(_normalize),
+    AfterValidator(single_line),
     StringConstraints(pattern=r"^([A-T]|\d{2,4})$"),
     AfterValidator(_check_industry),
     Field(examples=["3962"], description="国民经济行业分类 (GB/T 4754-2017) code"),
@@ -95,11 +131,26 @@ IndustryCode = Annotated[
 
 
 #: A short name-like text (product, technology, certification standard …).
-ShortText = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=100)]
-
+ShortText = Annotated[
+    str,
+    BeforeValidator(_strip),
+    StringConstraints(min_length=1, max_length=100),
+    AfterValidator(single_line),
+]
 #: A name or title: 1 to 200 characters.
-Name = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1, max_length=200)]
+Name = Annotated[
+    str,
+    BeforeValidator(_strip),
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(single_line),
+]
 #: A line of free text, up to 500 characters (may be empty).
-Line = Annotated[str, BeforeValidator(_strip), StringConstraints(max_length=500)]
-#: A long free-text description, up to 5,000 characters (may be empty).
-LongText = Annotated[str, BeforeValidator(_strip), StringConstraints(max_length=5000)]
+Line = Annotated[
+    str, BeforeValidator(_strip), StringConstraints(max_length=500), AfterValidator(single_line)
+]
+#: A long free-text description, up to 5,000 characters (may be empty; tabs and line breaks).
+LongText = Annotated[
+    str, BeforeValidator(_strip), StringConstraints(max_length=5000), AfterValidator(multi_line)
+]
+#: A search text in a query string (``q``, ``find``): up to 100 characters, one line.
+SearchText = Annotated[str, StringConstraints(max_length=100), AfterValidator(single_line)]
