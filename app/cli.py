@@ -282,11 +282,11 @@ def _serve(args: argparse.Namespace) -> int:
     if not args.no_upgrade:
         _db_upgrade(argparse.Namespace(revision="head"))
     if not os.environ.get("XIESHOU_SESSION_SECRET"):
-        # Every worker must sign console cookies with the same secret.
+        # Every worker must make the console's CSRF tokens with the same secret.
         os.environ["XIESHOU_SESSION_SECRET"] = secrets.token_urlsafe(32)
         logging.getLogger("xieshou").warning(
-            "XIESHOU_SESSION_SECRET unset: console sign-ins hold for these workers until they "
-            "stop; set it (the same on every replica) to keep them across restarts"
+            "XIESHOU_SESSION_SECRET unset: console forms open in a browser need a reload after "
+            "these workers stop; set it (the same on every replica) to keep them across restarts"
         )
     uvicorn.run(
         "app.main:create_app",

@@ -49,8 +49,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     session_secret: SecretStr | None = Field(
         default=None,
-        description="Signs the web console's session cookies; give every replica the same one. "
-        "Unset: `xieshou serve` makes one for its workers (sign-ins end at restart).",
+        description="Makes the web console's CSRF tokens; give every replica the same one. "
+        "Unset: `xieshou serve` makes one for its workers (open forms need a reload after a "
+        "restart; sign-ins themselves are kept in the database).",
     )
 
 

@@ -11,7 +11,7 @@ from app.auth.principal import Principal
 from app.db import flush
 from app.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from app.matches import changes
-from app.models import ApiKey, Organization, OrganizationKind, Role
+from app.models import ApiKey, ConsoleSession, Organization, OrganizationKind, Role
 from app.models.base import utcnow
 
 #: Which roles a key of an organization of each kind may have.
@@ -128,4 +128,9 @@ def revoke(session: Session, caller: Principal, key_id: int) -> ApiKey:
         flush(session, f"key {key_id}")
         audit.record(session, caller, "key.revoke", "api_key", key_id)
         changes.record(session, changes.API_KEY, key_id)  # workers drop it from their caches
+        session.execute(  # and the console sessions signed in with it end
+            update(ConsoleSession)
+            .where(ConsoleSession.api_key_id == key_id, ConsoleSession.revoked_at.is_(None))
+            .values(revoked_at=row.revoked_at)
+        )
     return row

@@ -4,6 +4,7 @@ from app.models.api_key import ApiKey, AuditEntry
 from app.models.base import Base
 from app.models.chain import Chain, ChainEdge, ChainNode, Placement, PlacementSource
 from app.models.change import ChangeEntry
+from app.models.console_session import ConsoleSession
 from app.models.enums import NeedKind, NeedStatus, OrganizationKind, Role, Tier
 from app.models.need import SupplyNeed
 from app.models.organization import Organization, OrganizationIndustry, OrganizationProduct
@@ -15,6 +16,7 @@ __all__ = [
     "Base",
     "CapabilityProfile",
     "ChangeEntry",
+    "ConsoleSession",
     "NeedKind",
     "NeedStatus",
     "Organization",

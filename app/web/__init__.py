@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.web import auth, chains, dashboard, events, interests, needs, profiles
-from app.web.security import Signer
+from app.web.security import SessionStore
 
 log = logging.getLogger("xieshou")
 
@@ -18,11 +18,11 @@ def mount(app: FastAPI) -> None:
     secret = app.state.settings.session_secret
     if secret is None:
         # One process only: `xieshou serve` gives its workers a shared secret itself.
-        log.info("XIESHOU_SESSION_SECRET unset: console sign-ins last until this process ends")
+        log.info("XIESHOU_SESSION_SECRET unset: console forms need a reload after a restart")
         key = secrets.token_bytes(32)
     else:
         key = secret.get_secret_value().encode("utf-8")
-    app.state.console_signer = Signer(key)
+    app.state.console_sessions = SessionStore(key)
     for module in (auth, dashboard, needs, profiles, interests, events, chains):
         app.include_router(module.router)
     static = Path(__file__).parent / "static"

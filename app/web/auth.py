@@ -1,4 +1,8 @@
-"""登录 and 退出: the API key is checked by the auth service, then only a signed cookie is kept."""
+"""登录 and 退出: the API key is checked by the auth service, then a server-side session is kept.
+
+The browser gets only the session's random token (see :mod:`app.web.security`); 退出 revokes the
+session, so the cookie is worthless afterwards even if it was copied.
+"""
 
 import secrets
 from typing import Annotated
@@ -11,7 +15,14 @@ from app.auth import service as auth
 from app.auth.dependencies import SessionDep
 from app.errors import Unauthorized
 from app.models import ApiKey
-from app.web.pages import FormViewerDep, PageRoute, redirect, render, same_origin, signer
+from app.web.pages import (
+    FormViewerDep,
+    PageRoute,
+    console_sessions,
+    redirect,
+    render,
+    same_origin,
+)
 from app.web.security import COOKIE, LOGIN_CSRF_COOKIE, MAX_AGE_S, NotSignedIn, check_token
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -55,7 +66,7 @@ def login_form(request: Request, session: SessionDep, next: str = "") -> Respons
     cookie = request.cookies.get(COOKIE)
     if cookie:
         try:
-            signer(request).resume(session, cookie)
+            console_sessions(request).resume(session, cookie)
             return redirect(_safe_next(next))
         except NotSignedIn:
             pass
@@ -88,7 +99,7 @@ def login(
     response = redirect(_safe_next(next))
     response.set_cookie(
         COOKIE,
-        signer(request).issue(row.id, row.secret_hash),
+        console_sessions(request).open(session, row),
         max_age=MAX_AGE_S,
         path="/",
         httponly=True,
@@ -100,8 +111,10 @@ def login(
 
 
 @router.post("/logout")
-def logout(viewer: FormViewerDep) -> Response:
-    """Forget the session cookie in this browser."""
+def logout(request: Request, session: SessionDep, viewer: FormViewerDep) -> Response:
+    """End the session on the server (its cookie no longer works anywhere) and forget it here."""
+    console_sessions(request).close(session, viewer.session_id)
+    audit.record(session, viewer.principal, "console.sign_out", "api_key", viewer.principal.key_id)
     response = redirect("/login")
     response.delete_cookie(COOKIE, path="/")
     return response

@@ -25,7 +25,7 @@ from app.auth.principal import Principal
 from app.errors import Forbidden, ProblemError
 from app.models import Organization, Role
 from app.web import labels
-from app.web.security import COOKIE, ConsoleSession, NotSignedIn, Signer, check_token
+from app.web.security import COOKIE, NotSignedIn, SessionStore, SignedIn, check_token
 
 log = logging.getLogger("xieshou")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -54,6 +54,7 @@ class Viewer:
     org_id: int | None
     org_name: str
     org_kind: str | None
+    session_id: int
 
     @property
     def role(self) -> Role:
@@ -61,14 +62,14 @@ class Viewer:
         return self.principal.role
 
 
-def signer(request: Request) -> Signer:
-    """The app's session signer (made when the console was mounted)."""
-    value = request.app.state.console_signer
-    assert isinstance(value, Signer)
+def console_sessions(request: Request) -> SessionStore:
+    """The app's console session store (made when the console was mounted)."""
+    value = request.app.state.console_sessions
+    assert isinstance(value, SessionStore)
     return value
 
 
-def _viewer(session: Session, console: ConsoleSession) -> Viewer:
+def _viewer(session: Session, console: SignedIn) -> Viewer:
     p = console.principal
     org = session.get(Organization, p.organization_id) if p.organization_id else None
     return Viewer(
@@ -77,6 +78,7 @@ def _viewer(session: Session, console: ConsoleSession) -> Viewer:
         org_id=org.id if org else None,
         org_name=org.name if org else "平台管理员",
         org_kind=org.kind if org else None,
+        session_id=console.session_id,
     )
 
 
@@ -85,7 +87,7 @@ def current_viewer(request: Request, session: SessionDep) -> Viewer:
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         raise NotSignedIn("no session cookie")
-    return _viewer(session, signer(request).resume(session, cookie))
+    return _viewer(session, console_sessions(request).resume(session, cookie))
 
 
 ViewerDep = Annotated[Viewer, Depends(current_viewer, scope="function")]

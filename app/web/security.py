@@ -1,84 +1,122 @@
-"""Console sessions: a signed cookie bound to an API key's id, and CSRF tokens.
+"""Console sessions, kept server-side, and CSRF tokens.
 
-The cookie holds ``key id . issued-at . nonce`` and an HMAC-SHA256 over those and the key's
-stored hash, under the server's session secret. It never holds the key. Every request
-re-reads the key row, so revoking a key ends its console sessions at once; a cookie made for
-a key row that was replaced (same id, other key) does not verify. The CSRF token of a
-session is an HMAC of its nonce, so it needs no storage and changes with every sign-in.
+Signing in opens a row in ``console_sessions`` (:class:`~app.models.ConsoleSession`) and gives
+the browser a random token in an HttpOnly cookie; the table stores only the token's SHA-256,
+never the API key. Every request looks the row up, so 退出, expiry and revocation of the key
+(which revokes its sessions) end a session at once, on every worker, and a replayed cookie
+gets 登录. The CSRF token of a session is an HMAC of its token under the server's secret,
+so it needs no storage and changes with every sign-in.
 """
 
 import base64
 import hashlib
 import hmac
 import secrets
-import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.auth import service as auth
 from app.auth.principal import Principal
+from app.models import ApiKey, ConsoleSession
+from app.models.base import utcnow
 
 COOKIE = "xs_console"
 LOGIN_CSRF_COOKIE = "xs_login_csrf"
 #: A session lasts this long after sign-in, then the key must be given again.
 MAX_AGE_S = 12 * 3600
-_VERSION = "v1"
+#: ``last_seen_at`` is written at most this often per session, so page views stay reads.
+SEEN_RESOLUTION = timedelta(minutes=1)
+_TOKEN_BYTES = 32
 
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+def token_hash(token: str) -> str:
+    """What is stored of a session token: its SHA-256 (the token carries 256 random bits)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
-class ConsoleSession:
+class SignedIn:
     """A signed-in console user: the API's caller, and the session's CSRF token."""
 
     principal: Principal
     csrf: str
-    issued_at: int
+    session_id: int
 
 
-class Signer:
-    """Makes and checks session cookies and CSRF tokens with one server secret."""
+class SessionStore:
+    """Opens, resumes and closes console sessions; makes their CSRF tokens with one secret."""
 
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
 
-    def _mac(self, purpose: str, *parts: str) -> str:
-        message = "|".join((purpose, *parts)).encode("utf-8")
+    def csrf_for(self, token: str) -> str:
+        """The CSRF token of the session with this cookie token."""
+        message = f"csrf|{token}".encode()
         return _b64(hmac.new(self._secret, message, hashlib.sha256).digest())
 
-    def csrf_for(self, nonce: str) -> str:
-        """The CSRF token of the session with this nonce."""
-        return self._mac("csrf", nonce)
+    def open(self, session: Session, key: ApiKey, *, now: datetime | None = None) -> str:
+        """Start a session for a freshly checked key; the token for the browser's cookie.
 
-    def issue(self, key_id: int, secret_hash: str, *, now: int | None = None) -> str:
-        """A cookie value for a freshly signed-in key."""
-        issued = int(time.time()) if now is None else now
-        nonce = secrets.token_urlsafe(16)
-        body = f"{_VERSION}.{key_id}.{issued}.{nonce}"
-        return f"{body}.{self._mac('session', body, secret_hash)}"
+        Sessions past their expiry (anyone's) are deleted here, so the table stays small.
+        """
+        now = now or utcnow()
+        session.execute(delete(ConsoleSession).where(ConsoleSession.expires_at <= now))
+        token = secrets.token_urlsafe(_TOKEN_BYTES)
+        session.add(
+            ConsoleSession(
+                api_key_id=key.id,
+                token_hash=token_hash(token),
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + timedelta(seconds=MAX_AGE_S),
+            )
+        )
+        session.flush()
+        return token
 
-    def resume(self, session: Session, cookie: str, *, now: int | None = None) -> ConsoleSession:
-        """The session a cookie stands for; :class:`NotSignedIn` when it no longer holds."""
-        parts = cookie.split(".")
-        if len(parts) != 5 or parts[0] != _VERSION or not parts[1].isdigit():
+    def resume(self, session: Session, token: str, *, now: datetime | None = None) -> SignedIn:
+        """The session a cookie token stands for; :class:`NotSignedIn` when it no longer holds."""
+        if not token or len(token) > 128:
             raise NotSignedIn("malformed session cookie")
-        body, mac = ".".join(parts[:4]), parts[4]
-        if not parts[2].isdigit():
-            raise NotSignedIn("malformed session cookie")
-        issued = int(parts[2])
-        current = int(time.time()) if now is None else now
-        if not 0 <= current - issued <= MAX_AGE_S:
+        now = now or utcnow()
+        found = session.execute(
+            select(ConsoleSession, ApiKey)
+            .join(ApiKey, ApiKey.id == ConsoleSession.api_key_id)
+            .where(ConsoleSession.token_hash == token_hash(token))
+        ).one_or_none()
+        if found is None:
+            raise NotSignedIn("unknown session")
+        row, key = found
+        if row.revoked_at is not None:
+            raise NotSignedIn("signed out")
+        if row.expires_at <= now:
             raise NotSignedIn("session expired")
-        row = auth.active_key(session, int(parts[1]))
-        if row is None:
+        if key.revoked_at is not None:
             raise NotSignedIn("the key was revoked")
-        if not hmac.compare_digest(mac, self._mac("session", body, row.secret_hash)):
-            raise NotSignedIn("bad session signature")
-        auth.touch(session, row)
-        return ConsoleSession(auth.principal_of(row), self.csrf_for(parts[3]), issued)
+        if now - row.last_seen_at > SEEN_RESOLUTION:
+            session.execute(
+                update(ConsoleSession)
+                .where(ConsoleSession.id == row.id)
+                .where(ConsoleSession.last_seen_at < now - SEEN_RESOLUTION)
+                .values(last_seen_at=now)
+            )
+        auth.touch(session, key)
+        return SignedIn(auth.principal_of(key), self.csrf_for(token), row.id)
+
+    def close(self, session: Session, session_id: int, *, now: datetime | None = None) -> None:
+        """End a session (退出): its cookie no longer signs anyone in, wherever it is sent."""
+        session.execute(
+            update(ConsoleSession)
+            .where(ConsoleSession.id == session_id, ConsoleSession.revoked_at.is_(None))
+            .values(revoked_at=now or utcnow())
+        )
 
 
 def check_token(expected: str, given: str) -> bool:
