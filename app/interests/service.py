@@ -6,7 +6,7 @@ for it. A firm's contacts reach the other side only after both said ``interested
 two firms held a meeting at a matchmaking session; every reveal and every mark is audited.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -86,12 +86,26 @@ def _marks(session: Session, need_id: int, profile_id: int) -> dict[Side, Intere
     return {Side(side): InterestValue(value) for side, value in rows}
 
 
-def visible(marks: Mapping[Side, InterestValue], viewer: Side) -> InterestMarks:
-    """Both marks as ``viewer`` may see them: its own, and the other side's only if interested."""
+def own_sides(caller: Principal, *, buyer_id: int, sme_id: int) -> frozenset[Side]:
+    """The sides of a pair whose every mark ``caller`` may see: its own firm's side.
+
+    A decline stays private to the firm that made it. Admins see both sides; organizers,
+    even one that manages a firm, see neither side's decline (only ``interested`` marks,
+    which the other side sees too): an organizer does not speak for a firm in a pairing.
+    """
+    if caller.is_admin:
+        return frozenset(Side)
+    firms = ((Side.buyer, buyer_id), (Side.sme, sme_id))
+    return frozenset(side for side, org_id in firms if org_id == caller.organization_id)
+
+
+def visible(marks: Mapping[Side, InterestValue], own: Collection[Side]) -> InterestMarks:
+    """Both marks as a caller speaking for the ``own`` sides may see them: a mark of its own
+    sides always, the other side's only when it is ``interested``."""
     shown = {
         side: value
         for side, value in marks.items()
-        if side is viewer or value is InterestValue.interested
+        if side in own or value is InterestValue.interested
     }
     return InterestMarks(buyer=shown.get(Side.buyer), sme=shown.get(Side.sme))
 
@@ -205,6 +219,12 @@ def summary(org: Organization) -> OrganizationSummary:
     )
 
 
+def _own_sides_of(caller: Principal, pair: Pair) -> frozenset[Side]:
+    return own_sides(
+        caller, buyer_id=pair.need.organization_id, sme_id=pair.profile.organization_id
+    )
+
+
 def pair_view(session: Session, caller: Principal, pair: Pair, viewer: Side) -> PairRead:
     """Both marks, and the other side's contacts once mutual (that reveal is audited)."""
     marks = _marks(session, pair.need.id, pair.profile.id)
@@ -227,7 +247,7 @@ def pair_view(session: Session, caller: Principal, pair: Pair, viewer: Side) -> 
     return PairRead(
         need_id=pair.need.id,
         profile_id=pair.profile.id,
-        interest=visible(marks, viewer),
+        interest=visible(marks, _own_sides_of(caller, pair)),
         mutual=mutual,
         meeting_held=held,
         counterpart=summary(other),
@@ -235,12 +255,21 @@ def pair_view(session: Session, caller: Principal, pair: Pair, viewer: Side) -> 
     )
 
 
-def visible_marks(raw: Mapping[int, Mapping[str, str]], viewer: Side) -> dict[int, InterestMarks]:
-    """Marks as the matching index keeps them (id → side → value), as ``viewer`` may see them."""
-    return {
-        key: visible({Side(side): InterestValue(value) for side, value in marks.items()}, viewer)
-        for key, marks in raw.items()
-    }
+def visible_marks(
+    raw: Mapping[int, Mapping[str, str]],
+    caller: Principal,
+    firms: Mapping[int, tuple[int, int]],
+) -> dict[int, InterestMarks]:
+    """Marks as the matching index keeps them (id → side → value), as ``caller`` may see them.
+
+    ``firms`` gives each id's pair as (buyer organization id, SME organization id).
+    """
+    shown = {}
+    for key, marks in raw.items():
+        buyer_id, sme_id = firms[key]
+        own = own_sides(caller, buyer_id=buyer_id, sme_id=sme_id)
+        shown[key] = visible({Side(s): InterestValue(v) for s, v in marks.items()}, own)
+    return shown
 
 
 def _relevant(
@@ -289,7 +318,12 @@ def candidates(
                 CandidateEntry(
                     profile_id=profile.id,
                     organization=summary(profile.organization),
-                    interest=visible(marks, Side.buyer),
+                    interest=visible(
+                        marks,
+                        own_sides(
+                            caller, buyer_id=need.organization_id, sme_id=profile.organization_id
+                        ),
+                    ),
                     mutual=_mutual(marks),
                     updated_at=max(m.updated_at for m in by_side.values()),
                 )
@@ -334,7 +368,12 @@ def own_interests(
                     kind=NeedKind(need.kind),
                     status=NeedStatus(need.status),
                     organization=summary(need.organization),
-                    interest=visible(marks, Side.sme),
+                    interest=visible(
+                        marks,
+                        own_sides(
+                            caller, buyer_id=need.organization_id, sme_id=profile.organization_id
+                        ),
+                    ),
                     mutual=_mutual(marks),
                     updated_at=max(m.updated_at for m in by_side.values()),
                 )

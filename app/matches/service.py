@@ -25,7 +25,7 @@ from app.matches.schemas import (
     UpstreamReasons,
     UpstreamSuppliers,
 )
-from app.models import NeedKind, OrganizationKind, Side, Tier
+from app.models import NeedKind, OrganizationKind, Tier
 from app.needs import service as needs
 from app.organizations import service as organizations
 from app.profiles import service as profiles
@@ -110,7 +110,11 @@ def shortlist(
             result.model_version_id,
         )
         index.count_shown([m.id for m in shown])
-    marks = interests.visible_marks(index.marks_on_need(need_id, [m.id for m in shown]), Side.buyer)
+    marks = interests.visible_marks(
+        index.marks_on_need(need_id, [m.id for m in shown]),
+        caller,
+        {ranked.match.id: (owner_id, profile.firm.id) for ranked, profile in result.items},
+    )
     return Shortlist(
         need_id=need_id,
         model_version=result.model_version_id,
@@ -155,7 +159,9 @@ def opportunities(
         today=today,
     )
     marks = interests.visible_marks(
-        index.marks_on_profile(profile_id, [m.id for m, _ in ranked]), Side.sme
+        index.marks_on_profile(profile_id, [m.id for m, _ in ranked]),
+        caller,
+        {match.id: (need.firm.id, profile.organization_id) for match, need in ranked},
     )
     return Opportunities(
         profile_id=profile_id,

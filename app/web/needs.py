@@ -10,10 +10,11 @@ from pydantic import ValidationError
 
 from app.auth.dependencies import SessionDep
 from app.errors import Forbidden, ProblemError
+from app.fields import IdParam
 from app.interests import service as interests
 from app.matches import service as matches
 from app.matches.schemas import Shortlist
-from app.models import NeedKind, NeedStatus, Role, Side, Tier
+from app.models import NeedKind, NeedStatus, Role, Tier
 from app.needs import service as needs
 from app.needs.schemas import NeedCreate, NeedUpdate
 from app.pagination import PageParams
@@ -137,12 +138,12 @@ def need_create(
     return render(request, "need_form.html", viewer, status_code=422, values=values, errors=errors)
 
 
-@router.get("/needs/{need_id}", response_class=HTMLResponse)
+@router.get("/needs/{need_id:int}", response_class=HTMLResponse)
 def need_detail(
     request: Request,
     session: SessionDep,
     viewer: ViewerDep,
-    need_id: int,
+    need_id: IdParam,
     region: Annotated[str, Query(max_length=6)] = "",
     tier: Annotated[str, Query(max_length=20)] = "",
     min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
@@ -170,9 +171,11 @@ def need_detail(
         shortlist = None
     own_profile = own_profile_id(session, viewer.principal) if viewer.role is Role.sme else None
     sme_marks = (
-        interests.visible_marks(state.matching.marks_on_profile(own_profile, [need_id]), Side.sme)[
-            need_id
-        ]
+        interests.visible_marks(
+            state.matching.marks_on_profile(own_profile, [need_id]),
+            viewer.principal,
+            {need_id: (need.organization_id, viewer.principal.organization_id or -1)},
+        )[need_id]
         if own_profile is not None and need.status == NeedStatus.open
         else None
     )
@@ -192,11 +195,11 @@ def need_detail(
     )
 
 
-@router.post("/needs/{need_id}/status")
+@router.post("/needs/{need_id:int}/status")
 def need_status(
     session: SessionDep,
     viewer: FormViewerDep,
-    need_id: int,
+    need_id: IdParam,
     status: Annotated[NeedStatus, Form()],
     version: Annotated[int, Form()],
 ) -> Response:
