@@ -4,6 +4,9 @@ import hashlib
 import hmac
 import secrets
 
+from app.auth.principal import Principal
+from app.models import Organization, Role
+
 KEY_SCHEME = "xs"
 _PREFIX_BYTES = 6
 _SECRET_BYTES = 32
@@ -32,3 +35,15 @@ def split_prefix(key: str) -> str | None:
 def matches(key: str, stored_hash: str) -> bool:
     """Constant-time comparison of a presented key with a stored hash."""
     return hmac.compare_digest(hash_key(key), stored_hash)
+
+
+def may_revoke(caller: Principal, role: Role, owner: Organization | None) -> bool:
+    """Whether ``caller`` may revoke a key of ``role`` held by ``owner``.
+
+    Admins revoke any key. Others revoke only keys below admin (organizer, firm) of the
+    organizations they manage: an organizer its own and its registered firms', a firm its own.
+    An admin key attached to an organizer's organization is out of that organizer's reach.
+    """
+    if caller.is_admin:
+        return True
+    return role is not Role.admin and owner is not None and caller.manages(owner)

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.auth.keys import matches, new_key, split_prefix
+from app.auth.keys import matches, may_revoke, new_key, split_prefix
 from app.auth.principal import Principal
 from app.db import flush
 from app.errors import Forbidden, InvalidInput, NotFound, Unauthorized
@@ -118,11 +118,16 @@ def visible_keys(session: Session, caller: Principal) -> list[ApiKey]:
 
 
 def revoke(session: Session, caller: Principal, key_id: int) -> ApiKey:
-    """Revoke a key: admins any; others the keys of organizations they manage."""
+    """Revoke a key: admins any; others keys below admin of organizations they manage.
+
+    A key the caller cannot see is 404; an admin key it can see (its own organization's) 403.
+    """
     row = session.get(ApiKey, key_id)
     org = session.get(Organization, row.organization_id) if row and row.organization_id else None
     if row is None or not (caller.is_admin or (org is not None and caller.manages(org))):
         raise NotFound(f"key {key_id} not found")
+    if not may_revoke(caller, Role(row.role), org):
+        raise Forbidden(f"key {key_id} is an admin key: only admins revoke it")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         flush(session, f"key {key_id}")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit
 from app.auth.principal import Principal
 from app.db import flush
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
 from app.matches import changes as change_log
 from app.models import (
@@ -169,6 +169,7 @@ def update(
     org = get_managed(session, caller, org_id)
     check_version(org.version, expected_version)
     changes = data.model_dump(exclude_unset=True)
+    _check_may_classify(caller, org, changes)
     for field in ("name", "description"):
         if field in changes and changes[field] is None:
             raise InvalidInput(f"body.{field}", "cannot be null")
@@ -182,13 +183,65 @@ def update(
     _check_tier(org.kind, tier, changes.get("tier_year", org.tier_year if tier else None))
     if "tier" in changes and tier is None:
         changes["tier_year"] = None
+    before = {"tier": [org.tier, org.tier_year], "uscc": org.uscc}
     _apply(org, changes)
     flush(session, f"organization {org.id}")
     audit.record(
         session, caller, "organization.update", "organization", org.id, fields=sorted(changes)
     )
+    _audit_classification(session, caller, org, before)
     change_log.record(session, change_log.ORGANIZATION, org.id)
     return org
+
+
+#: Fields that classify a firm rather than describe it: the tier re-ranks shortlists and
+#: weak links, the USCC identifies the firm. Only admins and the organizer that manages the
+#: firm set them (as they would from verified data), never the firm's own key.
+CLASSIFYING_FIELDS = ("tier", "tier_year", "uscc")
+
+
+def may_classify(caller: Principal, org: Organization) -> bool:
+    """Whether ``caller`` may set ``org``'s tier, tier year and USCC: admins, and the organizer
+    that registered ``org`` (not ``org``'s own keys, an organizer's included)."""
+    if caller.is_admin:
+        return True
+    return (
+        caller.is_organizer
+        and caller.organization_id is not None
+        and org.registered_by_id == caller.organization_id
+    )
+
+
+def _check_may_classify(caller: Principal, org: Organization, changes: dict[str, Any]) -> None:
+    if may_classify(caller, org):
+        return
+    refused = [field for field in CLASSIFYING_FIELDS if field in changes]
+    if refused:
+        raise Forbidden(
+            "tier, tier year and USCC are set by the organizer that manages the firm or an admin",
+            errors=[
+                FieldError(field=f"body.{field}", message="set by an organizer or admin")
+                for field in refused
+            ],
+        )
+
+
+def _audit_classification(
+    session: Session, caller: Principal, org: Organization, before: dict[str, Any]
+) -> None:
+    """One audit entry per changed classification, with the old and the new value."""
+    after = {"tier": [org.tier, org.tier_year], "uscc": org.uscc}
+    for what in ("tier", "uscc"):
+        if after[what] != before[what]:
+            audit.record(
+                session,
+                caller,
+                f"organization.{what}.set",
+                "organization",
+                org.id,
+                before=before[what],
+                after=after[what],
+            )
 
 
 def _apply(org: Organization, changes: dict[str, Any]) -> None:
