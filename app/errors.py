@@ -101,6 +101,15 @@ class PreconditionRequired(ProblemError):
     status = 428
 
 
+class ServiceUnavailable(ProblemError):
+    """Cannot serve now (too many writes waiting, the database unavailable); retry later."""
+
+    status = 503
+
+    def __init__(self, detail: str, *, retry_after_s: int = 1) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_s))})
+
+
 class InvalidInput(ProblemError):
     """Input that passed the schema but fails a domain rule; names the field."""
 

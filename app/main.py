@@ -1,7 +1,6 @@
 """The FastAPI application."""
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,6 +26,7 @@ from app.needs.router import router as needs_router
 from app.organizations.router import router as organizations_router
 from app.profiles.router import router as profiles_router
 from app.web import mount as mount_console
+from app.write_turns import WriteTurns
 
 log = logging.getLogger("xieshou")
 
@@ -65,12 +65,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+    app.state.write_turns = (
+        WriteTurns(max_waiting=settings.write_queue, max_wait_s=settings.write_wait_s)
+        if engine.dialect.name == "sqlite"
+        else None
+    )
     app.state.key_cache = KeyCache(ttl_s=settings.key_cache_s)
     app.state.matching = MatchingIndex(
         app.state.sessionmaker, watchers=[app.state.key_cache.on_changes]
     )
-    app.state.impressions = ImpressionLog(app.state.sessionmaker, app.state.write_lock)
+    app.state.impressions = ImpressionLog(app.state.sessionmaker, app.state.write_turns)
 
     install_error_handlers(app)
 

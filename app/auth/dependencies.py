@@ -1,6 +1,7 @@
 """FastAPI dependencies: the database session and the authenticated caller."""
 
 from collections.abc import AsyncGenerator, Callable
+from functools import partial
 from typing import Annotated
 
 import anyio
@@ -8,11 +9,12 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.auth import service
+from app.auth import throttle
 from app.auth.cache import KeyCache
 from app.auth.keys import hash_key
 from app.auth.principal import Principal
 from app.errors import Unauthorized
+from app.write_turns import WriteTurns
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -20,17 +22,19 @@ _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 async def get_session(request: Request) -> AsyncGenerator[Session, None]:
     """The request's session: committed after the handler returns, rolled back on error.
 
-    On SQLite, writing requests of one process take turns on a lock first: SQLite allows one
-    writer at a time, and waiting on a lock is far quicker than SQLite's busy-retry sleeps.
+    On SQLite, writing requests of one process take turns first (:mod:`app.write_turns`):
+    SQLite allows one writer at a time, and waiting for a turn is far quicker than SQLite's
+    busy-retry sleeps. The wait is on the event loop, and bounded: 503 with Retry-After.
 
     Opening a session touches no database, so it happens here on the event loop; finishing
     one that did use the database (commit or rollback, then close) goes to the thread pool.
     A request answered from memory (a shortlist of an open need) never leaves the loop.
     """
-    lock = request.app.state.write_lock
-    writer = lock is not None and request.method not in _READ_METHODS
-    if writer:
-        await run_in_threadpool(lock.acquire)
+    turns: WriteTurns | None = (
+        None if request.method in _READ_METHODS else request.app.state.write_turns
+    )
+    if turns is not None:
+        await turns.acquire()
     try:
         session = request.app.state.sessionmaker()
         try:
@@ -40,8 +44,8 @@ async def get_session(request: Request) -> AsyncGenerator[Session, None]:
             raise
         await _finish(session, session.commit)
     finally:
-        if writer:
-            lock.release()
+        if turns is not None:
+            turns.release()
 
 
 async def _finish(session: Session, end: Callable[[], None]) -> None:
@@ -70,7 +74,9 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     """Authenticate ``Authorization: Bearer <key>``; 401 when missing, unknown or revoked.
 
     A key checked in the last few seconds is answered from this worker's key cache
-    (:mod:`app.auth.cache`), without a database read or a trip to the thread pool.
+    (:mod:`app.auth.cache`), without a database read or a trip to the thread pool. Others are
+    checked by :func:`app.auth.throttle.authenticate`: 429 with Retry-After after too many
+    failures from the client's address or for the key's prefix.
     """
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
@@ -82,7 +88,15 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     principal = cache.get(digest)
     if principal is None:
         epoch = cache.epoch
-        principal = await run_in_threadpool(service.authenticate, session, key)
+        principal = await run_in_threadpool(
+            partial(
+                throttle.authenticate,
+                throttle=request.app.state.auth_throttle,
+                address=throttle.client_address(request),
+            ),
+            session,
+            key,
+        )
         cache.put(digest, principal, epoch)
     return principal
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import CapabilityProfile, EventMeeting, EventParticipant, Impression, Interaction
 from app.models.base import utcnow
+from app.write_turns import WriteTurns
 
 log = logging.getLogger("xieshou.learning")
 
@@ -110,7 +111,8 @@ class ImpressionLog:
 
     A shortlist request only appends its rows (no database work); every ``interval_s`` the
     thread writes all buffered rows in one transaction (one multi-row INSERT per batch of
-    shortlists), on SQLite after taking the process's write lock like any writer. Rows still
+    shortlists), on SQLite after taking its turn among the process's writers like any writer
+    (:class:`~app.write_turns.WriteTurns`; the thread waits, blocking only itself). Rows still
     buffered when the process dies are lost, which is acceptable for training data and keeps
     a shortlist a pure read. :meth:`stop` writes what is left.
     """
@@ -118,14 +120,16 @@ class ImpressionLog:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        lock: "threading.Lock | None",
+        turns: WriteTurns | None,
         *,
         interval_s: float = 1.0,
         max_buffered: int = 100_000,
+        max_wait_s: float = 10.0,
     ) -> None:
         self._sessions = sessions
-        self._write_lock = lock
+        self._turns = turns
         self._interval_s = interval_s
+        self._max_wait_s = max_wait_s
         self._max_buffered = max_buffered
         self._buffer: list[tuple[int, Shown, int | None]] = []
         self._rows = 0
@@ -151,16 +155,27 @@ class ImpressionLog:
             batch, self._buffer, self._rows = self._buffer, [], 0
         if not batch:
             return 0
+        if self._turns is not None and not self._turns.acquire_blocking(self._max_wait_s):
+            self._put_back(batch)  # writers kept the turn all along: try again next time
+            return 0
         try:
-            if self._write_lock is None:
-                _write(self._sessions, batch)
-            else:
-                with self._write_lock:
-                    _write(self._sessions, batch)
+            _write(self._sessions, batch)
         except Exception:
             log.exception("could not log %d shortlists", len(batch))
             return 0
+        finally:
+            if self._turns is not None:
+                self._turns.release()
         return len(batch)
+
+    def _put_back(self, batch: list[tuple[int, Shown, int | None]]) -> None:
+        rows = sum(len(shown) for _, shown, _ in batch)
+        with self._mutex:
+            if self._rows + rows > self._max_buffered:
+                log.warning("impression buffer full: %d shortlists are not logged", len(batch))
+                return
+            self._buffer[:0] = batch
+            self._rows += rows
 
     def start(self) -> None:
         """Start the background writer (idempotent)."""
