@@ -27,11 +27,16 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
 
     SQLite gets WAL mode, foreign keys and a busy timeout on every connection, so that
     concurrent writers wait for each other instead of failing at once.
+
+    Bound parameters (names, phone numbers, e-mail addresses, key hashes) never reach a log:
+    neither SQL logging nor the text of a database error (logged with its traceback when
+    unexpected) shows them, only the statement.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
             url,
+            hide_parameters=True,
             json_serializer=_json_dumps,
             connect_args={"timeout": 30, "check_same_thread": False},
             pool_size=pool_size,
@@ -41,6 +46,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         return engine
     return create_engine(
         url,
+        hide_parameters=True,
         json_serializer=_json_dumps,
         pool_size=pool_size,
         max_overflow=pool_size,
