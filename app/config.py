@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         description="SQLite: seconds a write waits for its turn before it is answered 503",
     )
     log_level: str = "INFO"
+    worker_header: bool = Field(
+        default=False,
+        description="Add X-Xieshou-Worker (the answering process's id) to every response: for "
+        "debugging and multi-worker tests; off in production, where it would tell process ids",
+    )
     session_secret: SecretStr | None = Field(
         default=None,
         description="Makes the web console's CSRF tokens; give every replica the same one. "

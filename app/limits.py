@@ -91,7 +91,8 @@ class BodySizeLimit:
 class WorkerHeader:
     """Add ``X-Xieshou-Worker: <pid>`` to every response: which worker process answered.
 
-    For operators, and for the freshness test. Pure ASGI rather than ``@app.middleware``:
+    Only when ``Settings.worker_header`` is on (debugging, the multi-worker tests): process
+    ids are nothing to tell every client. Pure ASGI rather than ``@app.middleware``:
     Starlette's ``BaseHTTPMiddleware`` costs a task group and a memory stream per request,
     a measurable share of a shortlist's CPU time.
     """

@@ -78,7 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
 
-    app.add_middleware(WorkerHeader)
+    if settings.worker_header:
+        app.add_middleware(WorkerHeader)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix="/api/v1")

@@ -15,8 +15,9 @@ FRESHNESS_S = 2.0
 
 
 @pytest.fixture
-def two_workers(database_url: str) -> Iterator[str]:
+def two_workers(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """``xieshou serve --workers 2`` on the test database."""
+    monkeypatch.setenv("XIESHOU_WORKER_HEADER", "true")  # which worker answered
     with running_server(database_url, workers=2) as base:
         yield base
 

@@ -188,9 +188,10 @@ def test_login_page_carries_a_fresh_token(client: TestClient) -> None:
 
 @pytest.mark.slow
 def test_a_console_session_holds_on_every_worker_of_xieshou_serve(
-    world: World, database_url: str
+    world: World, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # `xieshou serve` gives its workers one session secret, so any worker accepts the cookie.
+    monkeypatch.setenv("XIESHOU_WORKER_HEADER", "true")  # which worker answered
     with running_server(database_url, workers=2) as base:
         with httpx.Client(base_url=base, timeout=10) as browser_like:
             form = browser_like.get("/login")
