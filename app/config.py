@@ -1,10 +1,20 @@
 """Service settings, read from ``XIESHOU_*`` environment variables."""
 
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
+from limits import parse as parse_rate
+from pydantic import AfterValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _rate(value: str) -> str:
+    parse_rate(value)  # ValueError names what is wrong
+    return value
+
+
+#: A rate such as ``30/minute`` (see https://limits.readthedocs.io).
+Rate = Annotated[str, AfterValidator(_rate)]
 
 
 class Settings(BaseSettings):
@@ -70,6 +80,21 @@ class Settings(BaseSettings):
         description="Makes the web console's CSRF tokens; give every replica the same one. "
         "Unset: `xieshou serve` makes one for its workers (open forms need a reload after a "
         "restart; sign-ins themselves are kept in the database).",
+    )
+    auth_failures_per_address: Rate = Field(
+        default="30/minute",
+        description="Failed authentications (API keys, console sign-ins) a client address may "
+        "make per window before it gets 429 with Retry-After (a `limits` rate string)",
+    )
+    auth_failures_per_key: Rate = Field(
+        default="10/minute",
+        description="Failed authentications per API key prefix before that prefix gets 429",
+    )
+    throttle_storage_uri: str = Field(
+        default="memory://",
+        description="Where failed-authentication counts are kept (a `limits` storage URI). "
+        "memory:// counts per worker process; give a shared one (redis://…) to count across "
+        "workers and replicas",
     )
 
 

@@ -11,10 +11,11 @@ from sqlalchemy import text
 
 from app.auth.cache import KeyCache
 from app.auth.router import router as auth_router
+from app.auth.throttle import AuthThrottle
 from app.chains.router import router as chains_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
-from app.errors import install_error_handlers, problem_response
+from app.errors import install_error_handlers, problem_response, problem_responses
 from app.events.router import router as events_router
 from app.imports.router import router as imports_router
 from app.interests.router import router as interests_router
@@ -71,6 +72,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         else None
     )
     app.state.key_cache = KeyCache(ttl_s=settings.key_cache_s)
+    app.state.auth_throttle = AuthThrottle(
+        per_address=settings.auth_failures_per_address,
+        per_key=settings.auth_failures_per_key,
+        storage_uri=settings.throttle_storage_uri,
+    )
     app.state.matching = MatchingIndex(
         app.state.sessionmaker, watchers=[app.state.key_cache.on_changes]
     )
@@ -82,7 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(WorkerHeader)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
-    api = APIRouter(prefix="/api/v1")
+    # Any call may be refused for a while after failed keys (app.auth.throttle).
+    api = APIRouter(prefix="/api/v1", responses=problem_responses(429))
     routers = (organizations_router, profiles_router, needs_router, matches_router, auth_router)
     for router in routers:
         api.include_router(router)

@@ -1,6 +1,7 @@
 """FastAPI dependencies: the database session and the authenticated caller."""
 
 from collections.abc import AsyncGenerator, Callable
+from functools import partial
 from typing import Annotated
 
 import anyio
@@ -8,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.auth import service
+from app.auth import throttle
 from app.auth.cache import KeyCache
 from app.auth.keys import hash_key
 from app.auth.principal import Principal
@@ -73,7 +74,9 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     """Authenticate ``Authorization: Bearer <key>``; 401 when missing, unknown or revoked.
 
     A key checked in the last few seconds is answered from this worker's key cache
-    (:mod:`app.auth.cache`), without a database read or a trip to the thread pool.
+    (:mod:`app.auth.cache`), without a database read or a trip to the thread pool. Others are
+    checked by :func:`app.auth.throttle.authenticate`: 429 with Retry-After after too many
+    failures from the client's address or for the key's prefix.
     """
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
@@ -85,7 +88,15 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     principal = cache.get(digest)
     if principal is None:
         epoch = cache.epoch
-        principal = await run_in_threadpool(service.authenticate, session, key)
+        principal = await run_in_threadpool(
+            partial(
+                throttle.authenticate,
+                throttle=request.app.state.auth_throttle,
+                address=throttle.client_address(request),
+            ),
+            session,
+            key,
+        )
         cache.put(digest, principal, epoch)
     return principal
 

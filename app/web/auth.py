@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app import audit
-from app.auth import service as auth
+from app.auth import throttle
 from app.auth.dependencies import SessionDep
 from app.errors import Unauthorized
 from app.models import ApiKey
@@ -90,7 +90,18 @@ def login(
     if not api_key.strip():
         return _login_page(request, next, error="请输入 API 密钥", status_code=422)
     try:
-        principal = auth.authenticate(session, api_key.strip())
+        principal = throttle.authenticate(
+            session,
+            api_key.strip(),
+            throttle=request.app.state.auth_throttle,
+            address=throttle.client_address(request),
+        )
+    except throttle.TooManyAttempts as exc:
+        page = _login_page(
+            request, next, error=f"失败次数过多，请 {exc.retry_after_s} 秒后再试", status_code=429
+        )
+        page.headers["Retry-After"] = str(exc.retry_after_s)
+        return page
     except Unauthorized:
         return _login_page(request, next, error="密钥无效或已被吊销", status_code=401)
     row = session.get(ApiKey, principal.key_id)

@@ -82,6 +82,13 @@ def app(settings: Settings) -> FastAPI:
     return create_app(settings)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle(app: FastAPI) -> Iterator[None]:
+    """Every test starts with no failed authentication counted (the app is shared)."""
+    yield
+    app.state.auth_throttle.reset()
+
+
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
     """An HTTP client without credentials."""
