@@ -21,6 +21,7 @@ def two_workers(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     # may come (app.auth.throttle); here it is the 401s that are looked at, not the throttle.
     monkeypatch.setenv("XIESHOU_AUTH_FAILURES_PER_ADDRESS", "10000/minute")
     monkeypatch.setenv("XIESHOU_AUTH_FAILURES_PER_KEY", "10000/minute")
+    monkeypatch.setenv("XIESHOU_WORKER_HEADER", "true")  # which worker answered
     with running_server(database_url, workers=2) as base:
         yield base
 
