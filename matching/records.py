@@ -109,6 +109,11 @@ class Reasons:
     context_products
         ``(input, offered)`` pairs from weak context only: ``input`` is not something the
         need asked for but an input of its application in the chain map.
+    name_variants
+        ``(wanted, read_as, kind)`` for each matched pair whose wanted term was matched
+        through another way of writing it (:mod:`matching.variants`): ``read_as`` is the
+        synonym, English translation, short or long form, or typo correction, ``kind`` one of
+        ``synonym``, ``english``, ``short``, ``long``, ``typo``.
     """
 
     matched_products: tuple[tuple[str, str], ...] = ()
@@ -121,6 +126,7 @@ class Reasons:
     tier: str | None = None
     shared_industry_codes: tuple[str, ...] = ()
     context_products: tuple[tuple[str, str], ...] = ()
+    name_variants: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

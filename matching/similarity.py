@@ -15,7 +15,7 @@ from collections.abc import Callable
 from matching.lexicon import Lexicon
 from matching.tokenize import is_latin_code, tokens
 
-__all__ = ["QUALITY_EXACT", "match_quality", "related_names"]
+__all__ = ["QUALITY_EXACT", "STRONG_QUALITY", "match_quality", "related_names"]
 
 QUALITY_EXACT = 1.0
 _HEAD = 0.8  # 锂电池 for 电池: a sub-type
@@ -28,6 +28,8 @@ _CANONICAL = 0.0
 _BUSINESS_LINE = 0.1
 _LENGTH_PENALTY = 0.3
 _GENERAL = 0.3  # 电池 for 锂电池: more general than wanted
+STRONG_QUALITY = _MIDDLE - _LENGTH_PENALTY
+"""A name at least this good answers a term well enough that no back-off is tried."""
 _GENERIC_SUFFIX = re.compile(r"(?:类|系列|产品|制品|等)+$")
 _BUSINESS = re.compile(
     r"业务|销售|服务|系列|类$|收入|及|、|-|等|板块|分部|贸易|批发|零售|代理|租赁|运营|工程|项目"
@@ -87,7 +89,12 @@ def match_quality(term: str, name: str, *, canonical: bool = False) -> float:
 
 
 def related_names(
-    term: str, lexicon: Lexicon, canonical: Callable[[str], bool], floor: float = 0.0
+    term: str,
+    lexicon: Lexicon,
+    canonical: Callable[[str], bool],
+    floor: float = 0.0,
+    *,
+    backoff: bool = True,
 ) -> tuple[list[int], list[float]]:
     """Names in ``lexicon`` related to ``term`` and the quality of each.
 
@@ -106,6 +113,9 @@ def related_names(
         Whether a name is a clean product name.
     floor
         Drop names whose quality is not above this.
+    backoff
+        Whether to back off to the term's head and leading words when nothing good
+        contains it.
 
     Returns
     -------
@@ -114,11 +124,13 @@ def related_names(
     """
     found = _related_once(term, lexicon, canonical)
     generic = _GENERIC_SUFFIX.sub("", term)
-    if generic != term and len(generic) >= 1 and not _strong(found):
+    if not backoff:
+        pass
+    elif generic != term and len(generic) >= 1 and not _strong(found):
         # 电池类产品 → 电池: the suffix only says "some kind of"
         for k, v in _backoff(generic, lexicon, canonical, 0.9).items():
             found[k] = max(found.get(k, 0.0), v)
-    if not _strong(found):
+    if backoff and not _strong(found):
         words = tokens(term)
         for drop in range(1, len(words)):
             head = "".join(words[drop:])
@@ -143,7 +155,7 @@ def related_names(
 
 
 def _strong(found: dict[int, float]) -> bool:
-    return any(q >= _MIDDLE - _LENGTH_PENALTY for q in found.values())
+    return any(q >= STRONG_QUALITY for q in found.values())
 
 
 def _backoff(

@@ -15,7 +15,7 @@ import math
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from functools import cache
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -45,8 +45,9 @@ from matching.signals import (
     significant_prefix,
     top_k,
 )
-from matching.similarity import related_names
+from matching.similarity import STRONG_QUALITY, related_names
 from matching.table import RowTable
+from matching.variants import NameVariant, NameVariants
 
 __all__ = ["CONTEXT_WEIGHT", "SupplierIndex", "profile_terms"]
 
@@ -73,6 +74,35 @@ DENSE_SHARE = 8
 """Gather into a catalog-sized array once the hits exceed 1/DENSE_SHARE of the catalog."""
 SORTED_GATHER_TERMS = 4
 """With more terms than this, combine the terms' hits by sorting or scattering them."""
+BACKOFF_DAMPING = 0.5
+"""When another way of writing a term (a variant) finds good names, the names its own head or
+leading words found by backing off count this much: the variant is the better reading."""
+LISTED_DAMPING = 0.65
+"""When listed names contain a term itself, its variants' matches count this much more
+weakly: a sub-type of what was asked for (红外探测器 for 探测器) beats a dictionary's guess."""
+
+
+_CANONICAL_SOURCES = frozenset({"context", "chain"})
+
+
+class TermNames(NamedTuple):
+    """The names a wanted term matches: ids, their qualities, and for the names found through
+    another way of writing the term, that variant."""
+
+    ids: IntArray
+    qualities: FloatArray
+    via: dict[int, NameVariant]
+
+
+class Evidence(NamedTuple):
+    """What one wanted term contributes: matching rows, their scores, the name each matched,
+    the term, and the variant a name was found through (by name id)."""
+
+    rows: IntArray
+    entry: FloatArray
+    name_ids: IntArray
+    term: WantedTerm
+    via: dict[int, NameVariant]
 
 
 def profile_terms(
@@ -132,6 +162,10 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
     application_context
         Whether the inputs of the need's application (per the shipped chain map) count as
         weak wanted terms. The application itself never does.
+    name_variants
+        Whether a wanted term also matches the other ways of writing it that the catalog
+        confirms (synonyms, English, short and long forms, typos; :mod:`matching.variants`),
+        each scoring below an exact match and named in the reasons.
 
     Attributes
     ----------
@@ -159,12 +193,14 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         capability_factor: float = 0.7,
         material_factor: float = 0.3,
         application_context: bool = True,
+        name_variants: bool = True,
     ) -> None:
         self.region_centres = region_centres
         self.weight_boost = weight_boost
         self.capability_factor = capability_factor
         self.material_factor = material_factor
         self.application_context = application_context
+        self.name_variants = name_variants
 
     # -- building --------------------------------------------------------------------------
 
@@ -197,7 +233,8 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         self.industry_ids_: dict[str, int] = {}
         self.rows_ = RowTable(_ROW_COLUMNS)
         self.row_of_: dict[int, int] = {}
-        self._term_cache: dict[str, tuple[IntArray, FloatArray]] = {}
+        self.variants_ = NameVariants(self.lexicon_)
+        self._term_cache: dict[str, TermNames] = {}
         self._cache_size = -1
         self._regions: dict[str | None, RegionPoint] = {}
         self._ingest(profiles)
@@ -310,21 +347,53 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
 
     # -- querying --------------------------------------------------------------------------
 
-    def _names_for(self, term: str, floor: float = 0.0) -> tuple[IntArray, FloatArray]:
+    def _names_for(self, term: str, floor: float = 0.0, *, variants: bool = True) -> TermNames:
         if self._cache_size != len(self.lexicon_):
             self._term_cache.clear()
             self._cache_size = len(self.lexicon_)
-        hit = self._term_cache.get(term)
+        variants = variants and self.name_variants
+        key = term if variants else "\x00" + term
+        hit = self._term_cache.get(key)
         if hit is None:
-            ids, qualities = related_names(term, self.lexicon_, self.canonical_.__contains__)
-            hit = (np.asarray(ids, dtype=np.int64), np.asarray(qualities, dtype=np.float64))
+            hit = self._related(term, variants=variants)
             if len(self._term_cache) > 10_000:
                 self._term_cache.clear()
-            self._term_cache[term] = hit
+            self._term_cache[key] = hit
         if floor > 0:
-            keep = hit[1] >= floor
-            return hit[0][keep], hit[1][keep]
+            keep = hit.qualities >= floor
+            return TermNames(hit.ids[keep], hit.qualities[keep], hit.via)
         return hit
+
+    def _related(self, term: str, *, variants: bool) -> TermNames:
+        """The names matching ``term``, directly or through its variants (best quality each)."""
+        canonical = self.canonical_.__contains__
+        ids, qualities = related_names(term, self.lexicon_, canonical)
+        best = dict(zip(ids, qualities, strict=True))
+        via: dict[int, NameVariant] = {}
+        if variants:
+            listed = any(q >= STRONG_QUALITY for q in qualities) and bool(
+                self.lexicon_.containing(term)
+            )
+            damping = LISTED_DAMPING if listed else 1.0
+            for variant in self.variants_.of(term):
+                v_ids, v_qualities = related_names(variant.text, self.lexicon_, canonical)
+                for i, q in zip(v_ids, v_qualities, strict=True):
+                    q *= variant.factor * damping
+                    if q > best.get(i, 0.0):
+                        best[i] = q
+                        via[i] = variant
+            if via and max(best[i] for i in via) >= STRONG_QUALITY:
+                d_ids, d_qualities = related_names(term, self.lexicon_, canonical, backoff=False)
+                direct = dict(zip(d_ids, d_qualities, strict=True))
+                for i, q in best.items():
+                    if i not in via:
+                        best[i] = max(direct.get(i, 0.0), q * BACKOFF_DAMPING)
+        keys = list(best)
+        return TermNames(
+            np.asarray(keys, dtype=np.int64),
+            np.asarray([best[i] for i in keys], dtype=np.float64),
+            via,
+        )
 
     def query_terms(self, need: NeedRecord) -> list[WantedTerm]:
         """The weighted terms a need is matched on: what it wants, plus weak context.
@@ -438,18 +507,20 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         terms: list[WantedTerm],
         min_quality: float = 0.0,
         multi_term_share: float = MULTI_TERM_SHARE,
-    ) -> (
-        tuple[IntArray, FloatArray, list[tuple[IntArray, FloatArray, IntArray, WantedTerm]]] | None
-    ):
+    ) -> tuple[IntArray, FloatArray, list[Evidence]] | None:
         """Rows matching any term, their text scores, and per-term evidence for reasons."""
-        evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]] = []
+        evidence: list[Evidence] = []
         for term in terms:
-            ids, qualities = self._names_for(term.text, min_quality)
+            # the buyer's own words may be written many ways; names from the chain map not
+            ids, qualities, via = self._names_for(
+                term.text, min_quality, variants=term.source not in _CANONICAL_SOURCES
+            )
             if ids.size == 0:
                 continue
             rows, vals, which = self.products_.gather(ids)
             if rows.size:
-                evidence.append((rows, term.weight * qualities[which] * vals, ids[which], term))
+                entry = term.weight * qualities[which] * vals
+                evidence.append(Evidence(rows, entry, ids[which], term, via))
         if not evidence:
             return None
         if len(evidence) > SORTED_GATHER_TERMS:
@@ -466,7 +537,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         return uniq, np.minimum(text, 1.0), evidence
 
     def _best_per_row_dense(
-        self, evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]]
+        self, evidence: list[Evidence]
     ) -> tuple[IntArray, FloatArray, FloatArray]:
         """Per row: the best term's score, and the sum of every term's best score."""
         total = sum(e[0].size for e in evidence)
@@ -483,7 +554,8 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             positions = [inverse[bounds[t] : bounds[t + 1]] for t in range(len(evidence))]
         top = np.zeros(slots, dtype=np.float64)
         both = np.zeros(slots, dtype=np.float64)
-        for pos, (_, entry, _, _) in zip(positions, evidence, strict=True):
+        for pos, ev in zip(positions, evidence, strict=True):
+            entry = ev[1]
             best = np.zeros(slots, dtype=np.float64)
             np.maximum.at(best, pos, entry)
             np.maximum(top, best, out=top)
@@ -527,7 +599,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         rows: IntArray,
         scores: FloatArray,
         dist: FloatArray,
-        evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]],
+        evidence: list[Evidence],
         required: tuple[str, ...],
     ) -> list[Match]:
         if rows.size == 0:
@@ -538,13 +610,18 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         pairs: dict[int, dict[tuple[str, str], float]] = {int(x): {} for x in rows.tolist()}
         context: dict[int, dict[tuple[str, str], float]] = {int(x): {} for x in rows.tolist()}
         chosen = np.sort(rows)
-        for ev_rows, entry, name_ids, term in evidence:
+        read_as: dict[tuple[str, str], tuple[str, str, str]] = {}
+        for ev_rows, entry, name_ids, term, via in evidence:
             into = context if term.source == "context" else pairs
             at = np.minimum(np.searchsorted(chosen, ev_rows), chosen.size - 1)
             for i in np.flatnonzero(chosen[at] == ev_rows).tolist():
                 got = into[int(ev_rows[i])]
-                pair = (term.text, names[int(name_ids[i])])
+                name_id = int(name_ids[i])
+                pair = (term.text, names[name_id])
                 got[pair] = max(got.get(pair, 0.0), float(entry[i]))
+                variant = via.get(name_id)
+                if variant is not None:
+                    read_as[pair] = (term.text, variant.text, variant.kind)
         prefixes = tuple(significant_prefix(p) for p in need.preferred_regions)
         shared_by_row: dict[int, list[str]] = {}
         for code in industry_major(need.industry_codes):
@@ -573,6 +650,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
                 ),
                 tier=TIER_NAMES.get(int(r["tier"][row])),
                 shared_industry_codes=tuple(shared_by_row.get(row, ())),
+                name_variants=tuple(dict.fromkeys(read_as[p] for p, _ in ranked if p in read_as)),
             )
             out.append(Match(id=int(r["id"][row]), score=float(score), reasons=reasons))
         return out
@@ -589,7 +667,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
 
 
 def _best_per_row_sorted(
-    evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]],
+    evidence: list[Evidence],
 ) -> tuple[IntArray, FloatArray, FloatArray]:
     """As :meth:`SupplierIndex._best_per_row_dense`, by sorting the hits (few hits, many
     terms: the cost follows the hits, not terms × catalog)."""
@@ -611,14 +689,15 @@ def _best_per_row_sorted(
 
 
 def _best_per_row_scattered(
-    evidence: list[tuple[IntArray, FloatArray, IntArray, WantedTerm]], n_rows: int
+    evidence: list[Evidence], n_rows: int
 ) -> tuple[IntArray, FloatArray, FloatArray]:
     """As :meth:`SupplierIndex._best_per_row_dense`, touching only each term's hits: for many
     terms (chain discovery ranks on dozens) its cost follows the hits, not terms × catalog."""
     top = np.zeros(n_rows, dtype=np.float64)
     both = np.zeros(n_rows, dtype=np.float64)
     best = np.zeros(n_rows, dtype=np.float64)  # scratch: one term's best per row
-    for rows, entry, _, _ in evidence:
+    for ev in evidence:
+        rows, entry = ev[0], ev[1]
         np.maximum.at(best, rows, entry)
         got = best[rows]
         # a row listed twice gets the same value twice: fancy assignment applies it once

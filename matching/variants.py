@@ -1,0 +1,422 @@
+"""Other ways buyers write the names in a catalog: synonyms, English, abbreviations, typos.
+
+A buyer may name the goods a supplier lists by a synonym or trade name (氯仿 for 三氯甲烷),
+in English (``heat exchanger``), by a short or a long form (锂离子电池 / 锂电池, 无缝管 /
+无缝钢管), or with a pinyin input slip (流化钠 for 硫化钠). :class:`NameVariants` turns one
+wanted term into the other terms it may stand for, each with the factor its matches are scaled
+by (always below 1, so an exact match ranks first) and the kind shown in the reasons.
+
+Where the knowledge comes from (nothing here is a per-product table):
+
+- **A dictionary.** Headwords of CC-CEDICT that share an English sense are synonyms
+  (纯碱 and 碳酸钠: *sodium carbonate*), whole or as a part of the term (牡蛎油 → 蚝油);
+  English is looked up by sense, a phrase whole or word by word in Chinese order
+  (``servo motor`` → 伺服 + 电机). The shipped subset and its licence: ``data/README.md``.
+- **The catalog itself.** A variant counts only when suppliers list it (a name of the
+  lexicon, or inside one); short forms are the listed names that keep a term's first and last
+  characters (温度控制器 → 温控器); a long form inserts one character (无缝管 → 无缝钢管).
+- **Pinyin and edit distance**, as a fallback when few listed names contain the term itself:
+  listed names read the same way (toneless pinyin of each character, so 畜电池 → 蓄电池), or
+  one character apart.
+
+Candidates a lexicon cannot confirm are dropped, and the fallbacks are tried only when the
+term's own evidence is weak, so a correctly written, well-listed name is never "corrected".
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from matching.lexicon import Lexicon, TextStore
+
+__all__ = [
+    "KIND_LABELS",
+    "NameDictionary",
+    "NameVariant",
+    "NameVariants",
+    "describe",
+    "name_dictionary",
+    "reading_key",
+]
+
+KIND_LABELS: dict[str, str] = {
+    "synonym": "同义",
+    "english": "英文",
+    "short": "简称",
+    "long": "全称",
+    "typo": "疑似错字",
+}
+"""How each kind of variant is named in the reasons."""
+
+SYNONYM = 0.9
+"""Factor of a dictionary synonym of the whole term, and of an English name."""
+PART_SYNONYM = 0.85
+"""Factor of the term with one of its words replaced by a dictionary synonym."""
+SHORT_LONG = 0.8
+"""Factor of a short form (a listed name keeping the term's first and last characters) or a
+long form (one character more)."""
+HOMOPHONE = 0.85
+"""Factor of a listed name read the same way in pinyin (an input-method slip)."""
+ONE_OFF = 0.7
+"""Factor of a listed name one character apart that is not read the same way."""
+WEAK_EVIDENCE = 5
+"""Fallbacks (short and long forms, typos) are tried when fewer listed names contain the term."""
+MAX_VARIANTS = 8
+"""At most this many variants of one term (the best first)."""
+MAX_SENSE_WORDS = 8
+"""An English sense shared by more headwords than this is too vague to make synonyms."""
+_MAX_READINGS = 16
+_MAX_SUBSEQUENCE = 8
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[A-Z][A-Z'\-]*[A-Z]|[A-Z]")
+_LATIN_RUN = re.compile(r"[A-Z][A-Z'\- ]*[A-Z]")
+
+
+@dataclass(frozen=True, slots=True)
+class NameVariant:
+    """Another term a wanted ``term`` may stand for: ``text``, the ``factor`` its matches are
+    scaled by (below 1), and its ``kind`` (a key of :data:`KIND_LABELS`)."""
+
+    term: str
+    text: str
+    factor: float
+    kind: str
+
+
+def describe(wanted: str, variant: str, kind: str) -> str:
+    """How a variant is shown in the reasons.
+
+    Examples
+    --------
+    >>> describe("锂离子电池", "锂电池", "short")
+    '锂离子电池 ≈ 锂电池 (简称)'
+    >>> describe("理电池", "锂电池", "typo")
+    '理电池 → 锂电池 (疑似错字)'
+    """
+    arrow = "→" if kind in ("typo", "english") else "≈"
+    return f"{wanted} {arrow} {variant} ({KIND_LABELS.get(kind, kind)})"
+
+
+class NameDictionary:
+    """Chinese headwords and their English senses (the shipped CC-CEDICT subset).
+
+    Examples
+    --------
+    >>> d = NameDictionary({"纯碱": ("soda ash", "sodium carbonate"), "碳酸钠": ("sodium carbonate",)})
+    >>> d.synonyms("纯碱"), d.translate("soda ash")
+    (['碳酸钠'], ['纯碱'])
+    """
+
+    def __init__(self, senses: dict[str, tuple[str, ...]]) -> None:
+        self.senses = senses
+        by_sense: dict[str, list[str]] = {}
+        for word, found in senses.items():
+            for sense in found:
+                by_sense.setdefault(sense, []).append(word)
+        self.by_sense = {s: tuple(ws) for s, ws in by_sense.items()}
+        heads: dict[str, list[str]] = {}
+        for sense, words in self.by_sense.items():
+            parts = sense.split(" ")
+            if len(parts) == 2 and len(words) <= MAX_SENSE_WORDS:
+                heads.setdefault(parts[1], []).extend(words)
+        self._heads = {h: tuple(dict.fromkeys(ws)) for h, ws in heads.items()}
+        self.max_len = max((len(w) for w in senses), default=0)
+
+    def synonyms(self, word: str, *, single: bool = False) -> list[str]:
+        """Other headwords sharing a specific sense with ``word`` (one at most
+        :data:`MAX_SENSE_WORDS` headwords share), or named as its full form; none of one
+        character unless ``word`` is one character or ``single``."""
+        out: dict[str, None] = {}
+        for sense in self.senses.get(word, ()):
+            if sense.startswith("="):
+                out[sense[1:]] = None
+                continue
+            sharing = self.by_sense.get(sense, ())
+            if len(sharing) <= MAX_SENSE_WORDS:
+                short_ok = single or len(word) == 1
+                out.update(dict.fromkeys(w for w in sharing if len(w) > 1 or short_ok))
+        out.pop(word, None)
+        return list(out)
+
+    def translate(self, english: str) -> list[str]:
+        """Headwords one of whose senses is ``english`` (lower case; a plural tried singular);
+        for one word, also those whose two-word sense has it as the head (``foil``: 箔,
+        *metal foil*)."""
+        phrase = english.lower().strip()
+        found: tuple[str, ...] = ()
+        for form in (phrase, *_singulars(phrase)):
+            found = self.by_sense.get(form, ())
+            if found:
+                phrase = form
+                break
+        if " " in phrase:
+            return list(found)
+        return list(dict.fromkeys((*found, *self._heads.get(phrase, ()))))
+
+    def words(self, term: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of the headwords in ``term``, longest first at each position."""
+        out: list[tuple[int, int]] = []
+        i = 0
+        while i < len(term):
+            for j in range(min(len(term), i + self.max_len), i, -1):
+                if term[i:j] in self.senses:
+                    out.append((i, j))
+                    i = j
+                    break
+            else:
+                i += 1
+        return out
+
+
+def _singulars(phrase: str) -> list[str]:
+    head, _, last = phrase.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    out = []
+    if last.endswith("ies"):
+        out.append(prefix + last[:-3] + "y")
+    if last.endswith("es"):
+        out.append(prefix + last[:-2])
+    if last.endswith("s") and not last.endswith("ss"):
+        out.append(prefix + last[:-1])
+    return out
+
+
+def _data_lines(name: str) -> Iterable[list[str]]:
+    blob = resources.files("matching.data").joinpath(name).read_bytes()
+    for line in gzip.decompress(blob).decode("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            yield line.split("\t")
+
+
+@cache
+def name_dictionary() -> NameDictionary:
+    """The shipped dictionary (``data/cedict_goods.tsv.gz``), loaded once."""
+    return NameDictionary({w: tuple(s.split("|")) for w, s in _data_lines("cedict_goods.tsv.gz")})
+
+
+@cache
+def _readings() -> dict[str, tuple[str, ...]]:
+    return {c: tuple(r.split(",")) for c, r in _data_lines("char_readings.tsv.gz")}
+
+
+@cache
+def _syllable_codes() -> dict[str, str]:
+    syllables = sorted({r for rs in _readings().values() for r in rs})
+    return {s: chr(0xE000 + i) for i, s in enumerate(syllables)}
+
+
+def reading_key(text: str) -> str:
+    """``text`` with each Chinese character replaced by a code for its most common toneless
+    reading, so that homophones get the same key (other characters stay as they are).
+
+    Examples
+    --------
+    >>> reading_key("硫化钠") == reading_key("流化钠") != reading_key("氯化钠")
+    True
+    """
+    readings, codes = _readings(), _syllable_codes()
+    return "".join(codes[readings[c][0]] if c in readings else c for c in text)
+
+
+def _reading_keys(term: str) -> list[str]:
+    """Keys of ``term`` under each combination of its characters' readings (a few at most)."""
+    readings, codes = _readings(), _syllable_codes()
+    options = [[codes[r] for r in readings[c]] if c in readings else [c] for c in term]
+    keys = []
+    for combo in itertools.product(*options):
+        keys.append("".join(combo))
+        if len(keys) >= _MAX_READINGS:
+            break
+    return keys
+
+
+class NameVariants:
+    """The variants of wanted terms that the names of a lexicon confirm.
+
+    Parameters
+    ----------
+    lexicon
+        The listed names (it may grow; this follows it).
+    dictionary
+        Synonyms and English senses; default the shipped one.
+
+    Examples
+    --------
+    >>> from matching.lexicon import Lexicon
+    >>> lex = Lexicon()
+    >>> for name in ("碳酸钠", "蓄电池", "锂电池", "无缝钢管"):
+    ...     _ = lex.add(name)
+    >>> finder = NameVariants(lex)
+    >>> [(v.text, v.kind) for v in finder.of("纯碱")]
+    [('碳酸钠', 'synonym')]
+    >>> [(v.text, v.kind) for v in finder.of("畜电池")]
+    [('蓄电池', 'typo')]
+    >>> [(v.text, v.kind) for v in finder.of("锂离子电池")]
+    [('锂电池', 'short')]
+    >>> [(v.text, v.kind) for v in finder.of("无缝管")]
+    [('无缝钢管', 'long')]
+    """
+
+    def __init__(self, lexicon: Lexicon, dictionary: NameDictionary | None = None) -> None:
+        self.lexicon = lexicon
+        self.dictionary = dictionary or name_dictionary()
+        self._keys = TextStore()
+
+    def _listed(self, text: str) -> int:
+        """How many listed names contain ``text`` (up to :data:`WEAK_EVIDENCE`)."""
+        n = 0
+        for _ in self.lexicon.store.occurrences(text):
+            n += 1
+            if n >= WEAK_EVIDENCE:
+                break
+        return n
+
+    def of(self, term: str) -> list[NameVariant]:
+        """The variants of one normalised wanted term, best first (the term itself excluded).
+
+        English names are always tried; synonyms, short and long forms and typos only when
+        fewer than :data:`WEAK_EVIDENCE` listed names contain the term (a well-listed name
+        means what suppliers mean by it; a dictionary's other senses would only add noise).
+        """
+        found: dict[str, NameVariant] = {}
+
+        def put(text: str, factor: float, kind: str) -> None:
+            if not text or text == term or (len(text) == 1 and self.lexicon.get(text) is None):
+                return  # one character names a thing only when suppliers list it alone
+            if text not in found or found[text].factor < factor:
+                found[text] = NameVariant(term, text, factor, kind)
+
+        if _LATIN_RUN.search(term):
+            for text, factor in self._english(term):
+                put(text, factor, "english")
+        listed = self._listed(term) if _HAN.search(term) else WEAK_EVIDENCE
+        if listed < WEAK_EVIDENCE:
+            for text, factor in self._synonyms(term):
+                put(text, factor, "synonym")
+            if len(term) >= 2:
+                for text in self._short_forms(term):
+                    put(text, SHORT_LONG, "short")
+                for text in self._long_forms(term):
+                    put(text, SHORT_LONG, "long")
+                for text, factor in self._typos(term, listed, one_off=not found and not listed):
+                    put(text, factor, "typo")
+        ranked = sorted(found.values(), key=lambda v: (-v.factor, v.text))
+        return ranked[:MAX_VARIANTS]
+
+    # -- dictionary ----------------------------------------------------------------------
+
+    def _synonyms(self, term: str) -> list[tuple[str, float]]:
+        d = self.dictionary
+        out = [(s, SYNONYM) for s in d.synonyms(term) if self._listed(s)]
+        for start, end in d.words(term):
+            if end - start == len(term) or end - start < 2:
+                continue
+            for other in d.synonyms(term[start:end], single=True):
+                text = term[:start] + other + term[end:]
+                if self._listed(text):
+                    out.append((text, PART_SYNONYM))
+        return out
+
+    def _english(self, term: str) -> list[tuple[str, float]]:
+        """Chinese names for the English runs of ``term`` (the rest kept as it is)."""
+        d = self.dictionary
+        pieces: list[list[tuple[str, float]]] = []
+        pos = 0
+        for m in _LATIN_RUN.finditer(term):
+            if m.start() > pos:
+                pieces.append([(term[pos : m.start()], 1.0)])
+            words = _WORD.findall(m.group())
+            if len(words) == 1 and len(words[0]) <= 4 and not d.translate(words[0]):
+                pieces.append([(m.group(), 1.0)])  # a code such as PCB, MTBE: kept
+            else:
+                pieces.append(self._translations(words))
+            pos = m.end()
+        if pos < len(term):
+            pieces.append([(term[pos:], 1.0)])
+        out: list[tuple[str, float]] = []
+        for combo in itertools.islice(itertools.product(*pieces), 64):
+            text = "".join(t for t, _ in combo).strip()
+            factor = min(f for _, f in combo)
+            if text != term and _HAN.search(text) and self._listed(text):
+                out.append((text, SYNONYM * factor))
+        return out
+
+    def _translations(self, words: list[str]) -> list[tuple[str, float]]:
+        """Chinese for an English phrase: whole, else word by word (the head last, as in
+        Chinese), each combination a listed name confirms."""
+        d = self.dictionary
+        whole = d.translate(" ".join(words))
+        if whole:
+            return [(w, 1.0) for w in whole]
+        options = [d.translate(w)[:6] for w in words]
+        if not all(options):
+            return [(" ".join(words), 1.0)]
+        out = [("".join(c), 0.95) for c in itertools.islice(itertools.product(*options), 64)]
+        return [(t, f) for t, f in out if self._listed(t)] or [(" ".join(words), 1.0)]
+
+    # -- the catalog's own names ---------------------------------------------------------
+
+    def _short_forms(self, term: str) -> list[str]:
+        """Listed names that keep the first and last characters of ``term`` and some of the
+        ones between, in order (温度控制器 → 温控器, 锂离子电池 → 锂电池)."""
+        if len(term) < 3 or len(term) > _MAX_SUBSEQUENCE:
+            return []
+        inner = term[1:-1]
+        out = []
+        for keep in range(len(inner) - 1, -1, -1):
+            for chosen in itertools.combinations(range(len(inner)), keep):
+                text = term[0] + "".join(inner[i] for i in chosen) + term[-1]
+                if self.lexicon.get(text) is not None:
+                    out.append(text)
+        return out
+
+    def _long_forms(self, term: str) -> list[str]:
+        """Listed text with one more character inside ``term`` (无缝管 → 无缝钢管)."""
+        if len(term) < 3:
+            return []
+        pattern = "|".join(
+            f"{re.escape(term[:i])}[^\\x00{re.escape(term[i])}]{re.escape(term[i:])}"
+            for i in range(1, len(term))
+        )
+        counts: Counter[str] = Counter(m.group() for _, m in self.lexicon.store.matches(pattern))
+        return [t for t, _ in counts.most_common(3)]
+
+    def _sync_keys(self) -> None:
+        names = self.lexicon.names
+        if len(self._keys) < len(names):
+            self._keys.extend([reading_key(n) for n in names[len(self._keys) :]])
+
+    def _typos(self, term: str, listed: int, *, one_off: bool) -> list[tuple[str, float]]:
+        """Listed text read like ``term`` (homophones) by at least three times as many names
+        as hold ``term`` itself (``listed``), else (with ``one_off``) one character apart."""
+        if not _HAN.search(term) or len(term) < 2:
+            return []
+        self._sync_keys()
+        names = self.lexicon.names
+        limit = 1 if len(term) <= 3 else 2
+        counts: Counter[str] = Counter()
+        for key in _reading_keys(term):
+            for i, offset in self._keys.occurrences(key):
+                text = names[i][offset : offset + len(term)]
+                if 0 < sum(a != b for a, b in zip(text, term, strict=True)) <= limit:
+                    counts[text] += 1
+        enough = 3 * listed
+        homophones = [t for t, n in counts.most_common(3) if n >= enough]
+        if homophones:
+            return [(t, HOMOPHONE) for t in homophones]
+        if len(term) < 3 or not one_off:
+            return []
+        counts.clear()
+        pattern = "|".join(
+            f"{re.escape(term[:i])}[^\\x00{re.escape(term[i])}]{re.escape(term[i + 1 :])}"
+            for i in range(len(term))
+        )
+        counts.update(m.group() for _, m in self.lexicon.store.matches(pattern))
+        return [(t, ONE_OFF) for t, _ in counts.most_common(2)]

