@@ -3,6 +3,7 @@
 import json
 import os
 
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PROBLEM_JSON
@@ -11,12 +12,24 @@ from app.errors import PROBLEM_JSON
 UPLOAD_PATH_PREFIX = "/api/v1/imports/"
 
 
+class BodyTooLarge(StarletteHTTPException):
+    """Raised from ``receive`` when a body passes its limit while the app reads it.
+
+    An HTTP exception because FastAPI passes those on when they come up while it reads a
+    body, so the app's handler answers the 413 as problem+json like any other error.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body is larger than {limit} bytes")
+
+
 class BodySizeLimit:
-    """Answer 413 problem+json when a request body exceeds ``max_bytes``.
+    """Answer 413 problem+json when a request body exceeds its limit.
 
     A declared ``Content-Length`` over the limit is refused before anything is read. A body
-    without one (chunked) is read here up to the limit and then replayed to the app, so an
-    endless upload is cut off after ``max_bytes`` rather than buffered whole.
+    without one (chunked) streams through to the app, counted: an upload goes on to the
+    app's temporary file as it arrives, and the read that passes the limit fails with 413
+    (and the connection is closed), so nothing holds a body in memory to measure it.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -29,30 +42,36 @@ class BodySizeLimit:
             return
         limit = self._limit(scope)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None:
-            if declared.isdigit() and int(declared) > limit:
-                await self._refuse(scope, send, limit)
-                return
-            await self.app(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, send, limit)
             return
-        messages: list[Message] = []
-        size = 0
-        while True:
+        received = 0
+        cut_off = started = False
+
+        async def counted() -> Message:
+            nonlocal received, cut_off
             message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            size += len(message.get("body", b""))
-            if size > limit:
-                await self._refuse(scope, send, limit)
-                return
-            if not message.get("more_body", False):
-                break
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    cut_off = True
+                    raise BodyTooLarge(limit)
+            return message
 
-        async def replay() -> Message:
-            return messages.pop(0) if messages else await receive()
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                if cut_off:  # the rest of the body is not worth reading
+                    message["headers"] = [*message.get("headers", ()), (b"connection", b"close")]
+            await send(message)
 
-        await self.app(scope, replay, send)
+        try:
+            await self.app(scope, counted, sending)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, send, limit)
 
     def _limit(self, scope: Scope) -> int:
         """The limit for this request: import uploads may use ``max_upload_bytes``."""
