@@ -8,13 +8,16 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.availability import DatabaseReadOnly
 from app.errors import Conflict, PreconditionFailed
+
+_BUSY_TIMEOUT_MS = 30_000
 
 
 def _json_dumps(value: Any) -> str:
@@ -38,7 +41,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             url,
             hide_parameters=True,
             json_serializer=_json_dumps,
-            connect_args={"timeout": 30, "check_same_thread": False},
+            connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             pool_size=pool_size,
             max_overflow=pool_size,
         )
@@ -59,8 +62,35 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def check_ready(engine: Engine) -> None:
+    """Raise unless the database answers a read and would take a write.
+
+    :class:`~app.availability.DatabaseReadOnly` when it takes no writes (a read-only file,
+    directory or mount, a PostgreSQL standby); the database's own error when it cannot be
+    reached. On SQLite the write is a statement that changes nothing, rolled back at once,
+    and it does not wait for a writer holding the lock (a busy database is a writable one).
+    """
+    with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            if conn.scalar(text("SELECT current_setting('transaction_read_only')")) == "on":
+                raise DatabaseReadOnly("the database is read-only")
+            return
+        conn.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            conn.exec_driver_sql("DELETE FROM alembic_version WHERE 0")
+        except OperationalError as exc:
+            name = str(getattr(exc.orig, "sqlite_errorname", ""))
+            if name.startswith("SQLITE_READONLY"):
+                raise DatabaseReadOnly("the database is read-only") from exc
+            if not name.startswith("SQLITE_BUSY"):
+                raise
+        finally:
+            conn.rollback()
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -14,7 +14,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.availability import RETRY_AFTER_S, OutageLog, is_unavailable
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("xieshou")
@@ -175,8 +179,29 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 500, "internal error; it has been logged")
 
 
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """503 with Retry-After when the database is unavailable, else 500 like any other bug.
+
+    An outage is logged once when it starts (and once when a request succeeds again), not on
+    every request it fails.
+    """
+    if not is_unavailable(exc):
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return problem_response(request, 500, "internal error; it has been logged")
+    request.app.state.database_outage.failed(exc)
+    return problem_response(
+        request,
+        503,
+        "the database is unavailable; retry later",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Render every error as problem+json."""
+    app.state.database_outage = OutageLog(log, "serving requests")
+    app.add_exception_handler(DBAPIError, _on_database_error)
+    app.add_exception_handler(PoolTimeout, _on_database_error)
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)

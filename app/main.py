@@ -7,14 +7,15 @@ from contextlib import asynccontextmanager
 import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from app.auth.cache import KeyCache
 from app.auth.router import router as auth_router
 from app.auth.throttle import AuthThrottle
+from app.auth.usage import SESSION_INFO_KEY, KeyUsage
+from app.availability import RETRY_AFTER_S, DatabaseReadOnly, OutageLog
 from app.chains.router import router as chains_router
 from app.config import Settings, get_settings
-from app.db import make_engine, make_sessionmaker
+from app.db import check_ready, make_engine, make_sessionmaker
 from app.errors import install_error_handlers, problem_response, problem_responses
 from app.events.router import router as events_router
 from app.imports.router import router as imports_router
@@ -48,9 +49,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.ranking_turns = anyio.CapacityLimiter(settings.ranking_concurrency)
         app.state.matching.start()
         app.state.impressions.start()
+        app.state.key_usage.start()
         try:
             yield
         finally:
+            app.state.key_usage.stop()
             app.state.impressions.stop()
             app.state.matching.stop()
 
@@ -81,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker, watchers=[app.state.key_cache.on_changes]
     )
     app.state.impressions = ImpressionLog(app.state.sessionmaker, app.state.write_turns)
+    app.state.key_usage = KeyUsage(app.state.sessionmaker, app.state.write_turns)
+    app.state.sessionmaker.configure(info={SESSION_INFO_KEY: app.state.key_usage})
 
     install_error_handlers(app)
 
@@ -100,14 +105,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
     mount_console(app)
 
-    @app.get("/healthz", tags=["health"], summary="Liveness and database check")
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        summary="Ready to serve: the database answers reads and would take a write",
+        responses=problem_responses(503),
+    )
     def healthz(request: Request) -> JSONResponse:
+        outage: OutageLog = request.app.state.database_outage
         try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception:
-            log.exception("health check: database unreachable")
-            return problem_response(request, 503, "database unreachable")
+            check_ready(engine)
+        except Exception as exc:
+            outage.failed(exc)  # logged once per outage, not on every probe
+            detail = str(exc) if isinstance(exc, DatabaseReadOnly) else "database unavailable"
+            headers = {"Retry-After": str(RETRY_AFTER_S)}
+            return problem_response(request, 503, detail, headers=headers)
+        outage.succeeded()
         return JSONResponse({"status": "ok", "database": engine.dialect.name})
 
     return app

@@ -42,16 +42,18 @@ async def get_session(request: Request) -> AsyncGenerator[Session, None]:
         except BaseException:
             await _finish(session, session.rollback)
             raise
-        await _finish(session, session.commit)
+        if await _finish(session, session.commit):
+            request.app.state.database_outage.succeeded()  # logs the end of an outage
     finally:
         if turns is not None:
             turns.release()
 
 
-async def _finish(session: Session, end: Callable[[], None]) -> None:
+async def _finish(session: Session, end: Callable[[], None]) -> bool:
+    """End the session; whether it had used the database."""
     if not session.in_transaction():
         session.close()  # never connected: nothing to end
-        return
+        return False
 
     def end_and_close() -> None:
         try:
@@ -63,6 +65,7 @@ async def _finish(session: Session, end: Callable[[], None]) -> None:
     # transaction and hand back its connection, or an open SQLite write would hold the lock.
     with anyio.CancelScope(shield=True):
         await run_in_threadpool(end_and_close)
+    return True
 
 
 # scope="function": commit before the response is sent, so a failed commit is an error

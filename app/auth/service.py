@@ -1,13 +1,12 @@
 """Issuing, checking, listing and revoking API keys."""
 
-from datetime import timedelta
-
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app import audit
 from app.auth.keys import matches, may_revoke, new_key, split_prefix
 from app.auth.principal import Principal
+from app.auth.usage import SESSION_INFO_KEY, KeyUsage
 from app.db import flush
 from app.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from app.matches import changes
@@ -20,9 +19,6 @@ ROLES_FOR_KIND: dict[OrganizationKind, frozenset[Role]] = {
     OrganizationKind.large_firm: frozenset({Role.large_firm}),
     OrganizationKind.organizer: frozenset({Role.organizer, Role.admin}),
 }
-
-#: ``last_used_at`` is written at most this often per key, so reads stay reads.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def authenticate(session: Session, key: str) -> Principal:
@@ -51,17 +47,14 @@ def principal_of(row: ApiKey) -> Principal:
 
 
 def touch(session: Session, row: ApiKey) -> None:
-    """Note that the key was used (at most once per :data:`LAST_USED_RESOLUTION`)."""
-    now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        session.execute(
-            update(ApiKey)
-            .where(ApiKey.id == row.id)
-            .where(
-                or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - LAST_USED_RESOLUTION)
-            )
-            .values(last_used_at=now)
-        )
+    """Note that the key was used, writing nothing: a read stays a read.
+
+    The worker's :class:`~app.auth.usage.KeyUsage` (in ``session.info``, see
+    :func:`app.main.create_app`) writes ``last_used_at`` in the background.
+    """
+    usage = session.info.get(SESSION_INFO_KEY)
+    if isinstance(usage, KeyUsage):
+        usage.note(row.id)
 
 
 def issue(

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.availability import OutageLog, is_unavailable
 from app.models import CapabilityProfile, EventMeeting, EventParticipant, Impression, Interaction
 from app.models.base import utcnow
 from app.write_turns import WriteTurns
@@ -136,6 +137,7 @@ class ImpressionLog:
         self._mutex = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._outage = OutageLog(log, "logging shortlists shown")
 
     def add(self, need_id: int, shown: Shown, model_version_id: int | None) -> None:
         """Buffer one served shortlist (dropped, with a warning, if the buffer is full)."""
@@ -160,12 +162,15 @@ class ImpressionLog:
             return 0
         try:
             _write(self._sessions, batch)
-        except Exception:
-            log.exception("could not log %d shortlists", len(batch))
+        except Exception as exc:
+            self._outage.failed(exc)  # logged once, not on every round of an outage
+            if is_unavailable(exc):
+                self._put_back(batch)  # written when the database is back
             return 0
         finally:
             if self._turns is not None:
                 self._turns.release()
+        self._outage.succeeded()
         return len(batch)
 
     def _put_back(self, batch: list[tuple[int, Shown, int | None]]) -> None:

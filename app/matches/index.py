@@ -24,6 +24,7 @@ from typing import NamedTuple
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.availability import OutageLog
 from app.learning import registry
 from app.matches.changes import ChangeBatch, ChangeFeed, take_committed
 from app.matches.loading import IndexedNeed, IndexedProfile, load_open_needs, load_profiles
@@ -164,11 +165,15 @@ class MatchingIndex:
             self._thread = None
 
     def _run(self) -> None:
+        # An outage is logged when it starts and when it ends, not on every poll.
+        outage = OutageLog(log, "matching index: catching up")
         while not self._stop.wait(self._poll_interval_s):
             try:
                 self.refresh()
-            except Exception:  # keep polling: the next round may succeed
-                log.exception("matching index: catching up failed")
+            except Exception as exc:  # keep polling: the next round may succeed
+                outage.failed(exc)
+            else:
+                outage.succeeded()
 
     # -- catching up -----------------------------------------------------------------------
 
