@@ -29,8 +29,8 @@ class TextStore:
     >>> store.extend(["锂电池", "电池", "铅酸电池"])
     >>> list(store.occurrences("电池"))
     [(0, 1), (1, 0), (2, 2)]
-    >>> [(i, m.group()) for i, m in store.matches("铅.电")]
-    [(2, '铅酸电')]
+    >>> [(i, offset, m.group()) for i, offset, m in store.matches("铅.电")]
+    [(2, 0, '铅酸电')]
     """
 
     def __init__(self) -> None:
@@ -85,9 +85,9 @@ class TextStore:
                 nxt = starts[k + 2] if k + 2 < len(starts) else len(text)
                 pos = text.find(term, nxt)
 
-    def matches(self, pattern: str | re.Pattern[str]) -> Iterator[tuple[int, re.Match[str]]]:
-        """``(id, match)`` for each match of a regular expression that stays inside one string
-        (the pattern must not match ``\\x00``), at most one per string."""
+    def matches(self, pattern: str | re.Pattern[str]) -> Iterator[tuple[int, int, re.Match[str]]]:
+        """``(id, offset, match)`` for the first match of a regular expression in each string
+        holding one (the pattern must not match ``\\x00``)."""
         self._flush()
         regex = re.compile(pattern) if isinstance(pattern, str) else pattern
         for text, starts in zip(self._chunks, self._chunk_starts, strict=True):
@@ -97,7 +97,7 @@ class TextStore:
                 k = bisect.bisect_right(starts, m.start(), 1) - 2
                 if k != last:
                     last = k
-                    yield first + k, m
+                    yield first + k, m.start() - starts[k + 1], m
 
 
 class Lexicon:

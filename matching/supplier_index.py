@@ -371,10 +371,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         best = dict(zip(ids, qualities, strict=True))
         via: dict[int, NameVariant] = {}
         if variants:
-            listed = any(q >= STRONG_QUALITY for q in qualities) and bool(
-                self.lexicon_.containing(term)
-            )
-            damping = LISTED_DAMPING if listed else 1.0
+            damping = LISTED_DAMPING if self.variants_.evidence(term) >= 1 else 1.0
             for variant in self.variants_.of(term):
                 v_ids, v_qualities = related_names(variant.text, self.lexicon_, canonical)
                 for i, q in zip(v_ids, v_qualities, strict=True):
@@ -402,8 +399,8 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         the application itself), at weight ``CONTEXT_WEIGHT``.
         """
         terms = wanted_terms(need)
-        if not self.application_context:
-            return terms
+        if not terms or not self.application_context:
+            return terms  # nothing wanted (the need's reading says so): no context either
         apps = [need.application] if need.application else []
         if not apps:
             for text in (need.title, need.description):

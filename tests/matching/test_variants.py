@@ -151,7 +151,7 @@ def test_shipped_dictionary_carries_its_licence_and_entries() -> None:
     assert "CC-CEDICT" in header
     assert "CC BY-SA 4.0" in header
     d = name_dictionary()
-    assert "碳酸钠" in d.synonyms("纯碱")
+    assert "碳酸钠" in dict(d.synonyms("纯碱"))
     assert "换热器" in d.translate("heat exchangers")
 
 
@@ -161,4 +161,5 @@ def test_text_store_finds_each_string_once_with_its_offset() -> None:
     assert list(store.occurrences("电池")) == [(0, 0), (1, 1)]
     store.extend(["电池"])
     assert [i for i, _ in store.occurrences("电池")] == [0, 1, 3]
-    assert [(i, m.group()) for i, m in store.matches("锂.池")] == [(1, "锂电池")]
+    assert [(i, at, m.group()) for i, at, m in store.matches("锂.池")] == [(1, 0, "锂电池")]
+    assert [(i, at) for i, at, _ in store.matches("池")] == [(0, 1), (1, 2), (3, 1)]
