@@ -295,6 +295,9 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level=get_settings().log_level.lower(),
+        # The app believes X-Forwarded-* only from XIESHOU_FORWARDED_ALLOW_IPS (app.headers);
+        # uvicorn's own default would believe any local process.
+        proxy_headers=False,
     )
     return 0
 

@@ -96,6 +96,12 @@ class Settings(BaseSettings):
         "memory:// counts per worker process; give a shared one (redis://…) to count across "
         "workers and replicas",
     )
+    forwarded_allow_ips: str | None = Field(
+        default=None,
+        description="Proxies (addresses or networks, comma-separated; * for any) whose "
+        "X-Forwarded-Proto and X-Forwarded-For are believed: the scheme (HSTS, Secure cookies) "
+        "and client address (the throttle) then come from them. Unset: nobody's",
+    )
 
 
 @lru_cache

@@ -18,6 +18,7 @@ from app.config import Settings, get_settings
 from app.db import check_ready, make_engine, make_sessionmaker
 from app.errors import install_error_handlers, problem_response, problem_responses
 from app.events.router import router as events_router
+from app.headers import install as install_headers
 from app.imports.router import router as imports_router
 from app.interests.router import router as interests_router
 from app.learning.capture import ImpressionLog
@@ -27,6 +28,7 @@ from app.matches.router import router as matches_router
 from app.needs.router import router as needs_router
 from app.organizations.router import router as organizations_router
 from app.profiles.router import router as profiles_router
+from app.swagger import install as install_docs
 from app.web import mount as mount_console
 from app.write_turns import WriteTurns
 
@@ -62,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Xieshou 携手",
         version="0.1.0",
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # app.swagger serves /docs from files shipped in the package
         redoc_url=None,
     )
     engine = make_engine(settings.database_url)
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.worker_header:
         app.add_middleware(WorkerHeader)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    install_headers(app, forwarded_allow_ips=settings.forwarded_allow_ips)  # outermost
 
     # Any call may be refused for a while after failed keys (app.auth.throttle).
     api = APIRouter(prefix="/api/v1", responses=problem_responses(429))
@@ -104,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(interests_router)
     app.include_router(api)
     mount_console(app)
+    install_docs(app)
 
     @app.get(
         "/healthz",

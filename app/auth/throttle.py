@@ -125,7 +125,8 @@ class AuthThrottle:
 
 
 def client_address(request: Request) -> str | None:
-    """The address failures are counted against: the peer's address."""
+    """The address failures are counted against: the peer's, or behind a trusted proxy
+    (``Settings.forwarded_allow_ips``) the client the proxy names."""
     return request.client.host if request.client else None
 
 

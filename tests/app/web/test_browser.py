@@ -174,3 +174,37 @@ def test_an_sme_on_a_phone_without_javascript_reads_its_opportunities_and_agenda
         assert widths[0] <= widths[1], widths
     finally:
         context.close()
+
+
+def test_api_docs_render_offline_under_their_policy(
+    chromium: Any, client: TestClient, app: FastAPI
+) -> None:
+    # /docs loads Swagger UI from this server only (app.swagger): it renders with every other
+    # host unreachable, and its Content-Security-Policy blocks nothing it needs.
+    with serving_in_thread(app) as base:
+        context = chromium.new_context()
+        page = context.new_page()
+        problems: list[str] = []
+        elsewhere: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+
+        def only_this_server(route: Any) -> None:
+            if route.request.url.startswith(base):
+                route.continue_()
+            else:
+                elsewhere.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_this_server)
+        try:
+            page.goto(f"{base}/docs")
+            page.wait_for_selector(".opblock", timeout=30_000)
+            assert page.locator(".opblock").count() > 40
+            assert "Xieshou" in page.inner_text(".information-container")
+            page.locator(".opblock-summary").first.click()
+            page.wait_for_selector(".opblock-body", timeout=10_000)
+        finally:
+            context.close()
+    assert problems == []
+    assert elsewhere == []
