@@ -59,6 +59,7 @@ from matching import SupplierIndex
 from matching.catalog import profile_from_firm
 from matching.metrics import mrr, ndcg_at_k, recall_at_k
 from matching.query import WantedTerm, split_free_text, wanted_terms
+from matching.reading import NO_PRODUCT, read_need, resolve_need
 from matching.records import NeedRecord, ProfileRecord
 from matching.supplier_index import CONTEXT_WEIGHT, MAX_CONTEXT_TERMS
 from matching.tokenize import char_ngrams
@@ -84,7 +85,9 @@ def load_catalog(path: Path) -> tuple[list[ProfileRecord], list[str]]:
 
 
 def need_from_query(i: int, need: dict[str, Any]) -> NeedRecord:
-    """A benchmark ``need`` object as a :class:`NeedRecord` (no relevance information)."""
+    """A benchmark ``need`` object as a :class:`NeedRecord` (no relevance information), as
+    written: the engine's ranker resolves it (:func:`matching.reading.resolve_need`) as the
+    service does; the baselines see it as written."""
     return NeedRecord(
         id=i,
         title=str(need.get("title") or ""),
@@ -105,6 +108,10 @@ class Benchmark(NamedTuple):
     """Chain-discovery lines whose buyer is not in the catalog (skipped)."""
     other: int
     """Lines with neither ``need`` nor ``buyer`` (skipped)."""
+    need_ids: list[str]
+    """The query id of each need (for ``--by-field``)."""
+    buyer_ids: list[str]
+    """The query id of each buyer line."""
 
 
 def load_queries(
@@ -121,13 +128,16 @@ def load_queries(
     """
     needs: list[tuple[NeedRecord, set[int]]] = []
     buyers: list[tuple[int, set[int]]] = []
+    need_ids: list[str] = []
+    buyer_ids: list[str] = []
     unknown_buyers = other = 0
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue
             row = json.loads(line)
-            if not in_split(str(row.get("id", len(needs) + len(buyers))), split):
+            query_id = str(row.get("id", len(needs) + len(buyers)))
+            if not in_split(query_id, split):
                 continue
             relevant = {row_of_code[c] for c in row.get("relevant", ()) if c in row_of_code}
             if "need" in row:
@@ -135,23 +145,55 @@ def load_queries(
                 if rng is not None:
                     need = perturb_need(need, rng, free_text=free_text)
                 needs.append((need, relevant))
+                need_ids.append(query_id)
             elif "buyer" in row:
                 buyer = row_of_code.get(str(row["buyer"]))
                 if buyer is None:
                     unknown_buyers += 1
                     continue
                 buyers.append((buyer, relevant))
+                buyer_ids.append(query_id)
             else:
                 other += 1
-    return Benchmark(needs, buyers, unknown_buyers, other)
+    return Benchmark(needs, buyers, unknown_buyers, other, need_ids, buyer_ids)
+
+
+SPLITS = ("all", "a", "b", "tune", "heldout")
 
 
 def in_split(query_id: str, split: str) -> bool:
-    """Deterministic halves of a query file by a hash of the query id."""
+    """Deterministic parts of a query file by a hash of the query id.
+
+    ``a``/``b``: halves. ``tune``/``heldout``: two thirds and one third; the query reader was
+    tuned on ``tune`` only, ``heldout`` says how far that carries.
+    """
     if split == "all":
         return True
-    half = int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 2  # noqa: S324
-    return half == (0 if split == "a" else 1)
+    digest = int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16)  # noqa: S324
+    if split in ("a", "b"):
+        return digest % 2 == (0 if split == "a" else 1)
+    return (digest % 3 == 2) == (split == "heldout")
+
+
+def part_of(query_id: str) -> str:
+    """``"tune"`` or ``"heldout"``: the third a query falls in (see :func:`in_split`)."""
+    return "heldout" if in_split(query_id, "heldout") else "tune"
+
+
+def kind_of(query_id: str) -> str:
+    """The kind of a query by its id's suffix: ``n2s-…-notice-xunjia`` → ``notice-xunjia``,
+    ``n2s-…-free`` → ``free``, an id without one → ``base``."""
+    parts = query_id.split("-")
+    return "-".join(parts[2:]) or ("chain" if parts[0] == "chain" else "base")
+
+
+def reading_of(need: NeedRecord) -> str:
+    """Where a need's strongest wanted term was read: ``buyer`` (its products), ``field`` (a
+    notice's labelled field), ``text`` (a want cue), ``fallback`` or ``none``."""
+    reading = read_need(need)
+    if NO_PRODUCT in reading.warnings:
+        return "none"
+    return reading.products[0].where
 
 
 # -- paraphrase stress (--perturb) -----------------------------------------------------------
@@ -323,8 +365,9 @@ def xieshou_ranker(profiles: list[ProfileRecord], context: str = "chain_map") ->
     today = date.today()
 
     def rank(need: NeedRecord) -> list[int]:
+        need = resolve_need(need)  # as the service loads a need: read fields filled in
         terms = None
-        if predictor is not None:
+        if predictor is not None and wanted_terms(need):
             terms = wanted_terms(need)
             apps = [need.application] if need.application else []
             if not apps:
@@ -409,36 +452,83 @@ def _top(scores: np.ndarray, k: int) -> list[int]:
 Q = TypeVar("Q")
 
 
-def evaluate(
+class Scores(NamedTuple):
+    """Per-query NDCG@10, Recall@50 and reciprocal rank, in query order."""
+
+    ndcg: np.ndarray
+    recall: np.ndarray
+    rr: np.ndarray
+
+
+def score_queries(
     method: str, rank: Callable[[Q], list[int]], queries: Sequence[tuple[Q, set[int]]]
-) -> dict[str, Any]:
-    """Mean NDCG@10, Recall@50 and MRR of ``rank`` over the queries."""
+) -> Scores:
+    """Each query's NDCG@10, Recall@50 and reciprocal rank under ``rank``."""
     ndcg, recall, rr = [], [], []
     for query, relevant in tqdm(queries, desc=method, file=sys.stderr, leave=False):
         ranked = rank(query)
         ndcg.append(ndcg_at_k(ranked, relevant, 10))
         recall.append(recall_at_k(ranked, relevant, 50))
         rr.append(mrr(ranked, relevant))
-    n = len(queries)
+    return Scores(np.asarray(ndcg), np.asarray(recall), np.asarray(rr))
+
+
+def summarize(method: str, scores: Scores, keep: np.ndarray | None = None) -> dict[str, Any]:
+    """Mean NDCG@10, Recall@50 and MRR over the queries (those ``keep`` selects)."""
+    if keep is not None:
+        scores = Scores(*(a[keep] for a in scores))
+    n = int(scores.ndcg.size)
     return {
         "method": method,
-        "ndcg@10": round(float(np.mean(ndcg)), 4) if n else None,
-        "recall@50": round(float(np.mean(recall)), 4) if n else None,
-        "mrr": round(float(np.mean(rr)), 4) if n else None,
+        "ndcg@10": round(float(np.mean(scores.ndcg)), 4) if n else None,
+        "recall@50": round(float(np.mean(scores.recall)), 4) if n else None,
+        "mrr": round(float(np.mean(scores.rr)), 4) if n else None,
         "n": n,
     }
+
+
+def evaluate(
+    method: str, rank: Callable[[Q], list[int]], queries: Sequence[tuple[Q, set[int]]]
+) -> dict[str, Any]:
+    """Mean NDCG@10, Recall@50 and MRR of ``rank`` over the queries."""
+    return summarize(method, score_queries(method, rank, queries))
+
+
+def by_field(method: str, scores: Scores, groups: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """One line per group value: its means and its share of the method's NDCG loss."""
+    loss = float(np.sum(1.0 - scores.ndcg)) or 1.0
+    out = []
+    for field, values in groups.items():
+        for value in sorted(set(values)):
+            keep = np.asarray([v == value for v in values])
+            line = summarize(method, scores, keep)
+            line["group"] = f"{field}={value}"
+            line["loss_share"] = round(float(np.sum(1.0 - scores.ndcg[keep])) / loss, 4)
+            out.append(line)
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--catalog", type=Path, required=True, help="firms.jsonl")
-    parser.add_argument("--queries", type=Path, required=True, help="benchmark .jsonl")
+    parser.add_argument(
+        "--queries", type=Path, required=True, nargs="+", help="benchmark .jsonl file(s)"
+    )
     parser.add_argument("--baselines", action="store_true", help="also TF-IDF and BM25")
     parser.add_argument(
         "--split",
-        choices=("all", "a", "b"),
+        choices=SPLITS,
         default="all",
-        help="evaluate on all queries or one hash-half (a: tuning half, b: held-out half)",
+        help="evaluate on all queries or one part by a hash of the query id: a/b halves, "
+        "tune (two thirds, what the query reader was tuned on) or heldout (the other third)",
+    )
+    parser.add_argument(
+        "--by-field",
+        action="store_true",
+        help="also one line per group: part (tune/heldout), kind (the id's suffix: free, "
+        "notice-…), reading (where the strongest wanted term was read: buyer, field, text, "
+        "fallback, none) and hard_filter (certifications read as required, which the catalog "
+        "cannot meet, or none), each with its share of the NDCG loss",
     )
     parser.add_argument(
         "--context",
@@ -459,54 +549,94 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="with --perturb: also drop products and application (structured → free text)",
     )
     args = parser.parse_args(argv)
-    rng = random.Random(args.perturb)
 
     started = time.perf_counter()
     profiles, codes = load_catalog(args.catalog)
     row_of_code = {c: i for i, c in enumerate(codes)}
     print(f"catalog: {len(profiles)} firms", file=sys.stderr)
 
-    loaded = load_queries(
-        args.queries,
-        row_of_code,
-        split=args.split,
-        rng=rng if args.perturb is not None else None,
-        free_text=args.free_text,
-    )
-    queries, buyers, skipped_other = loaded.needs, loaded.buyers, loaded.other
-    if loaded.unknown_buyers:
-        print(f"skipped {loaded.unknown_buyers} buyers not in the catalog", file=sys.stderr)
-    if skipped_other:
-        print(f"skipped {skipped_other} lines with neither `need` nor `buyer`", file=sys.stderr)
-
-    if not queries and not buyers:
+    benchmarks: list[tuple[str, Benchmark]] = []
+    for path in args.queries:
+        rng = random.Random(args.perturb)
+        loaded = load_queries(
+            path,
+            row_of_code,
+            split=args.split,
+            rng=rng if args.perturb is not None else None,
+            free_text=args.free_text,
+        )
+        if loaded.unknown_buyers:
+            print(
+                f"{path.name}: skipped {loaded.unknown_buyers} buyers not in the catalog",
+                file=sys.stderr,
+            )
+        if loaded.other:
+            print(
+                f"{path.name}: skipped {loaded.other} lines with neither `need` nor `buyer`",
+                file=sys.stderr,
+            )
+        benchmarks.append((path.stem, loaded))
+    if not any(b.needs or b.buyers for _, b in benchmarks):
         print("no queries to evaluate", file=sys.stderr)
         return 0
-    tag = {"task": "need_supplier"} if queries and buyers else {}
-    if queries:
-        methods: list[tuple[str, Callable[[list[ProfileRecord]], Ranker]]] = [
-            ("xieshou", lambda profiles: xieshou_ranker(profiles, args.context))
-        ]
-        if args.baselines:
-            methods += [("tfidf_char", tfidf_ranker), ("bm25", bm25_ranker)]
-        for name, build in methods:
+
+    need_methods: list[tuple[str, Callable[[list[ProfileRecord]], Ranker]]] = [
+        ("xieshou", lambda profiles: xieshou_ranker(profiles, args.context))
+    ]
+    buyer_methods: list[tuple[str, Callable[[list[ProfileRecord]], BuyerRanker]]] = [
+        ("xieshou", xieshou_buyer_ranker)
+    ]
+    if args.baselines:
+        need_methods += [("tfidf_char", tfidf_ranker), ("bm25", bm25_ranker)]
+        buyer_methods.append(("tfidf_products", tfidf_products_ranker))
+    several = len(benchmarks) > 1
+
+    if any(b.needs for _, b in benchmarks):
+        for name, build in need_methods:
             t0 = time.perf_counter()
-            result = evaluate(name, build(profiles), queries)
-            print(json.dumps({**result, **tag}, ensure_ascii=False), flush=True)
+            rank = build(profiles)
+            for stem, bench in benchmarks:
+                if not bench.needs:
+                    continue
+                tag: dict[str, Any] = {"file": stem} if several else {}
+                if bench.buyers:
+                    tag["task"] = "need_supplier"
+                scores = score_queries(name, rank, bench.needs)
+                _emit({**summarize(name, scores), **tag})
+                if args.by_field:
+                    groups = {
+                        "part": [part_of(i) for i in bench.need_ids],
+                        "kind": [kind_of(i) for i in bench.need_ids],
+                        "reading": [reading_of(n) for n, _ in bench.needs],
+                        "hard_filter": [
+                            "certifications" if resolve_need(n).required_certifications else "none"
+                            for n, _ in bench.needs
+                        ],
+                    }
+                    for line in by_field(name, scores, groups):
+                        _emit({**line, **tag})
             print(f"{name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    if buyers:
-        buyer_methods: list[tuple[str, Callable[[list[ProfileRecord]], BuyerRanker]]] = [
-            ("xieshou", xieshou_buyer_ranker)
-        ]
-        if args.baselines:
-            buyer_methods.append(("tfidf_products", tfidf_products_ranker))
+    if any(b.buyers for _, b in benchmarks):
         for name, build_buyer in buyer_methods:
             t0 = time.perf_counter()
-            result = evaluate(name, build_buyer(profiles), buyers)
-            print(json.dumps({**result, "task": "chain_discovery"}, ensure_ascii=False), flush=True)
+            rank_buyer = build_buyer(profiles)
+            for stem, bench in benchmarks:
+                if not bench.buyers:
+                    continue
+                tag = {"file": stem} if several else {}
+                scores = score_queries(name, rank_buyer, bench.buyers)
+                _emit({**summarize(name, scores), **tag, "task": "chain_discovery"})
+                if args.by_field:
+                    groups = {"part": [part_of(i) for i in bench.buyer_ids]}
+                    for line in by_field(name, scores, groups):
+                        _emit({**line, **tag, "task": "chain_discovery"})
             print(f"{name} (chain discovery): {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     print(f"total {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
+
+
+def _emit(line: dict[str, Any]) -> None:
+    print(json.dumps(line, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,506 @@
+"""Reading sentences: what is wanted, and what for, in one line of procurement text.
+
+A sentence names what is wanted by a cue (a phrase after 采购/需要/寻找 …, or before
+…采购/…招标) and what it is for (after 用于/应用于 …, or the buyer's own line in 我司××产线).
+Matching what it is *for* as if it were wanted finds the buyer's competitors, so the
+application never becomes a wanted phrase here. :mod:`matching.reading` puts the sentences of
+a need together; this module reads one text at a time.
+
+The cues are general Chinese procurement phrasing, not templates of any benchmark.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from matching.catalog import product_key
+from matching.certifications import find_certifications
+from matching.notice import BOILERPLATE_CLAUSE
+from matching.regions import find_regions, strip_region
+
+__all__ = [
+    "SentenceReading",
+    "is_generic",
+    "is_product_like",
+    "read_sentences",
+    "spec_variants",
+    "split_free_text",
+]
+
+_STRONG_CUE = (
+    r"(?:急需|亟需|需要|需求|所需|采购|求购|寻购|购买|购入|购置|添置|订购|选购|采买|收购|寻找|寻求|寻觅|觅|物色|"
+    r"(?:哪里|哪儿|在哪|去哪)(?:能|可以|可)?(?:买到|买得到|买|采购到|找到|找)|"
+    r"诚征|征求|征集|招募|招标|询价|询购|诚聘|拟购|欲购|想买|要买|想要|想找|要找|"
+    r"寻源|引进|诚招|招引|遴选|甄选|征选|集采|采办|订货|进货|需配套|谁有|有没有|哪里有|哪有|"
+    r"外购|外采|希望找到|想找到|有人(?:做|卖|生产|供应|能做|会做|有)|谁(?:家)?(?:做|卖|生产|能做)|有做|哪家(?:能|可以|可)?(?:供应|提供|生产|供货|做)?|谁家|哪里能买到|"
+    r"(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|INQUIRY|ENQUIRY)(?![A-Z]))"
+)
+_WEAK_CUE = (
+    r"(?:(?<!必)需(?![方知提具符满通持])|(?<![主重只必还])要(?![求点素是用做])|(?<![要追需请])求(?![职助证])"
+    r"|找(?!到)|征(?![求集询信])|缺(?![点陷少])|寻|买|招(?![标商生待呼牌收手股聘募引])|购(?!买|入)"
+    r"|(?<![回接验吸征税丰签超])收(?![入到货益费藏集款据缩纳录音容拾件尾益发]))"
+)
+_WANT_CUE = rf"(?:{_STRONG_CUE}|{_WEAK_CUE})"
+_FILLER = (
+    r"(?:一批|大批|大量|批量|少量|若干|长期|稳定|持续|定期|优质|高品质|高质量|合格的?|正规|"
+    r"现|拟|计划|公开|面向社会|面向全国|向社会|对外|向外|"
+    r"(?:厂家|厂商|企业|公司|供应商|单位|人)(?:能|可以|会|可)?(?:供应|供货|提供|生产|供|做|卖)|"
+    r"各类|各种|多种|一些|一点|点儿|相关|一款|一种|一套|一台|一家|家|个|对接|下|的|些|能够|能生产|可生产|能|可以|"
+    r"生产|加工|做|提供|供应|供货|配套的?|进口|国产|原装|推荐|介绍|"
+    r"(?:的)?(?:产品|物资|对象|内容|标的|东西)?(?:为|是|包括)(?![\u4e00-\u9fff]?$))"
+)
+_SUPPLIER = (
+    r"(?:(?:的)?(?:合格|优质|正规|专业|可靠|稳定|长期|实力|有实力的|专精特新|中小|小巨人)*(?:配套)?"
+    r"(?:供应商|配套商|SUPPLIERS?|VENDORS?|MANUFACTURERS?|供货商|供方|供应方|供货|供应|厂家|厂商|生产商|制造商|"
+    r"生产企业|生产厂家|企业|公司|工厂|代工厂|代工|加工厂|OEM|ODM|合作伙伴|合作方|伙伴|资源|货源|"
+    r"报价|合作|供货单位|单位|商家|卖家|渠道|供应渠道|供货渠道))"
+)
+_APP_CUE = (
+    r"(?:用于|应用于|应用在|运用于|适用于|用在|用作|用来|作为|服务于|供给|以供|为了|以便|配套于)"
+)
+_FIRM = (
+    r"(?:我司|本司|我公司|本公司|我们厂|我们公司|我厂|本厂|我们|我方|我单位|本单位|敝司|本集团|我集团|"
+    r"集团|公司)"
+)
+_FIRM_LINE = re.compile(
+    rf"{_FIRM}(?:是|为|系)?(?:一家)?(?:专业)?(?:生产|制造|主营|从事|经营|做)?"
+    rf"(?P<app>(?:(?!{_STRONG_CUE}).)+?)"
+    r"(?:的)?(?:产线|生产线|项目|工厂|车间|制造商|生产商|业务|产品线|装置)"
+)
+_FIRM_MAKES = re.compile(
+    rf"{_FIRM}(?:是|为|系)?(?:一家)?(?:专业)?(?:生产|制造|主营|从事|经营|做)(?P<app>(?:(?!{_STRONG_CUE}).)+)$"
+)
+_APP = re.compile(
+    rf"{_APP_CUE}(?P<app>.+?)(?:的)?(?:生产|制造|加工|项目|产线|生产线|使用|之用|所需)?$"
+)
+_LOOKING_FOR = re.compile(r"(?<![A-Z])LOOKING FOR(?![A-Z])")
+_CUE_CHAIN = re.compile(rf"{_WANT_CUE}(?:{_WANT_CUE}|{_FILLER})*")
+_OBJECT = re.compile(
+    rf"(?P<obj>.+?)(?:{_SUPPLIER})*(?:的)?(?:联系方式|联系电话|联系人|信息)?"
+    r"(?:参与|参加|报名|投标|合作|与我们?联系|联系)?$"
+)
+# X采购, X采购项目招标, X询比价, X购置: the object comes before the procedure words
+_PROCEDURE = (
+    r"(?:公开|邀请|竞争性|集中|统一|年度|框架协议)?"
+    r"(?:采购|求购|询价|询购|询比价|比价|比选|招标|谈判|磋商|竞价|竞谈|遴选|寻源|征集|招募|购置|"
+    r"采买|集采|需求|入围)"
+)
+_WANT_AFTER = re.compile(
+    rf"^(?:关于|兹有|现有|今有)?(?:{_FILLER})*(?P<obj>.+?)(?:(?:的)?{_PROCEDURE}(?:项目)?)+"
+    r"(?:需求|项目|公告|信息|计划|意向|函|单|书|通知|邀请函|邀请书)?$"
+)
+_FIND_SUPPLIER = re.compile(
+    rf"^(?:现|欢迎|请|诚邀|邀请|各|有意|有|优质|合格)*(?P<obj>.+?){_SUPPLIER}+"
+    r"(?:招募|征集|寻源|招标|请联系|联系我们|请?与我们?联系|来电洽谈|洽谈|参与|参加|报名|投标)?$"
+)
+_PROJECT = re.compile(r"^(?P<app>.+?)(?:生产线|产线|项目|车间)(?:所需|用|的)?")
+_WANT_LABEL = re.compile(
+    rf"^(?:{_WANT_CUE}|采购|询价|需求|招标|RFQ|RFI|RFP)*"
+    r"(?:内容|产品|物资|品名|名称|品类|标的|清单|信息|公告|合作|货源|供应商|厂家)?$"
+)
+# 需求描述：…, 项目说明：…: the label itself names nothing; its clause is read as usual
+_TEXT_LABEL = re.compile(r"^(?:需求|采购|项目|产品)?(?:描述|说明|详情|概述|简介|背景|备注)$")
+_APP_LABEL = re.compile(
+    r"^(?:产品)?(?:用途|应用|应用领域|应用场景|使用场景|用于|适用于|下游|下游产品|终端应用|终端产品)$"
+)
+# Words that name no particular goods (物资, 所需材料, 配套备品备件, 设备及材料 …)
+_GENERIC = re.compile(
+    r"^(?:下列|以下|如下|上述|所需|所用|相关|该批?|本批|此批|这批|一批|各类|各种|各项|其他|其它|零星|月度|年度|季度|"
+    r"辅助|日常|常用|通用|生产|办公|劳保|配套|后勤|备用|需求|采购|主要|必要|有关|部分|全部|若干)*"
+    r"(?:物资|材料|原材料|原辅材料|原辅料|辅料|原料|物料|产品|货物|设备|配件|零配件|备品备件|备品|备件|"
+    r"辅材|耗材|用品|东西|商品|器材|零部件|部件|物品|货|料|资源|项目|内容|标的物?)"
+    r"(?:及|和|等|类)?$"
+    r"|物资$|物料$"  # 检修物资, 月度物料: a kind of purchase, never particular goods
+)
+# Not goods: the buyer, the procedure, the paperwork, people, time (a sentence's leftovers)
+_NOT_PRODUCT = re.compile(
+    r"公司|企业|单位|机构|集团|厂家|厂商|供应商|供货商|(?:投标|采购|招标|联系|代理|申请|中标|比选|询价|委托|负责|法|个)人|投标|招标|比选|谈判|磋商|询价|询比|报价|截止|"
+    r"时间$|^时间|日期|地点|地址|电话$|联系|邮箱|资格|资质|条件|注册|资本|法人|违法|文件第|"
+    r"(?:招标|投标|采购|响应|谈判|磋商|比选|申请)文件|见附件|附件[一二三四五\d]|详见|合同|发票|付款|账期|认证|证书|体系$|清单|需求|编号|方式|要求|规格型号|"
+    r"信息$|(?:申请|询价|报价|订|采购|需求|清)单$|价格|数量|渠道|货源|私聊|私信|老板|朋友|群里|每个?月|每年|每天|每周|长期|优先|"
+    r"事宜|意向|名录|合作|对接|业务|能力|经验|样品|测试|下单|\d{4}年|\d+月|\d+日|季度|年度|"
+    r"大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
+    r"满足|符合|保障|降低|提高|实现|欢迎|邀请|告知|^[有现期]货$|(?:甲|乙|供|需|品牌|买|卖|合作|双)方$|"
+    r"[|:*@#]"
+)
+_BAD_EDGE = re.compile(r"^[的了及或与把被]|[者们都了吗呢吧啊的和与及或是为有在得过]$")
+_PERSON = re.compile(
+    r"^[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    r"苏魏吕丁任沈姚卢姜崔钟谭陆汪范金廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
+    r"邵万钱严覃武戴莫孔向汤]"
+    r"(?:工|总|经理|先生|女士|小姐|老师|主任|部长|科长|师傅|主管|专员)$"
+)
+# Goods that are one character (铜, 煤, 糖 …): any other one-character phrase is a leftover
+_ONE_CHARACTER_GOODS = frozenset(
+    "铜铝锌铅锡镍钴钨钼钛铁钢金银铂钯锂镁锰铬硅硫磷碘盐糖油煤碱漆胶布纸茶米面棉麻丝蜡砂酒醋奶蛋肉"
+    "鱼虾鸡鸭鹅猪牛羊"
+)
+# A quality standing alone (高精度、耐腐蚀的阀 lists two qualities of one thing, not goods)
+_MODIFIER = re.compile(
+    r"^(?:[高低超强耐防抗]?[\u4e00-\u9fff]{1,3}[度性]|耐腐蚀|耐高温|耐低温|耐磨|耐压|耐候|防爆|防腐|"
+    r"防水|防潮|防静电|阻燃|新型|智能|环保|节能|高效|精密|定制|非标|进口|国产|优质|高端|低价)$"
+)
+# A product glued to a word that says how it is bought (伺服驱动方案, 汽车线束配套, X类)
+_GLUED_TAIL = re.compile(
+    r"(?:整体解决方案|解决方案|方案|配套件?采购|配套|类|系列|业务|项目|国产化替代|国产替代|国产化|"
+    r"替代品?|替换|升级|改造)$"
+)
+
+_LIST = re.compile(r"、|和|及|以及|与|或|/|＋|\+")
+_QUANTITY = re.compile(
+    r"(?:(?:采购|需求|订货)?(?:数量|量)[:：]?)?(?:约|共|计|为|每月|每年|年|月)?"
+    r"(?:\d[\d,]*(?:\.\d+)?|若干|几|多|数)(?:万|千|百)?"
+    r"(?:吨|件|套|台|个|只|片|米|公斤|千克|KG|T|箱|批|PCS|卷|桶|袋|吨/月|吨/年)"
+)
+_LEAD = re.compile(rf"^(?:{_FILLER})+")
+_TRAIL = re.compile(
+    r"(?:等(?:原材料|原料|材料|物料|配件|零部件|产品|设备)?|等等|若干|一批|之类|的?(?:吗|呢|吧|么|没)"
+    r"|的?(?:公告|通知|公示|信息|邀请函|询价函|邀请|计划|招标|事宜))+$"
+)
+_PURPOSE = re.compile(
+    rf"(?:{_FIRM})?(?:为了?|因|由于)(?:满足|配合|适应|保障|保证|支持)?(?P<app>.+?)"
+    r"(?:的)?(?:配套|所需|生产需要|扩产需求|扩产需要|扩产|需要|需求|使用|之需)"
+)
+# Clause ends; a comma or point between digits (1,000套, 0.5mm) is part of a number
+_CLAUSE_SPLIT = re.compile(
+    r"(?:[，。；！？;!?\n\r\t（）()【】\[\]<>《》\"“”'‘’]|(?<!\d)[,.]|[,.](?!\d))+"
+)
+_STOP_WORDS = frozenset({"请", "联系", "有能力", "欢迎", "谢谢", "报价", "合作", "洽谈"})
+# What a supplier must send or meet, never what is bought: 样件, 资料, 月用量 …
+_NOT_WANTED = re.compile(
+    r"^(?:样品|样件|样板|数量|资质|资料|证书|认证|发票|合同|方案|报价单?|价格|货款|付款|交期|"
+    r"交货期?|账期|质保|.{0,3}量)$"
+)
+# Sentences about the buyer itself (本厂始建于…, 公司主导产品有Y…, 我们是Y行业的骨干企业):
+# they may name the buyer's own products, which are what the need is for, never wanted.
+_ABOUT_FIRM = re.compile(
+    rf"^(?:(?:{_FIRM})(?:是|为|系|位于|成立|始建|创建|创立|拥有|已|通过|主要|主营|主导|主打|产品|年产|"
+    r"占地|注册|专注|致力|隶属|属于|地处|坐落|总部|目前|现有|作为)"
+    r"|位于|地处|坐落|成立于|始建于|创建于|注册资本|年产值|年销售|占地|是国家|是一家|系一家|"
+    r"为一家|拥有|已通过|通过了)"
+)
+# Conditions on the supplier or the deal (仅限省内企业, 须持有…许可证, 到货时间…)
+_CONDITION = re.compile(
+    r"^(?:优先|仅限|限于|只限|要求|希望|须|必须|具备|具有|持有|符合|满足|交货|交期|到货|付款|"
+    r"结算|报价截止|截止|联系|电话|手机|地址|邮箱|预计|预算"
+    r"|(?:中标|投标|参选|报名|入围|所有)?(?:供应商|供货商|厂家|厂商|投标人|中标人|乙方|卖方|供方)"
+    r"(?:需|须|应|必须|要|务必|均))"
+)
+_TITLE_NOISE = re.compile(r"^(?:急|加急|紧急|RFQ|RFI|RFP|NEW|新|热|置顶|推荐|公告|项目)$")
+_THIS_DEAL = re.compile(r"^(?:本次|此次|该次|本)(?:采购|招标|询价|项目)(?:项目|活动)?")
+# 就X组织询比价, 对X实施集中采购: the object sits between the preposition and the verb
+_DEAL_ON = re.compile(
+    r"(?:就|对)(?P<obj>.+?)(?:开展|进行|组织|实施|启动)(?:公开)?"
+    r"(?:采购|询价|招标|询比价|比选|寻源|竞价|谈判)"
+)
+_FIRM_FIELD = re.compile(
+    r"(?:是|为|系|作为)(?:国内|全国|全球|行业)?(?P<app>[^是为系]+?)(?:领域|行业)"
+)
+_FIRM_PRODUCTS = re.compile(
+    r"(?:主要产品|主导产品|主打产品|主营产品|产品)(?:包括|包含|有|为|是)(?P<app>.+)$"
+)
+_FIRM_MAKES_TAIL = re.compile(r"的(?:[^的]*)(?:企业|公司|厂家|厂商|工厂|集团)?$")
+
+
+# Y用X, Y生产用X (锂电池用铜箔, 正极材料车间用碳酸锂): X is wanted, for Y. Not when 用 is part
+# of a word (专用, 通用, 使用, 家用 …) or the object is one character (汽车用钢 stays whole).
+_FOR_USE = re.compile(
+    r"^(?P<app>.{2,}?)(?:生产|制造|车间|产线|生产线|项目|工厂|工序)?"
+    r"(?<![专通适使应采选试费信作功实家民军商公自备常耐耗日租借占启停调动引雇录任挪享饮食药])"
+    r"用(?![于途量户品地工料作来在])(?P<obj>.{2,})$"
+)
+
+
+# Y上用的, Y厂自用, 做Y要用: a clause saying only what the goods are for
+_USED_FOR = re.compile(
+    r"^(?:是|都是|主要|我们|我司|我厂|本厂)?(?:做|生产|制造)?(?P<app>[^用]{2,}?)"
+    r"(?:厂|车间|产线|生产线|工厂|项目|行业)?(?:上|里|中|方面)?(?:要|需要|需|所)?"
+    r"(?:使用|自用|用)(?:的|途)?$"
+)
+_DO_MAKE = re.compile(
+    r"^(?:我们|我司|我|本人|我厂|本厂)?(?:是|也是|主要)?(?:做|搞|生产|制造)"
+    r"(?P<app>.{2,}?)(?:行业|生意|产品)?的$"
+)
+
+
+def is_generic(phrase: str) -> bool:
+    """Whether a phrase names no particular goods (物资, 所需材料, 配套备品备件 …).
+
+    Examples
+    --------
+    >>> [is_generic(x) for x in ["物资", "下列物资", "配套备品备件", "乙烯", "生产设备"]]
+    [True, True, True, False, True]
+    """
+    return bool(_GENERIC.match(phrase))
+
+
+def is_product_like(phrase: str) -> bool:
+    """Whether a phrase read as wanted can name goods, rather than be a leftover of a sentence.
+
+    Leftovers are a buyer or a procedure (招标代理机构, 投标人), paperwork (文件第五章), a
+    person (王工), time (每个月都), a certification (ISO9001认证) or one character that names
+    no goods (货, 人).
+
+    Examples
+    --------
+    >>> [is_product_like(x) for x in ["伺服电机", "铜", "货", "王经理", "代理机构", "ISO9001认证"]]
+    [True, True, False, False, False, False]
+    """
+    if len(phrase) == 1:
+        return phrase in _ONE_CHARACTER_GOODS
+    return not (
+        len(phrase) > 25
+        or re.fullmatch(r"[\d.,%\-/ ]+|[A-Z]", phrase)
+        or _NOT_PRODUCT.search(phrase)
+        or _BAD_EDGE.search(phrase)
+        or _PERSON.match(phrase)
+        or find_certifications(phrase)
+        or any(m.text == phrase for m in find_regions(phrase))
+    )
+
+
+def _clean_object(obj: str) -> list[str]:
+    obj = _QUANTITY.sub("", obj)
+    out: list[str] = []
+    parts = _LIST.split(obj)
+    for i, part in enumerate(parts):
+        part = _TRAIL.sub("", _LEAD.sub("", part.strip(" -—–_·"))).strip(" 的-—–_·")
+        for_use = _FOR_USE.match(part)
+        if for_use:
+            part = for_use.group("obj")
+        if "的" in part:  # X的Y: Y is the head, X a modifier (认证、用途、规格 …)
+            head = part.rsplit("的", 1)[1]
+            part = head if len(head) >= 2 else part.replace("的", "")
+        part = _SUPPLIER_TAIL.sub("", part) or part
+        glued = _GLUED_TAIL.sub("", part)
+        if len(glued) >= 2:
+            part = glued
+        part = strip_region(part)
+        if (
+            part
+            and part not in _STOP_WORDS
+            and not _NOT_WANTED.match(part)
+            and not is_generic(part)
+            and not (i < len(parts) - 1 and _MODIFIER.match(part))
+            and is_product_like(part)
+        ):
+            out.append(part)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceReading:
+    """What the sentences of one text say.
+
+    ``wanted``: phrases a want cue introduces (采购X, X招标, 就X组织比选 …); ``weak``: phrases
+    before supplier words without a cue (X供应商); ``applications``: what it is for; ``bare``:
+    clauses without any cue that could name goods (a title such as 锂电池隔膜), a last resort.
+    """
+
+    wanted: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+    applications: tuple[str, ...] = ()
+    bare: tuple[str, ...] = ()
+
+
+def read_sentences(text: str) -> SentenceReading:
+    """Read what is wanted and what it is for, sentence by sentence.
+
+    Clauses about the procedure and the paperwork (注册资本, 投标文件, 联系人 …) are skipped.
+
+    Examples
+    --------
+    >>> r = read_sentences("锂电池隔膜。有意者请联系王工，电话1380000")
+    >>> r.wanted, r.bare
+    ((), ('锂电池隔膜',))
+    """
+    wanted: list[str] = []
+    weak: list[str] = []  # "…供应商" without a want cue: used only if nothing else is found
+    apps: list[str] = []
+    bare: list[str] = []
+    label: str | None = None  # "询价：X", "用途：Y": the label's clause says what the next one is
+    clauses = [c for line in text.splitlines() for c in _CLAUSE_SPLIT.split(product_key(line))]
+    for clause in clauses:
+        if BOILERPLATE_CLAUSE.search(clause) and not re.search(
+            _STRONG_CUE, BOILERPLATE_CLAUSE.sub("", clause)
+        ):
+            label = None
+            continue
+        for piece in clause.split(":"):
+            piece = piece.strip()
+            if not piece:
+                continue
+            if label is not None:
+                (apps if label == "app" else wanted).extend(_clean_object(piece))
+                label = None
+                continue
+            if _TEXT_LABEL.match(piece):
+                continue
+            if _APP_LABEL.match(piece):
+                label = "app"
+                continue
+            if _WANT_LABEL.match(piece):
+                label = "want"
+                continue
+            before = len(wanted) + len(weak) + len(apps)
+            _read_clause(piece, wanted, weak, apps)
+            if len(wanted) + len(weak) + len(apps) == before and not _has_cue(piece):
+                bare.extend(_clean_object(piece))
+    return SentenceReading(
+        tuple(_dedupe(wanted)), tuple(_dedupe(weak)), tuple(_dedupe(apps)), tuple(_dedupe(bare))
+    )
+
+
+def _has_cue(piece: str) -> bool:
+    return bool(
+        _CUE_CHAIN.search(piece)
+        or re.search(_APP_CUE, piece)
+        or _ABOUT_FIRM.match(piece)
+        or _CONDITION.match(piece)
+        or _USED_FOR.match(piece)
+    )
+
+
+def split_free_text(text: str) -> tuple[list[str], list[str]]:
+    """Read what is wanted and what it is for from procurement text.
+
+    Parameters
+    ----------
+    text
+        A title or description, e.g. ``"我司光伏组件产线需要采购EVA胶膜，请联系"``.
+
+    Returns
+    -------
+    wanted, applications : list of str
+        Product phrases introduced by want cues (采购, 需要, 寻找 … or, when there are none,
+        ``…供应商``), and phrases introduced by application cues (用于, 应用于 …, ``我司…产线``).
+        Words naming no particular goods (物资, 所需材料) are never wanted.
+
+    Examples
+    --------
+    >>> split_free_text("我司光伏组件产线需要采购EVA胶膜，请有能力的企业联系。")
+    (['EVA胶膜'], ['光伏组件'])
+    >>> split_free_text("寻找锂电池隔膜供应商，用于储能电站生产。")
+    (['锂电池隔膜'], ['储能电站'])
+    """
+    found = read_sentences(text)
+    return list(found.wanted or found.weak), list(found.applications)
+
+
+def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str]) -> None:
+    clause = _THIS_DEAL.sub("", clause)  # 本次招标谢绝代理商: the deal, not a want
+    if not re.search(_STRONG_CUE, clause):
+        if _ABOUT_FIRM.match(clause):
+            _read_about_firm(clause, apps)
+            return
+        if _CONDITION.match(clause):
+            return
+        # 碳酸二苯酯上用的, 胶带厂自用, 我们做激素蔬菜的: only what it is for
+        used = _USED_FOR.match(clause) or _DO_MAKE.match(clause)
+        if used:
+            apps.append(used.group("app"))
+            return
+    # 为Y配套…, 为保障Y量产需要…, 因Y检修需要…: what it is for
+    purpose = _PURPOSE.match(clause)
+    if purpose:
+        apps.append(purpose.group("app"))
+        clause = clause[purpose.end() :]
+    for m in _FIRM_LINE.finditer(clause):
+        apps.append(m.group("app"))
+    clause = _FIRM_LINE.sub(" ", clause)
+    m2 = _FIRM_MAKES.search(clause)
+    if m2:
+        apps.append(m2.group("app"))
+        clause = clause[: m2.start()]
+    cue = re.search(_APP_CUE, clause)
+    if cue:
+        head, tail = clause[: cue.start()], clause[cue.start() :]
+        found = _APP.match(tail)
+        if found:
+            app = found.group("app")
+            # 采购用于Y的X: the wanted thing follows the last 的
+            if "的" in app and re.search(rf"{_WANT_CUE}(?:{_FILLER})*$", head):
+                app, after = app.rsplit("的", 1)
+                head = head + after
+            apps.append(app)
+        clause = head
+    clause = _LOOKING_FOR.sub("LOOKINGFOR", clause)  # one cue, not two words split apart
+    for part in clause.split(" "):
+        if not part:
+            continue
+        # Y项目拟采购X / Y项目物资采购: what comes before 项目 is what it is for
+        project = _PROJECT.match(part)
+        if (
+            project
+            and not re.search(rf"{_PROCEDURE}$", project.group("app"))  # X采购项目: X wanted
+            and (_CUE_CHAIN.search(part[project.end() :]) or _WANT_AFTER.match(part))
+        ):
+            apps.append(project.group("app"))
+            part = part[project.end() :]
+        obj = _want_object(part)
+        if obj:
+            wanted.extend(_clean_object(obj))
+            continue
+        supplier = _FIND_SUPPLIER.match(part)
+        if supplier:
+            weak.extend(_clean_object(supplier.group("obj")))
+
+
+def _read_about_firm(clause: str, apps: list[str]) -> None:
+    """A sentence about the buyer: its own products are applications, nothing is wanted."""
+    for pattern in (_FIRM_PRODUCTS, _FIRM_FIELD, _FIRM_MAKES):
+        m = pattern.search(clause)
+        if m:
+            app = _TRAIL.sub("", m.group("app"))
+            if pattern is _FIRM_MAKES:
+                app = _FIRM_MAKES_TAIL.sub("", app)
+            apps.extend(a for a in _LIST.split(app) if a)
+            return
+
+
+_SUPPLIER_TAIL = re.compile(rf"(?:{_SUPPLIER})+$")
+# 谁家有货, 哪里有卖: words after the cue that say someone has the goods named before it
+_HAS_GOODS = re.compile(r"^(?:有|在)?(?:现?货|卖|售|供应|渠道|资源)(?:吗|呢|的)?$")
+_CUE_THEN_SUPPLIER = re.compile(rf"(?:{_WANT_CUE})+(?:{_FILLER})*?(?:{_SUPPLIER})+$")
+
+
+def _want_object(part: str) -> str | None:
+    """The object of a want cue in one clause part, if any."""
+    m = _DEAL_ON.search(part)
+    if m:
+        return m.group("obj")
+    m = _WANT_AFTER.match(part)
+    if m:  # X供应商招募: the supplier words are not part of X
+        bare = _OBJECT.match(m.group("obj"))
+        return bare.group("obj") if bare else m.group("obj")
+    chains = list(_CUE_CHAIN.finditer(part))
+    strong = [c for c in chains if re.search(_STRONG_CUE, c.group())]
+    chain = strong[-1] if strong else (chains[0] if chains else None)
+    if chain is not None:
+        m = _OBJECT.match(part, chain.end())
+        before = _LEAD.sub("", part[: chain.start()])
+        if (
+            m
+            and not _CUE_THEN_SUPPLIER.match(part, chain.start())
+            and not (before and _HAS_GOODS.match(m.group("obj")))
+        ):
+            return m.group("obj")
+        # X寻合格供方, X谁家有货: nothing naming goods after the cue, the object comes before
+        return before or None
+    return None
+
+
+_SPEC = re.compile(r"^(?P<base>[^()]+)\((?P<spec>[^()]{1,10})\)$")
+
+
+def spec_variants(part: str) -> list[str]:
+    """碳酸锂(电池级) → 电池级碳酸锂 and 碳酸锂: a bracketed grade or spec, folded in and left out."""
+    m = _SPEC.match(part)
+    if not m:
+        return [part]
+    return [m.group("spec") + m.group("base"), m.group("base")]
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))

@@ -1,0 +1,258 @@
+"""The structure of a procurement text: labelled fields, item lists and table rows.
+
+Tender, inquiry and comparison notices (招标公告, 询价公告, 比选公告 …), requisition forms and
+marketplace posts say what is bought in labelled fields (采购内容：…, 标的物：…, 货物名称：…),
+in numbered item lists under such a label (三、采购需求：1. … 2. …) or in table rows
+(``序号 | 货物名称 | 数量`` with the rows below, or ``货物名称：… | 数量：…``). Most of their
+lines are boilerplate: who buys, project numbers, qualification clauses, registered capital,
+dates, places and contacts. This module only sorts lines by what their label says; it knows
+nothing about particular products or notice templates.
+
+Every line becomes a :class:`Line` with a ``kind``:
+
+``product``
+    a field or list item naming what is bought;
+``application``
+    what it is for (用途：…);
+``quantity``, ``deadline``, ``delivery``
+    how much, by when offers are due, where and when goods go;
+``qualification``
+    conditions on the supplier (资格要求：…): read only for certifications;
+``project``
+    a project or need name (项目名称：…): may name the goods, weakly;
+``boilerplate``
+    everything that names no goods (编号, 采购人, 联系人, 电话, 预算 …);
+``text``
+    free text, read sentence by sentence like any need.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = ["Line", "parse_lines"]
+
+# Enumerators at the start of a line, by level: 一、 > （一） > 1. > (1) ① > • -
+_ENUM_LEVELS = (
+    (1, r"第?[一二三四五六七八九十]{1,3}[、.．]"),
+    (2, r"[（(][一二三四五六七八九十]{1,3}[)）]"),
+    (3, r"\d{1,2}(?:[、．]|\.(?!\d)|[)）])"),
+    (4, r"[（(]\d{1,2}[)）]|[①-⑳]"),
+    (5, r"[•·●■□◆▪\-*]+"),
+)
+_LEADING_ENUM = re.compile(
+    r"^\s*(?:" + "|".join(f"(?P<l{level}>{p})" for level, p in _ENUM_LEVELS) + r")\s*"
+)
+# Where one line holds several: a new item after a sentence end, a label after a full stop
+_INLINE_SPLIT = re.compile(
+    r"(?<=[。；;！!？?])\s*(?=(?:[一二三四五六七八九十]{1,3}[、．]|[（(][一二三四五六七八九十\d]{1,2}[)）]"
+    r"|\d{1,2}(?:[、．]|\.(?!\d))|[①-⑳]))"
+    r"|(?<=[。])\s*(?=\S)"
+    r"|(?<=[；;])\s*(?=[^，,。；;：:]{1,14}[：:])"
+)
+# Short lines that head a section (项目概况, 采购人信息, 投标人资格要求)
+_HEADING_WORD = re.compile(
+    r"(?:概况|信息|情况|要求|须知|说明|清单|一览表?|明细|内容|范围|事项|方式|资格|条件|需求|标的|"
+    r"货物|物资|安排|联系方式|其他|其它|附件)$"
+)
+_CELL_SPLIT = re.compile(r"\s*[|\t]\s*|\s{3,}")
+_TABLE_RULE = re.compile(r"^[\s|:\-+=_—]*$")
+_LABEL = re.compile(
+    r"^(?P<label>[^：:，,。；;！!？?()（）\[\]【】]{1,14}?)\s*[：:]\s*(?P<value>.*)$"
+)
+_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
+
+# Label words, checked in this order (the first class whose pattern the label matches wins)
+_LABEL_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("qualification", re.compile(r"资格|资质|条件|要求|认证|证书")),
+    ("deadline", re.compile(r"截止|截至")),
+    ("delivery", re.compile(r"交货|交付|到货|送货|供货期|交期|收货|履约|地点|工期")),
+    (
+        "boilerplate",
+        re.compile(
+            r"编号|编码|代码|序号|料号|货号|人$|人信息|机构|代理|电话|手机|传真|邮箱|邮件|邮编|网址|"
+            r"网站|微信|QQ|地址|账号|账户|开户|户名|保证金|预算|金额|限价|最高价|单价|总价|价格|"
+            r"费用|报价|付款|结算|发票|税|方式|程序|流程|文件|平台|媒介|公告期|发布|开标|评标|"
+            r"获取|递交|提交|投标|响应|磋商|须知|注意|声明|附件|品牌|包装|运输|质保|售后|"
+            r"申请部门|部门|经办|审批|批准|单位名称|公司名称|企业名称|业主|甲方|乙方|"
+            r"期限$|周期|有效期|日期$|时间$|^日期|^时间|来源|类型|方式|形式|组织"
+        ),
+    ),
+    ("quantity", re.compile(r"数量|数目|需求量|采购量|用量|规模|^单位$|计量单位|^量$")),
+    ("application", re.compile(r"用途|用于|应用|使用|适用|领域|场景|下游|终端")),
+    ("spec", re.compile(r"规格|型号|参数|技术|标准|材质|质量|等级|指标|配置")),
+    ("project", re.compile(r"项目|需求名称|采购名称|标题|主题|事由|^招标名称")),
+    (
+        "product",
+        re.compile(
+            r"内容|标的|名称|品名|品目|货物|物资|物料|材料|原料|产品|商品|设备|清单|需求|对象|"
+            r"范围|一览|明细|目录|采购|求购|询价|招标|寻源|征集|需要|急需"
+        ),
+    ),
+    ("text", re.compile(r"说明|描述|详情|备注|概况|概述|简介|背景|理由|情况|补充|其他|其它")),
+)
+# Headings of sections whose lines name the buyer or the procedure, never goods
+_BOILERPLATE_HEADING = re.compile(
+    r"(?:采购人|招标人|比选人|询价人|代理机构|联系|供应商资格|投标人资格|申请人|资格|获取|"
+    r"提交|递交|开标|公告期|其他补充|监督|须知)"
+)
+# Unlabelled sentences about the procedure and the supplier's paperwork (资格、注册资本 …)
+BOILERPLATE_CLAUSE = re.compile(
+    r"注册资本|营业执照|法人资格|独立法人|违法记录|联合体|失信|被执行人|纳税人|增值税|专用发票|"
+    r"专票|保证金|招标文件|投标文件|响应文件|谈判文件|磋商文件|比选文件|申请文件|采购文件|"
+    r"递交|开标|评标|逾期|资格后审|资格预审|北京时间|公告期|不予受理|信用中国|黑名单|"
+    r"电话|手机|微信|邮箱|联系人|传真|[0-9*]{7,}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a procurement text, sorted by what it says.
+
+    ``label`` is the line's label (``采购内容``) or ``""``; ``value`` the text after it (the
+    whole line when unlabelled); ``item`` whether the line is an item of a list or a table
+    row; ``heading`` the label of the section it sits under (``""`` at the top level).
+    """
+
+    kind: str
+    label: str
+    value: str
+    item: bool = False
+    heading: str = ""
+
+
+def clean(text: str) -> str:
+    """NFKC and no URLs or e-mail addresses; line breaks are kept (they are structure)."""
+    return _URL.sub(" ", unicodedata.normalize("NFKC", text))
+
+
+def label_kind(label: str) -> str:
+    """The class of a field label (``"product"``, ``"boilerplate"`` … see the module doc).
+
+    Examples
+    --------
+    >>> [label_kind(x) for x in ["货物名称", "项目编号", "用途", "投标截止时间", "联系人"]]
+    ['product', 'boilerplate', 'application', 'deadline', 'boilerplate']
+    """
+    label = re.sub(r"\s+", "", label)
+    for kind, pattern in _LABEL_CLASSES:
+        if pattern.search(label):
+            return kind
+    return "text"
+
+
+def _raw_lines(text: str) -> Iterator[str]:
+    for line in re.split(r"[\r\n]+", clean(text)):
+        for part in _INLINE_SPLIT.split(line):
+            if part.strip():
+                yield part.strip()
+
+
+def _level(line: str) -> int:
+    """The level of the line's enumerator (1 for 一、 … 5 for a bullet), 0 for none."""
+    m = _LEADING_ENUM.match(line)
+    if not m:
+        return 0
+    return next(level for level, _ in _ENUM_LEVELS if m.group(f"l{level}"))
+
+
+def parse_lines(text: str) -> list[Line]:
+    """The lines of a procurement text with their kinds.
+
+    Parameters
+    ----------
+    text
+        A description as typed or pasted (line breaks matter).
+
+    Returns
+    -------
+    list of Line
+        In text order. A table's header row is consumed: the rows below it become one line
+        per cell, labelled by the column header.
+
+    Examples
+    --------
+    >>> [(x.kind, x.value) for x in parse_lines("项目编号：A-1\\n标的：乙烯，用于苯乙烯")]
+    [('boilerplate', 'A-1'), ('product', '乙烯,用于苯乙烯')]
+    >>> rows = parse_lines("序号 | 品名 | 数量\\n1 | 丙烯 | 20吨")
+    >>> [(x.kind, x.label, x.value) for x in rows]
+    [('boilerplate', '序号', '1'), ('product', '品名', '丙烯'), ('quantity', '数量', '20吨')]
+    """
+    out: list[Line] = []
+    header: list[str] | None = None
+    heading, heading_kind, heading_level = "", "", 0
+    for raw in _raw_lines(text):
+        if _TABLE_RULE.match(raw):
+            continue
+        level = _level(raw)
+        line = _LEADING_ENUM.sub("", raw, count=1).strip()
+        if not line:
+            continue
+        if heading and level and (level <= heading_level or (not heading_level and level <= 2)):
+            heading, heading_kind, heading_level = "", "", 0  # a sibling ends the section
+        cells = [c for c in _CELL_SPLIT.split(line.strip(" |")) if c]
+        if len(cells) >= 2:
+            if header is not None and len(cells) == len(header):
+                out.extend(
+                    _labelled(h, c, True, heading) for h, c in zip(header, cells, strict=True)
+                )
+                continue
+            if all(_LABEL.match(c) for c in cells):
+                for c in cells:
+                    m = _LABEL.match(c)
+                    assert m is not None
+                    out.append(_labelled(m["label"], m["value"], True, heading))
+                continue
+            if _is_header(cells):
+                header = cells
+                continue
+        header = None
+        m = _LABEL.match(line)
+        if m and not re.match(r"^\d+$", m["label"]):
+            label, value = m["label"].strip(), m["value"].strip()
+            if not value:  # 三、采购需求： the items follow
+                heading, heading_kind, heading_level = label, _heading_kind(label), level
+                continue
+            out.append(_labelled(label, value, bool(level), heading))
+            continue
+        if heading_kind == "product" and (level > heading_level or not level) and len(line) <= 40:
+            out.append(Line("product", "", line, True, heading))  # an item of the list
+            continue
+        if _is_heading(line, level):
+            heading, heading_kind, heading_level = line, _heading_kind(line), level
+            continue
+        kind = heading_kind if heading_kind in {"boilerplate", "qualification"} else "text"
+        out.append(Line(kind, "", line, bool(level), heading))
+    return out
+
+
+def _labelled(label: str, value: str, item: bool, heading: str) -> Line:
+    kind = label_kind(label)
+    if kind == "text" and heading and _heading_kind(heading) in {"boilerplate", "qualification"}:
+        kind = _heading_kind(heading)
+    if kind == "product" and heading and _BOILERPLATE_HEADING.search(heading):
+        kind = "boilerplate"  # 采购人信息 → 名称：某某公司
+    return Line(kind, label.strip(), value.strip(), item, heading)
+
+
+def _heading_kind(label: str) -> str:
+    if _BOILERPLATE_HEADING.search(label):
+        return "qualification" if re.search(r"资格|资质|条件|要求", label) else "boilerplate"
+    return label_kind(label)
+
+
+def _is_heading(line: str, level: int) -> bool:
+    """A short line heading a section: 项目概况, 采购人信息, 一、项目基本情况."""
+    if len(line) > 12 or re.search(r"[，。,；;！!？?]", line):
+        return False
+    return bool(_HEADING_WORD.search(line)) or 0 < level <= 2
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A table header: short cells, one of them naming the goods."""
+    return all(len(c) <= 8 and not re.search(r"\d", c) for c in cells) and any(
+        label_kind(c) == "product" for c in cells
+    )

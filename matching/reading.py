@@ -1,0 +1,540 @@
+"""The reading of a need: what the buyer means, as structured fields they can check.
+
+A need typed as free text, a pasted tender notice or a chat message says what is wanted
+(several products where there are several), what for, which certifications a supplier must
+hold, which regions are preferred, how much and by when, among much that is none of these
+(who buys, project numbers, qualification clauses, contacts). :func:`read_text` reads it into
+a :class:`NeedReading`; :func:`read_need` lays the buyer's own structured fields over it (a
+field the buyer filled wins), and :func:`resolve_need` hands the read certifications (a hard
+filter), regions, application and deadline to ranking where the buyer left them empty.
+
+When nothing that names goods is found the reading says so (``NO_PRODUCT``) rather than
+guess: a shortlist of junk is worse than an empty one with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+
+from matching.catalog import product_key
+from matching.certifications import find_certifications
+from matching.clauses import (
+    SentenceReading,
+    is_generic,
+    is_product_like,
+    read_sentences,
+    spec_variants,
+)
+from matching.geo import city_of
+from matching.notice import Line, clean, parse_lines
+from matching.records import NeedRecord
+from matching.regions import RegionMention, find_regions
+
+__all__ = [
+    "NO_PRODUCT",
+    "NeedReading",
+    "Quantity",
+    "ReadProduct",
+    "read_need",
+    "read_text",
+    "resolve_need",
+]
+
+NO_PRODUCT = "no wanted product found"
+"""The warning of a reading that found nothing naming goods (the shortlist is empty)."""
+
+UNCORROBORATED = 0.5
+"""Weight of a product named once when another is named twice (or in a labelled field)."""
+FALLBACK = 0.5
+"""Weight of a product read without any cue (a bare title such as 锂电池隔膜)."""
+LOCAL = "本地"
+"""The region name of 本地/当地/就近: the buyer's own city, resolved from its region code."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadProduct:
+    """A product the need wants, how much it counts, and where it was read.
+
+    ``where`` is ``"buyer"`` (the need's own products), ``"field"`` (a labelled field, item
+    list or table row of a notice), ``"text"`` (a sentence with a want cue, or the title),
+    or ``"fallback"`` (no cue anywhere: a bare phrase).
+    """
+
+    text: str
+    weight: float
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A quantity as written (``"约500吨/月"``), with its number and unit when plain."""
+
+    text: str
+    value: float | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NeedReading:
+    """What a need asks for, read from its text, with the buyer's own fields laid over it.
+
+    Attributes
+    ----------
+    products
+        Wanted products, strongest first.
+    applications
+        What it is for (never wanted).
+    certifications
+        Certifications a supplier must hold (a hard filter).
+    regions
+        Preferred regions, with their codes (a group such as 长三角 has several).
+    quantity, deadline
+        How much, and by when offers are due, where stated.
+    notes
+        What else was read and not used for ranking (preferred certifications, where goods go).
+    warnings
+        What the buyer should check, e.g. :data:`NO_PRODUCT`.
+    from_buyer
+        The fields that are the buyer's own (they win over the text).
+    """
+
+    products: tuple[ReadProduct, ...] = ()
+    applications: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()
+    regions: tuple[RegionMention, ...] = ()
+    quantity: Quantity | None = None
+    deadline: date | None = None
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    from_buyer: frozenset[str] = frozenset()
+
+    @property
+    def region_codes(self) -> tuple[str, ...]:
+        """The codes of the preferred regions, in order, without repeats."""
+        return tuple(dict.fromkeys(c for r in self.regions for c in r.codes))
+
+    def sentence(self) -> str:
+        """The reading as one Chinese sentence the buyer can check.
+
+        Examples
+        --------
+        >>> read_text("采购伺服电机", "用于数控机床，需通过ISO 9001认证，长三角优先").sentence()
+        '我们理解您需要：伺服电机；用于：数控机床；资质：ISO 9001；地区：长三角'
+        >>> read_text("招标公告", "联系人：王工").sentence()
+        '我们没有读出您需要的产品（no wanted product found），请在“所需产品”中填写。'
+        """
+        if not self.products:
+            return f"我们没有读出您需要的产品（{NO_PRODUCT}），请在“所需产品”中填写。"
+        parts = [f"我们理解您需要：{'、'.join(p.text for p in self.products)}"]
+        if self.applications:
+            parts.append(f"用于：{'、'.join(self.applications)}")
+        if self.certifications:
+            parts.append(f"资质：{'、'.join(self.certifications)}")
+        if self.regions:
+            parts.append(f"地区：{'、'.join(r.name for r in self.regions)}")
+        if self.quantity:
+            parts.append(f"数量：{self.quantity.text}")
+        if self.deadline:
+            parts.append(f"截止：{self.deadline.isoformat()}")
+        return "；".join(parts)
+
+
+# -- the title ------------------------------------------------------------------------------
+
+_TITLE_DATE = re.compile(
+    r"^(?:关于)?(?:开展|组织|实施|启动|进行)?(?:\d{2,4}\s*年度?)?(?:第?[一二三四1-4]季度|[上下]半年|\d{1,2}月份?)?"
+    r"(?:第[一二三四五六七八九十\d]+批次?)?"
+)
+_TITLE_DOC = re.compile(
+    r"(?:[(（]?(?:第[一二三四五六七八九十\d]+[批次包]|\S{0,6}编号\S*)[)）]?"
+    r"|(?:的)?(?:公告|公示|通知|邀请函|邀请书|文件|结果|信息|函|更正|变更))+$"
+)
+
+
+def _title_text(title: str) -> str:
+    """A title without its date and document words (2024年…采购比选公告 → …采购比选)."""
+    title = re.sub(r"\s{2,}", "，", title.strip())  # 碳酸锂  月需求量2吨: two parts
+    text = re.sub(r"[【】\[\]]", "", product_key(title))
+    text = re.sub(r"^(?:RFQ|RFI|RFP|INQUIRY|ENQUIRY)\W*", "", text)
+    for _ in range(3):
+        text = _TITLE_DOC.sub("", _TITLE_DATE.sub("", text, count=1)).strip()
+    return text
+
+
+# -- conditions: certifications, regions, quantity, deadline --------------------------------
+
+_CLAUSE = re.compile(r"[，。；！？;!?\n]|(?<!\d)[,.]|[,.](?!\d)")
+_ABOUT_BUYER = re.compile(
+    r"(?:我司|我公司|本公司|公司|我们|我厂|本厂|我单位|本单位|集团)(?:已|均|现已|目前)?"
+    r"(?:通过|获得|取得|拥有|持有|具有|是|为|位于|地处|坐落|成立)"
+)
+_SOFT = re.compile(r"优先|加分|为佳|更佳|最好|择优|者优")
+_PREFER = re.compile(
+    r"优先|仅限|限于|只限|限定|限|最好|就近|本地|当地|周边|附近|区域内|省内|市内|范围内|辖区"
+)
+_LOCAL = re.compile(r"本地|当地|就近|同城|周边")
+_REGION_SUPPLIER = re.compile(
+    r"(?:地区|区域|省内|市内|范围内|境内|本地)?(?:的)?(?:企业|供应商|厂家|厂商|工厂|公司|供方|生产商)"
+)
+_DELIVERY = re.compile(r"交货|送货|到货|运至|送至|发往|收货|交付|交至|地址|地点")
+_QTY = re.compile(
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>万|千|百)?\s*"
+    r"(?P<unit>吨|件|套|台|个|只|片|米|公斤|千克|KG|箱|批|PCS|卷|桶|袋|瓶|支|根|块|张|平方米|㎡|"
+    r"立方米|立方|升|辆|组|对|副|条|盒|包|粒|颗|T(?![A-Z]))(?:\s*/\s*(?P<per>年|月|周|天|日))?"
+)
+_MULTIPLIER = {"万": 10_000.0, "千": 1_000.0, "百": 100.0}
+_DATE = re.compile(r"(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})")
+_DUE = re.compile(r"截止|截至|之前|以前|前(?:回复|提交|反馈|报价|报名|递交|发送)|DEADLINE")
+
+
+def _quantity(text: str) -> Quantity | None:
+    m = _QTY.search(text)
+    if not m:
+        return None
+    value = float(m["num"].replace(",", "")) * _MULTIPLIER.get(m["mult"] or "", 1.0)
+    unit = m["unit"] + (f"/{m['per']}" if m["per"] else "")
+    return Quantity(m.group().replace(" ", ""), value, unit)
+
+
+def _date(text: str) -> date | None:
+    m = _DATE.search(text)
+    if not m:
+        return None
+    try:
+        return date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+
+
+@dataclass(slots=True)
+class _Conditions:
+    required: list[str]
+    preferred: list[str]
+    regions: list[RegionMention]
+    quantity: Quantity | None = None
+    deadline: date | None = None
+
+    def read(self, text: str, *, certifications_only: bool = False) -> None:
+        """Certifications, preferred regions and a due date in one line of text."""
+        for clause in _CLAUSE.split(product_key(text)):
+            if not clause:
+                continue
+            about_buyer = bool(_ABOUT_BUYER.search(clause)) and not _PREFER.search(clause)
+            if not about_buyer:
+                for cert in find_certifications(clause):
+                    (self.preferred if _SOFT.search(clause) else self.required).append(
+                        cert.standard
+                    )
+            if certifications_only or about_buyer:
+                continue
+            if _DELIVERY.search(clause) and not _PREFER.search(clause):
+                continue
+            mentions = find_regions(clause)
+            if _PREFER.search(clause):
+                self.regions.extend(mentions)
+                if not mentions and _LOCAL.search(clause):
+                    self.regions.append(RegionMention(LOCAL, LOCAL, ()))
+            else:  # 长三角地区的供应商, 江苏企业: a region qualifying the supplier
+                self.regions.extend(
+                    m
+                    for m in mentions
+                    if _REGION_SUPPLIER.match(clause, clause.find(m.text) + len(m.text))
+                )
+            if self.deadline is None and _DUE.search(clause):
+                self.deadline = _date(clause)
+
+
+# -- putting it together --------------------------------------------------------------------
+
+# Clauses of a field value that say something about the goods, not what they are
+_VALUE_SKIP = re.compile(
+    r"^(?:含税|含运|含安装|包括|包含|另行|另需|并且|并需|需要|需提供|须|要求|详见|具体|按照|按图|按需|"
+    r"按实际|以实际|以甲方|以招标|执行标准|符合|满足|见附|如需|每月|每年|共计|约为|交货|数量|单位|"
+    r"(?:材质|品牌|颜色|尺寸|包装|标准|等级|精度|规格|型号|参数|技术参数|技术要求|质量要求)"
+    r"(?:[:为是≥≤<>]|\d|[A-Z]))"
+)
+_BRACKET = re.compile(r"[(（\[【](?P<inner>[^()（）\[\]【】]*)[)）\]】]")
+_DETAIL = re.compile(r"详见|见|附件|规格|型号|数量|参数|要求|标准|为准|文件|图纸|清单|等|另行")
+_APP_START = re.compile(
+    r"^(?:主要|均|将|拟|全部|该批?|本批|此批|产品|物资|货物)*(?:用于|应用于|用在|用作|作为|服务于|配套于|适用于)"
+)
+_SERVICE = re.compile(r"服务$|运输|安装|调试|培训|维保|维修|施工|卸货|搬运|技术支持|售后")
+
+
+def _read_value(value: str) -> tuple[list[str], list[str]]:
+    """Products and applications in the value of a product field or an item line."""
+    value = _BRACKET.sub(
+        lambda m: "" if _DETAIL.search(m["inner"]) or len(m["inner"]) > 10 else m.group(), value
+    )
+    products: list[str] = []
+    apps: list[str] = []
+    for clause in _CLAUSE.split(product_key(value)):
+        clause = clause.strip()
+        if not clause or _VALUE_SKIP.match(clause) or _SERVICE.search(clause):
+            continue
+        if products and not _APP_START.match(clause):
+            continue  # 不锈钢法兰，200套，材质304: the goods come first, then their details
+        if _APP_START.match(clause):
+            apps.extend(read_sentences(clause).applications)
+            continue
+        sentences = read_sentences(clause)
+        apps.extend(sentences.applications)
+        if sentences.wanted or sentences.weak:
+            products.extend(sentences.wanted or sentences.weak)
+        elif not sentences.applications:
+            products.extend(read_sentences(f"采购：{clause}").wanted)
+    return products, apps
+
+
+_BRACKETED = re.compile(r"(?P<base>[^()]{2,})\((?P<spec>[^()]{1,10})\)")
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return a in b or b in a
+
+
+@lru_cache(maxsize=4096)
+def read_text(title: str, description: str = "") -> NeedReading:
+    """Read a need's title and description.
+
+    Parameters
+    ----------
+    title, description
+        As typed or pasted: free text, a tender or inquiry notice, a chat message.
+
+    Returns
+    -------
+    NeedReading
+        Products are weighted: those in a notice's labelled fields, or named twice (title
+        and description), count fully; when such exist, a product named once counts
+        :data:`UNCORROBORATED`; a bare phrase without any cue counts :data:`FALLBACK`.
+
+    Examples
+    --------
+    >>> r = read_text("伺服电机采购", "高精度伺服电机，需要ISO9001认证，长三角优先。")
+    >>> [p.text for p in r.products], r.certifications, [g.name for g in r.regions]
+    (['伺服电机'], ('ISO 9001',), ['长三角'])
+    """
+    conditions = _Conditions([], [], [])
+    fields: list[str] = []
+    apps: list[str] = []
+    notes: list[str] = []
+    free: list[str] = []
+    project: list[str] = []
+    for line in parse_lines(description):
+        _read_line(line, conditions, fields, apps, notes, free, project)
+    title_text = _title_text(title)
+    conditions.read(title_text)
+    conditions.quantity = conditions.quantity or _quantity(title_text)
+    in_title = read_sentences(title_text)
+    in_text = read_sentences("\n".join(free))
+    apps.extend(in_title.applications)
+    apps.extend(in_text.applications)
+    app_keys = {product_key(a) for a in apps}
+
+    def keep(wanted: tuple[str, ...], weak: tuple[str, ...]) -> list[str]:
+        # a phrase a want cue names is wanted even if it is also named as what it is for;
+        # a phrase before supplier words only (Y厂家) is not when it is the application
+        return list(wanted) if wanted else [w for w in weak if w not in app_keys]
+
+    field_terms = list(dict.fromkeys(fields))
+    title_terms = keep(in_title.wanted, in_title.weak)
+    text_terms = keep(in_text.wanted, in_text.weak)
+    project_terms = list(dict.fromkeys(project))
+    products = _weigh(field_terms, title_terms, text_terms, project_terms, in_title, in_text)
+    if not products:  # no cue anywhere: a bare phrase (锂电池隔膜, 碳酸锂（电池级）), weakly
+        bracketed = _BRACKETED.fullmatch(title_text)
+        if bracketed and bracketed["spec"].endswith("用"):  # 正极材料（镁二次电池用）
+            bare = [bracketed["base"]] if is_product_like(bracketed["base"]) else []
+            apps.append(bracketed["spec"].removesuffix("用"))
+        elif bracketed and is_product_like(bracketed["base"]):
+            bare = spec_variants(title_text)
+        else:
+            bare = [b for b in in_title.bare + in_text.bare if is_product_like(b)][:1]
+        products = [ReadProduct(b, FALLBACK, "fallback") for b in bare]
+    products = [p for p in products if not is_generic(p.text)]
+    warnings = [] if products else [NO_PRODUCT]
+    notes.extend(f"{c}（优先，非必须）" for c in dict.fromkeys(conditions.preferred))
+    return NeedReading(
+        products=tuple(products),
+        applications=tuple(a for a in dict.fromkeys(apps) if a and is_product_like(a)),
+        certifications=tuple(dict.fromkeys(conditions.required)),
+        regions=tuple({r.name: r for r in conditions.regions}.values()),
+        quantity=conditions.quantity,
+        deadline=conditions.deadline,
+        notes=tuple(dict.fromkeys(notes)),
+        warnings=tuple(warnings),
+    )
+
+
+def _read_line(
+    line: Line,
+    conditions: _Conditions,
+    fields: list[str],
+    apps: list[str],
+    notes: list[str],
+    free: list[str],
+    project: list[str],
+) -> None:
+    kind, value = line.kind, line.value
+    # regions only where a preference can be said; certifications in any clause (须知, 资格 …)
+    conditions.read(value, certifications_only=kind in {"boilerplate", "delivery"})
+    if kind == "product":
+        found, used_for = _read_value(value)
+        fields.extend(found)
+        apps.extend(used_for)
+    elif kind == "application":
+        apps.extend(read_sentences(f"用途：{value}").applications)
+    elif kind == "quantity":
+        conditions.quantity = conditions.quantity or _quantity(clean(value))
+    elif kind == "deadline":
+        conditions.deadline = conditions.deadline or _date(clean(value))
+    elif kind == "delivery":
+        notes.append(f"{line.label}：{value}" if line.label else value)
+    elif kind == "project":
+        project.extend(read_sentences(_title_text(value)).wanted)
+    elif kind == "text":
+        free.append(f"{line.label}：{value}" if line.label else value)
+        if conditions.quantity is None:
+            conditions.quantity = _quantity(clean(value))
+
+
+def _weigh(
+    field_terms: list[str],
+    title_terms: list[str],
+    text_terms: list[str],
+    project_terms: list[str],
+    in_title: SentenceReading,
+    in_text: SentenceReading,
+) -> list[ReadProduct]:
+    """Weigh what each part named: a field, or two parts naming the same, counts fully."""
+    out: dict[str, ReadProduct] = {}
+
+    def put(text: str, weight: float, where: str) -> None:
+        if text not in out or out[text].weight < weight:
+            out[text] = ReadProduct(text, weight, where)
+
+    groups = [field_terms, title_terms, text_terms, project_terms]
+    if not title_terms and (field_terms or text_terms):
+        # A title without cues (砂轮片（加急）) still names the item when a cue elsewhere does
+        named = field_terms + text_terms + project_terms
+        groups[1] = [b for b in in_title.bare if any(_overlaps(b, n) for n in named)]
+    support = {
+        w: sum(any(_overlaps(w, o) for o in group) for group in groups)
+        for group in groups
+        for w in group
+    }
+    strong = max(support.values(), default=0) >= 2
+    for w in field_terms:
+        put(w, 1.0, "field")
+    for w in groups[1] + text_terms + project_terms:
+        if field_terms and support[w] < 2:
+            continue  # a notice's fields say what is bought; a title or sentence only adds to them
+        weight = 1.0 if not strong or support[w] >= 2 else UNCORROBORATED
+        put(w, weight, "text")
+    return sorted(out.values(), key=lambda p: -p.weight)
+
+
+def read_need(need: NeedRecord) -> NeedReading:
+    """The reading of a need with the buyer's own fields laid over it.
+
+    A structured field the buyer filled (products, application, required certifications,
+    preferred regions, deadline) wins over the text. The products read from the text stay
+    behind the buyer's, weaker, so a shortlist still finds what the text adds.
+
+    Examples
+    --------
+    >>> need = NeedRecord(1, "采购伺服电机", "需要ISO9001认证", products=("伺服驱动器",))
+    >>> r = read_need(need)
+    >>> [(p.text, p.weight, p.where) for p in r.products], r.certifications
+    ([('伺服驱动器', 1.0, 'buyer'), ('伺服电机', 0.6, 'text')], ('ISO 9001',))
+    """
+    read = read_text(need.title or "", need.description or "")
+    own: set[str] = set()
+    products = read.products
+    if need.products:
+        own.add("products")
+        buyer = [
+            ReadProduct(k, 1.0, "buyer")
+            for k in dict.fromkeys(map(product_key, need.products))
+            if k
+        ]
+        keys = {p.text for p in buyer}
+        products = tuple(buyer) + tuple(
+            replace(p, weight=round(p.weight * BUYER_TEXT_SHARE, 6))
+            for p in read.products
+            if p.text not in keys
+        )
+    applications = read.applications
+    key = product_key(need.application)
+    if key and key not in {product_key(a) for a in read.applications}:
+        own.add("application")  # the buyer's own: it wins, and is never wanted
+        applications = (need.application,)
+        products = tuple(p for p in products if p.where == "buyer" or p.text != key)
+    certifications = read.certifications
+    if need.required_certifications:
+        own.add("certifications")
+        certifications = tuple(need.required_certifications)
+    regions = read.regions
+    if need.preferred_regions:
+        own.add("regions")
+        regions = tuple(RegionMention(c, c, (c,)) for c in need.preferred_regions)
+    elif need.region_code:
+        regions = tuple(_local(r, need.region_code) for r in regions)
+    deadline = read.deadline
+    if need.deadline:
+        own.add("deadline")
+        deadline = need.deadline
+    return replace(
+        read,
+        products=products,
+        applications=applications,
+        certifications=certifications,
+        regions=tuple(r for r in regions if r.codes or r.name != LOCAL or not need.region_code),
+        deadline=deadline,
+        warnings=() if products else read.warnings or (NO_PRODUCT,),
+        from_buyer=frozenset(own),
+    )
+
+
+BUYER_TEXT_SHARE = 0.6
+"""Weight factor of a product read from the text when the buyer listed products."""
+
+
+def _local(mention: RegionMention, region_code: str) -> RegionMention:
+    if mention.name != LOCAL:
+        return mention
+    city = city_of(region_code)
+    return RegionMention(mention.text, LOCAL, (city or region_code[:2] + "0000",))
+
+
+def resolve_need(need: NeedRecord) -> NeedRecord:
+    """The need as ranking should see it: empty structured fields filled from its reading.
+
+    Read certifications become ``required_certifications`` (the hard filter), read regions
+    ``preferred_regions`` and the first read application ``application`` (whose inputs are
+    the shortlist's weak context); a field the buyer filled is left as it is. Products are not
+    filled in: :func:`matching.query.wanted_terms` weighs what the text names itself. A read
+    due date is shown, not applied: a notice's past 截止时间 must not hide a need the buyer
+    keeps open.
+
+    Examples
+    --------
+    >>> need = resolve_need(NeedRecord(1, "采购伺服电机", "需要ISO9001认证，长三角优先"))
+    >>> need.required_certifications, need.preferred_regions
+    (('ISO 9001',), ('310000', '320000', '330000', '340000'))
+    """
+    if not (need.title or need.description):
+        return need
+    reading = read_need(need)
+    changes: dict[str, object] = {}
+    if not need.required_certifications and reading.certifications:
+        changes["required_certifications"] = reading.certifications
+    if not need.preferred_regions and reading.region_codes:
+        changes["preferred_regions"] = reading.region_codes
+    if not need.application and reading.applications:
+        changes["application"] = reading.applications[0]
+    return replace(need, **changes) if changes else need  # type: ignore[arg-type]
