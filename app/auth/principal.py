@@ -24,24 +24,23 @@ class Principal:
         return self.role is Role.organizer
 
     def manages(self, org: Organization) -> bool:
-        """May this caller change ``org`` and its records?
+        """May this caller change ``org`` and its records (see :func:`manages`)?"""
+        return manages(self.role, self.organization_id, org)
 
-        Admins manage everything; a firm or organizer manages itself; an organizer also
-        manages the firms it registered.
-        """
-        if self.is_admin:
-            return True
-        if self.organization_id is None:
-            return False
-        if org.id == self.organization_id:
-            return True
-        return self.is_organizer and org.registered_by_id == self.organization_id
 
-    def sees_contacts_of(self, org: Organization) -> bool:
-        """May this caller see ``org``'s private contacts (person, phone, e-mail)?
+def manages(role: Role | str | None, organization_id: int | None, org: Organization) -> bool:
+    """Does a key of ``role`` held by ``organization_id`` manage ``org``?
 
-        Only those who manage the organization. Firm-to-firm reveals after mutual interest
-        or a held meeting are made, and audited, by ``app.interests.service.pair_view`` (a
-        need's candidates) and ``app.events.contacts`` (a session's counterparts).
-        """
-        return self.manages(org)
+    Admins manage everything; a firm or organizer manages itself; an organizer also manages
+    the firms it registered. No role (a record from before authors were kept) manages
+    nothing. Who may see ``org``'s contacts is decided by :mod:`app.consent`.
+    """
+    if role is None:
+        return False
+    if role == Role.admin:
+        return True
+    if organization_id is None:
+        return False
+    if org.id == organization_id:
+        return True
+    return role == Role.organizer and org.registered_by_id == organization_id

@@ -1,7 +1,7 @@
 """HTTP routes for 百场万企 matchmaking sessions (thin: parse, call the service, shape)."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 
@@ -113,7 +113,8 @@ def list_participants(
     "/{event_id}/participants",
     status_code=status.HTTP_201_CREATED,
     responses=_WRITE,
-    summary="Add a firm (organizer), or register yourself (firm; pending approval)",
+    summary="Add a firm (organizer: approved if you manage it, else invited), or register "
+    "yourself (firm; pending approval)",
 )
 def add_participant(
     event_id: int,
@@ -123,6 +124,23 @@ def add_participant(
     response: Response,
 ) -> ParticipantRead:
     p = service.add_participant(session, caller, event_id, body)
+    set_etag(response, p.version)
+    return service.participant_to_read(p)
+
+
+@router.post(
+    "/{event_id}/invitation/{answer}",
+    responses=_WRITE,
+    summary="Accept or decline your firm's invitation to a session (the firm's own key)",
+)
+def answer_invitation(
+    event_id: int,
+    answer: Literal["accept", "decline"],
+    session: SessionDep,
+    caller: CallerDep,
+    response: Response,
+) -> ParticipantRead:
+    p = service.answer_invitation(session, caller, event_id, accept=answer == "accept")
     set_etag(response, p.version)
     return service.participant_to_read(p)
 

@@ -3,6 +3,13 @@
 An organizer manages only its own events (admins all). Firms see events that left draft,
 register themselves, set their own wishes, read their own published meetings and record
 outcomes of their own meetings.
+
+An organizer never acts for a firm it does not manage (:meth:`Principal.manages`): adding
+such a firm to its event is an invitation that the firm accepts with its own key (until
+then it takes no part: no schedule, no wishes, no contacts), and only the firm itself or
+the organizer that manages it states its wishes. Outcomes are recorded by either side or
+by the event's organizer; who recorded what is kept on the row, and :mod:`app.consent`
+decides what of it speaks for each firm.
 """
 
 from collections import Counter
@@ -11,11 +18,11 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app import audit
+from app import audit, consent
 from app.auth.principal import Principal
 from app.chains import placing
 from app.db import flush
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.events.schemas import (
     EventCreate,
     EventRead,
@@ -35,6 +42,7 @@ from app.events.schemas import (
 )
 from app.learning import capture
 from app.models import (
+    HELD_OUTCOMES,
     CapabilityProfile,
     Event,
     EventLeftOut,
@@ -66,7 +74,7 @@ TRANSITIONS: dict[EventStatus, frozenset[EventStatus]] = {
 OPEN_STATUSES = frozenset(
     {EventStatus.draft, EventStatus.registration, EventStatus.scheduled, EventStatus.published}
 )
-HELD = frozenset({Outcome.no_interest, Outcome.informative, Outcome.intent, Outcome.signed})
+HELD = HELD_OUTCOMES
 _SIDE_OF_KIND = {
     OrganizationKind.large_firm.value: Side.buyer,
     OrganizationKind.sme.value: Side.sme,
@@ -320,7 +328,12 @@ def list_participants(session: Session, caller: Principal, event_id: int) -> lis
 def add_participant(
     session: Session, caller: Principal, event_id: int, data: ParticipantCreate
 ) -> EventParticipant:
-    """The organizer adds a firm (approved); a firm registers itself while registration is open."""
+    """The organizer adds a firm, a firm registers itself while registration is open.
+
+    A firm the organizer manages is approved at once; any other firm is ``invited`` and
+    takes part only once it accepts (:func:`answer_invitation`). A self-registered firm is
+    ``pending`` until the organizer approves it.
+    """
     event = get_visible(session, caller, event_id)
     _require_open(event)
     managed = manages(caller, event)
@@ -328,7 +341,7 @@ def add_participant(
         if data.organization_id is None:
             raise InvalidInput("body.organization_id", "name the firm to add")
         org_id = data.organization_id
-        status = ParticipantStatus.approved
+        status = ParticipantStatus.approved  # or invited, below, for a firm not managed
     else:
         if caller.is_organizer or caller.organization_id is None:
             raise Forbidden(f"you do not manage event {event.id}")
@@ -346,12 +359,20 @@ def add_participant(
         raise InvalidInput("body.organization_id", "must be a large firm or an SME")
     if side is Side.sme and data.tables != 1:
         raise InvalidInput("body.tables", "only buyers (large firms) host tables")
-    if session.scalar(
-        select(EventParticipant.id)
+    existing = session.scalar(
+        select(EventParticipant.status)
         .where(EventParticipant.event_id == event.id)
         .where(EventParticipant.organization_id == org.id)
-    ):
+    )
+    if existing == ParticipantStatus.invited and not managed:
+        raise Conflict(
+            f"organization {org.id} is invited to event {event.id}: "
+            f"accept with POST /api/v1/events/{event.id}/invitation/accept"
+        )
+    if existing is not None:
         raise Conflict(f"organization {org.id} already takes part in event {event.id}")
+    if status is ParticipantStatus.approved and not caller.manages(org):
+        status = ParticipantStatus.invited
     p = EventParticipant(
         event_id=event.id,
         organization_id=org.id,
@@ -360,12 +381,52 @@ def add_participant(
         tables=data.tables,
         max_meetings=data.max_meetings,
         blocked_slots=_check_blocked(event, data.blocked_slots),
+        **consent.author(caller),
     )
     p.organization = org
     session.add(p)
     flush(session, "the participant")
-    audit.record(session, caller, "event.participant.add", "event", event.id, participant=p.id)
+    audit.record(
+        session,
+        caller,
+        "event.participant.invite"
+        if status is ParticipantStatus.invited
+        else "event.participant.add",
+        "event",
+        event.id,
+        participant=p.id,
+    )
     return p
+
+
+def answer_invitation(
+    session: Session, caller: Principal, event_id: int, *, accept: bool
+) -> EventParticipant:
+    """The invited firm, with its own key, accepts (then takes part) or declines."""
+    event = get_visible(session, caller, event_id)
+    _require_open(event)
+    own = own_participant(session, caller, event)
+    if own is None:
+        raise NotFound(f"no invitation to event {event.id} for your organization")
+    if own.status != ParticipantStatus.invited:
+        raise Conflict(f"your organization is {own.status} in event {event.id}, not invited")
+    if accept:
+        own.status = ParticipantStatus.approved.value
+        for field, value in consent.author(caller).items():
+            setattr(own, field, value)
+    else:
+        own.status = ParticipantStatus.rejected.value
+    own.updated_at = utcnow()
+    flush(session, f"participant {own.id}")
+    action = "event.invitation.accept" if accept else "event.invitation.decline"
+    audit.record(session, caller, action, "event", event.id, participant=own.id)
+    return own
+
+
+def firm_agreed(p: EventParticipant) -> bool:
+    """Whether the participant's firm agreed to take part: it registered itself or accepted,
+    or the organizer that manages it enrolled it."""
+    return consent.speaks_for(p.entered_by_role, p.entered_by_organization_id, p.organization)
 
 
 def update_participant(
@@ -393,7 +454,8 @@ def update_participant(
         p.max_meetings = data.max_meetings
     if data.blocked_slots is not None:
         p.blocked_slots = _check_blocked(event, data.blocked_slots)
-    if data.status is not None:
+    if data.status is not None and data.status.value != p.status:
+        _check_status_change(caller, p, data.status)
         p.status = data.status.value
     p.updated_at = utcnow()
     flush(session, f"participant {p.id}")
@@ -401,6 +463,20 @@ def update_participant(
         session, caller, "event.participant.update", "event", event.id, fields=sorted(fields)
     )
     return p
+
+
+def _check_status_change(caller: Principal, p: EventParticipant, status: ParticipantStatus) -> None:
+    """The organizer approves only a firm that agreed to take part, or one it manages."""
+    if status is ParticipantStatus.invited:
+        raise InvalidInput("body.status", "a firm is invited by adding it to the event")
+    if status is ParticipantStatus.approved and not firm_agreed(p):
+        if not caller.manages(p.organization):
+            raise Forbidden(
+                f"organization {p.organization_id} has not agreed to take part: "
+                "it accepts the invitation with its own key"
+            )
+        for field, value in consent.author(caller).items():
+            setattr(p, field, value)
 
 
 def remove_participant(
@@ -430,6 +506,17 @@ def set_preference(
         if data.from_participant_id is None:
             raise InvalidInput("body.from_participant_id", "name whose wish this is")
         source = _get_participant_field(session, event, data.from_participant_id, "from")
+        if not caller.manages(source.organization):
+            raise Forbidden(
+                f"a firm states its own wishes: you do not manage organization "
+                f"{source.organization_id}",
+                errors=[
+                    FieldError(
+                        field="body.from_participant_id",
+                        message="a firm you do not manage states its own wishes",
+                    )
+                ],
+            )
     else:
         own = own_participant(session, caller, event)
         if own is None or own.status != ParticipantStatus.approved:
@@ -438,6 +525,9 @@ def set_preference(
             raise Forbidden("a firm sets only its own wishes")
         source = own
     target = _get_participant_field(session, event, data.to_participant_id, "to")
+    for which, p in (("from", source), ("to", target)):
+        if p.status != ParticipantStatus.approved:
+            raise InvalidInput(f"body.{which}_participant_id", f"participant {p.id} is {p.status}")
     if source.side == target.side:
         raise InvalidInput("body.to_participant_id", "wishes are about the other side")
     existing = session.scalars(
@@ -455,10 +545,13 @@ def set_preference(
                 from_participant_id=source.id,
                 to_participant_id=target.id,
                 wish=data.wish.value,
+                **consent.author(caller),
             )
         )
     else:
         existing.wish = data.wish.value
+        for field, value in consent.author(caller).items():
+            setattr(existing, field, value)
     flush(session, "the wish")
     audit.record(session, caller, "event.preference.set", "event", event.id, participant=source.id)
     if data.wish is None:
@@ -471,8 +564,12 @@ def set_preference(
 def _get_participant_field(
     session: Session, event: Event, participant_id: int, which: str
 ) -> EventParticipant:
-    p = session.get(EventParticipant, participant_id)
-    if p is None or p.event_id != event.id:
+    p = session.scalars(
+        select(EventParticipant)
+        .where(EventParticipant.id == participant_id, EventParticipant.event_id == event.id)
+        .options(selectinload(EventParticipant.organization))
+    ).one_or_none()
+    if p is None:
         raise InvalidInput(f"body.{which}_participant_id", "no such participant in this event")
     return p
 
@@ -585,7 +682,11 @@ def visible_meetings(
 def set_outcome(
     session: Session, caller: Principal, event_id: int, meeting_id: int, data: OutcomeSet
 ) -> MeetingRead:
-    """Either side of a published meeting, or the organizer, records what came of it."""
+    """Either side of a published meeting, or the organizer, records what came of it.
+
+    An organizer's record serves its report; for the firms' consent to share contacts it
+    counts only if the organizer manages both firms (:mod:`app.consent`).
+    """
     event = get_visible(session, caller, event_id)
     meeting = session.get(EventMeeting, meeting_id)
     if meeting is None or meeting.event_id != event.id:
@@ -599,6 +700,9 @@ def set_outcome(
         raise Conflict("publish the schedule before recording outcomes")
     meeting.outcome = data.outcome.value
     meeting.outcome_note = data.note
+    # Who recorded it decides whether it speaks for the firms (app.consent).
+    meeting.outcome_by_role = caller.role.value
+    meeting.outcome_by_organization_id = caller.organization_id
     flush(session, f"meeting {meeting.id}")
     audit.record(session, caller, "event.outcome.set", "event", event.id, meeting=meeting.id)
     capture.meeting_outcome(session, meeting)

@@ -1,6 +1,7 @@
 """Request and response bodies for interest marks."""
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,10 +39,18 @@ class PairRead(BaseModel):
     profile_id: int
     interest: InterestMarks
     mutual: bool = Field(description="both sides said interested")
-    meeting_held: bool = Field(description="the two firms met at a matchmaking session")
+    meeting_held: bool = Field(
+        description="the two firms met at a matchmaking session, as one of them (or an "
+        "organizer managing both) recorded it"
+    )
     counterpart: OrganizationSummary = Field(description="the other side's firm")
     contacts: Contacts | None = Field(
         description="the other side's contacts: null until mutual interest or a held meeting"
+    )
+    contacts_basis: Literal["mutual_interest", "meeting_held"] | None = Field(
+        default=None,
+        description="why the contacts are shown: the two firms said yes to each other (on "
+        "this or another need, or at a session), or met at a session and neither declined",
     )
 
 

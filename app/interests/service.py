@@ -2,8 +2,9 @@
 
 A need's firm marks candidate SMEs (side ``buyer``); an SME marks open needs (side ``sme``).
 Each side acts only for itself: the need's own firm or the SME itself, or an admin acting
-for it. A firm's contacts reach the other side only after both said ``interested`` or the
-two firms held a meeting at a matchmaking session; every reveal and every mark is audited.
+for it. A firm's contacts reach the other side only as :mod:`app.consent` allows (both said
+``interested``, or the two firms met at a session and neither declined); every reveal and
+every mark is audited.
 """
 
 from collections.abc import Collection, Mapping
@@ -12,19 +13,16 @@ from typing import TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from app import audit
+from app import audit, consent
 from app.auth.principal import Principal
 from app.errors import Conflict, Forbidden
-from app.events.service import HELD
 from app.interests.schemas import CandidateEntry, InterestEntry, InterestMarks, PairRead
 from app.learning import capture
 from app.matches import changes
 from app.models import (
     CapabilityProfile,
-    EventMeeting,
-    EventParticipant,
     InterestMark,
     InterestValue,
     NeedKind,
@@ -36,7 +34,6 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.needs import service as needs
-from app.organizations import service as organizations
 from app.pagination import Page, PageParams
 from app.profiles import service as profiles
 from app.profiles.schemas import OrganizationSummary
@@ -114,8 +111,13 @@ def _mutual(marks: Mapping[Side, InterestValue]) -> bool:
     return marks.get(Side.buyer) is marks.get(Side.sme) is InterestValue.interested
 
 
-def _upsert(session: Session, pair: Pair, side: Side, value: InterestValue) -> None:
-    """Insert or update the one row of (need, profile, side), race-free on both databases."""
+def _upsert(
+    session: Session, caller: Principal, pair: Pair, side: Side, value: InterestValue
+) -> None:
+    """Insert or update the one row of (need, profile, side), race-free on both databases.
+
+    The row keeps who set it (:func:`app.consent.author`).
+    """
     now = utcnow()
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(InterestMark).values(
@@ -125,11 +127,18 @@ def _upsert(session: Session, pair: Pair, side: Side, value: InterestValue) -> N
         value=value.value,
         created_at=now,
         updated_at=now,
+        **consent.author(caller),
     )
+    excluded = statement.excluded
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["need_id", "profile_id", "side"],
-            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+            set_={
+                "value": excluded.value,
+                "updated_at": excluded.updated_at,
+                "entered_by_role": excluded.entered_by_role,
+                "entered_by_organization_id": excluded.entered_by_organization_id,
+            },
         )
     )
 
@@ -153,7 +162,7 @@ def set_mark(
         raise Conflict(f"need {pair.need.id} is {pair.need.status}: only open needs are marked")
     if _marks(session, pair.need.id, pair.profile.id).get(side) is value:
         return
-    _upsert(session, pair, side, value)
+    _upsert(session, caller, pair, side, value)
     changes.record(session, changes.INTEREST, pair.need.id)
     audit.record(
         session,
@@ -192,23 +201,6 @@ def withdraw(session: Session, caller: Principal, pair: Pair, side: Side) -> Non
     _log(session, pair, f"{side.value}.withdrawn")
 
 
-def meeting_held(session: Session, buyer_org_id: int, sme_org_id: int) -> bool:
-    """Whether the two firms met at a session (a meeting with a held outcome)."""
-    buyer, sme = aliased(EventParticipant), aliased(EventParticipant)
-    found = session.scalar(
-        select(EventMeeting.id)
-        .join(buyer, EventMeeting.buyer_participant_id == buyer.id)
-        .join(sme, EventMeeting.sme_participant_id == sme.id)
-        .where(
-            buyer.organization_id == buyer_org_id,
-            sme.organization_id == sme_org_id,
-            EventMeeting.outcome.in_([o.value for o in HELD]),
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 def summary(org: Organization) -> OrganizationSummary:
     """The public facts of a firm."""
     return OrganizationSummary(
@@ -226,32 +218,33 @@ def _own_sides_of(caller: Principal, pair: Pair) -> frozenset[Side]:
 
 
 def pair_view(session: Session, caller: Principal, pair: Pair, viewer: Side) -> PairRead:
-    """Both marks, and the other side's contacts once mutual (that reveal is audited)."""
+    """Both marks as the caller may see them, and the other side's contacts when
+    :mod:`app.consent` lets the viewer's firm have them (that reveal is audited)."""
     marks = _marks(session, pair.need.id, pair.profile.id)
-    mutual = _mutual(marks)
-    held = meeting_held(session, pair.need.organization_id, pair.profile.organization_id)
-    other = pair.profile.organization if viewer is Side.buyer else pair.need.organization
-    contacts = None
-    if mutual or held:
-        contacts = organizations.contacts_of(other)
-        audit.record(
-            session,
-            caller,
-            "contacts.reveal",
-            "organization",
-            other.id,
-            need=pair.need.id,
-            profile=pair.profile.id,
-            basis="mutual_interest" if mutual else "meeting_held",
-        )
+    own, other = (
+        (pair.need.organization, pair.profile.organization)
+        if viewer is Side.buyer
+        else (pair.profile.organization, pair.need.organization)
+    )
+    found = consent.reveal(
+        session,
+        caller,
+        own,
+        [other],
+        entity="organization",
+        entity_id=other.id,
+        need=pair.need.id,
+        profile=pair.profile.id,
+    )[other.id]
     return PairRead(
         need_id=pair.need.id,
         profile_id=pair.profile.id,
         interest=visible(marks, _own_sides_of(caller, pair)),
-        mutual=mutual,
-        meeting_held=held,
+        mutual=_mutual(marks),
+        meeting_held=found.standing.met,
         counterpart=summary(other),
-        contacts=contacts,
+        contacts=found.contacts,
+        contacts_basis=found.standing.basis,
     )
 
 

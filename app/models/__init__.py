@@ -28,6 +28,8 @@ __all__ = [
     "Tier",
 ]
 from app.models.event import (
+    HELD_OUTCOMES,
+    EnteredByMixin,
     Event,
     EventLeftOut,
     EventMeeting,
@@ -43,6 +45,8 @@ from app.models.interest import InterestMark, InterestValue
 from app.models.learning import Impression, Interaction, ModelStatus, ModelVersion
 
 __all__ += [
+    "HELD_OUTCOMES",
+    "EnteredByMixin",
     "Event",
     "EventLeftOut",
     "EventMeeting",

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, JSONType, TimestampMixin
+from app.models.enums import Role
 from app.models.organization import Organization
 
 
@@ -41,8 +42,15 @@ class Side(StrEnum):
 
 
 class ParticipantStatus(StrEnum):
-    """Added by the organizer (approved) or self-registered and waiting (pending)."""
+    """Where a firm stands in an event.
 
+    ``invited``: added by an organizer that does not manage the firm, waiting for the firm
+    to accept with its own key; ``pending``: self-registered, waiting for the organizer;
+    ``approved``: taking part (added by an organizer that manages the firm, or accepted, or
+    registered and approved); ``rejected``: turned away, or the firm declined.
+    """
+
+    invited = "invited"
     pending = "pending"
     approved = "approved"
     rejected = "rejected"
@@ -66,8 +74,35 @@ class Outcome(StrEnum):
     signed = "signed"  # 签约
 
 
+#: Outcomes that say the meeting took place.
+HELD_OUTCOMES = frozenset(
+    {Outcome.no_interest, Outcome.informative, Outcome.intent, Outcome.signed}
+)
+
+
 def _in(column: str, values: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+def author_check(prefix: str) -> CheckConstraint:
+    """``<prefix>_role`` is a role (or NULL: entered before authors were recorded)."""
+    return CheckConstraint(
+        f"{prefix}_role IS NULL OR {_in(f'{prefix}_role', Role)}", name=f"{prefix}_role"
+    )
+
+
+class EnteredByMixin:
+    """Who entered the row: the role and organization of the key that wrote it.
+
+    Both are NULL for rows from before authors were recorded. :mod:`app.consent` reads them to
+    decide whether the row speaks for a firm (the firm's own key, an admin, or the organizer
+    that manages the firm) or counts for nothing.
+    """
+
+    entered_by_role: Mapped[str | None] = mapped_column(String(16))
+    entered_by_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL")
+    )
 
 
 class Event(TimestampMixin, Base):
@@ -97,14 +132,19 @@ class Event(TimestampMixin, Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class EventParticipant(TimestampMixin, Base):
-    """A buyer or an SME taking part in an event."""
+class EventParticipant(EnteredByMixin, TimestampMixin, Base):
+    """A buyer or an SME taking part in an event (or invited to).
+
+    ``entered_by_*`` says who enrolled the firm: the firm itself (registered or accepted),
+    the organizer that manages it, or, for an invitation, an organizer that does not.
+    """
 
     __tablename__ = "event_participants"
     __table_args__ = (
         CheckConstraint(_in("side", Side), name="side"),
         CheckConstraint(_in("status", ParticipantStatus), name="status"),
         CheckConstraint("tables >= 1", name="tables"),
+        author_check("entered_by"),
         UniqueConstraint("event_id", "organization_id"),
         Index("ix_event_participants_organization_id", "organization_id"),
     )
@@ -119,17 +159,18 @@ class EventParticipant(TimestampMixin, Base):
     blocked_slots: Mapped[list[int]] = mapped_column(JSONType, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    organization: Mapped[Organization] = relationship(lazy="raise")
+    organization: Mapped[Organization] = relationship(lazy="raise", foreign_keys=[organization_id])
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class EventPreference(Base):
+class EventPreference(EnteredByMixin, Base):
     """``from_participant`` wants (must / would) or refuses (no) to meet ``to_participant``."""
 
     __tablename__ = "event_preferences"
     __table_args__ = (
         CheckConstraint(_in("wish", Wish), name="wish"),
+        author_check("entered_by"),
         UniqueConstraint("from_participant_id", "to_participant_id"),
         Index("ix_event_preferences_event_id", "event_id"),
     )
@@ -151,6 +192,7 @@ class EventMeeting(Base):
     __tablename__ = "event_meetings"
     __table_args__ = (
         CheckConstraint(f"outcome IS NULL OR {_in('outcome', Outcome)}", name="outcome"),
+        author_check("outcome_by"),
         UniqueConstraint("buyer_participant_id", "sme_participant_id"),
         UniqueConstraint("sme_participant_id", "slot"),
         UniqueConstraint("slot", "buyer_participant_id", "table_number"),
@@ -172,6 +214,11 @@ class EventMeeting(Base):
     published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     outcome: Mapped[str | None] = mapped_column(String(16))
     outcome_note: Mapped[str] = mapped_column(Text, default="")
+    #: Who recorded the outcome (see :class:`EnteredByMixin`).
+    outcome_by_role: Mapped[str | None] = mapped_column(String(16))
+    outcome_by_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL")
+    )
 
 
 class EventLeftOut(Base):

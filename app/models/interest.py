@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Uniq
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, TimestampMixin
-from app.models.event import Side
+from app.models.event import EnteredByMixin, Side, author_check
 
 
 class InterestValue(StrEnum):
@@ -20,11 +20,12 @@ def _in(column: str, values: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
-class InterestMark(TimestampMixin, Base):
+class InterestMark(EnteredByMixin, TimestampMixin, Base):
     """One side's mark on a (need, profile) pair: at most one row per side.
 
     ``side`` ``buyer`` is the need's firm marking the SME of ``profile_id``; ``sme`` is that
-    SME marking the need. Contacts are revealed when both sides are ``interested``.
+    SME marking the need. Contacts are revealed when both sides are ``interested``
+    (see :mod:`app.consent`).
     """
 
     __tablename__ = "interest_marks"
@@ -32,6 +33,7 @@ class InterestMark(TimestampMixin, Base):
         CheckConstraint(_in("side", Side), name="side"),
         CheckConstraint(_in("value", InterestValue), name="value"),
         UniqueConstraint("need_id", "profile_id", "side"),
+        author_check("entered_by"),
         Index("ix_interest_marks_profile_id", "profile_id"),
     )
 

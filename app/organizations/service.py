@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app import audit
+from app import audit, consent
 from app.auth.principal import Principal
 from app.db import flush
 from app.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
@@ -21,7 +21,6 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.organizations.schemas import (
-    Contacts,
     OrganizationCreate,
     OrganizationRead,
     OrganizationUpdate,
@@ -54,14 +53,9 @@ def get_managed(session: Session, caller: Principal, org_id: int) -> Organizatio
     return org
 
 
-def contacts_of(org: Organization) -> Contacts:
-    """The organization's private contacts: only for callers who may see them."""
-    return Contacts(person=org.contact_person, phone=org.contact_phone, email=org.contact_email)
-
-
 def to_read(caller: Principal, org: Organization) -> OrganizationRead:
     """The organization as ``caller`` may see it: contacts only for those who manage it."""
-    contacts = contacts_of(org) if caller.sees_contacts_of(org) else None
+    contacts = consent.own_contacts(caller, org)
     region = regions().get(org.region_code) if org.region_code else None
     return OrganizationRead(
         id=org.id,

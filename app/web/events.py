@@ -7,7 +7,7 @@ refuse (403) is simply left out.
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -335,6 +335,22 @@ def review_participant(
     except (ProblemError, ValidationError) as exc:
         return _failed(request, session, viewer, event_id, exc, "review")
     return redirect(f"/events/{event_id}?done=reviewed#participants")
+
+
+@router.post("/events/{event_id}/invitation/{answer}", response_class=HTMLResponse)
+def answer_invitation(
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    event_id: int,
+    answer: Literal["accept", "decline"],
+) -> Response:
+    """The invited firm accepts (then takes part) or declines, signed in as itself."""
+    try:
+        service.answer_invitation(session, viewer.principal, event_id, accept=answer == "accept")
+    except ProblemError as exc:
+        return _failed(request, session, viewer, event_id, exc, "invitation")
+    return redirect(f"/events/{event_id}?done=invitation")
 
 
 @router.post("/events/{event_id}/preferences", response_class=HTMLResponse)

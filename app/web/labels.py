@@ -23,7 +23,12 @@ EVENT_STATUS = {
     "published": "已发布",
     "closed": "已结束",
 }
-PARTICIPANT_STATUS = {"pending": "待审核", "approved": "已通过", "rejected": "未通过"}
+PARTICIPANT_STATUS = {
+    "invited": "已邀请，待企业接受",
+    "pending": "待审核",
+    "approved": "已通过",
+    "rejected": "未通过",
+}
 SIDE = {"buyer": "采购方（大企业）", "sme": "中小企业"}
 WISH = {"must": "必须洽谈", "would": "愿意洽谈", "no": "不洽谈"}
 OUTCOME = {

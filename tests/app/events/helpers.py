@@ -62,22 +62,42 @@ def set_status(
 
 
 def add(
-    client: TestClient, actor: Actor, event_id: int, org_id: int | None, **fields: Any
+    client: TestClient,
+    actor: Actor,
+    event_id: int,
+    org_id: int | None,
+    *,
+    accept_as: Actor | None = None,
+    **fields: Any,
 ) -> dict[str, Any]:
-    """Add a participant and return its JSON."""
+    """Add a participant and return its JSON.
+
+    A firm the organizer does not manage is only invited: give ``accept_as`` (the firm's
+    own actor) to accept the invitation, and the approved participant is returned.
+    """
     response = client.post(
         f"{BASE}/{event_id}/participants",
         json={"organization_id": org_id, **fields},
         headers=actor.headers,
     )
     assert response.status_code == 201, response.text
+    if accept_as is not None and response.json()["status"] == "invited":
+        return accept(client, accept_as, event_id)
+    return dict(response.json())
+
+
+def accept(client: TestClient, firm: Actor, event_id: int) -> dict[str, Any]:
+    """The firm accepts its invitation with its own key; its participant JSON."""
+    response = client.post(f"{BASE}/{event_id}/invitation/accept", headers=firm.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "approved"
     return dict(response.json())
 
 
 def wish(
     client: TestClient, actor: Actor, event_id: int, source: int, target: int, value: str
 ) -> None:
-    """Set ``source``'s wish about ``target`` as the organizer."""
+    """Set ``source``'s wish about ``target`` as ``actor`` (the firm, or its organizer)."""
     response = client.put(
         f"{BASE}/{event_id}/preferences",
         json={"from_participant_id": source, "to_participant_id": target, "wish": value},
@@ -87,8 +107,8 @@ def wish(
 
 
 def new_org(client: TestClient, world: World, kind: str, **overrides: Any) -> int:
-    """Another firm, registered by the admin."""
-    return create_org(client, world.admin, org_body(kind, **overrides))
+    """Another firm, registered by the world's organizer (which therefore manages it)."""
+    return create_org(client, world.organizer, org_body(kind, **overrides))
 
 
 def open_event(client: TestClient, world: World, **overrides: Any) -> dict[str, Any]:

@@ -24,7 +24,7 @@ def _setting(client: TestClient, world: World) -> dict[str, int]:
         "event": eid,
         "buyer": add(client, org, eid, world.firm_a.org_id)["id"],
         "sme_a": add(client, org, eid, world.sme_a.org_id)["id"],
-        "sme_b": add(client, org, eid, world.sme_b.org_id)["id"],
+        "sme_b": add(client, org, eid, world.sme_b.org_id, accept_as=world.sme_b)["id"],
     }
 
 
@@ -71,7 +71,7 @@ def test_a_held_meeting_reveals_contacts_but_a_missed_one_does_not(
     s = _setting(client, world)
     eid, org = s["event"], world.organizer
     wish(client, org, eid, s["sme_a"], s["buyer"], "would")
-    wish(client, org, eid, s["sme_b"], s["buyer"], "would")
+    wish(client, world.sme_b, eid, s["sme_b"], s["buyer"], "would")
     assert client.post(f"{BASE}/{eid}/schedule", headers=org.headers).is_success
     assert client.post(f"{BASE}/{eid}/publish", headers=org.headers).is_success
     meetings = {

@@ -183,12 +183,14 @@ def test_firm_registers_itself_pending_and_the_organizer_approves(
     assert [p["id"] for p in client.get(url, headers=world.sme_b.headers).json()] == [pid]
 
 
-def test_wishes_firm_sets_its_own_organizer_any(client: TestClient, world: World) -> None:
+def test_wishes_firm_sets_its_own_organizer_those_it_manages(
+    client: TestClient, world: World
+) -> None:
     event = open_event(client, world)
     eid = event["id"]
     buyer = add(client, world.organizer, eid, world.firm_a.org_id)
     sme = add(client, world.organizer, eid, world.sme_a.org_id)
-    other_sme = add(client, world.organizer, eid, world.sme_b.org_id)
+    other_sme = add(client, world.organizer, eid, world.sme_b.org_id, accept_as=world.sme_b)
     url = f"{BASE}/{eid}/preferences"
 
     own = client.put(
@@ -237,6 +239,18 @@ def test_wishes_firm_sets_its_own_organizer_any(client: TestClient, world: World
         headers=world.organizer.headers,
     )
     assert by_organizer.status_code == 200
+    # the organizer did not register sme_b: it does not state sme_b's wishes
+    for_unmanaged = client.put(
+        url,
+        json={
+            "from_participant_id": other_sme["id"],
+            "to_participant_id": buyer["id"],
+            "wish": "must",
+        },
+        headers=world.organizer.headers,
+    )
+    assert for_unmanaged.status_code == 403
+    assert _fields(for_unmanaged.json()) == ["body.from_participant_id"]
     assert len(client.get(url, headers=world.organizer.headers).json()) == 2
     assert client.get(url, headers=world.sme_a.headers).json() == [own.json()]
 

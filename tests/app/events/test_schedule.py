@@ -16,16 +16,18 @@ def _setting(client: TestClient, world: World) -> dict[str, Any]:
     eid = event["id"]
     org = world.organizer
     big = add(client, org, eid, world.firm_a.org_id, tables=2, blocked_slots=[0])
-    small = add(client, org, eid, world.firm_b.org_id, max_meetings=2)
+    small = add(client, org, eid, world.firm_b.org_id, max_meetings=2, accept_as=world.firm_b)
     smes = [
         add(client, org, eid, world.sme_a.org_id, blocked_slots=[1, 2]),
-        add(client, org, eid, world.sme_b.org_id, max_meetings=1),
+        add(client, org, eid, world.sme_b.org_id, max_meetings=1, accept_as=world.sme_b),
         *(add(client, org, eid, new_org(client, world, "sme")) for _ in range(3)),
     ]
-    for s in smes:
-        wish(client, org, eid, s["id"], big["id"], "would")
-        wish(client, org, eid, s["id"], small["id"], "must")
-    wish(client, org, eid, small["id"], smes[2]["id"], "no")
+    for i, s in enumerate(smes):
+        # the organizer states the wishes of the firms it manages; sme_b states its own
+        by = world.sme_b if i == 1 else org
+        wish(client, by, eid, s["id"], big["id"], "would")
+        wish(client, by, eid, s["id"], small["id"], "must")
+    wish(client, world.firm_b, eid, small["id"], smes[2]["id"], "no")
     return {"event": event, "buyers": [big, small], "smes": smes}
 
 

@@ -42,9 +42,9 @@ def session_with_matches(client: TestClient, world: World) -> dict[str, Any]:
     eid = event["id"]
     people = {
         "firm_a": add(client, org, eid, world.firm_a.org_id),
-        "firm_b": add(client, org, eid, world.firm_b.org_id),
+        "firm_b": add(client, org, eid, world.firm_b.org_id, accept_as=world.firm_b),
         "sme_a": add(client, org, eid, world.sme_a.org_id),
-        "sme_b": add(client, org, eid, world.sme_b.org_id),
+        "sme_b": add(client, org, eid, world.sme_b.org_id, accept_as=world.sme_b),
         "other": add(client, org, eid, other),
     }
     return {"event": event, "people": {k: v["id"] for k, v in people.items()}, "need": battery}
@@ -107,7 +107,9 @@ def test_schedule_values_pairs_by_match_score(
     # both SMEs would meet both buyers; the stored scores are the engine's, not a constant
     for sme in ("sme_a", "sme_b", "other"):
         for buyer in ("firm_a", "firm_b"):
-            wish(client, world.organizer, eid, ids[sme], ids[buyer], "would")
+            # sme_b was registered by the admin: it states its own wishes
+            by = world.sme_b if sme == "sme_b" else world.organizer
+            wish(client, by, eid, ids[sme], ids[buyer], "would")
     result = client.post(f"{BASE}/{eid}/schedule", headers=world.organizer.headers)
     assert result.status_code == 200, result.text
     scores = {

@@ -119,7 +119,7 @@ def seed(client: TestClient, world: World) -> Seeded:
     event = open_event(client, world, slots=3)
     buyer = add(client, world.organizer, event["id"], world.firm_a.org_id, tables=1)
     sme_a = add(client, world.organizer, event["id"], world.sme_a.org_id)
-    sme_b = add(client, world.organizer, event["id"], world.sme_b.org_id)
+    sme_b = add(client, world.organizer, event["id"], world.sme_b.org_id, accept_as=world.sme_b)
     wish(client, world.organizer, event["id"], buyer["id"], sme_a["id"], "must")
     wish(client, world.organizer, event["id"], buyer["id"], sme_b["id"], "would")
     return Seeded(
