@@ -50,8 +50,8 @@ def list_keys(session: SessionDep, caller: CallerDep) -> list[KeyRead]:
 @router.delete(
     "/keys/{key_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(404),
-    summary="Revoke a key",
+    responses=problem_responses(403, 404),
+    summary="Revoke a key (admins: any; others: keys below admin of organizations they manage)",
 )
 def revoke_key(key_id: int, session: SessionDep, caller: CallerDep) -> None:
     service.revoke(session, caller, key_id)
