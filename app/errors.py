@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.availability import RETRY_AFTER_S, OutageLog, is_unavailable
 
@@ -131,13 +132,21 @@ def problem_response(
     errors: Sequence[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    """Render a problem detail as ``application/problem+json``."""
+    """Render a problem detail as ``application/problem+json``.
+
+    Texts that echo the request are made encodable first: a lone surrogate sent in JSON
+    (``"\\ud800"``) would otherwise fail the response's UTF-8 encoding.
+    """
     body = Problem(
         title=HTTPStatus(status).phrase,
         status=status,
-        detail=detail,
-        instance=request.url.path,
-        errors=list(errors) if errors else None,
+        detail=_encodable(detail),
+        instance=_encodable(request.url.path),
+        errors=[
+            FieldError(field=_encodable(e.field), message=_encodable(e.message)) for e in errors
+        ]
+        if errors
+        else None,
     )
     return JSONResponse(
         body.model_dump(exclude_none=True),
@@ -145,6 +154,12 @@ def problem_response(
         media_type=PROBLEM_JSON,
         headers=headers,
     )
+
+
+def _encodable(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _field_name(loc: Sequence[Any]) -> str:
@@ -169,9 +184,29 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return problem_response(
-        request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None)
-    )
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:
+        headers = (headers or {}) | {"Allow": ", ".join(allowed_methods(request))}
+    return problem_response(request, exc.status_code, str(exc.detail), headers=headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app answers on the request's path.
+
+    Starlette's own ``Allow`` names only the first route that matched the path, so a path
+    served by several routes (``GET`` and ``POST /organizations``) got an incomplete one.
+    """
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -206,6 +241,36 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unexpected)
+
+
+_PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def document_problems(openapi: dict[str, Any]) -> None:
+    """Make every error response of ``openapi`` say what the handlers send: problem+json.
+
+    FastAPI files ``responses=`` models under ``application/json`` and adds its own 422 shape
+    (``HTTPValidationError``); the handlers above answer every error as a :class:`Problem`.
+    """
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                # FastAPI answers a body it cannot decode (not UTF-8, broken multipart) with 400
+                responses.setdefault("400", {"description": "Bad Request: unreadable body"})
+            for status, response in responses.items():
+                if str(status)[0] in "45":
+                    response["content"] = _PROBLEM_CONTENT
+    schemas = openapi.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    if "Problem" not in schemas:
+        problem = Problem.model_json_schema(ref_template=_REF)
+        schemas.update(problem.pop("$defs", {}))
+        schemas["Problem"] = problem
+
+
+_REF = "#/components/schemas/{model}"
 
 
 #: For ``responses=`` in route declarations, so the error shape shows in OpenAPI.

@@ -70,12 +70,14 @@ MAX_INT = 2**31 - 1
 IdParam = Annotated[int, Field(ge=1, le=MAX_ID, json_schema_extra={"format": "int32"})]
 #: A record id in a JSON body: a JSON integer (``true`` or ``"3"`` are refused).
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID, json_schema_extra={"format": "int32"})]
-#: A whole number in a JSON body (``false`` is not 0); narrow it with ``Field(ge=…, le=…)``.
-Integer = Annotated[
-    int, Strict(), Field(ge=-MAX_INT - 1, le=MAX_INT, json_schema_extra={"format": "int32"})
-]
+#: A whole number in a JSON body (``false`` is not 0). Bound it with ``Field(ge=…, le=…)`` on
+#: the field (at most :data:`MAX_INT`): bounds inside an alias would override the field's.
+Integer = Annotated[int, Strict()]
 #: A number in a JSON body: finite, and not a boolean (a JSON integer is fine).
 Number = Annotated[float, Strict(), AllowInfNan(False)]
+
+#: (Console forms and importers read numbers from text: they validate the API's schemas with
+#: ``model_validate(data, strict=False)``, so ``"3"`` passes there, never in a JSON body.)
 
 
 def _normalize(value: object) -> object:

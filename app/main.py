@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from app.auth.cache import KeyCache
@@ -20,12 +20,14 @@ from app.errors import install_error_handlers, problem_response, problem_respons
 from app.events.router import router as events_router
 from app.headers import install as install_headers
 from app.imports.router import router as imports_router
+from app.inputs import check_text_inputs
 from app.interests.router import router as interests_router
 from app.learning.capture import ImpressionLog
 from app.limits import BodySizeLimit, WorkerHeader
 from app.matches.index import MatchingIndex
 from app.matches.router import router as matches_router
 from app.needs.router import router as needs_router
+from app.openapi import install_openapi
 from app.organizations.router import router as organizations_router
 from app.profiles.router import router as profiles_router
 from app.swagger import install as install_docs
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         docs_url=None,  # app.swagger serves /docs from files shipped in the package
         redoc_url=None,
+        dependencies=[Depends(check_text_inputs)],
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
@@ -90,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker.configure(info={SESSION_INFO_KEY: app.state.key_usage})
 
     install_error_handlers(app)
+    install_openapi(app, settings)
 
     if settings.worker_header:
         app.add_middleware(WorkerHeader)

@@ -1,14 +1,20 @@
-"""Paged lists: ``page`` and ``page_size`` in, items with the total out, in a stable order."""
+"""Paged lists: ``page`` and ``page_size`` in, items with the total out, in a stable order.
 
-from typing import Annotated, Generic, TypeVar
+``page_size`` is capped by the server's ``max_page_size`` setting; :func:`document_page_size`
+writes that cap into the OpenAPI document, so the document and the answers agree.
+"""
 
-from fastapi import Depends, Query
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 
-from app.config import get_settings
 from app.errors import InvalidInput
 
 T = TypeVar("T")
+
+#: The most pages a list may be paged to (``page`` × ``page_size`` stays in range).
+MAX_PAGE = 1_000_000
 
 
 class PageParams(BaseModel):
@@ -24,17 +30,29 @@ class PageParams(BaseModel):
 
 
 def page_params(
-    page: Annotated[int, Query(ge=1, le=1_000_000, description="1-based page number")] = 1,
-    page_size: Annotated[int, Query(ge=1, description="rows per page")] = 20,
+    request: Request,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number")] = 1,
+    page_size: Annotated[
+        int, Query(ge=1, description="rows per page, at most the server's max_page_size")
+    ] = 20,
 ) -> PageParams:
-    """Read and bound the paging query parameters."""
-    limit = get_settings().max_page_size
+    """Read and bound the paging query parameters (the cap is the app's setting)."""
+    limit: int = request.app.state.settings.max_page_size
     if page_size > limit:
         raise InvalidInput("query.page_size", f"must be at most {limit}")
     return PageParams(page=page, page_size=page_size)
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def document_page_size(openapi: dict[str, Any], limit: int) -> None:
+    """Write the page size cap into every ``page_size`` query parameter of ``openapi``."""
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and parameter.get("name") == "page_size":
+                    parameter["schema"]["maximum"] = limit
 
 
 class Page(BaseModel, Generic[T]):

@@ -8,9 +8,14 @@ import re
 from typing import Annotated
 
 from fastapi import Header, Response
+from pydantic import WithJsonSchema
 
-from app.errors import BadRequest, PreconditionFailed, PreconditionRequired
+from app.errors import InvalidInput, PreconditionFailed, PreconditionRequired
 
+#: What ``If-Match`` may hold: an ETag such as ``"3"`` (or weak ``W/"3"``), ``*``, or nothing.
+#: Declared on the header, so a malformed one is a 422 naming ``header.If-Match`` and the
+#: OpenAPI document shows the format.
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"\d{1,18}")?\s*$'
 _ETAG = re.compile(r'^(?:W/)?"(\d{1,18})"$')
 
 
@@ -28,8 +33,11 @@ IfMatch = Annotated[
     str | None,
     Header(
         alias="If-Match",
+        pattern=IF_MATCH_PATTERN,
         description='The ETag of the version you read, e.g. `"3"`. Required for updates.',
     ),
+    # a header is absent or a string, never JSON null (the document said "string or null")
+    WithJsonSchema({"type": "string", "pattern": IF_MATCH_PATTERN}),
 ]
 
 
@@ -49,7 +57,7 @@ def expected_version(if_match: str | None, *, required: bool) -> int | None:
         return None
     found = _ETAG.match(value)
     if not found:
-        raise BadRequest(f'If-Match must be an ETag such as "3", got {value!r}')
+        raise InvalidInput("header.If-Match", f'must be an ETag such as "3", got {value!r}')
     return int(found.group(1))
 
 

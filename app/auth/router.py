@@ -6,6 +6,7 @@ from app.auth import service
 from app.auth.dependencies import CallerDep, SessionDep
 from app.auth.schemas import KeyCreate, KeyCreated, KeyRead, Me
 from app.errors import problem_responses
+from app.fields import IdParam
 from app.models import ApiKey, Role
 
 router = APIRouter(tags=["auth"], responses=problem_responses(401))
@@ -48,10 +49,10 @@ def list_keys(session: SessionDep, caller: CallerDep) -> list[KeyRead]:
 
 
 @router.delete(
-    "/keys/{key_id}",
+    "/keys/{key_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(403, 404),
     summary="Revoke a key (admins: any; others: keys below admin of organizations they manage)",
 )
-def revoke_key(key_id: int, session: SessionDep, caller: CallerDep) -> None:
+def revoke_key(key_id: IdParam, session: SessionDep, caller: CallerDep) -> None:
     service.revoke(session, caller, key_id)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.fields import Line
+from app.fields import Id, Line
 from app.models import Role
 
 
@@ -13,7 +13,7 @@ class KeyCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    organization_id: int | None = Field(default=None, description="omit only for admin keys")
+    organization_id: Id | None = Field(default=None, description="omit only for admin keys")
     role: Role
     label: Line = ""
 

@@ -29,6 +29,7 @@ from app.chains.schemas import (
 )
 from app.errors import PROBLEM_JSON, problem_responses
 from app.events.exports import CSV_TYPE, XLSX_TYPE, content_disposition
+from app.fields import IdParam
 from app.models import PlacementSource
 from app.pagination import Page, PageDep
 from app.versioning import IfMatch, expected_version, set_etag
@@ -65,7 +66,7 @@ def create_chain(
 def export_map(
     session: SessionDep,
     caller: CallerDep,
-    chain: Annotated[list[int] | None, Query(description="chain ids (default: all)")] = None,
+    chain: Annotated[list[IdParam] | None, Query(description="chain ids (default: all)")] = None,
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
 ) -> Response:
     doc = service.export_document(session, chain)
@@ -132,18 +133,20 @@ def place_all(session: SessionDep, caller: CallerDep) -> PlaceSummary:
     return placing.place_all(session)
 
 
-@router.get("/{chain_id}", responses=problem_responses(404), summary="Read a chain with its map")
+@router.get(
+    "/{chain_id:int}", responses=problem_responses(404), summary="Read a chain with its map"
+)
 def read_chain(
-    chain_id: int, session: SessionDep, caller: CallerDep, response: Response
+    chain_id: IdParam, session: SessionDep, caller: CallerDep, response: Response
 ) -> ChainRead:
     chain = service.get_chain(session, chain_id)
     set_etag(response, chain.version)
     return service.to_read(session, chain)
 
 
-@router.patch("/{chain_id}", responses=_WRITE, summary="Rename or describe a chain (admins)")
+@router.patch("/{chain_id:int}", responses=_WRITE, summary="Rename or describe a chain (admins)")
 def update_chain(
-    chain_id: int,
+    chain_id: IdParam,
     body: ChainUpdate,
     session: SessionDep,
     caller: CallerDep,
@@ -157,25 +160,25 @@ def update_chain(
 
 
 @router.delete(
-    "/{chain_id}",
+    "/{chain_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_WRITE,
     summary="Delete a chain with its nodes, edges and placements (admins)",
 )
 def delete_chain(
-    chain_id: int, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
+    chain_id: IdParam, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
 ) -> None:
     service.delete_chain(session, caller, chain_id, expected_version(if_match, required=False))
 
 
 @router.post(
-    "/{chain_id}/nodes",
+    "/{chain_id:int}/nodes",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(403, 404),
     summary="Add a node (环节) to a chain (admins)",
 )
 def create_node(
-    chain_id: int, body: NodeCreate, session: SessionDep, caller: CallerDep, response: Response
+    chain_id: IdParam, body: NodeCreate, session: SessionDep, caller: CallerDep, response: Response
 ) -> NodeRead:
     node = service.create_node(session, caller, chain_id, body)
     set_etag(response, service.get_chain(session, chain_id).version)
@@ -183,13 +186,13 @@ def create_node(
 
 
 @router.patch(
-    "/{chain_id}/nodes/{node_id}",
+    "/{chain_id:int}/nodes/{node_id:int}",
     responses=_WRITE,
     summary="Change a node (admins; If-Match: the chain's ETag)",
 )
 def update_node(
-    chain_id: int,
-    node_id: int,
+    chain_id: IdParam,
+    node_id: IdParam,
     body: NodeUpdate,
     session: SessionDep,
     caller: CallerDep,
@@ -203,13 +206,17 @@ def update_node(
 
 
 @router.delete(
-    "/{chain_id}/nodes/{node_id}",
+    "/{chain_id:int}/nodes/{node_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_WRITE,
     summary="Delete a node with its edges and placements (admins)",
 )
 def delete_node(
-    chain_id: int, node_id: int, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
+    chain_id: IdParam,
+    node_id: IdParam,
+    session: SessionDep,
+    caller: CallerDep,
+    if_match: IfMatch = None,
 ) -> None:
     service.delete_node(
         session, caller, chain_id, node_id, expected_version(if_match, required=False)
@@ -217,13 +224,13 @@ def delete_node(
 
 
 @router.post(
-    "/{chain_id}/edges",
+    "/{chain_id:int}/edges",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(403, 404, 409),
     summary="Add an input → output edge between two nodes of the chain (admins)",
 )
 def create_edge(
-    chain_id: int, body: EdgeCreate, session: SessionDep, caller: CallerDep, response: Response
+    chain_id: IdParam, body: EdgeCreate, session: SessionDep, caller: CallerDep, response: Response
 ) -> EdgeRead:
     edge = service.create_edge(session, caller, chain_id, body)
     set_etag(response, service.get_chain(session, chain_id).version)
@@ -231,13 +238,17 @@ def create_edge(
 
 
 @router.delete(
-    "/{chain_id}/edges/{edge_id}",
+    "/{chain_id:int}/edges/{edge_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_WRITE,
     summary="Delete an edge (admins)",
 )
 def delete_edge(
-    chain_id: int, edge_id: int, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
+    chain_id: IdParam,
+    edge_id: IdParam,
+    session: SessionDep,
+    caller: CallerDep,
+    if_match: IfMatch = None,
 ) -> None:
     service.delete_edge(
         session, caller, chain_id, edge_id, expected_version(if_match, required=False)
@@ -245,16 +256,16 @@ def delete_edge(
 
 
 @router.get(
-    "/{chain_id}/placements",
+    "/{chain_id:int}/placements",
     responses=problem_responses(403, 404),
     summary="Placements of profiles and needs on this chain, to review (admins, organizers)",
 )
 def list_placements(
-    chain_id: int,
+    chain_id: IdParam,
     session: SessionDep,
     caller: CallerDep,
     paging: PageDep,
-    node: Annotated[int | None, Query(description="a node id of this chain")] = None,
+    node: Annotated[IdParam | None, Query(description="a node id of this chain")] = None,
     subject: Subject | None = None,
     source: PlacementSource | None = None,
     reviewed: bool | None = None,
@@ -272,7 +283,7 @@ def list_placements(
 
 
 @router.put(
-    "/{chain_id}/placements",
+    "/{chain_id:int}/placements",
     responses=problem_responses(403, 404),
     summary="Override: place one profile or need on exactly these nodes of the chain (admins)",
     description=(
@@ -282,19 +293,19 @@ def list_placements(
     ),
 )
 def override_placement(
-    chain_id: int, body: PlacementOverride, session: SessionDep, caller: CallerDep
+    chain_id: IdParam, body: PlacementOverride, session: SessionDep, caller: CallerDep
 ) -> list[PlacementRead]:
     return placing.override(session, caller, chain_id, body)
 
 
 @router.patch(
-    "/{chain_id}/placements/{placement_id}",
+    "/{chain_id:int}/placements/{placement_id:int}",
     responses=problem_responses(403, 404),
     summary="Mark a model placement reviewed (kept; the model no longer replaces it) (admins)",
 )
 def review_placement(
-    chain_id: int,
-    placement_id: int,
+    chain_id: IdParam,
+    placement_id: IdParam,
     body: PlacementReview,
     session: SessionDep,
     caller: CallerDep,
@@ -303,7 +314,7 @@ def review_placement(
 
 
 @router.get(
-    "/{chain_id}/weak-links",
+    "/{chain_id:int}/weak-links",
     response_model=WeakLinkReport,
     responses={
         200: {"content": {CSV_TYPE: {}, XLSX_TYPE: {}, "image/svg+xml": {}}},
@@ -313,7 +324,7 @@ def review_placement(
     description=weak_links.__doc__ or "",
 )
 def weak_link_report(
-    chain_id: int,
+    chain_id: IdParam,
     session: SessionDep,
     caller: CallerDep,
     level: Level = Level.province,

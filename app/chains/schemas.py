@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.fields import LongText, ShortText
+from app.fields import Id, Integer, LongText, Number, ShortText
 from app.models import PlacementSource
 
 ChainName = ShortText
@@ -20,7 +20,7 @@ class NodeFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: NodeName = Field(examples=["正极材料"])
-    stage: int = Field(
+    stage: Integer = Field(
         default=0, ge=0, le=50, description="position from upstream (0) to downstream"
     )
     description: LongText = ""
@@ -40,7 +40,7 @@ class NodeUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: NodeName | None = None
-    stage: int | None = Field(default=None, ge=0, le=50)
+    stage: Integer | None = Field(default=None, ge=0, le=50)
     description: LongText | None = None
     products: Terms | None = Field(default=None, max_length=500)
     keywords: Terms | None = Field(default=None, max_length=100)
@@ -60,8 +60,8 @@ class EdgeCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    input_node_id: int
-    output_node_id: int
+    input_node_id: Id
+    output_node_id: Id
 
 
 class EdgeRead(EdgeCreate):
@@ -205,8 +205,8 @@ class OverrideNode(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    node_id: int
-    confidence: float = Field(default=1.0, ge=0, le=1)
+    node_id: Id
+    confidence: Number = Field(default=1.0, ge=0, le=1)
 
 
 class PlacementOverride(BaseModel):
@@ -223,7 +223,7 @@ class PlacementOverride(BaseModel):
     )
 
     subject: Subject
-    subject_id: int
+    subject_id: Id
     nodes: list[OverrideNode] = Field(default_factory=list, max_length=20)
 
 

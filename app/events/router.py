@@ -26,6 +26,7 @@ from app.events.schemas import (
     ScheduleRead,
     Suggestions,
 )
+from app.fields import IdParam
 from app.models import EventStatus
 from app.pagination import Page, PageDep
 from app.versioning import IfMatch, expected_version, set_etag
@@ -56,9 +57,9 @@ def list_events(
     return service.list_page(session, caller, paging, status=status)
 
 
-@router.get("/{event_id}", responses=problem_responses(404), summary="Read a session")
+@router.get("/{event_id:int}", responses=problem_responses(404), summary="Read a session")
 def read_event(
-    event_id: int, session: SessionDep, caller: CallerDep, response: Response
+    event_id: IdParam, session: SessionDep, caller: CallerDep, response: Response
 ) -> EventRead:
     event = service.get_visible(session, caller, event_id)
     set_etag(response, event.version)
@@ -66,12 +67,12 @@ def read_event(
 
 
 @router.patch(
-    "/{event_id}",
+    "/{event_id:int}",
     responses=problem_responses(403, 404, 409, 412, 428),
     summary="Change a session or its status (send If-Match)",
 )
 def update_event(
-    event_id: int,
+    event_id: IdParam,
     body: EventUpdate,
     session: SessionDep,
     caller: CallerDep,
@@ -85,24 +86,24 @@ def update_event(
 
 
 @router.delete(
-    "/{event_id}",
+    "/{event_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(403, 404, 412),
     summary="Delete a session with everything in it",
 )
 def delete_event(
-    event_id: int, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
+    event_id: IdParam, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
 ) -> None:
     service.delete_event(session, caller, event_id, expected_version(if_match, required=False))
 
 
 @router.get(
-    "/{event_id}/participants",
+    "/{event_id:int}/participants",
     responses=problem_responses(403, 404),
     summary="Participants (organizer; approved participants see the approved ones)",
 )
 def list_participants(
-    event_id: int, session: SessionDep, caller: CallerDep
+    event_id: IdParam, session: SessionDep, caller: CallerDep
 ) -> list[ParticipantRead]:
     return [
         service.participant_to_read(p) for p in service.list_participants(session, caller, event_id)
@@ -110,14 +111,14 @@ def list_participants(
 
 
 @router.post(
-    "/{event_id}/participants",
+    "/{event_id:int}/participants",
     status_code=status.HTTP_201_CREATED,
     responses=_WRITE,
     summary="Add a firm (organizer: approved if you manage it, else invited), or register "
     "yourself (firm; pending approval)",
 )
 def add_participant(
-    event_id: int,
+    event_id: IdParam,
     body: ParticipantCreate,
     session: SessionDep,
     caller: CallerDep,
@@ -129,12 +130,12 @@ def add_participant(
 
 
 @router.post(
-    "/{event_id}/invitation/{answer}",
+    "/{event_id:int}/invitation/{answer}",
     responses=_WRITE,
     summary="Accept or decline your firm's invitation to a session (the firm's own key)",
 )
 def answer_invitation(
-    event_id: int,
+    event_id: IdParam,
     answer: Literal["accept", "decline"],
     session: SessionDep,
     caller: CallerDep,
@@ -146,13 +147,13 @@ def answer_invitation(
 
 
 @router.patch(
-    "/{event_id}/participants/{participant_id}",
+    "/{event_id:int}/participants/{participant_id:int}",
     responses=problem_responses(403, 404, 409, 412, 428),
     summary="Change tables, cap, blocked slots or approval (organizer; send If-Match)",
 )
 def update_participant(
-    event_id: int,
-    participant_id: int,
+    event_id: IdParam,
+    participant_id: IdParam,
     body: ParticipantUpdate,
     session: SessionDep,
     caller: CallerDep,
@@ -166,55 +167,57 @@ def update_participant(
 
 
 @router.delete(
-    "/{event_id}/participants/{participant_id}",
+    "/{event_id:int}/participants/{participant_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_WRITE,
     summary="Remove a participant with its wishes and meetings (organizer)",
 )
 def remove_participant(
-    event_id: int, participant_id: int, session: SessionDep, caller: CallerDep
+    event_id: IdParam, participant_id: IdParam, session: SessionDep, caller: CallerDep
 ) -> None:
     service.remove_participant(session, caller, event_id, participant_id)
 
 
 @router.get(
-    "/{event_id}/preferences",
+    "/{event_id:int}/preferences",
     responses=problem_responses(403, 404),
     summary="Wishes (organizer: all; participant: its own)",
 )
-def list_preferences(event_id: int, session: SessionDep, caller: CallerDep) -> list[PreferenceRead]:
+def list_preferences(
+    event_id: IdParam, session: SessionDep, caller: CallerDep
+) -> list[PreferenceRead]:
     return service.list_preferences(session, caller, event_id)
 
 
 @router.put(
-    "/{event_id}/preferences",
+    "/{event_id:int}/preferences",
     responses=_WRITE,
     summary="Set a wish must / would / no, or clear it with null",
 )
 def set_preference(
-    event_id: int, body: PreferenceSet, session: SessionDep, caller: CallerDep
+    event_id: IdParam, body: PreferenceSet, session: SessionDep, caller: CallerDep
 ) -> PreferenceRead | None:
     return service.set_preference(session, caller, event_id, body)
 
 
 @router.get(
-    "/{event_id}/contacts",
+    "/{event_id:int}/contacts",
     responses=problem_responses(403, 404),
     summary="Counterparts' contacts after mutual interest or a held meeting (a participant; audited)",
 )
 def list_contacts(
-    event_id: int, session: SessionDep, caller: CallerDep
+    event_id: IdParam, session: SessionDep, caller: CallerDep
 ) -> list[CounterpartContacts]:
     return contacts.counterpart_contacts(session, caller, event_id)
 
 
 @router.get(
-    "/{event_id}/suggestions",
+    "/{event_id:int}/suggestions",
     responses=problem_responses(403, 404),
     summary="Pairs the matching engine proposes, both sides' ranks (organizer: all; participant: its own)",
 )
 def list_suggestions(
-    event_id: int,
+    event_id: IdParam,
     request: Request,
     session: SessionDep,
     caller: CallerDep,
@@ -226,12 +229,12 @@ def list_suggestions(
 
 
 @router.post(
-    "/{event_id}/schedule",
+    "/{event_id:int}/schedule",
     responses=_WRITE,
     summary="Run the scheduler (organizer); published meetings stay unless replan_all",
 )
 def run_schedule(
-    event_id: int,
+    event_id: IdParam,
     request: Request,
     session: SessionDep,
     caller: CallerDep,
@@ -251,11 +254,13 @@ def run_schedule(
 
 
 @router.post(
-    "/{event_id}/publish",
+    "/{event_id:int}/publish",
     responses=_WRITE,
     summary="Publish the schedule: participants then see their agendas (organizer)",
 )
-def publish(event_id: int, session: SessionDep, caller: CallerDep, response: Response) -> EventRead:
+def publish(
+    event_id: IdParam, session: SessionDep, caller: CallerDep, response: Response
+) -> EventRead:
     scheduling.publish(session, caller, event_id)
     event = service.get_managed(session, caller, event_id)
     set_etag(response, event.version)
@@ -263,53 +268,53 @@ def publish(event_id: int, session: SessionDep, caller: CallerDep, response: Res
 
 
 @router.get(
-    "/{event_id}/meetings",
+    "/{event_id:int}/meetings",
     responses=problem_responses(403, 404),
     summary="Meetings (organizer: all; participant: its own published ones)",
 )
-def list_meetings(event_id: int, session: SessionDep, caller: CallerDep) -> list[MeetingRead]:
+def list_meetings(event_id: IdParam, session: SessionDep, caller: CallerDep) -> list[MeetingRead]:
     return service.visible_meetings(session, caller, event_id)[1]
 
 
 @router.get(
-    "/{event_id}/left-out",
+    "/{event_id:int}/left-out",
     responses=problem_responses(403, 404),
     summary="Wanted pairs the last run could not place, with reasons (organizer)",
 )
-def list_left_out(event_id: int, session: SessionDep, caller: CallerDep) -> list[LeftOutRead]:
+def list_left_out(event_id: IdParam, session: SessionDep, caller: CallerDep) -> list[LeftOutRead]:
     event = service.get_managed(session, caller, event_id)
     names = service.names_of(service.participants(session, event.id))
     return [service.left_out_to_read(r, names) for r in service.left_out(session, event.id)]
 
 
 @router.put(
-    "/{event_id}/meetings/{meeting_id}/outcome",
+    "/{event_id:int}/meetings/{meeting_id:int}/outcome",
     responses=_WRITE,
     summary="Record what came of a meeting (either side or the organizer)",
 )
 def set_outcome(
-    event_id: int, meeting_id: int, body: OutcomeSet, session: SessionDep, caller: CallerDep
+    event_id: IdParam, meeting_id: IdParam, body: OutcomeSet, session: SessionDep, caller: CallerDep
 ) -> MeetingRead:
     return service.set_outcome(session, caller, event_id, meeting_id, body)
 
 
 @router.get(
-    "/{event_id}/report",
+    "/{event_id:int}/report",
     responses=problem_responses(403, 404),
     summary="Meetings held, 意向 and 签约 by SME tier (organizer)",
 )
-def event_report(event_id: int, session: SessionDep, caller: CallerDep) -> EventReport:
+def event_report(event_id: IdParam, session: SessionDep, caller: CallerDep) -> EventReport:
     return service.report(session, caller, event_id)
 
 
 @router.get(
-    "/{event_id}/exports/{kind}",
+    "/{event_id:int}/exports/{kind}",
     responses=problem_responses(403, 404),
     response_class=Response,
     summary="Match list, master grid or all agendas as CSV, XLSX or HTML (organizer)",
 )
 def export(
-    event_id: int,
+    event_id: IdParam,
     kind: ExportKind,
     request: Request,
     session: SessionDep,
@@ -323,16 +328,16 @@ def export(
 
 
 @router.get(
-    "/{event_id}/agenda",
+    "/{event_id:int}/agenda",
     responses=problem_responses(403, 404),
     response_class=Response,
     summary="A participant's agenda (a firm: only its own; organizer: any participant_id)",
 )
 def agenda(
-    event_id: int,
+    event_id: IdParam,
     session: SessionDep,
     caller: CallerDep,
-    participant_id: int | None = None,
+    participant_id: IdParam | None = None,
     format: ExportFormat = ExportFormat.html,
 ) -> Response:
     return exports.file_response(exports.agenda(session, caller, event_id, participant_id, format))

@@ -3,18 +3,20 @@
 import datetime as dt
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
-from app.fields import Line, Name, RegionCode
+from app.fields import Id, Line, Name, RegionCode
 from app.matches.schemas import MatchedProduct
 from app.models import EventStatus, Outcome, ParticipantStatus, Side, Tier, Wish
 from app.organizations.schemas import Contacts
 
 MAX_SLOTS = 60
-MeetingMinutes = Annotated[int, Field(ge=5, le=240, description="length of one meeting")]
-TableCount = Annotated[int, Field(ge=1, le=50, description="tables the buyer hosts")]
-MaxMeetings = Annotated[int, Field(ge=1, le=MAX_SLOTS, description="most meetings in the event")]
-SlotIndex = Annotated[int, Field(ge=0, lt=MAX_SLOTS)]
+MeetingMinutes = Annotated[int, Strict(), Field(ge=5, le=240, description="length of one meeting")]
+TableCount = Annotated[int, Strict(), Field(ge=1, le=50, description="tables the buyer hosts")]
+MaxMeetings = Annotated[
+    int, Strict(), Field(ge=1, le=MAX_SLOTS, description="most meetings in the event")
+]
+SlotIndex = Annotated[int, Strict(), Field(ge=0, lt=MAX_SLOTS)]
 
 
 class Slot(BaseModel):
@@ -62,7 +64,7 @@ class EventCreate(BaseModel):
         },
     )
 
-    organization_id: int | None = None
+    organization_id: Id | None = None
     name: Name
     focus: Line = ""
     region_code: RegionCode | None = None
@@ -121,7 +123,7 @@ class ParticipantCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    organization_id: int | None = None
+    organization_id: Id | None = None
     tables: TableCount = 1
     max_meetings: MaxMeetings | None = None
     blocked_slots: list[SlotIndex] = Field(default_factory=list, max_length=MAX_SLOTS)
@@ -159,8 +161,8 @@ class PreferenceSet(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    from_participant_id: int | None = None
-    to_participant_id: int
+    from_participant_id: Id | None = None
+    to_participant_id: Id
     wish: Wish | None = Field(description="must / would / no; null clears the wish")
 
 

@@ -235,7 +235,7 @@ def parse_firm(row: int, values: dict[str, Any]) -> ParsedRow | list[RowProblem]
     if contacts:
         body["contacts"] = contacts
     try:
-        data = OrganizationCreate.model_validate(body)
+        data = OrganizationCreate.model_validate(body, strict=False)
     except ValidationError as exc:
         return _problems(row, exc, {})
     problems = []
@@ -272,7 +272,7 @@ def parse_profile(row: int, values: dict[str, Any]) -> ParsedRow | list[RowProbl
         else:
             body[key] = value
     try:
-        data = ProfileFields.model_validate(body)
+        data = ProfileFields.model_validate(body, strict=False)
     except ValidationError as exc:
         problems.extend(_problems(row, exc, {}))
         return problems
@@ -303,7 +303,7 @@ def parse_need(row: int, values: dict[str, Any]) -> ParsedRow | list[RowProblem]
         else:
             body[key] = value
     try:
-        data = NeedCreate.model_validate(body)
+        data = NeedCreate.model_validate(body, strict=False)
     except ValidationError as exc:
         problems.extend(_problems(row, exc, {}))
         return problems

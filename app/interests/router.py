@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
+from app.fields import IdParam
 from app.interests import service
 from app.interests.schemas import CandidateEntry, InterestEntry, InterestSet, PairRead
 from app.models import InterestValue, Side
@@ -17,8 +18,8 @@ OwnMark = Annotated[
     InterestValue | None, Query(description="only pairs where your own side marked this")
 ]
 Mutual = Annotated[bool | None, Query(description="only mutual (true) or not mutual (false)")]
-_CANDIDATE = "/needs/{need_id}/candidates/{profile_id}"
-_OPPORTUNITY = "/profiles/{profile_id}/opportunities/{need_id}"
+_CANDIDATE = "/needs/{need_id:int}/candidates/{profile_id:int}"
+_OPPORTUNITY = "/profiles/{profile_id:int}/opportunities/{need_id:int}"
 
 
 @router.put(
@@ -27,7 +28,7 @@ _OPPORTUNITY = "/profiles/{profile_id}/opportunities/{need_id}"
     summary="Mark a candidate SME interested or declined (the need's firm)",
 )
 def mark_candidate(
-    need_id: int, profile_id: int, body: InterestSet, session: SessionDep, caller: CallerDep
+    need_id: IdParam, profile_id: IdParam, body: InterestSet, session: SessionDep, caller: CallerDep
 ) -> PairRead:
     pair = service.buyer_pair(session, caller, need_id, profile_id)
     service.set_mark(session, caller, pair, Side.buyer, body.value)
@@ -40,7 +41,7 @@ def mark_candidate(
     summary="Withdraw the firm's mark on a candidate",
 )
 def unmark_candidate(
-    need_id: int, profile_id: int, session: SessionDep, caller: CallerDep
+    need_id: IdParam, profile_id: IdParam, session: SessionDep, caller: CallerDep
 ) -> Response:
     pair = service.buyer_pair(session, caller, need_id, profile_id)
     service.withdraw(session, caller, pair, Side.buyer)
@@ -52,18 +53,18 @@ def unmark_candidate(
     summary="Both marks on a candidate, and its contacts once interest is mutual (the firm)",
 )
 def get_candidate(
-    need_id: int, profile_id: int, session: SessionDep, caller: CallerDep
+    need_id: IdParam, profile_id: IdParam, session: SessionDep, caller: CallerDep
 ) -> PairRead:
     pair = service.buyer_pair(session, caller, need_id, profile_id)
     return service.pair_view(session, caller, pair, Side.buyer)
 
 
 @router.get(
-    "/needs/{need_id}/candidates",
+    "/needs/{need_id:int}/candidates",
     summary="Candidates the firm marked, or that said they are interested (the firm)",
 )
 def list_candidates(
-    need_id: int,
+    need_id: IdParam,
     session: SessionDep,
     caller: CallerDep,
     paging: PageDep,
@@ -79,7 +80,7 @@ def list_candidates(
     summary="Say interested in (or decline) an open need (that SME)",
 )
 def mark_opportunity(
-    profile_id: int, need_id: int, body: InterestSet, session: SessionDep, caller: CallerDep
+    profile_id: IdParam, need_id: IdParam, body: InterestSet, session: SessionDep, caller: CallerDep
 ) -> PairRead:
     pair = service.sme_pair(session, caller, profile_id, need_id)
     service.set_mark(session, caller, pair, Side.sme, body.value)
@@ -92,7 +93,7 @@ def mark_opportunity(
     summary="Withdraw the SME's mark on a need",
 )
 def unmark_opportunity(
-    profile_id: int, need_id: int, session: SessionDep, caller: CallerDep
+    profile_id: IdParam, need_id: IdParam, session: SessionDep, caller: CallerDep
 ) -> Response:
     pair = service.sme_pair(session, caller, profile_id, need_id)
     service.withdraw(session, caller, pair, Side.sme)
@@ -104,18 +105,18 @@ def unmark_opportunity(
     summary="Both marks on a need, and the buyer's contacts once interest is mutual (that SME)",
 )
 def get_opportunity(
-    profile_id: int, need_id: int, session: SessionDep, caller: CallerDep
+    profile_id: IdParam, need_id: IdParam, session: SessionDep, caller: CallerDep
 ) -> PairRead:
     pair = service.sme_pair(session, caller, profile_id, need_id)
     return service.pair_view(session, caller, pair, Side.sme)
 
 
 @router.get(
-    "/profiles/{profile_id}/interests",
+    "/profiles/{profile_id:int}/interests",
     summary="Needs the SME marked, or whose firm is interested in it (that SME)",
 )
 def list_interests(
-    profile_id: int,
+    profile_id: IdParam,
     session: SessionDep,
     caller: CallerDep,
     paging: PageDep,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
+from app.fields import IdParam
 from app.matches import service
 from app.matches.schemas import Opportunities, Shortlist, UpstreamSuppliers
 from app.models import Tier
@@ -38,11 +39,11 @@ MinScore = Annotated[float | None, Query(ge=0, le=1, description="drop results s
 
 
 @router.get(
-    "/needs/{need_id}/shortlist",
+    "/needs/{need_id:int}/shortlist",
     summary="Ranked SMEs for a need, with reasons (the firm, organizers, admins)",
 )
 async def need_shortlist(
-    need_id: int,
+    need_id: IdParam,
     request: Request,
     session: SessionDep,
     caller: CallerDep,
@@ -71,11 +72,11 @@ async def need_shortlist(
 
 
 @router.get(
-    "/profiles/{profile_id}/opportunities",
+    "/profiles/{profile_id:int}/opportunities",
     summary="Ranked open needs for an SME's profile, with reasons (that SME)",
 )
 async def profile_opportunities(
-    profile_id: int,
+    profile_id: IdParam,
     request: Request,
     session: SessionDep,
     caller: CallerDep,
@@ -100,12 +101,12 @@ async def profile_opportunities(
 
 
 @router.get(
-    "/organizations/{organization_id}/upstream-suppliers",
+    "/organizations/{organization_id:int}/upstream-suppliers",
     summary="Ranked SMEs that could supply the inputs of a large firm's products (补链), "
     "with reasons (the firm, organizers, admins)",
 )
 async def upstream_suppliers(
-    organization_id: int,
+    organization_id: IdParam,
     request: Request,
     session: SessionDep,
     caller: CallerDep,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
+from app.fields import IdParam
 from app.models import NeedKind, NeedStatus
 from app.needs import service
 from app.needs.schemas import NeedCreate, NeedRead, NeedUpdate
@@ -37,7 +38,7 @@ def list_needs(
     paging: PageDep,
     status: NeedStatus | None = None,
     kind: NeedKind | None = None,
-    organization_id: int | None = None,
+    organization_id: IdParam | None = None,
     region: Annotated[
         str | None, Query(description="the firm's region code prefix: 44, 4403 or 440300")
     ] = None,
@@ -61,20 +62,22 @@ def list_needs(
     )
 
 
-@router.get("/{need_id}", responses=problem_responses(404), summary="Read a supply need")
-def read_need(need_id: int, session: SessionDep, caller: CallerDep, response: Response) -> NeedRead:
+@router.get("/{need_id:int}", responses=problem_responses(404), summary="Read a supply need")
+def read_need(
+    need_id: IdParam, session: SessionDep, caller: CallerDep, response: Response
+) -> NeedRead:
     need = service.get_visible(session, caller, need_id)
     set_etag(response, need.version)
     return service.to_read(need)
 
 
 @router.patch(
-    "/{need_id}",
+    "/{need_id:int}",
     responses=problem_responses(403, 404, 409, 412, 428),
     summary="Change a supply need or its status (send If-Match)",
 )
 def update_need(
-    need_id: int,
+    need_id: IdParam,
     body: NeedUpdate,
     session: SessionDep,
     caller: CallerDep,
@@ -88,12 +91,12 @@ def update_need(
 
 
 @router.delete(
-    "/{need_id}",
+    "/{need_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(403, 404, 412),
     summary="Delete a supply need",
 )
 def delete_need(
-    need_id: int, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
+    need_id: IdParam, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
 ) -> None:
     service.delete(session, caller, need_id, expected_version(if_match, required=False))

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.fields import Line, LongText, Name, RegionCode, ShortText
+from app.fields import Id, Line, LongText, Name, Number, RegionCode, ShortText
 from app.models import NeedKind, NeedStatus
 from app.profiles.schemas import OrganizationSummary
 
@@ -21,7 +21,7 @@ class NeedFields(BaseModel):
         default_factory=list, max_length=50, description="what is wanted (产品)"
     )
     application: Line = Field(default="", description="what it is for (用途), not what is wanted")
-    quantity: float | None = Field(default=None, ge=0, le=1e15)
+    quantity: Number | None = Field(default=None, ge=0, le=1e15)
     quantity_unit: ShortText | None = Field(default=None, max_length=50, examples=["件/年"])
     required_certifications: list[ShortText] = Field(default_factory=list, max_length=20)
     preferred_regions: list[RegionCode] = Field(default_factory=list, max_length=50)
@@ -52,7 +52,7 @@ class NeedCreate(NeedFields):
         },
     )
 
-    organization_id: int | None = None
+    organization_id: Id | None = None
     status: NeedStatus = NeedStatus.draft
 
 
@@ -66,7 +66,7 @@ class NeedUpdate(BaseModel):
     description: LongText | None = None
     products: list[ShortText] | None = Field(default=None, max_length=50)
     application: Line | None = None
-    quantity: float | None = Field(default=None, ge=0, le=1e15)
+    quantity: Number | None = Field(default=None, ge=0, le=1e15)
     quantity_unit: ShortText | None = Field(default=None, max_length=50)
     required_certifications: list[ShortText] | None = Field(default=None, max_length=20)
     preferred_regions: list[RegionCode] | None = Field(default=None, max_length=50)

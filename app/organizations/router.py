@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
+from app.fields import IdParam
 from app.models import OrganizationKind, Tier
 from app.organizations import service
 from app.organizations.schemas import OrganizationCreate, OrganizationRead, OrganizationUpdate
@@ -54,9 +55,9 @@ def list_organizations(
     )
 
 
-@router.get("/{org_id}", responses=problem_responses(404), summary="Read an organization")
+@router.get("/{org_id:int}", responses=problem_responses(404), summary="Read an organization")
 def read_organization(
-    org_id: int, session: SessionDep, caller: CallerDep, response: Response
+    org_id: IdParam, session: SessionDep, caller: CallerDep, response: Response
 ) -> OrganizationRead:
     org = service.get(session, org_id)
     set_etag(response, org.version)
@@ -64,12 +65,12 @@ def read_organization(
 
 
 @router.patch(
-    "/{org_id}",
+    "/{org_id:int}",
     responses=problem_responses(403, 404, 409, 412, 428),
     summary="Change an organization (send If-Match)",
 )
 def update_organization(
-    org_id: int,
+    org_id: IdParam,
     body: OrganizationUpdate,
     session: SessionDep,
     caller: CallerDep,
@@ -83,12 +84,12 @@ def update_organization(
 
 
 @router.delete(
-    "/{org_id}",
+    "/{org_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(403, 404, 412),
     summary="Delete an organization with its profile and needs",
 )
 def delete_organization(
-    org_id: int, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
+    org_id: IdParam, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
 ) -> None:
     service.delete(session, caller, org_id, expected_version(if_match, required=False))

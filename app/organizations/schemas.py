@@ -3,23 +3,40 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints
 
-from app.fields import IndustryCode, LongText, Name, RegionCode, Uscc
+from app.fields import IndustryCode, LongText, Name, RegionCode, Uscc, single_line
 from app.models import OrganizationKind, Tier
 from app.profiles.schemas import ProductItem
 
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\-() ]{5,30}$")]
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\-() ]{5,30}$"),
+    AfterValidator(single_line),
+]
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    AfterValidator(single_line),
 ]
 Website = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$")
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$"),
+    AfterValidator(single_line),
 ]
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-TierYear = Annotated[int, Field(ge=2011, le=2100, description="year the tier was granted")]
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(single_line),
+]
+ExternalId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(single_line),
+]
+TierYear = Annotated[
+    int, Strict(), Field(ge=2011, le=2100, description="year the tier was granted")
+]
 
 
 class Contacts(BaseModel):

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
+from app.fields import IdParam
 from app.models import Tier
 from app.pagination import Page, PageDep
 from app.profiles import service
@@ -49,9 +50,9 @@ def list_profiles(
     return service.list_page(session, paging, region=region, industry=industry, tier=tier, q=q)
 
 
-@router.get("/{profile_id}", responses=problem_responses(404), summary="Read a profile")
+@router.get("/{profile_id:int}", responses=problem_responses(404), summary="Read a profile")
 def read_profile(
-    profile_id: int, session: SessionDep, caller: CallerDep, response: Response
+    profile_id: IdParam, session: SessionDep, caller: CallerDep, response: Response
 ) -> ProfileRead:
     profile = service.get(session, profile_id)
     set_etag(response, profile.version)
@@ -59,12 +60,12 @@ def read_profile(
 
 
 @router.patch(
-    "/{profile_id}",
+    "/{profile_id:int}",
     responses=problem_responses(403, 404, 412, 428),
     summary="Change a profile (send If-Match)",
 )
 def update_profile(
-    profile_id: int,
+    profile_id: IdParam,
     body: ProfileUpdate,
     session: SessionDep,
     caller: CallerDep,
@@ -78,12 +79,12 @@ def update_profile(
 
 
 @router.delete(
-    "/{profile_id}",
+    "/{profile_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(403, 404, 412),
     summary="Delete a profile",
 )
 def delete_profile(
-    profile_id: int, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
+    profile_id: IdParam, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
 ) -> None:
     service.delete(session, caller, profile_id, expected_version(if_match, required=False))

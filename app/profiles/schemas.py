@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.fields import Line, LongText, RegionCode, ShortText
+from app.fields import Id, Line, LongText, Number, RegionCode, ShortText
 from app.models import Tier
 
 
@@ -14,7 +14,7 @@ class ProductItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: ShortText
-    share: float | None = Field(default=None, ge=0, le=1)
+    share: Number | None = Field(default=None, ge=0, le=1)
 
 
 class Certification(BaseModel):
@@ -64,7 +64,7 @@ class ProfileCreate(ProfileFields):
         },
     )
 
-    organization_id: int | None = None
+    organization_id: Id | None = None
 
 
 class ProfileUpdate(BaseModel):

@@ -16,6 +16,7 @@ from app.chains import weak_links
 from app.chains.schemas import Level, NodeRead, WeakLinkReport
 from app.errors import Forbidden
 from app.events.exports import CSV_TYPE, XLSX_TYPE, content_disposition
+from app.fields import IdParam
 from app.web.pages import PageRoute, ViewerDep, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -29,12 +30,12 @@ def chain_list(request: Request, session: SessionDep, viewer: ViewerDep) -> HTML
     return render(request, "chains.html", viewer, chains=chains.list_chains(session))
 
 
-@router.get("/chains/{chain_id}", response_class=HTMLResponse)
+@router.get("/chains/{chain_id:int}", response_class=HTMLResponse)
 def chain_detail(
     request: Request,
     session: SessionDep,
     viewer: ViewerDep,
-    chain_id: int,
+    chain_id: IdParam,
     level: Level = Level.province,
     min_confidence: Confidence = 0.5,
 ) -> HTMLResponse:
@@ -65,11 +66,11 @@ def chain_detail(
     )
 
 
-@router.get("/chains/{chain_id}/weak-links.{fmt}")
+@router.get("/chains/{chain_id:int}/weak-links.{fmt}")
 def weak_link_file(
     session: SessionDep,
     viewer: ViewerDep,
-    chain_id: int,
+    chain_id: IdParam,
     fmt: str,
     level: Level = Level.province,
     min_confidence: Confidence = 0.5,

@@ -26,6 +26,7 @@ from app.events.schemas import (
     ParticipantUpdate,
     PreferenceSet,
 )
+from app.fields import IdParam
 from app.models import EventStatus, OrganizationKind, ParticipantStatus, Side, Wish
 from app.organizations import service as organizations
 from app.pagination import PageParams
@@ -136,7 +137,8 @@ def event_create(
                 "slots": _slots(start, slot_count, minutes, pause),
                 "meeting_minutes": int(minutes),
                 "organization_id": organization_id.strip() or None,
-            }
+            },
+            strict=False,
         )
         event = service.create(session, viewer.principal, data)
     except forms.FormInvalid as exc:
@@ -216,12 +218,12 @@ def _detail_context(session: Session, viewer: Viewer, event_id: int, find: str) 
     return context
 
 
-@router.get("/events/{event_id}", response_class=HTMLResponse)
+@router.get("/events/{event_id:int}", response_class=HTMLResponse)
 def event_detail(
     request: Request,
     session: SessionDep,
     viewer: ViewerDep,
-    event_id: int,
+    event_id: IdParam,
     find: Annotated[str, Query(max_length=100)] = "",
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
@@ -261,12 +263,12 @@ def _failed(
     )
 
 
-@router.post("/events/{event_id}/status", response_class=HTMLResponse)
+@router.post("/events/{event_id:int}/status", response_class=HTMLResponse)
 def event_status(
     request: Request,
     session: SessionDep,
     viewer: FormViewerDep,
-    event_id: int,
+    event_id: IdParam,
     status: Annotated[str, Form()] = "",
     version: Annotated[int, Form()] = 0,
 ) -> Response:
@@ -289,12 +291,12 @@ def _slot_numbers(text: str) -> list[int]:
     return out
 
 
-@router.post("/events/{event_id}/participants", response_class=HTMLResponse)
+@router.post("/events/{event_id:int}/participants", response_class=HTMLResponse)
 def add_participant(
     request: Request,
     session: SessionDep,
     viewer: FormViewerDep,
-    event_id: int,
+    event_id: IdParam,
     organization_id: Annotated[str, Form()] = "",
     tables: Annotated[str, Form()] = "1",
     max_meetings: Annotated[str, Form()] = "",
@@ -308,7 +310,8 @@ def add_participant(
                 "tables": tables.strip() or 1,
                 "max_meetings": max_meetings.strip() or None,
                 "blocked_slots": _slot_numbers(blocked_slots),
-            }
+            },
+            strict=False,
         )
         service.add_participant(session, viewer.principal, event_id, data)
     except (ProblemError, ValidationError, forms.FormInvalid) as exc:
@@ -316,13 +319,15 @@ def add_participant(
     return redirect(f"/events/{event_id}?done=added#participants")
 
 
-@router.post("/events/{event_id}/participants/{participant_id}", response_class=HTMLResponse)
+@router.post(
+    "/events/{event_id:int}/participants/{participant_id:int}", response_class=HTMLResponse
+)
 def review_participant(
     request: Request,
     session: SessionDep,
     viewer: FormViewerDep,
-    event_id: int,
-    participant_id: int,
+    event_id: IdParam,
+    participant_id: IdParam,
     status: Annotated[str, Form()] = "",
     version: Annotated[int, Form()] = 0,
 ) -> Response:
@@ -337,12 +342,12 @@ def review_participant(
     return redirect(f"/events/{event_id}?done=reviewed#participants")
 
 
-@router.post("/events/{event_id}/invitation/{answer}", response_class=HTMLResponse)
+@router.post("/events/{event_id:int}/invitation/{answer}", response_class=HTMLResponse)
 def answer_invitation(
     request: Request,
     session: SessionDep,
     viewer: FormViewerDep,
-    event_id: int,
+    event_id: IdParam,
     answer: Literal["accept", "decline"],
 ) -> Response:
     """The invited firm accepts (then takes part) or declines, signed in as itself."""
@@ -353,12 +358,12 @@ def answer_invitation(
     return redirect(f"/events/{event_id}?done=invitation")
 
 
-@router.post("/events/{event_id}/preferences", response_class=HTMLResponse)
+@router.post("/events/{event_id:int}/preferences", response_class=HTMLResponse)
 def set_wish(
     request: Request,
     session: SessionDep,
     viewer: FormViewerDep,
-    event_id: int,
+    event_id: IdParam,
     to_participant_id: Annotated[str, Form()] = "",
     wish: Annotated[str, Form()] = "",
     from_participant_id: Annotated[str, Form()] = "",
@@ -378,12 +383,12 @@ def set_wish(
     return redirect(f"/events/{event_id}?done=wish#wishes")
 
 
-@router.post("/events/{event_id}/schedule", response_class=HTMLResponse)
+@router.post("/events/{event_id:int}/schedule", response_class=HTMLResponse)
 def run_schedule(
     request: Request,
     session: SessionDep,
     viewer: FormViewerDep,
-    event_id: int,
+    event_id: IdParam,
     replan_all: Annotated[bool, Form()] = False,
 ) -> Response:
     """运行排程: the scheduler places meetings; published ones stay unless replan_all."""
@@ -401,9 +406,9 @@ def run_schedule(
     return redirect(f"/events/{event_id}?done=scheduled#grid")
 
 
-@router.post("/events/{event_id}/publish", response_class=HTMLResponse)
+@router.post("/events/{event_id:int}/publish", response_class=HTMLResponse)
 def publish(
-    request: Request, session: SessionDep, viewer: FormViewerDep, event_id: int
+    request: Request, session: SessionDep, viewer: FormViewerDep, event_id: IdParam
 ) -> Response:
     """Publish the schedule: participants then see their agendas."""
     try:
@@ -413,13 +418,15 @@ def publish(
     return redirect(f"/events/{event_id}?done=published#grid")
 
 
-@router.post("/events/{event_id}/meetings/{meeting_id}/outcome", response_class=HTMLResponse)
+@router.post(
+    "/events/{event_id:int}/meetings/{meeting_id:int}/outcome", response_class=HTMLResponse
+)
 def set_outcome(
     request: Request,
     session: SessionDep,
     viewer: FormViewerDep,
-    event_id: int,
-    meeting_id: int,
+    event_id: IdParam,
+    meeting_id: IdParam,
     outcome: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
@@ -432,12 +439,12 @@ def set_outcome(
     return redirect(f"/events/{event_id}?done=outcome#meetings")
 
 
-@router.get("/events/{event_id}/download/{kind}")
+@router.get("/events/{event_id:int}/download/{kind}")
 def download(
     request: Request,
     session: SessionDep,
     viewer: ViewerDep,
-    event_id: int,
+    event_id: IdParam,
     kind: ExportKind,
     format: ExportFormat = ExportFormat.xlsx,
 ) -> Response:
@@ -450,12 +457,12 @@ def download(
     )
 
 
-@router.get("/events/{event_id}/agenda")
+@router.get("/events/{event_id:int}/agenda")
 def agenda(
     session: SessionDep,
     viewer: ViewerDep,
-    event_id: int,
-    participant_id: int | None = None,
+    event_id: IdParam,
+    participant_id: IdParam | None = None,
     format: ExportFormat = ExportFormat.html,
 ) -> Response:
     """One participant's agenda: a firm's own, or any participant's for the organizer."""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SessionDep
 from app.errors import InvalidInput
+from app.fields import IdParam
 from app.interests import service as interests
 from app.models import InterestValue, Side
 from app.web.pages import FormViewerDep, PageRoute, Viewer, ViewerDep, redirect, render
@@ -36,12 +37,12 @@ def _back(target: str, back: str) -> str:
     return back if back.startswith("/") and not back.startswith("//") else target
 
 
-@router.post("/needs/{need_id}/candidates/{profile_id}/interest")
+@router.post("/needs/{need_id:int}/candidates/{profile_id:int}/interest")
 def mark_candidate(
     session: SessionDep,
     viewer: FormViewerDep,
-    need_id: int,
-    profile_id: int,
+    need_id: IdParam,
+    profile_id: IdParam,
     value: Annotated[str, Form()],
     back: Annotated[str, Form()] = "",
 ) -> Response:
@@ -51,12 +52,12 @@ def mark_candidate(
     return redirect(_back(f"/needs/{need_id}#shortlist", back))
 
 
-@router.post("/profiles/{profile_id}/opportunities/{need_id}/interest")
+@router.post("/profiles/{profile_id:int}/opportunities/{need_id:int}/interest")
 def mark_opportunity(
     session: SessionDep,
     viewer: FormViewerDep,
-    profile_id: int,
-    need_id: int,
+    profile_id: IdParam,
+    need_id: IdParam,
     value: Annotated[str, Form()],
     back: Annotated[str, Form()] = "",
 ) -> Response:
@@ -87,9 +88,9 @@ def _pair_page(
     )
 
 
-@router.get("/needs/{need_id}/candidates/{profile_id}", response_class=HTMLResponse)
+@router.get("/needs/{need_id:int}/candidates/{profile_id:int}", response_class=HTMLResponse)
 def candidate(
-    request: Request, session: SessionDep, viewer: ViewerDep, need_id: int, profile_id: int
+    request: Request, session: SessionDep, viewer: ViewerDep, need_id: IdParam, profile_id: IdParam
 ) -> HTMLResponse:
     """A candidate as the need's firm sees it: both marks, contacts once mutual."""
     pair = interests.buyer_pair(session, viewer.principal, need_id, profile_id)
@@ -97,9 +98,9 @@ def candidate(
     return _pair_page(request, session, viewer, pair, Side.buyer, url)
 
 
-@router.get("/profiles/{profile_id}/opportunities/{need_id}", response_class=HTMLResponse)
+@router.get("/profiles/{profile_id:int}/opportunities/{need_id:int}", response_class=HTMLResponse)
 def opportunity(
-    request: Request, session: SessionDep, viewer: ViewerDep, profile_id: int, need_id: int
+    request: Request, session: SessionDep, viewer: ViewerDep, profile_id: IdParam, need_id: IdParam
 ) -> HTMLResponse:
     """An opportunity as the SME sees it: both marks, the buyer's contacts once mutual."""
     pair = interests.sme_pair(session, viewer.principal, profile_id, need_id)

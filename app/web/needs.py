@@ -123,7 +123,8 @@ def need_create(
                 "preferred_regions": forms.codes(preferred_regions),
                 "deadline": deadline.strip() or None,
                 "organization_id": organization_id.strip() or None,
-            }
+            },
+            strict=False,
         )
         need = needs.create(session, viewer.principal, data)
     except ValidationError as exc:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.auth.dependencies import SessionDep
 from app.errors import NotFound, ProblemError
+from app.fields import IdParam
 from app.interests import service as interests
 from app.matches import service as matches
 from app.organizations import service as organizations
@@ -117,7 +118,8 @@ def create_profile(
     values = form.model_dump()
     try:
         data = ProfileCreate.model_validate(
-            _fields_of(values) | {"organization_id": form.organization_id.strip() or None}
+            _fields_of(values) | {"organization_id": form.organization_id.strip() or None},
+            strict=False,
         )
         profile = profiles.create(session, viewer.principal, data)
     except forms.FormInvalid as exc:
@@ -140,9 +142,9 @@ def create_profile(
     )
 
 
-@router.get("/profiles/{profile_id}", response_class=HTMLResponse)
+@router.get("/profiles/{profile_id:int}", response_class=HTMLResponse)
 def profile_view(
-    request: Request, session: SessionDep, viewer: ViewerDep, profile_id: int
+    request: Request, session: SessionDep, viewer: ViewerDep, profile_id: IdParam
 ) -> HTMLResponse:
     """A profile as the API shows it, with the firm's public facts (contacts if managed)."""
     profile = profiles.get(session, profile_id)
@@ -159,9 +161,13 @@ def profile_view(
     )
 
 
-@router.get("/profiles/{profile_id}/edit", response_class=HTMLResponse)
+@router.get("/profiles/{profile_id:int}/edit", response_class=HTMLResponse)
 def edit_profile_form(
-    request: Request, session: SessionDep, viewer: ViewerDep, profile_id: int, saved: bool = False
+    request: Request,
+    session: SessionDep,
+    viewer: ViewerDep,
+    profile_id: IdParam,
+    saved: bool = False,
 ) -> Response:
     """The editor, filled with the stored profile (for those who manage it)."""
     profile = profiles.get(session, profile_id)
@@ -178,18 +184,18 @@ def edit_profile_form(
     )
 
 
-@router.post("/profiles/{profile_id}/edit", response_class=HTMLResponse)
+@router.post("/profiles/{profile_id:int}/edit", response_class=HTMLResponse)
 def update_profile(
     request: Request,
     session: SessionDep,
     viewer: FormViewerDep,
-    profile_id: int,
+    profile_id: IdParam,
     form: Annotated[EditedProfileForm, Form()],
 ) -> Response:
     """Save the editor through the profiles service (If-Match is the form's version)."""
     values = form.model_dump(exclude={"version"})
     try:
-        data = ProfileUpdate.model_validate(_fields_of(values))
+        data = ProfileUpdate.model_validate(_fields_of(values), strict=False)
         profiles.update(session, viewer.principal, profile_id, data, form.version)
     except forms.FormInvalid as exc:
         errors = exc.errors
@@ -223,12 +229,12 @@ def my_opportunities(session: SessionDep, viewer: ViewerDep) -> Response:
     return redirect(f"/profiles/{_own_profile(session, viewer)}/opportunities")
 
 
-@router.get("/profiles/{profile_id}/opportunities", response_class=HTMLResponse)
+@router.get("/profiles/{profile_id:int}/opportunities", response_class=HTMLResponse)
 def opportunities(
     request: Request,
     session: SessionDep,
     viewer: ViewerDep,
-    profile_id: int,
+    profile_id: IdParam,
     region: Annotated[str, Query(max_length=6)] = "",
     min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
