@@ -3,13 +3,14 @@
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from limits import parse as parse_rate
 from pydantic import AfterValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _rate(value: str) -> str:
-    parse_rate(value)  # ValueError names what is wrong
+    from limits import parse  # here, not at the top: importing limits costs start-up time
+
+    parse(value)  # ValueError names what is wrong
     return value
 
 
