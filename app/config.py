@@ -70,6 +70,20 @@ class Settings(BaseSettings):
         le=300,
         description="SQLite: seconds a write waits for its turn before it is answered 503",
     )
+    request_queue: int = Field(
+        default=500,
+        ge=1,
+        le=100_000,
+        description="Requests that may wait per worker for one of its database connections "
+        "(they wait on the event loop, holding no thread); more are answered 503 with "
+        "Retry-After",
+    )
+    request_wait_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="Seconds a request waits for a database connection before it is answered 503",
+    )
     log_level: str = "INFO"
     worker_header: bool = Field(
         default=False,

@@ -25,7 +25,24 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+#: A worker's pool holds this many connections, and as many again when busy.
+POOL_SIZE = 10
+
+#: Connections a worker's background threads may hold at once: the matching index catching
+#: up (its thread, or a request's), the impression log and the key-usage writer.
+BACKGROUND_CONNECTIONS = 3
+
+
+def request_connections(pool_size: int = POOL_SIZE) -> int:
+    """How many requests of a worker may hold a database session at once.
+
+    The pool's connections less the background threads' ones, so a request holding a session
+    is never stuck waiting for a connection that only another waiting request could give back.
+    """
+    return 2 * pool_size - BACKGROUND_CONNECTIONS
+
+
+def make_engine(url: str, *, pool_size: int = POOL_SIZE) -> Engine:
     """Create an engine for a SQLite file or PostgreSQL URL.
 
     SQLite gets WAL mode, foreign keys and a busy timeout on every connection, so that

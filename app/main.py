@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from app.auth.cache import KeyCache
 from app.auth.router import router as auth_router
@@ -15,7 +16,7 @@ from app.auth.usage import SESSION_INFO_KEY, KeyUsage
 from app.availability import RETRY_AFTER_S, DatabaseReadOnly, OutageLog
 from app.chains.router import router as chains_router
 from app.config import Settings, get_settings
-from app.db import check_ready, make_engine, make_sessionmaker
+from app.db import check_ready, make_engine, make_sessionmaker, request_connections
 from app.errors import install_error_handlers, problem_response, problem_responses
 from app.events.router import router as events_router
 from app.headers import install as install_headers
@@ -31,8 +32,8 @@ from app.openapi import install_openapi
 from app.organizations.router import router as organizations_router
 from app.profiles.router import router as profiles_router
 from app.swagger import install as install_docs
+from app.turns import Turns
 from app.web import mount as mount_console
-from app.write_turns import WriteTurns
 
 log = logging.getLogger("xieshou")
 
@@ -75,9 +76,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_turns = (
-        WriteTurns(max_waiting=settings.write_queue, max_wait_s=settings.write_wait_s)
+        Turns("writes", max_waiting=settings.write_queue, max_wait_s=settings.write_wait_s)
         if engine.dialect.name == "sqlite"
         else None
+    )
+    app.state.connection_turns = Turns(
+        "requests",
+        capacity=request_connections(),
+        max_waiting=settings.request_queue,
+        max_wait_s=settings.request_wait_s,
     )
     app.state.key_cache = KeyCache(ttl_s=settings.key_cache_s)
     app.state.auth_throttle = AuthThrottle(
@@ -119,15 +126,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Ready to serve: the database answers reads and would take a write",
         responses=problem_responses(503),
     )
-    def healthz(request: Request) -> JSONResponse:
+    async def healthz(request: Request) -> JSONResponse:
         outage: OutageLog = request.app.state.database_outage
-        try:
-            check_ready(engine)
-        except Exception as exc:
-            outage.failed(exc)  # logged once per outage, not on every probe
-            detail = str(exc) if isinstance(exc, DatabaseReadOnly) else "database unavailable"
-            headers = {"Retry-After": str(RETRY_AFTER_S)}
-            return problem_response(request, 503, detail, headers=headers)
+        async with request.app.state.connection_turns.turn():
+            try:
+                await run_in_threadpool(check_ready, engine)
+            except Exception as exc:
+                outage.failed(exc)  # logged once per outage, not on every probe
+                detail = str(exc) if isinstance(exc, DatabaseReadOnly) else "database unavailable"
+                headers = {"Retry-After": str(RETRY_AFTER_S)}
+                return problem_response(request, 503, detail, headers=headers)
         outage.succeeded()
         return JSONResponse({"status": "ok", "database": engine.dialect.name})
 

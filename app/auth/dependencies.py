@@ -1,6 +1,7 @@
 """FastAPI dependencies: the database session and the authenticated caller."""
 
 from collections.abc import AsyncGenerator, Callable
+from contextlib import AsyncExitStack
 from functools import partial
 from typing import Annotated
 
@@ -14,7 +15,7 @@ from app.auth.cache import KeyCache
 from app.auth.keys import hash_key
 from app.auth.principal import Principal
 from app.errors import Unauthorized
-from app.write_turns import WriteTurns
+from app.turns import Turns
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -22,20 +23,26 @@ _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 async def get_session(request: Request) -> AsyncGenerator[Session, None]:
     """The request's session: committed after the handler returns, rolled back on error.
 
-    On SQLite, writing requests of one process take turns first (:mod:`app.write_turns`):
-    SQLite allows one writer at a time, and waiting for a turn is far quicker than SQLite's
-    busy-retry sleeps. The wait is on the event loop, and bounded: 503 with Retry-After.
+    On SQLite, writing requests of one process take turns first (:mod:`app.turns`): SQLite
+    allows one writer at a time, and waiting for a turn is far quicker than SQLite's busy-retry
+    sleeps. Then every request takes one of the worker's connection turns (as many as the pool
+    has connections for requests, :func:`app.db.request_connections`): a request waiting for a
+    connection inside a pool thread could leave those holding one without a thread to finish
+    on. Both waits are on the event loop and bounded: 503 with Retry-After. The write turn is
+    taken first, never while holding a connection turn, so the two cannot deadlock.
 
     Opening a session touches no database, so it happens here on the event loop; finishing
     one that did use the database (commit or rollback, then close) goes to the thread pool.
     A request answered from memory (a shortlist of an open need) never leaves the loop.
     """
-    turns: WriteTurns | None = (
+    write_turns: Turns | None = (
         None if request.method in _READ_METHODS else request.app.state.write_turns
     )
-    if turns is not None:
-        await turns.acquire()
-    try:
+    connection_turns: Turns = request.app.state.connection_turns
+    async with AsyncExitStack() as turns:
+        if write_turns is not None:
+            await turns.enter_async_context(write_turns.turn())
+        await turns.enter_async_context(connection_turns.turn())
         session = request.app.state.sessionmaker()
         try:
             yield session
@@ -44,9 +51,6 @@ async def get_session(request: Request) -> AsyncGenerator[Session, None]:
             raise
         if await _finish(session, session.commit):
             request.app.state.database_outage.succeeded()  # logs the end of an outage
-    finally:
-        if turns is not None:
-            turns.release()
 
 
 async def _finish(session: Session, end: Callable[[], None]) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.availability import OutageLog, is_unavailable
 from app.models import ApiKey
 from app.models.base import utcnow
-from app.write_turns import WriteTurns
+from app.turns import Turns
 
 log = logging.getLogger("xieshou.auth")
 
@@ -40,7 +40,7 @@ class KeyUsage:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        turns: WriteTurns | None,
+        turns: Turns | None,
         *,
         resolution: timedelta = timedelta(minutes=1),
         interval_s: float = 5.0,

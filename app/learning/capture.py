@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.availability import OutageLog, is_unavailable
 from app.models import CapabilityProfile, EventMeeting, EventParticipant, Impression, Interaction
 from app.models.base import utcnow
-from app.write_turns import WriteTurns
+from app.turns import Turns
 
 log = logging.getLogger("xieshou.learning")
 
@@ -113,7 +113,7 @@ class ImpressionLog:
     A shortlist request only appends its rows (no database work); every ``interval_s`` the
     thread writes all buffered rows in one transaction (one multi-row INSERT per batch of
     shortlists), on SQLite after taking its turn among the process's writers like any writer
-    (:class:`~app.write_turns.WriteTurns`; the thread waits, blocking only itself). Rows still
+    (:class:`~app.turns.Turns`; the thread waits, blocking only itself). Rows still
     buffered when the process dies are lost, which is acceptable for training data and keeps
     a shortlist a pure read. :meth:`stop` writes what is left.
     """
@@ -121,7 +121,7 @@ class ImpressionLog:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        turns: WriteTurns | None,
+        turns: Turns | None,
         *,
         interval_s: float = 1.0,
         max_buffered: int = 100_000,

@@ -1,8 +1,9 @@
-"""A burst of parallel writes queues or is turned away with 503, and the server stays up.
+"""A burst of parallel requests queues or is turned away with 503, and the server stays up.
 
-Regression: 45 parallel writes on SQLite used to fill the thread pool with threads waiting for
-the process's write lock, so the request holding it never got a thread to finish on and the
-server never answered again, not even /healthz.
+Regressions: 45 parallel writes on SQLite filled the thread pool with threads waiting for the
+process's write lock, so the request holding it never got a thread to finish on and the server
+never answered again, not even /healthz. On PostgreSQL 120 parallel writes did the same with
+threads waiting for a pool connection (each round stuck for the pool's 30 s timeout).
 """
 
 import asyncio
@@ -17,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.errors import ServiceUnavailable
-from app.write_turns import WriteTurns
+from app.turns import Turns
 from tests.app.factories import World
 from tests.app.servers import running_server
 
@@ -42,13 +43,16 @@ def server(database_url: str) -> Iterator[str]:
         yield base
 
 
-async def _burst(base: str, url: str, headers: dict[str, str]) -> list[httpx.Response]:
-    limits = httpx.Limits(max_connections=BURST, max_keepalive_connections=BURST)
+async def _burst(
+    base: str, write: str, read: str, headers: dict[str, str]
+) -> tuple[list[httpx.Response], list[httpx.Response]]:
+    limits = httpx.Limits(max_connections=2 * BURST, max_keepalive_connections=2 * BURST)
     async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as http:
         values = ("interested", "declined")
-        return await asyncio.gather(
-            *(http.put(url, json={"value": values[i % 2]}, timeout=60) for i in range(BURST))
-        )
+        writes = [http.put(write, json={"value": values[i % 2]}, timeout=60) for i in range(BURST)]
+        reads = [http.get(read, timeout=60) for _ in range(BURST)]
+        answers = await asyncio.gather(*writes, *reads)
+    return answers[:BURST], answers[BURST:]
 
 
 @pytest.mark.slow
@@ -57,13 +61,15 @@ def test_a_burst_of_writes_is_queued_or_turned_away_and_the_server_keeps_answeri
 ) -> None:
     profile, need = _profile_and_need(client, world)
     url = f"/api/v1/profiles/{profile}/opportunities/{need}/interest"
+    read_url = f"/api/v1/profiles/{profile}"
 
-    answers = asyncio.run(_burst(server, url, world.sme_a.headers))
+    writes, reads = asyncio.run(_burst(server, url, read_url, world.sme_a.headers))
 
-    statuses = sorted({r.status_code for r in answers})
-    assert set(statuses) <= {200, 503}, statuses
-    assert any(r.status_code == 200 for r in answers)
-    for refused in (r for r in answers if r.status_code == 503):
+    for answers in (writes, reads):
+        statuses = sorted({r.status_code for r in answers})
+        assert set(statuses) <= {200, 503}, statuses
+        assert any(r.status_code == 200 for r in answers)
+    for refused in (r for r in writes + reads if r.status_code == 503):
         assert refused.headers["content-type"] == "application/problem+json"
         assert int(refused.headers["retry-after"]) >= 1
     started = time.monotonic()
@@ -96,7 +102,7 @@ def anyio_backend() -> str:
 async def test_waiting_writers_hold_no_thread_so_a_small_pool_does_not_deadlock() -> None:
     # The old lock waited in pool threads: with 2 threads, 2 waiters left the holder none.
     anyio.to_thread.current_default_thread_limiter().total_tokens = 2
-    turns = WriteTurns(max_waiting=100, max_wait_s=10)
+    turns = Turns("writes", max_waiting=100, max_wait_s=10)
     writing = 0
     most = 0
 
@@ -120,7 +126,7 @@ async def test_waiting_writers_hold_no_thread_so_a_small_pool_does_not_deadlock(
 
 @pytest.mark.anyio
 async def test_beyond_the_queue_bound_a_writer_gets_503_with_retry_after() -> None:
-    turns = WriteTurns(max_waiting=2, max_wait_s=10)
+    turns = Turns("writes", max_waiting=2, max_wait_s=10)
     await turns.acquire()
     order: list[int] = []
 
@@ -145,7 +151,7 @@ async def test_beyond_the_queue_bound_a_writer_gets_503_with_retry_after() -> No
 
 @pytest.mark.anyio
 async def test_a_writer_that_waited_too_long_gets_503_and_leaves_the_queue() -> None:
-    turns = WriteTurns(max_waiting=10, max_wait_s=0.05)
+    turns = Turns("writes", max_waiting=10, max_wait_s=0.05)
     await turns.acquire()
     with pytest.raises(ServiceUnavailable):
         await turns.acquire()
@@ -156,7 +162,7 @@ async def test_a_writer_that_waited_too_long_gets_503_and_leaves_the_queue() -> 
 
 @pytest.mark.anyio
 async def test_a_cancelled_waiter_passes_a_turn_handed_to_it_on() -> None:
-    turns = WriteTurns(max_waiting=10, max_wait_s=10)
+    turns = Turns("writes", max_waiting=10, max_wait_s=10)
     await turns.acquire()
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(turns.acquire)
@@ -168,8 +174,30 @@ async def test_a_cancelled_waiter_passes_a_turn_handed_to_it_on() -> None:
     assert turns.try_acquire()
 
 
+@pytest.mark.anyio
+async def test_no_more_than_capacity_hold_a_turn_at_once() -> None:
+    turns = Turns("requests", capacity=3, max_waiting=100, max_wait_s=10)
+    holding = 0
+    most = 0
+
+    async def hold() -> None:
+        nonlocal holding, most
+        async with turns.turn():
+            holding += 1
+            most = max(most, holding)
+            await anyio.sleep(0.001)
+            holding -= 1
+
+    async with anyio.create_task_group() as tasks:
+        for _ in range(30):
+            tasks.start_soon(hold)
+    assert most == 3
+    assert all(turns.try_acquire() for _ in range(3))
+    assert not turns.try_acquire()
+
+
 def test_a_background_thread_takes_turns_with_requests_one_at_a_time() -> None:
-    turns = WriteTurns(max_waiting=100, max_wait_s=10)
+    turns = Turns("writes", max_waiting=100, max_wait_s=10)
     inside = 0
     most = 0
     guard = threading.Lock()
