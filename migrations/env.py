@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from app.config import get_settings
 from app.db import make_engine
+from app.migrate import foreign_keys_held
 from app.models import Base
 
 config = context.config
@@ -42,14 +43,14 @@ def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
         _configure(connection)
-        with context.begin_transaction():
+        with foreign_keys_held(connection), context.begin_transaction():
             context.run_migrations()
         return
     url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
     engine = make_engine(url)
     with engine.connect() as conn:
         _configure(conn)
-        with context.begin_transaction():
+        with foreign_keys_held(conn), context.begin_transaction():
             context.run_migrations()
     engine.dispose()
 

@@ -18,8 +18,7 @@ Create Date: 2026-12-02
 """
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,45 +32,22 @@ depends_on: str | Sequence[str] | None = None
 ROLES = "'admin', 'organizer', 'large_firm', 'sme'"
 OLD_STATUSES = "status IN ('pending', 'approved', 'rejected')"
 NEW_STATUSES = "status IN ('invited', 'pending', 'approved', 'rejected')"
-#: table → prefix of its author columns (participants first: see _keeping_children)
+#: table → prefix of its author columns
 AUTHORED = {
     "event_participants": "entered_by",
     "interest_marks": "entered_by",
     "event_preferences": "entered_by",
     "event_meetings": "outcome_by",
 }
-#: Tables whose rows cascade from event_participants.
-CHILDREN = ("event_preferences", "event_meetings", "event_left_out")
 
 
 def _fk_name(table: str, prefix: str) -> str:
     return f"fk_{table}_{prefix}_organization_id_organizations"
 
 
-@contextmanager
-def _keeping_children(table: str) -> Iterator[None]:
-    """Keep the rows that cascade from ``table`` while SQLite's batch mode recreates it.
-
-    Batch mode copies the table, drops the old one and renames the copy; with foreign keys
-    on (as every connection here has them) the DROP deletes every row that references it
-    ON DELETE CASCADE. Their rows are copied aside first and put back after.
-    """
-    conn = op.get_bind()
-    keep = conn.dialect.name == "sqlite" and table == "event_participants"
-    # The table names are this module's constants, never input.
-    if keep:
-        for child in CHILDREN:
-            conn.exec_driver_sql(f"CREATE TEMP TABLE keep_{child} AS SELECT * FROM {child}")  # noqa: S608
-    yield
-    if keep:
-        for child in CHILDREN:
-            conn.exec_driver_sql(f"INSERT INTO {child} SELECT * FROM keep_{child}")  # noqa: S608
-            conn.exec_driver_sql(f"DROP TABLE keep_{child}")
-
-
 def upgrade() -> None:
     for table, prefix in AUTHORED.items():
-        with _keeping_children(table), op.batch_alter_table(table) as batch:
+        with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column(f"{prefix}_role", sa.String(16), nullable=True))
             batch.add_column(sa.Column(f"{prefix}_organization_id", sa.Integer(), nullable=True))
             batch.create_foreign_key(
@@ -93,8 +69,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("UPDATE event_participants SET status = 'rejected' WHERE status = 'invited'")
-    for table, prefix in reversed(AUTHORED.items()):  # participants last: children settled
-        with _keeping_children(table), op.batch_alter_table(table) as batch:
+    for table, prefix in reversed(AUTHORED.items()):
+        with op.batch_alter_table(table) as batch:
             if table == "event_participants":
                 batch.drop_constraint(op.f("ck_event_participants_status"), type_="check")
                 batch.create_check_constraint(op.f("ck_event_participants_status"), OLD_STATUSES)
