@@ -154,5 +154,3 @@ Line = Annotated[
 LongText = Annotated[
     str, BeforeValidator(_strip), StringConstraints(max_length=5000), AfterValidator(multi_line)
 ]
-#: A search text in a query string (``q``, ``find``): up to 100 characters, one line.
-SearchText = Annotated[str, StringConstraints(max_length=100), AfterValidator(single_line)]
