@@ -87,7 +87,8 @@ def current_viewer(request: Request, session: SessionDep) -> Viewer:
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         raise NotSignedIn("no session cookie")
-    return _viewer(session, console_sessions(request).resume(session, cookie))
+    writing = request.method not in ("GET", "HEAD", "OPTIONS")  # holds the write turn anyway
+    return _viewer(session, console_sessions(request).resume(session, cookie, writing=writing))
 
 
 ViewerDep = Annotated[Viewer, Depends(current_viewer, scope="function")]

@@ -27,7 +27,7 @@ COOKIE = "xs_console"
 LOGIN_CSRF_COOKIE = "xs_login_csrf"
 #: A session lasts this long after sign-in, then the key must be given again.
 MAX_AGE_S = 12 * 3600
-#: ``last_seen_at`` is written at most this often per session, so page views stay reads.
+#: ``last_seen_at`` is written at most this often per session.
 SEEN_RESOLUTION = timedelta(minutes=1)
 _TOKEN_BYTES = 32
 
@@ -81,8 +81,15 @@ class SessionStore:
         session.flush()
         return token
 
-    def resume(self, session: Session, token: str, *, now: datetime | None = None) -> SignedIn:
-        """The session a cookie token stands for; :class:`NotSignedIn` when it no longer holds."""
+    def resume(
+        self, session: Session, token: str, *, writing: bool = False, now: datetime | None = None
+    ) -> SignedIn:
+        """The session a cookie token stands for; :class:`NotSignedIn` when it no longer holds.
+
+        ``writing``: the request writes anyway (a form post), so ``last_seen_at`` is brought
+        up to date too. A page view (``False``) writes nothing: reading stays reading, and
+        works on a read-only database.
+        """
         if not token or len(token) > 128:
             raise NotSignedIn("malformed session cookie")
         now = now or utcnow()
@@ -100,7 +107,7 @@ class SessionStore:
             raise NotSignedIn("session expired")
         if key.revoked_at is not None:
             raise NotSignedIn("the key was revoked")
-        if now - row.last_seen_at > SEEN_RESOLUTION:
+        if writing and now - row.last_seen_at > SEEN_RESOLUTION:
             session.execute(
                 update(ConsoleSession)
                 .where(ConsoleSession.id == row.id)

@@ -122,3 +122,20 @@ def test_signing_in_clears_out_expired_sessions(
     rows = _rows(engine)
     assert len(rows) == 1
     assert rows[0].expires_at > utcnow()
+
+
+def test_page_views_write_nothing_and_form_posts_note_the_session_seen(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    # Reads stay reads (issue 14, finding 7): a page view must not update last_seen_at.
+    sme = browser(client, world.sme_a)
+    long_ago = utcnow() - timedelta(hours=1)
+    with engine.begin() as conn:
+        conn.execute(update(ConsoleSession).values(last_seen_at=long_ago))
+    assert sme.get("/").status_code == 200
+    assert sme.get("/needs").status_code == 200
+    [row] = _rows(engine)
+    assert row.last_seen_at == long_ago
+    assert sme.post("/logout", {}).status_code == 303  # a form post: it writes anyway
+    [row] = _rows(engine)
+    assert row.last_seen_at > long_ago + timedelta(minutes=59)
