@@ -74,7 +74,6 @@ _FIRM_MAKES = re.compile(
 _APP = re.compile(
     rf"{_APP_CUE}(?P<app>.+?)(?:的)?(?:生产|制造|加工|项目|产线|生产线|使用|之用|所需)?$"
 )
-_LOOKING_FOR = re.compile(r"(?<![A-Z])LOOKING FOR(?![A-Z])")
 _CUE_CHAIN = re.compile(rf"{_WANT_CUE}(?:{_WANT_CUE}|{_FILLER})*")
 _OBJECT = re.compile(
     rf"(?P<obj>.+?)(?:{_SUPPLIER})*(?:的)?(?:联系方式|联系电话|联系人|信息)?"
@@ -115,7 +114,7 @@ _GENERIC = re.compile(
 )
 # Not goods: the buyer, the procedure, the paperwork, people, time (a sentence's leftovers)
 _NOT_PRODUCT = re.compile(
-    r"公司|企业|单位|机构|集团|厂家|厂商|供应商|供货商|(?:投标|采购|招标|联系|代理|申请|中标|比选|询价|委托|负责|法|个)人|投标|招标|比选|谈判|磋商|询价|询比|报价|截止|"
+    r"公司|企业|单位|机构|集团|有限$|有限责任|股份有限|某某|厂家|厂商|供应商|供货商|(?:投标|采购|招标|联系|代理|申请|中标|比选|询价|委托|负责|法|个)人|投标|招标|比选|谈判|磋商|询价|询比|报价|截止|"
     r"时间$|^时间|日期|地点|地址|电话$|联系|邮箱|资格|资质|条件|注册|资本|法人|违法|文件第|"
     r"(?:招标|投标|采购|响应|谈判|磋商|比选|申请)文件|见附件|附件[一二三四五\d]|详见|合同|发票|付款|账期|认证|证书|体系$|清单|需求|编号|方式|要求|规格型号|"
     r"信息$|(?:申请|询价|报价|订|采购|需求|清)单$|价格|数量|渠道|货源|私聊|私信|老板|朋友|群里|每个?月|每年|每天|每周|长期|优先|"
@@ -388,6 +387,9 @@ def split_free_text(text: str) -> tuple[list[str], list[str]]:
     return list(found.wanted or found.weak), list(found.applications)
 
 
+_PART = "\x00"  # where a clause was cut (a space may be part of a Latin name: SODA ASH)
+
+
 def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str]) -> None:
     clause = _THIS_DEAL.sub("", clause)  # 本次招标谢绝代理商: the deal, not a want
     if not re.search(_STRONG_CUE, clause):
@@ -408,7 +410,7 @@ def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str
         clause = clause[purpose.end() :]
     for m in _FIRM_LINE.finditer(clause):
         apps.append(m.group("app"))
-    clause = _FIRM_LINE.sub(" ", clause)
+    clause = _FIRM_LINE.sub(_PART, clause)
     m2 = _FIRM_MAKES.search(clause)
     if m2:
         apps.append(m2.group("app"))
@@ -425,8 +427,7 @@ def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str
                 head = head + after
             apps.append(app)
         clause = head
-    clause = _LOOKING_FOR.sub("LOOKINGFOR", clause)  # one cue, not two words split apart
-    for part in clause.split(" "):
+    for part in clause.split(_PART):
         if not part:
             continue
         # Y项目拟采购X / Y项目物资采购: what comes before 项目 is what it is for

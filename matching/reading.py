@@ -31,7 +31,7 @@ from matching.clauses import (
 from matching.geo import city_of
 from matching.notice import Line, clean, parse_lines
 from matching.records import NeedRecord
-from matching.regions import RegionMention, find_regions
+from matching.regions import RegionMention, find_regions, region_name
 
 __all__ = [
     "NO_PRODUCT",
@@ -442,15 +442,14 @@ def read_need(need: NeedRecord) -> NeedReading:
     """The reading of a need with the buyer's own fields laid over it.
 
     A structured field the buyer filled (products, application, required certifications,
-    preferred regions, deadline) wins over the text. The products read from the text stay
-    behind the buyer's, weaker, so a shortlist still finds what the text adds.
+    preferred regions, deadline) wins over the text: that is how a buyer corrects a reading.
 
     Examples
     --------
     >>> need = NeedRecord(1, "采购伺服电机", "需要ISO9001认证", products=("伺服驱动器",))
     >>> r = read_need(need)
     >>> [(p.text, p.weight, p.where) for p in r.products], r.certifications
-    ([('伺服驱动器', 1.0, 'buyer'), ('伺服电机', 0.6, 'text')], ('ISO 9001',))
+    ([('伺服驱动器', 1.0, 'buyer')], ('ISO 9001',))
     """
     read = read_text(need.title or "", need.description or "")
     own: set[str] = set()
@@ -462,12 +461,7 @@ def read_need(need: NeedRecord) -> NeedReading:
             for k in dict.fromkeys(map(product_key, need.products))
             if k
         ]
-        keys = {p.text for p in buyer}
-        products = tuple(buyer) + tuple(
-            replace(p, weight=round(p.weight * BUYER_TEXT_SHARE, 6))
-            for p in read.products
-            if p.text not in keys
-        )
+        products = tuple(buyer)
     applications = read.applications
     key = product_key(need.application)
     if key and key not in {product_key(a) for a in read.applications}:
@@ -481,7 +475,7 @@ def read_need(need: NeedRecord) -> NeedReading:
     regions = read.regions
     if need.preferred_regions:
         own.add("regions")
-        regions = tuple(RegionMention(c, c, (c,)) for c in need.preferred_regions)
+        regions = tuple(RegionMention(c, region_name(c), (c,)) for c in need.preferred_regions)
     elif need.region_code:
         regions = tuple(_local(r, need.region_code) for r in regions)
     deadline = read.deadline
@@ -498,10 +492,6 @@ def read_need(need: NeedRecord) -> NeedReading:
         warnings=() if products else read.warnings or (NO_PRODUCT,),
         from_buyer=frozenset(own),
     )
-
-
-BUYER_TEXT_SHARE = 0.6
-"""Weight factor of a product read from the text when the buyer listed products."""
 
 
 def _local(mention: RegionMention, region_code: str) -> RegionMention:

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["RegionGroup", "RegionMention", "find_regions", "region_groups", "strip_region"]
+__all__ = [
+    "RegionGroup",
+    "RegionMention",
+    "find_regions",
+    "region_groups",
+    "region_name",
+    "strip_region",
+]
 
 _ETHNIC = (
     "朝鲜族|土家族|苗族|藏族|羌族|彝族|布依族|侗族|哈尼族|壮族|傣族|白族|景颇族|傈僳族|回族|"
@@ -81,6 +88,25 @@ def _surfaces() -> dict[str, tuple[str, tuple[str, ...]]]:
         for surface in (group.name, *group.aliases):
             out[surface] = (group.name, group.members)
     return out
+
+
+@cache
+def _names_by_code() -> dict[str, str]:
+    return {
+        row["code"]: row["name"]
+        for row in csv.DictReader(io.StringIO(_data("region_names.csv.gz")))
+    }
+
+
+def region_name(code: str) -> str:
+    """The name of a province or prefecture-level code (``440300`` → 深圳市); else the code.
+
+    Examples
+    --------
+    >>> region_name("440300"), region_name("440305")
+    ('深圳市', '440305')
+    """
+    return _names_by_code().get(code, code)
 
 
 @cache

@@ -22,6 +22,7 @@ from app.models import (
     OrganizationIndustry,
     SupplyNeed,
 )
+from matching.reading import resolve_need
 from matching.records import CertificationItem, NeedRecord, ProductItem, ProfileRecord
 
 _CHUNK = 900  # ids per IN (…) clause: below SQLite's variable limit
@@ -165,17 +166,19 @@ def load_open_needs(session: Session, ids: Collection[int] | None = None) -> lis
     industries = industries_of(session, None if ids is None else {r.org_id for r in rows})
     return [
         IndexedNeed(
-            NeedRecord(
-                id=r.id,
-                title=r.title,
-                description=r.description,
-                products=tuple(r.products),
-                application=r.application,
-                required_certifications=tuple(r.required_certifications),
-                preferred_regions=tuple(r.preferred_regions),
-                region_code=r.region_code,
-                industry_codes=industries.get(r.org_id, ()),
-                deadline=r.deadline,
+            resolve_need(
+                NeedRecord(
+                    id=r.id,
+                    title=r.title,
+                    description=r.description,
+                    products=tuple(r.products),
+                    application=r.application,
+                    required_certifications=tuple(r.required_certifications),
+                    preferred_regions=tuple(r.preferred_regions),
+                    region_code=r.region_code,
+                    industry_codes=industries.get(r.org_id, ()),
+                    deadline=r.deadline,
+                )
             ),
             _firm(r),
             r.title,
@@ -186,9 +189,14 @@ def load_open_needs(session: Session, ids: Collection[int] | None = None) -> lis
 
 
 def need_record_for(session: Session, need: SupplyNeed) -> NeedRecord:
-    """The matching record of any need (open or not), e.g. to preview a draft's shortlist."""
+    """The matching record of any need (open or not), e.g. to preview a draft's shortlist.
+
+    Like every need the index ranks, it is resolved: what its text says about required
+    certifications, preferred regions and its application fills the fields the firm left
+    empty (:func:`matching.reading.resolve_need`).
+    """
     org = need.organization
-    return NeedRecord(
+    record = NeedRecord(
         id=need.id,
         title=need.title,
         description=need.description,
@@ -200,3 +208,4 @@ def need_record_for(session: Session, need: SupplyNeed) -> NeedRecord:
         industry_codes=industries_of(session, [org.id]).get(org.id, ()),
         deadline=need.deadline,
     )
+    return resolve_need(record)

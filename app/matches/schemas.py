@@ -52,6 +52,12 @@ class Shortlist(BaseModel):
         "engine's own order); scores and reasons are always the engine's",
     )
     items: list[ShortlistEntry]
+    reason: str | None = Field(
+        default=None,
+        examples=["no wanted product found"],
+        description="why the list is empty when the need's reading explains it (see "
+        "GET /needs/{id}/reading); null otherwise",
+    )
 
 
 class OpportunityEntry(BaseModel):

@@ -1,6 +1,7 @@
 """Request and response bodies for supply needs (配套需求 / 补链需求 / 技术攻关)."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -85,3 +86,59 @@ class NeedRead(NeedFields):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class ReadProduct(BaseModel):
+    """A product the need asks for, how much it counts in ranking, and where it was read."""
+
+    text: str = Field(examples=["伺服电机"])
+    weight: float = Field(examples=[1.0])
+    where: Literal["buyer", "field", "text", "fallback"] = Field(
+        description="buyer: the firm's own products; field: a labelled field, item list or "
+        "table row of a pasted notice; text: a sentence asking for it; fallback: a bare phrase "
+        "without any cue (weak)"
+    )
+
+
+class ReadRegion(BaseModel):
+    """A preferred region: as named (a province, a city or a group such as 长三角), its codes."""
+
+    name: str = Field(examples=["长三角"])
+    codes: list[str] = Field(examples=[["310000", "320000", "330000", "340000"]])
+
+
+class ReadQuantity(BaseModel):
+    """A quantity as written, with its number and unit when plain."""
+
+    text: str = Field(examples=["12万片"])
+    value: float | None = None
+    unit: str | None = None
+
+
+class NeedReadingOut(BaseModel):
+    """How the service reads a need: what its shortlist ranks on, in the firm's words.
+
+    A field the firm filled wins over the text (``from_firm`` says which). To correct the
+    reading, PATCH the need's ``products``, ``application``, ``required_certifications`` or
+    ``preferred_regions``. Read certifications are a hard filter; read regions are preferred.
+    """
+
+    need_id: int
+    sentence: str = Field(
+        examples=["我们理解您需要：伺服电机；用于：数控机床；资质：ISO 9001；地区：长三角"]
+    )
+    products: list[ReadProduct]
+    applications: list[str]
+    required_certifications: list[str]
+    preferred_regions: list[ReadRegion]
+    quantity: ReadQuantity | None
+    deadline: date | None = Field(description="by when offers are due, as the text says")
+    notes: list[str] = Field(
+        description="read and not ranked on: preferred certifications, where goods go"
+    )
+    warnings: list[str] = Field(
+        examples=[["no wanted product found"]],
+        description="what the firm should check; 'no wanted product found' means the "
+        "shortlist is empty until products are filled in",
+    )
+    from_firm: list[Literal["products", "application", "certifications", "regions", "deadline"]]

@@ -12,11 +12,22 @@ from app.listing import in_industry, region_prefix, text_filter
 from app.matches import changes
 from app.models import NeedKind, NeedStatus, Organization, OrganizationKind, SupplyNeed, Tier
 from app.models.base import utcnow
-from app.needs.schemas import NeedCreate, NeedRead, NeedUpdate
+from app.needs.schemas import (
+    NeedCreate,
+    NeedRead,
+    NeedReadingOut,
+    NeedUpdate,
+    ReadProduct,
+    ReadQuantity,
+    ReadRegion,
+)
 from app.organizations import service as organizations
 from app.pagination import Page, PageParams
 from app.profiles.schemas import OrganizationSummary
+from app.reference.tables import regions
 from app.versioning import check_version
+from matching.reading import read_need
+from matching.records import NeedRecord
 
 #: Allowed status changes; anything else is 409.
 TRANSITIONS: dict[NeedStatus, frozenset[NeedStatus]] = {
@@ -79,6 +90,49 @@ def to_read(need: SupplyNeed) -> NeedRead:
         created_at=need.created_at,
         updated_at=need.updated_at,
     )
+
+
+def reading_of(need: SupplyNeed) -> NeedReadingOut:
+    """How the service reads the need (:func:`matching.reading.read_need`): the firm's own
+    fields laid over what its title and description say."""
+    read = read_need(
+        NeedRecord(
+            id=need.id,
+            title=need.title,
+            description=need.description,
+            products=tuple(need.products),
+            application=need.application,
+            required_certifications=tuple(need.required_certifications),
+            preferred_regions=tuple(need.preferred_regions),
+            region_code=need.organization.region_code,
+            deadline=need.deadline,
+        )
+    )
+    return NeedReadingOut(
+        need_id=need.id,
+        sentence=read.sentence(),
+        products=[ReadProduct(text=p.text, weight=p.weight, where=p.where) for p in read.products],
+        applications=list(read.applications),
+        required_certifications=list(read.certifications),
+        preferred_regions=[
+            ReadRegion(name=_region_name(r.name), codes=list(r.codes)) for r in read.regions
+        ],
+        quantity=ReadQuantity(
+            text=read.quantity.text, value=read.quantity.value, unit=read.quantity.unit
+        )
+        if read.quantity
+        else None,
+        deadline=read.deadline,
+        notes=list(read.notes),
+        warnings=list(read.warnings),
+        from_firm=sorted(read.from_buyer),
+    )
+
+
+def _region_name(name: str) -> str:
+    """A region's name; a code the firm entered is shown by its name (440300 → 深圳市)."""
+    found = regions().get(name) if name.isdigit() else None
+    return found.name if found else name
 
 
 def create(session: Session, caller: Principal, data: NeedCreate) -> SupplyNeed:

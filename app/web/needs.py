@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from app.auth.dependencies import SessionDep
-from app.errors import Forbidden, ProblemError
+from app.errors import Forbidden, InvalidInput, ProblemError
 from app.fields import IdParam
 from app.interests import service as interests
 from app.matches import service as matches
@@ -185,6 +185,7 @@ def need_detail(
         "need.html",
         viewer,
         need=needs.to_read(need),
+        reading=needs.reading_of(need),
         own_profile=own_profile,
         sme_marks=sme_marks,
         manages=viewer.principal.manages(need.organization),
@@ -206,4 +207,34 @@ def need_status(
 ) -> Response:
     """发布 (draft → open) or 关闭 (→ closed) a need, as PATCH with If-Match would."""
     needs.update(session, viewer.principal, need_id, NeedUpdate(status=status), version)
+    return redirect(f"/needs/{need_id}")
+
+
+@router.post("/needs/{need_id:int}/reading")
+def need_correct_reading(
+    session: SessionDep,
+    viewer: FormViewerDep,
+    need_id: IdParam,
+    version: Annotated[int, Form()],
+    products: Annotated[str, Form()] = "",
+    application: Annotated[str, Form()] = "",
+    required_certifications: Annotated[str, Form()] = "",
+    preferred_regions: Annotated[str, Form()] = "",
+) -> Response:
+    """更正我们的理解: the firm's correction of the reading is its structured fields, which then
+    win over what the text says (the same PATCH as over the API)."""
+    try:
+        data = NeedUpdate.model_validate(
+            {
+                "products": forms.items(products),
+                "application": application.strip(),
+                "required_certifications": forms.items(required_certifications),
+                "preferred_regions": forms.codes(preferred_regions),
+            }
+        )
+    except ValidationError as exc:
+        errors = forms.validation_errors(exc, _LIST_FIELDS)
+        field, message = next(iter(errors.items()))
+        raise InvalidInput(field or "form", message) from exc
+    needs.update(session, viewer.principal, need_id, data, version)
     return redirect(f"/needs/{need_id}")

@@ -35,10 +35,12 @@ def test_free_text_need_without_products_reads_the_cues() -> None:
     assert terms[0].weight == 1.0
 
 
-def test_listed_products_outweigh_terms_read_from_text() -> None:
-    need = NeedRecord(1, "采购高纯石英砂", "", ("石英砂",))
-    by_text = {t.text: t for t in wanted_terms(need)}
-    assert by_text["石英砂"].weight > by_text["高纯石英砂"].weight
+def test_listed_products_win_over_terms_read_from_text() -> None:
+    # the buyer's own list is how a reading is corrected: the text no longer adds terms
+    need = NeedRecord(1, "采购高纯石英砂", "另需劳保手套", ("石英砂",))
+    assert [(t.text, t.weight, t.source) for t in wanted_terms(need)] == [
+        ("石英砂", 1.0, "products")
+    ]
 
 
 def test_title_without_cues_is_a_weak_fallback() -> None:
