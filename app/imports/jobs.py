@@ -8,6 +8,9 @@ demo loader and the benchmark all run imports through here).
   skipped. A kill leaves the batches already committed and nothing of the one in flight, so
   re-running the same file finishes the job (re-imported rows come back ``unchanged``);
 - ``dry_run``: everything is validated and looked up, nothing is written.
+
+A file is read and checked to its end (:mod:`app.imports.staging`) before its transaction
+starts, so reading a large or hostile file never holds a transaction open.
 """
 
 from collections.abc import Callable, Iterable
@@ -17,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.imports.columns import ImportKind
-from app.imports.readers import RawRecord, read_records
+from app.imports.limits import LIMITS, ImportLimits
+from app.imports.readers import RawRecord
 from app.imports.report import ImportReport
 from app.imports.service import BATCH_SIZE, import_records
+from app.imports.staging import stage
 
 
 def run_records(
@@ -67,16 +72,17 @@ def run_file(
     partial: bool = False,
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    limits: ImportLimits = LIMITS,
 ) -> ImportReport:
-    """Import a CSV, XLSX or JSONL file (streamed) and commit or roll back."""
-    records = read_records(stream, filename, kind)
-    return run_records(
-        session,
-        kind,
-        records,
-        caller=caller,
-        dry_run=dry_run,
-        partial=partial,
-        progress=progress,
-        batch_size=batch_size,
-    )
+    """Import a CSV, XLSX or JSONL file (read and checked whole first) and commit or roll back."""
+    with stage(stream, filename, kind, limits=limits) as staged:
+        return run_records(
+            session,
+            kind,
+            staged.read(),
+            caller=caller,
+            dry_run=dry_run,
+            partial=partial,
+            progress=progress,
+            batch_size=batch_size,
+        )

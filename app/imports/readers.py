@@ -3,19 +3,26 @@
 Each reader yields :class:`RawRecord` one at a time, with cells keyed by column key (see
 :mod:`app.imports.columns`) and numbered as a person sees the file: in CSV and XLSX the
 header is row 1 and the first record row 2; in JSONL the row is the line number.
+
+Every reader keeps to :class:`~app.imports.limits.ImportLimits` while it reads (lines are
+read at most a row's worth at a time, rows and cells are counted).
 """
 
 import codecs
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any
 
-from app.errors import InvalidInput
+from app.imports import xlsx
 from app.imports.columns import ImportKind, header_map, resolve_headers
+from app.imports.limits import LIMITS, ImportLimits
+from app.imports.problems import FileProblem, FileTooLarge
+
+__all__ = ["FileProblem", "FileTooLarge", "RawRecord", "detect_encoding", "read_records"]
 
 _SCAN_CHUNK = 1 << 20
 
@@ -29,11 +36,8 @@ class RawRecord:
     error: str | None = None
 
 
-class FileProblem(InvalidInput):
-    """The file as a whole cannot be imported (format, encoding, unknown columns)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("file", message)
+#: Records as a reader yields them (a generator: closing it lets go of the stream).
+Records = Generator[RawRecord, None, None]
 
 
 def detect_format(filename: str, head: bytes) -> str:
@@ -81,20 +85,76 @@ def detect_encoding(stream: IO[bytes]) -> str:
     return encoding
 
 
-def read_records(stream: IO[bytes], filename: str, kind: ImportKind) -> Iterator[RawRecord]:
-    """The records of a CSV, XLSX or JSONL file, read one at a time."""
+def read_records(
+    stream: IO[bytes], filename: str, kind: ImportKind, limits: ImportLimits = LIMITS
+) -> Records:
+    """The records of a CSV, XLSX or JSONL file, read one at a time within ``limits``.
+
+    Raises :class:`FileTooLarge` (413) or :class:`FileProblem` (422) when the file as a whole
+    cannot be imported; a bad cell makes its record an error naming the column.
+    """
     start = stream.tell()
     head = stream.read(8)
     stream.seek(start)
     fmt = detect_format(filename, head)
     if fmt == "xlsx":
-        return _read_xlsx(stream, kind)
-    if fmt == "jsonl":
-        return _read_jsonl(stream, kind)
-    return _read_csv(stream, kind)
+        records = _read_xlsx(stream, kind, limits)
+    elif fmt == "jsonl":
+        records = _read_jsonl(stream, kind, limits)
+    else:
+        records = _read_csv(stream, kind, limits)
+    return _checked(records, limits)
 
 
-def _keyed(kind: ImportKind, headers: list[str]) -> list[str | None]:
+def _checked(records: Records, limits: ImportLimits) -> Records:
+    """A cell longer than the limit rejects the file."""
+    try:
+        for record in records:
+            for key, value in record.values.items():
+                for text in _texts(value):
+                    if len(text) > limits.max_cell_chars:
+                        raise FileProblem(
+                            f"row {record.row}, column {key}: longer than "
+                            f"{limits.max_cell_chars:,} characters"
+                        )
+            yield record
+    finally:
+        records.close()  # now, while the reader's stream is still open
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """The strings in a cell (JSONL cells may be lists or objects, nested)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+
+
+def _count(rows: int, limits: ImportLimits) -> None:
+    if rows > limits.max_rows:
+        raise FileTooLarge(f"more than {limits.max_rows:,} rows")
+
+
+def _lines(text: io.TextIOWrapper, limits: ImportLimits) -> Iterator[str]:
+    """The lines of ``text``, none read beyond a row's worth of characters."""
+    limit = limits.max_line_chars
+    number = 0
+    while line := text.readline(limit + 1):
+        number += 1
+        if len(line) > limit:
+            raise FileProblem(f"line {number} is longer than {limit:,} characters")
+        yield line
+
+
+def _keyed(kind: ImportKind, headers: list[str], limits: ImportLimits) -> list[str | None]:
+    if len(headers) > limits.max_columns:
+        raise FileProblem(f"{len(headers)} columns; at most {limits.max_columns} are accepted")
     keys, unknown = resolve_headers(kind, headers)
     if unknown:
         raise FileProblem(f"unknown column(s) for {kind.value}: {', '.join(unknown)}")
@@ -109,16 +169,18 @@ def _keyed(kind: ImportKind, headers: list[str]) -> list[str | None]:
     return keys
 
 
-def _read_csv(stream: IO[bytes], kind: ImportKind) -> Iterator[RawRecord]:
+def _read_csv(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Records:
     encoding = detect_encoding(stream)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     try:
-        first = text.readline()
+        lines = _lines(text, limits)
+        first = next(lines, "")
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
         header = next(csv.reader([first], delimiter=delimiter), [])
-        keys = _keyed(kind, header)
-        reader = csv.reader(text, delimiter=delimiter)
+        keys = _keyed(kind, header, limits)
+        reader = csv.reader(lines, delimiter=delimiter)
         for index, cells in enumerate(reader, start=2):
+            _count(index - 1, limits)
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(keys) and any(c.strip() for c in cells[len(keys) :]):
@@ -145,43 +207,34 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def _read_xlsx(stream: IO[bytes], kind: ImportKind) -> Iterator[RawRecord]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:
-        raise FileProblem(f"not a readable .xlsx workbook: {exc}") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return
-        keys = _keyed(kind, [_cell(v) for v in header])
-        for index, values in enumerate(rows, start=2):
-            cells = [_cell(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            yield RawRecord(
-                index, {k: v for k, v in zip(keys, cells, strict=False) if k is not None}
-            )
-    finally:
-        workbook.close()
+def _read_xlsx(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Records:
+    keys: list[str | None] | None = None
+    for index, values in xlsx.read_rows(stream, limits):
+        cells = [_cell(v) for v in values]
+        if not any(c.strip() for c in cells):
+            continue
+        if keys is None:  # the first row with anything in it is the header
+            keys = _keyed(kind, cells, limits)
+            continue
+        yield RawRecord(index, {k: v for k, v in zip(keys, cells, strict=False) if k is not None})
 
 
-def _read_jsonl(stream: IO[bytes], kind: ImportKind) -> Iterator[RawRecord]:
+def _read_jsonl(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Records:
     known = header_map(kind)
     encoding = detect_encoding(stream)
     text = io.TextIOWrapper(stream, encoding=encoding, newline=None)
     try:
-        for index, line in enumerate(text, start=1):
+        for index, line in enumerate(_lines(text, limits), start=1):
+            _count(index, limits)
             if not line.strip():
                 continue
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield RawRecord(index, error=f"not valid JSON: {exc.msg}")
+                continue
+            except RecursionError:
+                yield RawRecord(index, error="JSON nested too deeply")
                 continue
             if not isinstance(obj, dict):
                 yield RawRecord(index, error="each line must be a JSON object")

@@ -1,16 +1,29 @@
 """HTTP routes for bulk imports and their templates (organizers and admins)."""
 
+import logging
+import time
+from collections.abc import Callable
+from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+import anyio.from_thread
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from app.auth.dependencies import CallerDep, SessionDep
+from app.auth.dependencies import CallerDep, get_principal, get_session
+from app.auth.principal import Principal
 from app.errors import PROBLEM_JSON, Forbidden, NotFound, problem_responses
 from app.imports import jobs
 from app.imports.columns import ImportKind
 from app.imports.schemas import ImportSummary
+from app.imports.staging import ClientGone, stage
 from app.imports.templates import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, template_csv, template_xlsx
+
+log = logging.getLogger("xieshou")
+
+#: Seconds between two checks, while an import runs, that its client is still connected.
+CLIENT_CHECK_S = 0.5
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=problem_responses(401, 403))
 
@@ -36,6 +49,31 @@ def template(name: str, caller: CallerDep) -> Response:
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
 
+async def _caller_before_reading(request: Request) -> Principal:
+    """The caller, authenticated in a session of its own that ends before the file is read.
+
+    ``CallerDep`` would keep the request's session, and with it SQLite's one writer turn,
+    until the route returns; an import takes its writing session only once its file is
+    read and checked.
+    """
+    async with asynccontextmanager(get_session)(request) as session:
+        return await get_principal(request, session)
+
+
+def _client_gone(request: Request) -> Callable[[], bool]:
+    """A check, for the import's worker thread, that the client has disconnected."""
+    last = time.monotonic()
+
+    def gone() -> bool:
+        nonlocal last
+        if time.monotonic() - last < CLIENT_CHECK_S:
+            return False
+        last = time.monotonic()
+        return anyio.from_thread.run(request.is_disconnected)
+
+    return gone
+
+
 @router.post(
     "/{kind}",
     response_model=ImportSummary,
@@ -53,27 +91,36 @@ def template(name: str, caller: CallerDep) -> Response:
         "by the organizer, and organizers update only firms they registered."
     ),
 )
-def import_file(
+async def import_file(
     kind: ImportKind,
     request: Request,
     file: Annotated[UploadFile, File(description="CSV (UTF-8/GBK), XLSX or JSONL")],
-    session: SessionDep,
-    caller: CallerDep,
+    caller: Annotated[Principal, Depends(_caller_before_reading)],
     dry_run: Annotated[bool, Query()] = False,
     partial: Annotated[bool, Query()] = False,
     report: Annotated[Literal["json", "csv", "inline"], Query()] = "json",
 ) -> Response:
     if not (caller.is_admin or caller.is_organizer):
         raise Forbidden("only organizers and admins import files")
-    result = jobs.run_file(
-        session,
-        kind,
-        file.file,
-        file.filename or "",
-        caller=caller,
-        dry_run=dry_run,
-        partial=partial,
-    )
+    gone = _client_gone(request)
+    try:
+        # The whole file is read and checked before the writing session (and on SQLite the
+        # writer turn) is taken: a hostile or slow file holds up no other writer.
+        staged = await run_in_threadpool(stage, file.file, file.filename or "", kind, stop=gone)
+        with staged:
+            async with asynccontextmanager(get_session)(request) as session:
+                result = await run_in_threadpool(
+                    jobs.run_records,
+                    session,
+                    kind,
+                    staged.read(stop=gone),
+                    caller=caller,
+                    dry_run=dry_run,
+                    partial=partial,
+                )
+    except ClientGone:
+        log.info("import of %s stopped: the client went away", kind.value)
+        return Response(status_code=499)  # nginx's "client closed request"; nobody reads it
     failed = not result.written and not dry_run
     status = 422 if failed else 200
     if report == "csv":

@@ -1,0 +1,19 @@
+"""Why a file as a whole cannot be imported: the two errors every reader raises."""
+
+from app.errors import FieldError, InvalidInput, ProblemError
+
+
+class FileProblem(InvalidInput):
+    """The file as a whole cannot be imported (format, encoding, unknown columns, shape): 422."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("file", message)
+
+
+class FileTooLarge(ProblemError):
+    """The file is larger than an import may be (rows, unpacked bytes): 413."""
+
+    status = 413
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"file: {message}", errors=[FieldError(field="file", message=message)])
