@@ -5,7 +5,7 @@
 
 Runs ``xieshou serve`` (one worker) on a scratch database, imports one small workbook to warm
 it up, then uploads each hostile file of ``tests/app/hostile_files.py`` (the XLSX bombs of the
-attack run in issue 14) to ``POST /api/v1/imports/firms``. Prints one JSON object
+attack run in issue 14 and bad CSVs) to ``POST /api/v1/imports/firms``. Prints one JSON object
 per file: its packed size, the answer's status and detail, seconds to the answer, and the
 server's resident memory (sampled every 10 ms) above what it was before the upload.
 """
@@ -36,6 +36,9 @@ FILES: dict[str, Callable[[], bytes]] = {
     "wide-row-5M-cells.xlsx": hostile.wide_row_bomb,
     "entities.xlsx": hostile.entity_bomb,
     "zip64-3M-entries.xlsx": lambda: hostile.zip64_entries(3_000_000),
+    "field-200K.csv": hostile.long_field_csv,
+    "binary.csv": hostile.binary_csv,
+    "mixed-encodings.csv": hostile.mixed_encoding_csv,
 }
 
 

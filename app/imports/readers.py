@@ -5,7 +5,8 @@ Each reader yields :class:`RawRecord` one at a time, with cells keyed by column 
 header is row 1 and the first record row 2; in JSONL the row is the line number.
 
 Every reader keeps to :class:`~app.imports.limits.ImportLimits` while it reads (lines are
-read at most a row's worth at a time, rows and cells are counted).
+read at most a row's worth at a time, rows and cells are counted), and every cell's text
+passes :func:`app.fields.text_problem`, the API's rule, so a bad cell rejects its row.
 """
 
 import codecs
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any
 
+from app.fields import text_problem
 from app.imports import xlsx
 from app.imports.columns import ImportKind, header_map, resolve_headers
 from app.imports.limits import LIMITS, ImportLimits
@@ -29,11 +31,13 @@ _SCAN_CHUNK = 1 << 20
 
 @dataclass(slots=True)
 class RawRecord:
-    """One record as read: cell values by column key, or why the record could not be read."""
+    """One record as read: cell values by column key, or why (and in which column, ``field``)
+    the record could not be read."""
 
     row: int
     values: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    field: str = "row"
 
 
 #: Records as a reader yields them (a generator: closing it lets go of the stream).
@@ -85,6 +89,36 @@ def detect_encoding(stream: IO[bytes]) -> str:
     return encoding
 
 
+def text_encoding(stream: IO[bytes]) -> str:
+    """:func:`detect_encoding`, for a file that must be text throughout: a NUL byte (a binary
+    or UTF-16 file) or bytes that do not decode (a file mixing encodings) reject the file and
+    name the line."""
+    encoding = detect_encoding(stream)
+    start = stream.tell()
+    decoder = codecs.getincrementaldecoder(encoding)()
+    label = "not UTF-8" if encoding.startswith("utf-8") else "neither UTF-8 nor GBK/GB18030"
+    line = 1
+    while chunk := stream.read(_SCAN_CHUNK):
+        nul = chunk.find(b"\x00")
+        if nul >= 0:
+            line += chunk.count(b"\n", 0, nul)
+            raise FileProblem(
+                f"line {line} holds a NUL byte: not a text file (UTF-16? save it as CSV UTF-8)"
+            )
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            line += chunk.count(b"\n", 0, max(exc.start, 0))
+            raise FileProblem(f"line {line} is {label} (does the file mix encodings?)") from None
+        line += chunk.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise FileProblem(f"the file ends inside a character: it is {label}") from None
+    stream.seek(start)
+    return encoding
+
+
 def read_records(
     stream: IO[bytes], filename: str, kind: ImportKind, limits: ImportLimits = LIMITS
 ) -> Records:
@@ -107,9 +141,12 @@ def read_records(
 
 
 def _checked(records: Records, limits: ImportLimits) -> Records:
-    """A cell longer than the limit rejects the file."""
+    """A cell longer than the limit rejects the file; a cell whose text the API would refuse
+    (NUL, lone surrogates, control characters) rejects its record, naming the column, and is
+    dropped, so not even the report repeats it."""
     try:
         for record in records:
+            bad = []
             for key, value in record.values.items():
                 for text in _texts(value):
                     if len(text) > limits.max_cell_chars:
@@ -117,6 +154,13 @@ def _checked(records: Records, limits: ImportLimits) -> Records:
                             f"row {record.row}, column {key}: longer than "
                             f"{limits.max_cell_chars:,} characters"
                         )
+                    problem = text_problem(text, multiline=True)
+                    if problem is not None:
+                        bad.append(key)
+                        if record.error is None:
+                            record.error, record.field = problem, key
+            for key in bad:
+                record.values.pop(key, None)
             yield record
     finally:
         records.close()  # now, while the reader's stream is still open
@@ -170,7 +214,7 @@ def _keyed(kind: ImportKind, headers: list[str], limits: ImportLimits) -> list[s
 
 
 def _read_csv(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Records:
-    encoding = detect_encoding(stream)
+    encoding = text_encoding(stream)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     try:
         lines = _lines(text, limits)
@@ -179,7 +223,15 @@ def _read_csv(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Reco
         header = next(csv.reader([first], delimiter=delimiter), [])
         keys = _keyed(kind, header, limits)
         reader = csv.reader(lines, delimiter=delimiter)
-        for index, cells in enumerate(reader, start=2):
+        index = 1
+        while True:
+            index += 1
+            try:
+                cells = next(reader, None)
+            except csv.Error as exc:
+                raise FileProblem(f"row {index} is not readable CSV: {exc}") from None
+            if cells is None:
+                break
             _count(index - 1, limits)
             if not any(cell.strip() for cell in cells):
                 continue
@@ -221,7 +273,7 @@ def _read_xlsx(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Rec
 
 def _read_jsonl(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Records:
     known = header_map(kind)
-    encoding = detect_encoding(stream)
+    encoding = text_encoding(stream)
     text = io.TextIOWrapper(stream, encoding=encoding, newline=None)
     try:
         for index, line in enumerate(_lines(text, limits), start=1):
@@ -248,7 +300,9 @@ def _read_jsonl(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Re
                 else:
                     values[key] = value
             if unknown:
-                yield RawRecord(index, error=f"unknown field(s): {', '.join(unknown)}")
+                # repr: a name may hold anything JSON can spell, lone surrogates too
+                named = ", ".join(repr(name[:60]) for name in unknown)
+                yield RawRecord(index, error=f"unknown field(s): {named}")
                 continue
             yield RawRecord(index, values)
     finally:

@@ -622,7 +622,7 @@ def import_records(
         parsed: list[ParsedRow] = []
         for record in batch:
             if record.error is not None:
-                problem = RowProblem(record.row, "row", record.error)
+                problem = RowProblem(record.row, record.field, record.error)
                 report.reject(record.row, _raw_key(record), [problem])
                 continue
             result = parse(record.row, record.values)

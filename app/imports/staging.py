@@ -37,7 +37,7 @@ class StagedFile:
 
     def add(self, record: RawRecord) -> None:
         """Keep ``record``."""
-        line = [record.row, record.values, record.error]
+        line = [record.row, record.values, record.error, record.field]
         self._file.write(json.dumps(line, ensure_ascii=False).encode())
         self._file.write(b"\n")
         self.records += 1
@@ -48,8 +48,8 @@ class StagedFile:
         for number, line in enumerate(self._file):
             if stop is not None and number % CHECK_EVERY == 0 and stop():
                 raise ClientGone
-            row, values, error = json.loads(line)
-            yield RawRecord(row, values, error)
+            row, values, error, field = json.loads(line)
+            yield RawRecord(row, values, error, field)
 
     def close(self) -> None:
         """Drop the records (and the temporary file)."""

@@ -1,5 +1,9 @@
 """The upload endpoint: who may import, what it answers, and the size limit."""
 
+import csv
+import io
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -7,6 +11,7 @@ from app.config import Settings
 from app.db import make_sessionmaker
 from app.main import create_app
 from app.models import Organization, Role
+from tests.app import hostile_files as hostile
 from tests.app.factories import World, issue_key, make_uscc
 
 HEADER = "企业名称,统一社会信用代码,企业类型,行政区划代码"
@@ -109,3 +114,83 @@ def test_uploads_have_their_own_size_limit(settings: Settings, engine: Engine) -
         assert response.headers["content-type"].startswith("application/problem+json")
     # the default upload limit is far above the JSON body limit (64 kB in the tests)
     assert settings.max_upload_bytes > settings.max_body_bytes
+
+
+def _organizations(engine: Engine) -> int:
+    with make_sessionmaker(engine)() as session:
+        return len(session.scalars(select(Organization.id)).all())
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("long-field.csv", hostile.long_field_csv(), "row 2 is not readable CSV"),
+        ("image.csv", hostile.binary_csv(), "line 3 holds a NUL byte"),
+        ("mixed.csv", hostile.mixed_encoding_csv(), "line 3 is neither UTF-8 nor GBK/GB18030"),
+        ("nul.csv", f"{HEADER}\n甲\0公司,{make_uscc()},中小企业,440300\n".encode(), "line 2"),
+    ],
+    ids=["field-over-128KB", "binary", "mixed-encodings", "nul-byte"],
+)
+def test_unreadable_csv_files_are_422_naming_the_line(
+    client: TestClient, world: World, engine: Engine, name: str, data: bytes, says: str
+) -> None:
+    # Each of these was a 500 with the connection dropped (issue 14, finding 6).
+    before = _organizations(engine)
+    response = client.post(
+        "/api/v1/imports/firms", files={"file": (name, data)}, headers=world.admin.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["errors"] == [{"field": "file", "message": problem["errors"][0]["message"]}]
+    assert says in problem["detail"]
+    assert _organizations(engine) == before
+
+
+def _jsonl_firm(name: str, uscc: str) -> bytes:
+    line = f'{{"企业名称": "{name}", "统一社会信用代码": "{uscc}", "企业类型": "中小企业"}}\n'
+    return line.encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "column", "says"),
+    [
+        (
+            "bell.csv",
+            f"{HEADER}\n甲\a公司,{make_uscc()},中小企业,440300\n".encode(),
+            "name",
+            "control character U+0007",
+        ),
+        ("nul.jsonl", _jsonl_firm("甲\\u0000公司", make_uscc()), "name", "U+0000 (NUL)"),
+        ("surrogate.jsonl", _jsonl_firm("甲\\ud800公司", make_uscc()), "name", "U+D800"),
+        ("surrogate-key.jsonl", _jsonl_firm("甲公司", "\\udfff"), "uscc", "U+DFFF"),
+    ],
+    ids=["control-character", "json-nul", "lone-surrogate", "lone-surrogate-in-the-key"],
+)
+def test_text_the_api_refuses_rejects_its_row_naming_the_column(
+    client: TestClient,
+    world: World,
+    engine: Engine,
+    name: str,
+    data: bytes,
+    column: str,
+    says: str,
+) -> None:
+    # A name with NUL was stored on SQLite; on PostgreSQL, and with a lone surrogate, 500.
+    before = _organizations(engine)
+    headers = world.admin.headers
+    response = client.post("/api/v1/imports/firms", files={"file": (name, data)}, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    row = 2 if name.endswith(".csv") else 1
+    assert (error["field"], error["row"]) == (column, row)
+    assert says in error["reason"]
+    # The per-row report holds no text that cannot be written either (it was a 500).
+    report = client.post(
+        "/api/v1/imports/firms?report=csv", files={"file": (name, data)}, headers=headers
+    )
+    assert report.status_code == 422
+    lines = list(csv.reader(io.StringIO(report.text)))
+    assert [str(row), "rejected", column] in [[r[0], r[2], r[3]] for r in lines[1:]]
+    assert _organizations(engine) == before
