@@ -77,6 +77,10 @@ SORTED_GATHER_TERMS = 4
 BACKOFF_DAMPING = 0.5
 """When another way of writing a term (a variant) finds good names, the names its own head or
 leading words found by backing off count this much: the variant is the better reading."""
+DEFAULT_MIN_SCORE = 0.1
+"""Results scoring below this are left out of a shortlist unless a caller asks otherwise:
+what matches only the weak context, a long name merely mentioning a word, or a guess
+several steps removed is noise at the bottom of a list of 20, not a candidate."""
 LISTED_DAMPING = 0.65
 """When listed names contain a term itself, its variants' matches count this much more
 weakly: a sub-type of what was asked for (红外探测器 for 探测器) beats a dictionary's guess."""
@@ -166,6 +170,9 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         Whether a wanted term also matches the other ways of writing it that the catalog
         confirms (synonyms, English, short and long forms, typos; :mod:`matching.variants`),
         each scoring below an exact match and named in the reasons.
+    min_score
+        The lowest score a shortlist keeps when :meth:`shortlist` is not given one
+        (default :data:`DEFAULT_MIN_SCORE`; 0 keeps everything that matched at all).
 
     Attributes
     ----------
@@ -194,6 +201,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         material_factor: float = 0.3,
         application_context: bool = True,
         name_variants: bool = True,
+        min_score: float = DEFAULT_MIN_SCORE,
     ) -> None:
         self.region_centres = region_centres
         self.weight_boost = weight_boost
@@ -201,6 +209,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         self.material_factor = material_factor
         self.application_context = application_context
         self.name_variants = name_variants
+        self.min_score = min_score
 
     # -- building --------------------------------------------------------------------------
 
@@ -440,7 +449,8 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         tier
             Only suppliers of this tier.
         min_score
-            Only results scoring at least this (scores are in ``[0, 1]``).
+            Only results scoring at least this (scores are in ``[0, 1]``); default the
+            index's ``min_score``.
         today
             The day required certifications must be valid on (default: today).
         only
@@ -493,8 +503,9 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             return []
         bonus, dist = self._soft_signals(need, rows)
         score = text * (1.0 + bonus) / (1.0 + MAX_BONUS)
-        if min_score is not None:
-            ok = score >= min_score
+        floor = self.min_score if min_score is None else min_score
+        if floor > 0:
+            ok = score >= floor
             rows, score, dist = rows[ok], score[ok], dist[ok]
         order = top_k(score, r["id"][rows], k)
         return self._matches(need, rows[order], score[order], dist[order], evidence, required)
