@@ -11,6 +11,7 @@ deterministic: the same input gives the same bytes.
 import csv
 import gzip
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -20,9 +21,15 @@ from app.demo.rules import firm_kind
 from matching.catalog import clean_products
 
 DATA = Path(__file__).parent / "data"
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: How many large firms get demo needs, and at most how many needs each.
 NEED_FIRMS = 12
 NEEDS_PER_FIRM = 3
+
+
+def _printable(name: str) -> str:
+    # a few source names end in DEL (U+007F); the API refuses control characters in names
+    return _CONTROL.sub("", name)
 
 
 def _catalog(source: Path) -> list[dict[str, Any]]:
@@ -31,7 +38,7 @@ def _catalog(source: Path) -> list[dict[str, Any]]:
         for line in lines:
             raw = json.loads(line)
             products = [
-                [p.name, round(min(p.weight, 1.0), 4) if p.weight is not None else None]
+                [_printable(p.name), round(min(p.weight, 1.0), 4) if p.weight is not None else None]
                 for p in clean_products(raw.get("products") or [])
                 if len(p.name) <= 100
             ]
