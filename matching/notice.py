@@ -63,6 +63,7 @@ _TABLE_RULE = re.compile(r"^[\s|:\-+=_—]*$")
 _LABEL = re.compile(
     r"^(?P<label>[^：:，,。；;！!？?()（）\[\]【】]{1,14}?)\s*[：:]\s*(?P<value>.*)$"
 )
+_SALUTATION = re.compile(r"^(?:致|尊敬的|各|各位|诸位|亲爱的|DEAR|HI|HELLO)", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
 # Label words, checked in this order (the first class whose pattern the label matches wins)
@@ -73,7 +74,7 @@ _LABEL_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "boilerplate",
         re.compile(
-            r"编号|编码|代码|序号|料号|货号|人$|人信息|机构|代理|(?:采购|招标|建设|需求|使用|申请|比选|询价|发布|主管|监督)单位|电话|手机|传真|邮箱|邮件|邮编|网址|"
+            r"编号|编码|代码|序号|料号|货号|人$|人信息|机构|代理|(?:企业|公司|厂家|厂商|供应商|买家|卖家|客户)$|(?:采购|招标|建设|需求|使用|申请|比选|询价|发布|主管|监督)单位|电话|手机|传真|邮箱|邮件|邮编|网址|"
             r"网站|微信|QQ|地址|账号|账户|开户|户名|保证金|预算|金额|限价|最高价|单价|总价|价格|"
             r"费用|报价|付款|结算|发票|税|方式|程序|流程|文件|平台|媒介|公告期|发布|开标|评标|"
             r"获取|递交|提交|投标|响应|磋商|须知|注意|声明|附件|品牌|包装|运输|质保|售后|"
@@ -84,6 +85,7 @@ _LABEL_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("quantity", re.compile(r"数量|数目|需求量|采购量|用量|规模|^单位$|计量单位|^量$")),
     ("application", re.compile(r"用途|用于|应用|使用|适用|领域|场景|下游|终端")),
     ("spec", re.compile(r"规格|型号|参数|技术|标准|材质|质量|等级|指标|配置")),
+    ("text", re.compile(r"理由|原因|依据|目的|背景")),
     ("project", re.compile(r"项目|需求名称|采购名称|标题|主题|事由|^招标名称")),
     (
         "product",
@@ -211,6 +213,10 @@ def parse_lines(text: str) -> list[Line]:
                 continue
         header = None
         m = _LABEL.match(line)
+        if m and _SALUTATION.match(m["label"]):  # 各供应商：… a letter's greeting, not a field
+            line, m = m["value"].strip(), None
+            if not line:
+                continue
         if m and not re.match(r"^\d+$", m["label"]):
             label, value = m["label"].strip(), m["value"].strip()
             if not value:  # 三、采购需求： the items follow

@@ -183,7 +183,8 @@ _DELIVERY = re.compile(r"交货|送货|到货|运至|送至|发往|收货|交付
 _QTY = re.compile(
     r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>万|千|百)?\s*"
     r"(?P<unit>吨|件|套|台|个|只|片|米|公斤|千克|KG|箱|批|PCS|卷|桶|袋|瓶|支|根|块|张|平方米|㎡|"
-    r"立方米|立方|升|辆|组|对|副|条|盒|包|粒|颗|T(?![A-Z]))(?:\s*/\s*(?P<per>年|月|周|天|日))?"
+    r"立方米|立方|升|辆|组|对|副|条|盒|包|粒|颗|T(?![A-Z]))(?!工作日|小时|自然日|月|星期|季度|日内|天内)"
+    r"(?:\s*/\s*(?P<per>年|月|周|天|日))?"
 )
 _MULTIPLIER = {"万": 10_000.0, "千": 1_000.0, "百": 100.0}
 _DATE = re.compile(r"(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})")
@@ -282,9 +283,9 @@ def _read_value(value: str) -> tuple[list[str], list[str]]:
             continue
         sentences = read_sentences(clause)
         apps.extend(sentences.applications)
-        if sentences.wanted or sentences.weak:
-            products.extend(sentences.wanted or sentences.weak)
-        elif not sentences.applications:
+        if sentences.wanted:  # 购置X: a cue inside the field
+            products.extend(sentences.wanted)
+        elif not sentences.applications:  # the field's label is the cue
             products.extend(read_sentences(f"采购：{clause}").wanted)
     return products, apps
 
@@ -394,8 +395,9 @@ def _read_line(
         conditions.deadline = conditions.deadline or _date(clean(value))
     elif kind == "delivery":
         notes.append(f"{line.label}：{value}" if line.label else value)
-    elif kind == "project":
-        project.extend(read_sentences(_title_text(value)).wanted)
+    elif kind == "project":  # 拟采购项目：X, 项目名称：X采购: X when it names goods
+        named = read_sentences(_title_text(value))
+        project.extend(named.wanted or named.bare[:1])
     elif kind == "text":
         free.append(f"{line.label}：{value}" if line.label else value)
         if conditions.quantity is None:

@@ -5,7 +5,8 @@ Usage::
     .venv/bin/python scripts/make_probes.py --source ../shared/data/bench/need_supplier_dev.jsonl \
         --out /tmp/own_probes
 
-Writes ``own_notice.jsonl`` and ``own_free.jsonl`` (same format as the benchmark files:
+Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl`` and ``own_free2.jsonl``
+(same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
 by a hash of its id is used, spread round-robin over the templates below.
@@ -14,8 +15,10 @@ The templates were written for this project, independently of the shared dev pro
 (``probe_dev_notice.jsonl``) and of ``scripts/evaluate.py --perturb``: other notice types
 (政府采购 公开招标, 竞争性磋商 with a table, 询比价 with a markdown table, 采购意向公开, an
 e-mail RFQ, a marketplace 求购 post, 采购申请单, 框架协议入围, chat messages) and other free-text
-phrasings. They check that the reader generalizes; they are not tuned on (the query reader's
-tests use other sentences again).
+phrasings. ``NOTICES`` and ``FREE`` were written before the reader was tuned (it then scored
+0.889 and 0.905 NDCG@10 on them); ``NOTICES2`` and ``FREE2`` later, to find what it still got
+wrong. All four were then used for tuning: they say how the reader does on phrasings nobody
+shared with it, not how it does on unseen ones.
 """
 
 from __future__ import annotations
@@ -136,6 +139,127 @@ FREE: tuple[tuple[str, str, str], ...] = (
     ("shortage", "急！{x}断货", "{y}产线{x}断货，急需现货，能当天发货的联系我。"),
 )
 
+# Written later, to look for what the reader still got wrong; what they found was fixed, so
+# they are tuning data too (own_free2, own_notice2).
+FREE2: tuple[tuple[str, str, str], ...] = (
+    ("b0", "{y}生产商寻{x}供货商", "我们是{y}生产商，目前需要{x}，欢迎联系。"),
+    ("b1", "公司生产{y}，需要{x}", ""),
+    ("b2", "{x}需求", "本公司主要生产{y}，每月需要{x}约5吨，希望找到稳定的供应商。"),
+    ("b3", "招{x}供应商", "{y}项目启动，现招{x}供应商若干家。"),
+    ("b4", "需要{x}", "需要{x}，做{y}的，长期合作。"),
+    ("b5", "寻找{x}合作伙伴", "因{y}业务扩张，寻找{x}合作伙伴。"),
+    ("b6", "{x}", "我厂专业做{y}，{x}年用量很大，诚寻厂家直供。"),
+    ("b7", "采购", "本司拟采购{x}一批，主要用于{y}的生产。"),
+    ("b8", "求{x}", "求{x}货源，{y}用，量大。"),
+    ("b9", "{y}企业采购{x}", ""),
+    ("b10", "诚征{x}", "诚征{x}，用于{y}，有意者请联系采购部。"),
+    ("b11", "寻源公告", "{y}制造企业寻源{x}，要求具备批量供货能力。"),
+    ("b12", "{x}长期采购", "用于{y}的{x}长期采购，价格面议。"),
+    ("b13", "求推荐{x}厂家", "做{y}的，求推荐靠谱的{x}厂家"),
+    ("b14", "有没有{x}", "有没有{x}？{y}需要用"),
+    ("b15", "{x}供货商招募", "为{y}配套，招募{x}供货商。"),
+    ("b16", "{x}急购", "{y}车间急购{x}，现款。"),
+    ("b17", "找{x}", "找{x}，用在{y}里面，要求质量稳定"),
+    ("b18", "{y}用{x}", "长期需要，欢迎报价"),
+    ("b19", "购买{x}", "我们需要购买{x}来生产{y}。"),
+    ("b20", "采购意向：{x}", "拟于下季度采购{x}，用于{y}，欢迎洽谈。"),
+    ("b21", "{x}，{y}用", ""),
+    ("b22", "我们需要{x}", "应用场景：{y}。"),
+    ("b23", "{x}批量采购", "本项目为{y}提供配套，需批量采购{x}。"),
+    ("b24", "收购{x}", "大量收购{x}，{y}厂使用"),
+    ("b25", "{x}哪里有", "{x}哪里有卖？做{y}用的。"),
+    ("b26", "专精特新企业：{x}", "征集能提供{x}的专精特新企业，服务{y}产业。"),
+    ("b27", "外购件：{x}", "{y}组装用外购件{x}，寻合格供方。"),
+    ("b28", "需要大量{x}", "需要大量{x}，用来生产{y}，有货的联系"),
+    ("b29", "{x}询价单", "我司生产{y}，现对{x}询价，请报含税价。"),
+    (
+        "b30",
+        "【采购】{x}",
+        "【需求说明】{y}线体扩产，需{x}，数量面议。\n【联系方式】王先生 13900000000",
+    ),
+    (
+        "b31",
+        "关于{x}的询价函",
+        "致各供应商：\n我公司{y}项目需采购{x}，请于10日内报价。\n附：技术要求详见附件",
+    ),
+    ("b32", "竞价公告", "竞价标的：{x}\n竞价方式：网上竞价\n保证金：5000元\n标的用途：{y}"),
+    ("b33", "{x}等物资采购", "为满足{y}的生产需求，特此采购{x}等物资。"),
+    ("b34", "{y}厂扩建，寻{x}", ""),
+    ("b35", "需求：{x}", "行业：{y}\n需求：{x}\n地区：不限"),
+    ("b36", "求{x}报价", "{y}配套，{x}，量大从优，请附资质"),
+    ("b37", "{x}（长期）", "公司做{y}，{x}需要长期稳定供应"),
+    ("b38", "采购公告", "采购品名：{x}\n采购数量：20吨\n使用部门：{y}车间\n报价截止：2025-12-01"),
+    ("b39", "{x}供应", "哪位有{x}供应？本人做{y}"),
+    ("b40", "项目名称：{y}配套{x}采购", "详见附件"),
+    (
+        "b41",
+        "单一来源采购公示",
+        "拟采购项目：{x}\n拟定供应商：某某公司\n采购理由：{y}专用，唯一供应商",
+    ),
+    ("b42", "{x}需求信息发布", "需求企业：某{y}公司\n需求内容：{x}\n需求类型：采购\n有效期：30天"),
+    ("b43", "想找做{x}的厂", "我们是{y}的，想找做{x}的厂，能打样的优先"),
+    ("b44", "{x}招标", "第一包：{x}\n第二包：运输服务\n投标保证金：2万元"),
+    ("b45", "询：{x}", "{y}用，急"),
+    ("b46", "{x} 采购", "现需要{x}用于{y}，请有意向的供应商联系我们"),
+    ("b47", "原料采购", "原料名称：{x}\n用途：{y}生产\n月需求：10吨\n付款：月结"),
+    ("b48", "寻求{x}解决方案", "{y}企业寻求{x}解决方案提供商"),
+    ("b49", "{x}比价", "序号 品名 数量\n1 {x} 100\n用于{y}"),
+    ("b50", "{x}合格供应商征集公告", "一、征集范围：{x}\n二、用途：{y}\n三、报名方式：邮件报名"),
+    ("b51", "帮忙找{x}", "朋友做{y}，帮忙找一下{x}的供应商，谢谢大家"),
+    ("b52", "采购需求", "物资：{x}；用途：{y}；数量：若干；交货：一个月内"),
+    ("b53", "{y}用{x}询价", "请报价"),
+    ("b54", "求购：{x}", "产品用途：{y}；采购量：每月3吨；要求：提供样品"),
+    ("b55", "{x}国产化", "{y}关键部件{x}国产化，寻求合作"),
+    ("b56", "急！！{x}", "{y}产线停线待料，急需{x}，今天要货"),
+    ("b57", "{x}年度框架采购", "本年度{y}生产所需{x}进行框架采购，欢迎报名。"),
+    ("b58", "{x}代理商招募", "长期需要{x}，用于{y}。"),
+)
+
+NOTICES2: tuple[tuple[str, str, str], ...] = (
+    (
+        "c0",
+        "{y}事业部2025年度{x}招标采购公告",
+        "招标人：某某控股股份有限公司\n招标编号：ZB2025-0417\n1. 招标货物：{x}（详见技术规范书）\n2. 资格条件：具有{x}生产许可证或相关资质；近三年无不良记录\n3. 标书售价：500元/套，售后不退\n4. 开标地点：某市公共资源交易中心三楼\n5. 联系人：孙工，电话：0571-88****",
+    ),
+    (
+        "c1",
+        "竞争性磋商采购公告",
+        "采购项目编号：JZCS-2025-0417\n采购项目名称：{y}生产用{x}采购\n采购方式：竞争性磋商\n预算金额：120万元\n采购需求：详见磋商文件第三章\n供应商资格要求：(一)具有独立承担民事责任的能力；(二)具有良好的商业信誉\n获取磋商文件时间：2025年5月6日至5月12日",
+    ),
+    (
+        "c2",
+        "比价采购通知",
+        "各供应商：\n我司现有一批{x}需要比价采购，具体如下：\n品名：{x}\n规格：按样品\n数量：2000只\n用途：{y}配套\n请于2025年6月1日前将报价单盖章后发至采购部。",
+    ),
+    (
+        "c3",
+        "{x}采购询价单（第2期）",
+        "询价单位：某某科技有限公司\n询价日期：2025-03-08\n┌─────┬─────┐\n│名称│{x}│\n│数量│50台│\n│用途│{y}│\n└─────┴─────┘\n备注：含税含运费",
+    ),
+    (
+        "c4",
+        "公开招募{x}合作供应商的公告",
+        "为进一步保障{y}项目的物资供应，我单位现面向社会公开招募{x}合作供应商，有关事项公告如下：\n一、招募内容\n{x}的生产与供应。\n二、报名条件\n1. 注册资本不低于300万元；\n2. 具有一般纳税人资格。\n三、报名时间\n2025年8月1日至8月10日。",
+    ),
+    ("c5", "WeChat", "老铁们，{y}这边缺{x}，有渠道的吱一声，量不小"),
+    ("c6", "询价", "您好，我们是做{y}的，想询一下{x}的价格，麻烦发下报价单和资质，谢谢！"),
+    (
+        "c7",
+        "{x}公开比选公告（二次）",
+        "比选人：某某集团物资公司\n项目概况：本次比选{x}，用于{y}。\n比选申请人资格：须为{x}生产厂家或其授权代理商。\n比选文件发售：2025年9月2日起\n比选保证金：1万元",
+    ),
+    (
+        "c8",
+        "招募公告",
+        "项目：{y}\n招募内容：{x}供应商\n招募数量：3家\n入围期：2年\n报名邮箱：caigou@example.com",
+    ),
+    (
+        "c9",
+        "[采购需求]{x}",
+        "产品名称:{x}\n应用领域:{y}\n年需求量:5000件\n目标价格:面议\n认证要求:无\n期望交货地:江苏苏州",
+    ),
+)
+
 
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
@@ -155,7 +279,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             x, y = (need.get("products") or [""])[0], need.get("application") or ""
             if x and y and x not in y and y not in x and _pick(row["id"]):
                 rows.append((row, x, y))
-    for name, templates in (("own_notice", NOTICES), ("own_free", FREE)):
+    sets = (
+        ("own_notice", NOTICES),
+        ("own_free", FREE),
+        ("own_notice2", NOTICES2),
+        ("own_free2", FREE2),
+    )
+    for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:
             for i, (row, x, y) in enumerate(rows):
                 kind, title, description = templates[i % len(templates)]

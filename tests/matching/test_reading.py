@@ -91,6 +91,35 @@ def test_a_notice_that_names_no_goods_says_so_and_ranks_nothing() -> None:
     assert index.shortlist(resolve_need(need)) == []
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # each once read wrong: a procedure word glued on, a supplier word, a letter's greeting
+        ("铜排长期采购", "用于配电柜的铜排长期采购，价格面议。"),
+        ("铜排急购", "成套车间急购铜排，现款。"),
+        ("采购", "我们需要购买铜排来生产配电柜。"),
+        ("铜排等物资采购", "为满足配电柜的生产需求，特此采购铜排等物资。"),
+        ("项目名称：配电柜配套铜排采购", "详见附件"),
+        ("想找做铜排的厂", "我们是做配电柜的，想找做铜排的厂"),
+        ("铜排代理商招募", "长期需要铜排，用于配电柜。"),
+        ("关于征求铜排供货意向的函", "各有关单位：为保障配电柜生产，我公司拟采购一批铜排。"),
+        ("招募公告", "一、招募内容\n铜排的生产与供应。\n二、报名条件\n1. 注册资本不低于300万元；"),
+        ("询价", "您好，我们是做配电柜的，想询一下铜排的价格，谢谢！"),
+        ("单一来源采购公示", "拟采购项目：铜排\n采购理由：配电柜专用"),
+        ("铜排需求信息", "需求企业：某配电柜公司\n需求内容：铜排"),
+        ("本年度铜排框架采购", "本年度配电柜生产所需铜排进行框架采购，欢迎报名。"),
+    ],
+)
+def test_unseen_phrasings_read_the_product_and_not_the_application(
+    title: str, description: str
+) -> None:
+    assert products(title, description) == ["铜排"]
+
+
+def test_a_number_of_working_days_is_not_a_quantity() -> None:
+    assert read_text("采购铜排", "请于15个工作日内报价").quantity is None
+
+
 # -- title words and endings do not leak into the products ---------------------------------
 
 
