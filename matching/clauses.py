@@ -59,7 +59,7 @@ _SUPPLIER = (
 )
 _APP_CUE = (
     r"(?:用于|应用于|应用在|运用于|适用于|用在|用作|用来|作为|服务于|供给|以供|为了|以便|配套于|"
-    r"来(?=生产|制造|加工|制作))"
+    r"来(?=生产|制造|加工|制作)|(?<![A-Z])(?:USED (?:IN|FOR)|FOR USE IN|APPLIED (?:IN|TO))(?![A-Z]))"
 )
 _FIRM = (
     r"(?:我司|本司|我公司|本公司|我们厂|我们公司|我厂|本厂|我们|我方|我单位|本单位|敝司|本集团|我集团|"
@@ -99,11 +99,13 @@ _PROJECT = re.compile(r"^(?P<app>.+?)(?:生产线|产线|项目|车间)(?:所需
 _WANT_LABEL = re.compile(
     rf"^(?:{_WANT_CUE}|采购|询价|需求|招标|RFQ|RFI|RFP)*"
     r"(?:内容|产品|物资|品名|名称|品类|标的|清单|信息|公告|合作|货源|供应商|厂家)?$"
+    r"|^(?:PRODUCTS?|ITEMS?|COMMODITY|PART NAME|MATERIAL)$"
 )
 # 需求描述：…, 项目说明：…: the label itself names nothing; its clause is read as usual
 _TEXT_LABEL = re.compile(r"^(?:需求|采购|项目|产品)?(?:描述|说明|详情|概述|简介|背景|备注)$")
 _APP_LABEL = re.compile(
     r"^(?:产品)?(?:用途|应用|应用领域|应用场景|使用场景|用于|适用于|下游|下游产品|终端应用|终端产品)$"
+    r"|^(?:APPLICATION|END USE|USAGE|USE)$"
 )
 # Words that name no particular goods (物资, 所需材料, 配套备品备件, 设备及材料 …)
 _GENERIC = re.compile(
@@ -268,6 +270,10 @@ _ABOUT_GOODS = re.compile(
 )
 
 
+_ENGLISH_LEAD = re.compile(r"^(?:(?:OF|THE|A|AN|SOME|ANY|YOUR|RELIABLE|QUALITY)\s+)+")
+_ENGLISH_FOR = re.compile(r"\s+(?:FOR|TO BE USED|USED|IN|WITH)\s+.*$")
+
+
 def _clean_object(obj: str) -> list[str]:
     obj = _QUANTITY.sub("", obj)
     obj = _ABOUT_GOODS.sub("", obj) or obj
@@ -275,6 +281,7 @@ def _clean_object(obj: str) -> list[str]:
     parts = _LIST.split(obj)
     for i, part in enumerate(parts):
         part = _TRAIL.sub("", _LEAD.sub("", part.strip(" -—–_·"))).strip(" 的-—–_·")
+        part = _ENGLISH_FOR.sub("", _ENGLISH_LEAD.sub("", part))  # (THE) X FOR Y: X
         for_use = _FOR_USE.match(part)
         if for_use:
             part = for_use.group("obj")

@@ -192,7 +192,7 @@ _DUE = re.compile(r"截止|截至|之前|以前|前(?:回复|提交|反馈|报�
 
 
 def _quantity(text: str) -> Quantity | None:
-    m = _QTY.search(text)
+    m = _QTY.search(text.upper())
     if not m:
         return None
     value = float(m["num"].replace(",", "")) * _MULTIPLIER.get(m["mult"] or "", 1.0)

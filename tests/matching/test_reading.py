@@ -116,6 +116,27 @@ def test_unseen_phrasings_read_the_product_and_not_the_application(
     assert products(title, description) == ["铜排"]
 
 
+@pytest.mark.parametrize(
+    ("title", "description", "wanted", "application"),
+    [
+        (
+            "Purchase of stainless steel flanges",
+            "Application: pressure vessel",
+            "STAINLESS STEEL FLANGES",
+            "PRESSURE VESSEL",
+        ),
+        ("RFQ", "We need copper busbar for switchgear, 800 pcs.", "COPPER BUSBAR", ""),
+        ("采购 silicone sealant", "用于 curtain wall", "SILICONE SEALANT", "CURTAIN WALL"),
+    ],
+)
+def test_english_and_mixed_text_keeps_names_whole(
+    title: str, description: str, wanted: str, application: str
+) -> None:
+    reading = read_text(title, description)
+    assert reading.products[0].text == wanted
+    assert list(reading.applications) == ([application] if application else [])
+
+
 def test_a_number_of_working_days_is_not_a_quantity() -> None:
     assert read_text("采购铜排", "请于15个工作日内报价").quantity is None
 
