@@ -74,7 +74,7 @@ _LABEL_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "boilerplate",
         re.compile(
-            r"编号|编码|代码|序号|料号|货号|人$|人信息|机构|代理|(?:企业|公司|厂家|厂商|供应商|买家|卖家|客户)$|(?:采购|招标|建设|需求|使用|申请|比选|询价|发布|主管|监督)单位|电话|手机|传真|邮箱|邮件|邮编|网址|"
+            r"编号|编码|代码|序号|料号|货号|人$|人信息|机构|代理|[需供采购甲乙买卖]方$|(?:企业|公司|厂家|厂商|供应商|买家|卖家|客户)$|(?:采购|招标|建设|需求|使用|申请|比选|询价|发布|主管|监督)单位|电话|手机|传真|邮箱|邮件|邮编|网址|"
             r"网站|微信|QQ|地址|账号|账户|开户|户名|保证金|预算|金额|限价|最高价|单价|总价|价格|"
             r"费用|报价|付款|结算|发票|税|方式|程序|流程|文件|平台|媒介|公告期|发布|开标|评标|"
             r"获取|递交|提交|投标|响应|磋商|须知|注意|声明|附件|品牌|包装|运输|质保|售后|"
@@ -131,6 +131,14 @@ def clean(text: str) -> str:
     return _URL.sub(" ", unicodedata.normalize("NFKC", text))
 
 
+# 序号1：X, 第二包：X, 品目3：X: an item numbered in its label
+_ITEM_LABEL = re.compile(
+    r"^(?:序号|品目|标段|包号?|第)\s*[\d一二三四五六七八九十]+(?:包|项|标段|批)?$"
+)
+# 物料：X 数量：1000 用途：Y: several fields on one line, parted by spaces
+_SPACED_FIELD = re.compile(r"\s+(?=[^\s:：，,。；;]{1,8}[:：])")
+
+
 def label_kind(label: str) -> str:
     """The class of a field label (``"product"``, ``"boilerplate"`` … see the module doc).
 
@@ -140,6 +148,8 @@ def label_kind(label: str) -> str:
     ['product', 'boilerplate', 'application', 'deadline', 'boilerplate']
     """
     label = re.sub(r"\s+", "", label)
+    if _ITEM_LABEL.match(label):
+        return "product"
     for kind, pattern in _LABEL_CLASSES:
         if pattern.search(label):
             return kind
@@ -196,6 +206,10 @@ def parse_lines(text: str) -> list[Line]:
         if heading and level and (level <= heading_level or (not heading_level and level <= 2)):
             heading, heading_kind, heading_level = "", "", 0  # a sibling ends the section
         cells = [c for c in _CELL_SPLIT.split(line.strip(" |")) if c]
+        if len(cells) == 1 and len(re.findall(r"[:：]", line)) >= 2:
+            spaced = [c for c in _SPACED_FIELD.split(line) if c]
+            if len(spaced) >= 2 and all(_LABEL.match(c) for c in spaced):
+                cells = spaced
         if len(cells) >= 2:
             if header is not None and len(cells) == len(header):
                 out.extend(

@@ -5,7 +5,8 @@ Usage::
     .venv/bin/python scripts/make_probes.py --source ../shared/data/bench/need_supplier_dev.jsonl \
         --out /tmp/own_probes
 
-Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl`` and ``own_free2.jsonl``
+Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl`` and
+``own_mixed3.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -16,8 +17,8 @@ The templates were written for this project, independently of the shared dev pro
 (政府采购 公开招标, 竞争性磋商 with a table, 询比价 with a markdown table, 采购意向公开, an
 e-mail RFQ, a marketplace 求购 post, 采购申请单, 框架协议入围, chat messages) and other free-text
 phrasings. ``NOTICES`` and ``FREE`` were written before the reader was tuned (it then scored
-0.889 and 0.905 NDCG@10 on them); ``NOTICES2`` and ``FREE2`` later, to find what it still got
-wrong. All four were then used for tuning: they say how the reader does on phrasings nobody
+0.889 and 0.905 NDCG@10 on them); ``NOTICES2``, ``FREE2`` and ``MIXED3`` later, to find what
+it still got wrong. All were then used for tuning: they say how the reader does on phrasings nobody
 shared with it, not how it does on unseen ones.
 """
 
@@ -261,6 +262,43 @@ NOTICES2: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# A third round, the same way (own_mixed3): 补链 and 揭榜 needs, plans, one-line forms, chat.
+MIXED3: tuple[tuple[str, str, str], ...] = (
+    ("d0", "{y}产业链补链需求", "我市{y}产业链缺少{x}环节，现面向全国招引{x}生产企业落地。"),
+    ("d1", "征集{x}技术攻关合作", "围绕{y}关键环节，征集{x}国产化研发团队，揭榜挂帅。"),
+    (
+        "d2",
+        "关于{x}的需求",
+        "需求方：某{y}龙头企业\n需求描述：年采购{x}约2000万元，希望对接省内优质供应商\n对接方式：线上洽谈",
+    ),
+    ("d3", "2025年第2批{x}采购", "本批次共需{x}300吨，用于{y}，分三次交货。"),
+    ("d4", "{x}", "{y}制造，需要{x}配套，欢迎来厂考察"),
+    ("d5", "长期采购", "公司长期大量采购{x}（{y}原料），欢迎来电。"),
+    ("d6", "大宗采购：{x}", "采购方：{y}企业\n采购数量：500吨\n质量标准：国标一级"),
+    ("d7", "采购{x}一批", "具体要求：\n1）用于{y}；\n2）提供检测报告；\n3）货到付款。"),
+    ("d8", "{x}找货", "帮客户找{x}，做{y}的，量大，有货的老板私我"),
+    ("d9", "求购{x}（{y}专用）", ""),
+    ("d10", "配套需求发布", "需求产品：{x}\n应用行业：{y}\n需求数量：批量\n是否长期：是"),
+    ("d11", "{y}项目{x}采购结果公示", "中标供应商：某某有限公司\n中标金额：58万元\n采购内容：{x}"),
+    ("d12", "诚招{x}加工合作", "本公司从事{y}，现诚招{x}加工合作伙伴，来料加工亦可。"),
+    ("d13", "{x}货源", "有没有{x}的货源？我们是{y}厂，每月用量稳定"),
+    ("d14", "寻找国产{x}", "{y}设备上的进口{x}交期太长，寻找国产替代供应商。"),
+    (
+        "d15",
+        "采购计划",
+        "2025年度采购计划：\n序号1：{x}，数量100吨，用途{y}\n序号2：办公用品，若干",
+    ),
+    ("d16", "询价单", "物料：{x} 数量：1000 用途：{y} 交期：15天"),
+    ("d17", "[求购] {x}", "[用途] {y}\n[数量] 若干\n[联系] 微信同号"),
+    ("d18", "急需{x}货源", "{y}生产线急需{x}货源，量大从优，长期合作"),
+    (
+        "d19",
+        "{x}需求对接会",
+        "为促进{y}产业大中小企业融通，举办{x}供需对接会，欢迎{x}生产企业参会。",
+    ),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -284,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_free", FREE),
         ("own_notice2", NOTICES2),
         ("own_free2", FREE2),
+        ("own_mixed3", MIXED3),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:

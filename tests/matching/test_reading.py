@@ -108,6 +108,12 @@ def test_a_notice_that_names_no_goods_says_so_and_ranks_nothing() -> None:
         ("单一来源采购公示", "拟采购项目：铜排\n采购理由：配电柜专用"),
         ("铜排需求信息", "需求企业：某配电柜公司\n需求内容：铜排"),
         ("本年度铜排框架采购", "本年度配电柜生产所需铜排进行框架采购，欢迎报名。"),
+        ("配电柜产业链补链需求", "我市配电柜产业链缺少铜排环节，现面向全国招引铜排生产企业落地。"),
+        ("征集铜排技术攻关合作", "围绕配电柜关键环节，征集铜排国产化研发团队。"),
+        ("关于铜排的需求", "需求方：某配电柜企业\n需求描述：年采购铜排约2000万元"),
+        ("大宗采购：铜排", "采购方：配电柜企业\n采购数量：500吨"),
+        ("询价单", "物料：铜排 数量：1000 用途：配电柜 交期：15天"),
+        ("铜排需求对接会", "举办铜排供需对接会，欢迎铜排生产企业参会。"),
     ],
 )
 def test_unseen_phrasings_read_the_product_and_not_the_application(
@@ -135,6 +141,11 @@ def test_english_and_mixed_text_keeps_names_whole(
     reading = read_text(title, description)
     assert reading.products[0].text == wanted
     assert list(reading.applications) == ([application] if application else [])
+
+
+def test_numbered_items_of_a_plan_are_several_products() -> None:
+    text = "序号1：铜排，数量100吨，用途配电柜\n序号2：劳保手套，若干"
+    assert products("采购计划", text) == ["铜排", "劳保手套"]
 
 
 def test_a_number_of_working_days_is_not_a_quantity() -> None:
