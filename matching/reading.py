@@ -171,6 +171,7 @@ _ABOUT_BUYER = re.compile(
     r"(?:我司|我公司|本公司|公司|我们|我厂|本厂|我单位|本单位|集团)(?:已|均|现已|目前)?"
     r"(?:通过|获得|取得|拥有|持有|具有|是|为|位于|地处|坐落|成立)"
 )
+_NEGATED = re.compile(r"无需|无须|不需要?|不要求|不必|不用|免于|不限|除.{1,10}(?:以)?外|以外")
 _SOFT = re.compile(r"优先|加分|为佳|更佳|最好|择优|者优")
 _PREFER = re.compile(
     r"优先|仅限|限于|只限|限定|限|最好|就近|本地|当地|周边|附近|区域内|省内|市内|范围内|辖区"
@@ -224,6 +225,8 @@ class _Conditions:
             if not clause:
                 continue
             about_buyer = bool(_ABOUT_BUYER.search(clause)) and not _PREFER.search(clause)
+            if _NEGATED.search(clause):
+                continue  # 无需3C认证, 地区不限, 除新疆外
             if not about_buyer:
                 for cert in find_certifications(clause):
                     (self.preferred if _SOFT.search(clause) else self.required).append(

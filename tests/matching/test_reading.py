@@ -192,6 +192,12 @@ def test_certifications_required_preferred_and_held_by_the_buyer_are_told_apart(
     assert products("采购车载显示屏", "供应商须持有CCC认证") == ["车载显示屏"]
 
 
+def test_a_certification_or_region_said_not_to_matter_is_not_required() -> None:
+    reading = read_text("采购led灯珠", "无需3C认证，地区不限，除新疆外均可发货")
+    assert reading.certifications == ()
+    assert reading.regions == ()
+
+
 def test_a_certification_is_never_a_wanted_product() -> None:
     need = NeedRecord(1, "高精度伺服电机", "需要ISO9001认证，长三角优先")
     assert [t.text for t in wanted_terms(need)] == ["高精度伺服电机"]
