@@ -249,6 +249,8 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         self._ingest(profiles)
         for postings in (self.products_, self.certs_, self.industries_):
             postings.build()
+        if self.name_variants:
+            self.variants_.prepare()
         self.n_profiles_ = len(self.row_of_)
         return self
 

@@ -43,6 +43,7 @@ __all__ = [
     "NameVariants",
     "describe",
     "name_dictionary",
+    "read_as_note",
     "reading_key",
 ]
 
@@ -102,6 +103,24 @@ def describe(wanted: str, variant: str, kind: str) -> str:
     """
     arrow = "→" if kind in ("typo", "english") else "≈"
     return f"{wanted} {arrow} {variant} ({KIND_LABELS.get(kind, kind)})"
+
+
+def read_as_note(
+    wanted: str, offered: str, name_variants: Iterable[tuple[str, str, str]]
+) -> str | None:
+    """The note for one matched ``(wanted, offered)`` pair of a shortlist's reasons, when it
+    was matched through a variant (:attr:`matching.records.Reasons.name_variants`).
+
+    Examples
+    --------
+    >>> used = (("畜电池", "蓄电池", "typo"),)
+    >>> read_as_note("畜电池", "铅蓄电池", used), read_as_note("畜电池", "电池", used)
+    ('畜电池 → 蓄电池 (疑似错字)', None)
+    """
+    for term, text, kind in name_variants:
+        if term == wanted and text in offered:
+            return describe(term, text, kind)
+    return None
 
 
 class NameDictionary:
@@ -290,6 +309,7 @@ class NameVariants:
         self.lexicon = lexicon
         self.dictionary = dictionary or name_dictionary()
         self._keys = TextStore()
+        self._key_ids: dict[str, list[int]] = {}
 
     def _listed(self, text: str) -> int:
         """How many listed names contain ``text`` (up to :data:`WEAK_EVIDENCE`)."""
@@ -320,9 +340,11 @@ class NameVariants:
     def of(self, term: str) -> list[NameVariant]:
         """The variants of one normalised wanted term, best first (the term itself excluded).
 
-        English names are always tried; synonyms, short and long forms and typos only when
-        fewer than :data:`WEAK_EVIDENCE` listed names contain the term (a well-listed name
-        means what suppliers mean by it; a dictionary's other senses would only add noise).
+        English names are always tried; synonyms, short and long forms only when the listed
+        names attest the term less than :data:`WEAK_EVIDENCE` (:meth:`evidence`: a
+        well-listed name means what suppliers mean by it; a dictionary's other senses would
+        only add noise); typos then too, but a term they attest at all is only compared with
+        whole names (:meth:`_typos`).
         """
         found: dict[str, NameVariant] = {}
 
@@ -344,7 +366,7 @@ class NameVariants:
                     put(text, SHORT_LONG, "short")
                 for text in self._long_forms(term):
                     put(text, SHORT_LONG, "long")
-                one_off = not found and attested == 0
+                one_off = not found and attested < 1
                 for text, factor in self._typos(term, attested, one_off=one_off):
                     put(text, factor, "typo")
         ranked = sorted(found.values(), key=lambda v: (-v.factor, v.text))
@@ -356,15 +378,17 @@ class NameVariants:
         """Dictionary synonyms of the term, or of one of its words (牡蛎油 → 蚝油); a
         replacement nobody lists may still be listed one character shorter (乙酸乙烯酯 →
         醋酸乙烯酯 → 醋酸乙烯). A term the listed names attest at all (``attested`` ≥ 1)
-        takes only synonyms written with one of its characters (联轴节 → 联轴器, not 单位 →
-        装置: suppliers already show what they mean by it)."""
+        takes only whole synonyms written with one of its characters (联轴节 → 联轴器, not 单位
+        → 装置: suppliers already show what they mean by it)."""
         d = self.dictionary
-        whole = [(w, c) for w, c in d.synonyms(term) if self._listed(w)]
+        candidates = d.synonyms(term)
+        if attested >= 1:
+            candidates = [(w, c) for w, c in candidates if set(w) & set(term)]
+        whole = [(w, c) for w, c in candidates if self._listed(w)]
         # 螺帽 is "nut", and so are 螺母 and 坚果: a synonym written with one of the term's
         # characters is the likelier reading, when there is one
         alike = [(w, c) for w, c in whole if set(w) & set(term)]
-        chosen = alike if alike or attested >= 1 else whole
-        out = [(w, SYNONYM * c, "synonym") for w, c in chosen]
+        out = [(w, SYNONYM * c, "synonym") for w, c in alike or whole]
         for start, end in d.words(term):
             if end - start == len(term) or end - start < 2:
                 continue
@@ -448,18 +472,54 @@ class NameVariants:
             f"{re.escape(term[:i])}[^\\x00{re.escape(term[i])}]{re.escape(term[i:])}"
             for i in range(1, len(term))
         )
-        counts: Counter[str] = Counter(m.group() for _, _, m in self.lexicon.store.matches(pattern))
+        counts = Counter(m.group() for _, _, m in self.lexicon.store.matches(pattern))
         return [t for t, _ in counts.most_common(3)]
+
+    def _one_off(self, term: str) -> Counter[str]:
+        """Listed text one character apart from ``term`` where it reads as a word, counted.
+
+        One regular expression for the positions after the first; the first is found through
+        the rest of the term (a pattern led by a literal scans faster)."""
+        names = self.lexicon.names
+        counts: Counter[str] = Counter()
+        rest = term[1:]
+        for i, offset in self.lexicon.store.occurrences(rest):
+            if offset > 0 and names[i][offset - 1] != term[0]:
+                text = names[i][offset - 1 : offset + len(rest)]
+                if self._word_like(text, names[i], offset - 1):
+                    counts[text] += 1
+        pattern = "|".join(
+            f"{re.escape(term[:i])}[^\\x00{re.escape(term[i])}]{re.escape(term[i + 1 :])}"
+            for i in range(1, len(term))
+        )
+        counts.update(
+            m.group()
+            for n, offset, m in self.lexicon.store.matches(pattern)
+            if self._word_like(m.group(), names[n], offset)
+        )
+        return counts
+
+    def prepare(self) -> None:
+        """Read every listed name's pinyin now (it is otherwise done at the first typo look-up,
+        and then only for names listed since)."""
+        self._sync_keys()
 
     def _sync_keys(self) -> None:
         names = self.lexicon.names
-        if len(self._keys) < len(names):
-            self._keys.extend([reading_key(n) for n in names[len(self._keys) :]])
+        first = len(self._keys)
+        if first < len(names):
+            keys = [reading_key(n) for n in names[first:]]
+            self._keys.extend(keys)
+            for i, key in enumerate(keys, start=first):
+                self._key_ids.setdefault(key, []).append(i)
 
     def _typos(self, term: str, attested: float, *, one_off: bool) -> list[tuple[str, float]]:
-        """Listed text read like ``term`` (homophones), in at least three times as many names
-        as attest ``term`` itself, else (with ``one_off``) one character apart; either only
-        where it reads as a word (:meth:`_word_like`)."""
+        """Listed text read like ``term`` (homophones), else (with ``one_off``) one character
+        apart, either only where it reads as a word (:meth:`_word_like`).
+
+        A term the names do not attest at all is looked for inside every name; one they attest
+        a little (连轴器, itself a slip in one name) only among whole names, and a homophone must
+        then be attested three times as well (联轴器)."""
         if not _HAN.search(term) or len(term) < 2:
             return []
         self._sync_keys()
@@ -467,25 +527,23 @@ class NameVariants:
         limit = 1 if len(term) <= 3 else 2
         counts: Counter[str] = Counter()
         for key in _reading_keys(term):
-            for i, offset in self._keys.occurrences(key):
+            found: Iterable[tuple[int, int]] = (
+                [(i, 0) for i in self._key_ids.get(key, ())]
+                if attested >= 1
+                else self._keys.occurrences(key)
+            )
+            for i, offset in found:
                 text = names[i][offset : offset + len(term)]
                 differ = sum(a != b for a, b in zip(text, term, strict=True))
                 if 0 < differ <= limit and self._word_like(text, names[i], offset):
                     counts[text] += 1
-        enough = 3 * attested
-        homophones = [t for t, n in counts.most_common(3) if n >= enough]
+        if attested >= 1:
+            enough = 3 * attested
+            homophones = [t for t in counts if self.evidence(t) >= enough][:3]
+        else:
+            homophones = [t for t, _ in counts.most_common(3)]
         if homophones:
             return [(t, HOMOPHONE) for t in homophones]
         if len(term) < 3 or not one_off:
             return []
-        counts.clear()
-        pattern = "|".join(
-            f"{re.escape(term[:i])}[^\\x00{re.escape(term[i])}]{re.escape(term[i + 1 :])}"
-            for i in range(len(term))
-        )
-        counts.update(
-            m.group()
-            for i, offset, m in self.lexicon.store.matches(pattern)
-            if self._word_like(m.group(), names[i], offset)
-        )
-        return [(t, ONE_OFF) for t, _ in counts.most_common(2)]
+        return [(t, ONE_OFF) for t, _ in self._one_off(term).most_common(2)]

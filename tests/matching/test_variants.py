@@ -9,7 +9,13 @@ from importlib import resources
 
 from matching import Match, NeedRecord, ProductItem, ProfileRecord, SupplierIndex
 from matching.lexicon import Lexicon, TextStore
-from matching.variants import NameVariants, describe, name_dictionary, reading_key
+from matching.variants import (
+    NameVariants,
+    describe,
+    name_dictionary,
+    read_as_note,
+    reading_key,
+)
 
 
 def profile(pid: int, *products: str) -> ProfileRecord:
@@ -163,3 +169,20 @@ def test_text_store_finds_each_string_once_with_its_offset() -> None:
     assert [i for i, _ in store.occurrences("电池")] == [0, 1, 3]
     assert [(i, at, m.group()) for i, at, m in store.matches("锂.池")] == [(1, 0, "锂电池")]
     assert [(i, at) for i, at, _ in store.matches("池")] == [(0, 1), (1, 2), (3, 1)]
+
+
+def test_a_slip_that_one_supplier_also_made_is_still_corrected() -> None:
+    # 连轴器 is listed once (a supplier's own slip); 联轴器 is what the catalog calls it
+    names = ["粘性连轴器", "联轴器", "万向联轴器", "鼓形齿式联轴器", "弹性联轴器"]
+    index = SupplierIndex().fit([profile(i, n) for i, n in enumerate(names)])
+    got = index.shortlist(need("连轴器"))
+    assert {m.id for m in got} == set(range(5))
+    assert got[0].id == 0  # the name as written still ranks first
+    assert ("连轴器", "联轴器", "typo") in got[1].reasons.name_variants
+
+
+def test_reasons_note_which_pairs_went_through_a_variant() -> None:
+    index = SupplierIndex().fit([profile(1, "铅蓄电池", "电池")])
+    got = index.shortlist(need("畜电池"))[0].reasons
+    notes = {o: read_as_note(w, o, got.name_variants) for w, o in got.matched_products}
+    assert notes["铅蓄电池"] == "畜电池 → 蓄电池 (疑似错字)"
