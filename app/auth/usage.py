@@ -77,6 +77,12 @@ class KeyUsage:
             self._noted[key_id] = at
             self._pending[key_id] = at
 
+    def forget(self) -> None:
+        """Drop every noted use, written or not (for a database emptied under the worker)."""
+        with self._mutex:
+            self._noted.clear()
+            self._pending.clear()
+
     def flush(self) -> int:
         """Write the noted uses now; returns how many keys were written."""
         with self._mutex:

@@ -83,10 +83,16 @@ def app(settings: Settings) -> FastAPI:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle(app: FastAPI) -> Iterator[None]:
-    """Every test starts with no failed authentication counted (the app is shared)."""
+def _fresh_worker_memory(app: FastAPI) -> Iterator[None]:
+    """Every test starts with no failed authentication counted and no key use noted.
+
+    The app is shared by the whole session, while the tables are emptied after each test
+    and ids start again, so a key use noted by one test would hide another's key of the
+    same id.
+    """
     yield
     app.state.auth_throttle.reset()
+    app.state.key_usage.forget()
 
 
 @pytest.fixture

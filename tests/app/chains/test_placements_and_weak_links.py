@@ -290,9 +290,10 @@ def test_event_report_counts_by_chain_node(client: TestClient, world: World) -> 
     eid, org = event["id"], world.organizer
     buyer = add(client, org, eid, world.firm_a.org_id)
     placed = add(client, org, eid, world.sme_a.org_id)
-    unplaced = add(client, org, eid, world.sme_b.org_id)
-    for s in (placed, unplaced):
-        wish(client, org, eid, s["id"], buyer["id"], "must")
+    # sme_b was registered by the admin: it accepts the invitation and wishes for itself.
+    unplaced = add(client, org, eid, world.sme_b.org_id, accept_as=world.sme_b)
+    wish(client, org, eid, placed["id"], buyer["id"], "must")
+    wish(client, world.sme_b, eid, unplaced["id"], buyer["id"], "must")
     meetings = client.post(f"{EVENTS}/{eid}/schedule", headers=org.headers).json()["meetings"]
     assert len(meetings) == 2
     client.post(f"{EVENTS}/{eid}/publish", headers=org.headers)
