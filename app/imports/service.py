@@ -46,6 +46,7 @@ from app.models.base import utcnow
 from app.needs.schemas import NeedCreate
 from app.needs.service import TRANSITIONS
 from app.organizations.schemas import OrganizationCreate
+from app.organizations.service import audit_classification, classification
 from app.profiles.schemas import ProfileFields
 from app.reference.region_inference import infer_region
 from app.reference.tables import regions
@@ -210,6 +211,7 @@ class _FirmImporter(_Importer):
         updates: list[dict[str, Any]] = []
         replaced_codes: dict[int, list[str]] = {}
         replaced_products: dict[int, list[tuple[str, float | None]]] = {}
+        reclassified: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
         registered_by = (
             self.caller.organization_id if self.caller and self.caller.is_organizer else None
         )
@@ -267,12 +269,21 @@ class _FirmImporter(_Importer):
                 replaced_codes[existing["id"]] = wanted_codes
             if not same_products:
                 replaced_products[existing["id"]] = wanted_products
+            reclassified.append(
+                (
+                    existing["id"],
+                    classification(existing["tier"], existing["tier_year"], existing["uscc"]),
+                    classification(merged["tier"], merged["tier_year"], merged["uscc"]),
+                )
+            )
             self.report.add(ReportLine(parsed.row, parsed.key, "updated"))
             self._region_note(parsed, merged, "updated", before=existing)
         if not write or not (inserts or updates):
             return False
         ids = _insert_returning_ids(self.session, _ORGS, inserts)
         _bulk_update(self.session, _ORGS, _ORG_FIELDS, updates)
+        for org_id, before, after in reclassified:
+            audit_classification(self.session, self.caller, org_id, before, after)
         if replaced_codes:
             self.session.execute(
                 delete(_INDUSTRIES).where(_INDUSTRIES.c.organization_id.in_(list(replaced_codes)))

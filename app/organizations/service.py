@@ -177,13 +177,15 @@ def update(
     _check_tier(org.kind, tier, changes.get("tier_year", org.tier_year if tier else None))
     if "tier" in changes and tier is None:
         changes["tier_year"] = None
-    before = {"tier": [org.tier, org.tier_year], "uscc": org.uscc}
+    before = classification(org.tier, org.tier_year, org.uscc)
     _apply(org, changes)
     flush(session, f"organization {org.id}")
     audit.record(
         session, caller, "organization.update", "organization", org.id, fields=sorted(changes)
     )
-    _audit_classification(session, caller, org, before)
+    audit_classification(
+        session, caller, org.id, before, classification(org.tier, org.tier_year, org.uscc)
+    )
     change_log.record(session, change_log.ORGANIZATION, org.id)
     return org
 
@@ -220,11 +222,22 @@ def _check_may_classify(caller: Principal, org: Organization, changes: dict[str,
         )
 
 
-def _audit_classification(
-    session: Session, caller: Principal, org: Organization, before: dict[str, Any]
+def classification(tier: str | None, tier_year: int | None, uscc: str | None) -> dict[str, Any]:
+    """What :func:`audit_classification` compares: the tier with its year, and the USCC."""
+    return {"tier": [tier, tier_year], "uscc": uscc}
+
+
+def audit_classification(
+    session: Session,
+    caller: Principal | None,
+    org_id: int,
+    before: dict[str, Any],
+    after: dict[str, Any],
 ) -> None:
-    """One audit entry per changed classification, with the old and the new value."""
-    after = {"tier": [org.tier, org.tier_year], "uscc": org.uscc}
+    """One audit entry per changed classification, with the old and the new value.
+
+    The API and the importer both call this, so a tier or USCC never changes unaudited.
+    """
     for what in ("tier", "uscc"):
         if after[what] != before[what]:
             audit.record(
@@ -232,7 +245,7 @@ def _audit_classification(
                 caller,
                 f"organization.{what}.set",
                 "organization",
-                org.id,
+                org_id,
                 before=before[what],
                 after=after[what],
             )

@@ -283,3 +283,24 @@ def test_an_sme_row_with_main_products_is_rejected(engine: Engine) -> None:
     assert (report.created, report.rejected) == (0, 1)
     assert report.problems[0].field == "products"
     assert _count(engine, OrganizationProduct) == 0
+
+
+def test_an_import_that_changes_a_tier_audits_it_like_the_api(engine: Engine) -> None:
+    """Regression: imports changed tier and USCC without the per-field audit entries."""
+    from app.models import AuditEntry
+
+    uscc = make_uscc()
+    _run(engine, "firms", f"{FIRM_HEADER}\n{_firm_line(uscc)}\n".encode(), "firms.csv")
+    line = _firm_line(uscc).replace("小巨人,2023", "专精特新,2022")
+    report = _run(engine, "firms", f"{FIRM_HEADER}\n{line}\n".encode(), "firms.csv")
+    assert report.updated == 1
+    with make_sessionmaker(engine)() as session:
+        entries = list(
+            session.scalars(select(AuditEntry).where(AuditEntry.action.like("organization.%.set")))
+        )
+    assert [(e.action, e.detail) for e in entries] == [
+        (
+            "organization.tier.set",
+            {"before": ["little_giant", 2023], "after": ["specialized", 2022]},
+        )
+    ]
