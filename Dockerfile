@@ -1,4 +1,5 @@
-# Xieshou API. Mirrors the README's install: pip install the project, then `xieshou serve`.
+# Xieshou API. Mirrors the README's install: pip install the project with the tested versions
+# (constraints.txt), then `xieshou serve`.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -7,11 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     XIESHOU_DATABASE_URL=sqlite:////data/xieshou.db
 
 WORKDIR /srv/xieshou
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY app ./app
 COPY matching ./matching
 COPY migrations ./migrations
-RUN pip install . \
+RUN pip install -c constraints.txt . \
     && useradd --system --uid 10001 --home-dir /srv/xieshou xieshou \
     && mkdir -p /data && chown xieshou /data
 
