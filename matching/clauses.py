@@ -44,7 +44,7 @@ _WEAK_CUE = (
 _WANT_CUE = rf"(?:{_STRONG_CUE}|{_WEAK_CUE})"
 _FILLER = (
     r"(?:一批|大批|大量|批量|少量|若干|长期|稳定|持续|定期|优质|高品质|高质量|合格的?|正规|"
-    r"现|拟|计划|公开|面向社会|面向全国|向社会|对外|向外|本年度|今年|明年|年度|"
+    r"现|拟|计划|公开|面向社会|面向全国|向社会|对外|向外|本年度|今年|明年|年度|定制|订制|"
     r"(?:厂家|厂商|企业|公司|供应商|单位|人)(?:能|可以|会|可)?(?:供应|供货|提供|生产|供|做|卖)|"
     r"各类|各种|多种|一些|一点|点儿|相关|一款|一种|一套|一台|一家|家|个|对接|下|的|些|能够|能生产|可生产|能|可以|"
     r"生产|加工|做|提供|供应|供货|配套的?|进口|国产|原装|推荐|介绍|"
@@ -124,7 +124,7 @@ _NOT_PRODUCT = re.compile(
     r"(?:招标|投标|采购|响应|谈判|磋商|比选|申请)文件|见附件|附件[一二三四五\d]|详见|合同|发票|付款|账期|认证|证书|体系$|清单|需求|编号|方式|要求|规格型号|"
     r"信息$|(?:申请|询价|报价|订|采购|需求|清)单$|价格|数量|渠道|货源|私聊|私信|老板|朋友|群里|每个?月|每年|每天|每周|长期|优先|"
     r"事宜|意向|名录|合作|对接|业务|能力|经验|样品|测试|下单|\d{4}年|\d+月|\d+日|季度|年度|"
-    r"产业链|补链|强链|延链|专精特新|小巨人|高新技术|唯一|^某|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
+    r"产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
     r"满足|符合|保障|降低|提高|实现|欢迎|邀请|告知|^[有现期]货$|(?:甲|乙|供|需|品牌|买|卖|合作|双)方$|"
     r"[|:*@#]"
 )
@@ -194,11 +194,14 @@ _CONDITION = re.compile(
 )
 _TITLE_NOISE = re.compile(r"^(?:急|加急|紧急|RFQ|RFI|RFP|NEW|新|热|置顶|推荐|公告|项目)$")
 _THIS_DEAL = re.compile(r"^(?:本次|此次|该次|本)(?:采购|招标|询价|项目)(?:项目|活动)?")
-# 就X组织询比价, 对X实施集中采购: the object sits between the preposition and the verb
-_DEAL_ON = re.compile(
-    r"(?:就|对|将)?(?P<obj>.+?)(?:开展|进行|组织|实施|启动)"
+# 就X组织询比价, 对X实施集中采购: the object sits between the preposition and the verb;
+# without a preposition (X进行框架采购) it is all that comes before the verb
+_DEAL_VERB = (
+    r"(?:开展|进行|组织|实施|启动)"
     rf"(?:{_PROCEDURE}|(?:框架|集中|公开)?(?:协议)?(?:采购|询价|招标|询比价|比选|寻源|竞价|谈判))"
 )
+_DEAL_ON = re.compile(rf"(?:就|将|对(?!讲|焊|夹|开|接头|辊))(?P<obj>.+?){_DEAL_VERB}")
+_DEAL_BARE = re.compile(rf"^(?P<obj>.+?){_DEAL_VERB}")
 _FIRM_FIELD = re.compile(
     r"(?:是|为|系|作为)(?:国内|全国|全球|行业)?(?P<app>[^是为系]+?)(?:领域|行业)"
 )
@@ -237,7 +240,7 @@ def is_generic(phrase: str) -> bool:
     >>> [is_generic(x) for x in ["物资", "下列物资", "配套备品备件", "乙烯", "生产设备"]]
     [True, True, True, False, True]
     """
-    return bool(_GENERIC.match(phrase))
+    return bool(_GENERIC.match(phrase)) or phrase.endswith(("物资", "物料"))
 
 
 def is_product_like(phrase: str) -> bool:
@@ -345,7 +348,8 @@ def read_sentences(text: str) -> SentenceReading:
         ):
             label = None
             continue
-        for piece in clause.split(":"):
+        pieces = clause.split(":")
+        for i, piece in enumerate(pieces):
             piece = piece.strip()
             if not piece:
                 continue
@@ -360,6 +364,12 @@ def read_sentences(text: str) -> SentenceReading:
                 continue
             if _WANT_LABEL.match(piece):
                 label = "want"
+                continue
+            ends = _ENDS_WITH_WANT.match(piece)
+            if ends and i < len(pieces) - 1:  # Y行业需求：X
+                label = "want"
+                if ends["head"]:
+                    apps.append(ends["head"])
                 continue
             before = len(wanted) + len(weak) + len(apps)
             _read_clause(piece, wanted, weak, apps)
@@ -481,6 +491,14 @@ def _read_about_firm(clause: str, apps: list[str]) -> None:
 
 
 _SUPPLIER_TAIL = re.compile(rf"(?:{_SUPPLIER})+$")
+# Y行业需求：X, 电梯配件求购：X: a label ending in a want word; what it names before is a field
+_ENDS_WITH_WANT = re.compile(
+    rf"^(?:(?P<head>.{{2,}}?)(?:行业|领域|产业|项目|车间|产线|生产线))?(?:{_PROCEDURE}|急需|需要|求购)$"
+)
+# X坏了, X断货了: what is broken or has run out is wanted
+_BROKEN = re.compile(
+    r"(?P<obj>.+?)(?:坏了|损坏了?|出故障了?|故障了|报废了?|断货了?|缺货了?|用完了?)$"
+)
 # 谁家有货, 哪里有卖: words after the cue that say someone has the goods named before it
 _HAS_GOODS = re.compile(r"^(?:有|在)?(?:现?货|卖|售|供应|渠道|资源)(?:吗|呢|的)?$")
 _CUE_THEN_SUPPLIER = re.compile(rf"(?:{_WANT_CUE})+(?:{_FILLER})*?(?:{_SUPPLIER})+$")
@@ -488,8 +506,11 @@ _CUE_THEN_SUPPLIER = re.compile(rf"(?:{_WANT_CUE})+(?:{_FILLER})*?(?:{_SUPPLIER}
 
 def _want_object(part: str) -> str | None:
     """The object of a want cue in one clause part, if any."""
-    m = _DEAL_ON.search(part)
-    if m:
+    m = _DEAL_ON.search(part) or _DEAL_BARE.search(part)
+    if m:  # 现就X组织…, 对X进行…, X进行框架采购 (对讲机 is a word, not 对 + 讲机)
+        return m.group("obj")
+    m = _BROKEN.search(part)
+    if m:  # 车间的X坏了: the broken thing is wanted again
         return m.group("obj")
     m = _WANT_AFTER.match(part)
     if m:  # X供应商招募: the supplier words are not part of X

@@ -85,6 +85,7 @@ _LABEL_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("quantity", re.compile(r"数量|数目|需求量|采购量|用量|规模|^单位$|计量单位|^量$")),
     ("application", re.compile(r"用途|用于|应用|使用|适用|领域|场景|下游|终端")),
     ("spec", re.compile(r"规格|型号|参数|技术|标准|材质|质量|等级|指标|配置")),
+    ("text", re.compile(r"说明|描述|详情|概况|概述|简介")),
     ("text", re.compile(r"理由|原因|依据|目的|背景")),
     ("project", re.compile(r"项目|需求名称|采购名称|标题|主题|事由|^招标名称")),
     (
@@ -135,6 +136,11 @@ def clean(text: str) -> str:
 _ITEM_LABEL = re.compile(
     r"^(?:序号|品目|标段|包号?|第)\s*[\d一二三四五六七八九十]+(?:包|项|标段|批)?$"
 )
+# 品名/规格, 货物名称及数量: a label that starts by naming the goods is about the goods
+_GOODS_LABEL = re.compile(
+    r"^(?:品名|名称|货物|物资名称|物料|材料名称|产品名称|商品名称|标的|采购内容)"
+)
+_NOT_GOODS_LABEL = re.compile(r"用途|用于|应用|数量|单位|金额|价|预算|地点|时间|编号|编码|方式")
 # 物料：X 数量：1000 用途：Y: several fields on one line, parted by spaces
 _SPACED_FIELD = re.compile(r"\s+(?=[^\s:：，,。；;]{1,8}[:：])")
 
@@ -148,7 +154,9 @@ def label_kind(label: str) -> str:
     ['product', 'boilerplate', 'application', 'deadline', 'boilerplate']
     """
     label = re.sub(r"\s+", "", label)
-    if _ITEM_LABEL.match(label):
+    if _ITEM_LABEL.match(label) or (
+        _GOODS_LABEL.match(label) and not _NOT_GOODS_LABEL.search(label)
+    ):
         return "product"
     for kind, pattern in _LABEL_CLASSES:
         if pattern.search(label):
@@ -274,5 +282,5 @@ def _is_heading(line: str, level: int) -> bool:
 def _is_header(cells: list[str]) -> bool:
     """A table header: short cells, one of them naming the goods."""
     return all(len(c) <= 8 and not re.search(r"\d", c) for c in cells) and any(
-        label_kind(c) == "product" for c in cells
+        label_kind(c) in {"product", "project"} for c in cells
     )

@@ -5,8 +5,8 @@ Usage::
     .venv/bin/python scripts/make_probes.py --source ../shared/data/bench/need_supplier_dev.jsonl \
         --out /tmp/own_probes
 
-Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl`` and
-``own_mixed3.jsonl``
+Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl``,
+``own_mixed3.jsonl`` and ``own_mixed4.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -17,7 +17,7 @@ The templates were written for this project, independently of the shared dev pro
 (政府采购 公开招标, 竞争性磋商 with a table, 询比价 with a markdown table, 采购意向公开, an
 e-mail RFQ, a marketplace 求购 post, 采购申请单, 框架协议入围, chat messages) and other free-text
 phrasings. ``NOTICES`` and ``FREE`` were written before the reader was tuned (it then scored
-0.889 and 0.905 NDCG@10 on them); ``NOTICES2``, ``FREE2`` and ``MIXED3`` later, to find what
+0.889 and 0.905 NDCG@10 on them); ``NOTICES2``, ``FREE2``, ``MIXED3`` and ``MIXED4`` later, to find what
 it still got wrong. All were then used for tuning: they say how the reader does on phrasings nobody
 shared with it, not how it does on unseen ones.
 """
@@ -299,6 +299,38 @@ MIXED3: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# A fourth round (own_mixed4): 集采, a broken part, a plan list, a 请示, a pipe table, 招商.
+MIXED4: tuple[tuple[str, str, str], ...] = (
+    (
+        "e0",
+        "{x}年度集采公告",
+        "为规范{y}板块物资采购，现就{x}组织年度集中采购，有意向单位请于截止日前登录平台报名。\n采购人：某能源集团\n代理机构：某招标公司",
+    ),
+    ("e1", "紧急求助", "我们{y}车间的{x}坏了，急需同型号的，哪位有库存？"),
+    ("e2", "请推荐{x}供应商", "我司为{y}龙头，计划新增2家{x}供应商，请各位推荐。"),
+    ("e3", "{x}比选", "一、比选标的\n{x}\n二、用途\n{y}\n三、比选人资格\n具有有效的营业执照"),
+    ("e4", "采购清单", "1、{x} 20箱\n2、打印纸 5箱\n3、签字笔 10盒\n以上用于{y}部门"),
+    ("e5", "寻{x}生产商", "需求说明：{y}新品开发，需要定制{x}，欢迎有开模能力的生产商联系"),
+    ("e6", "{x}", "本公司{y}项目所用{x}，现公开征集意向供应商"),
+    ("e7", "采购信息", "品名/规格：{x}\n数量：以实际为准\n送货地址：某工业园\n发票：13%专票"),
+    (
+        "e8",
+        "{x}采购招标文件",
+        "第一章 招标公告\n1.1 招标项目：{x}采购\n1.2 资金来源：自筹\n1.3 招标范围：{x}的供货、运输、卸车\n第二章 投标人须知",
+    ),
+    ("e9", "求{x}", "急求{x}，我是做{y}的，谁家有现货速度联系！！"),
+    ("e10", "{y}行业需求：{x}", "需求等级：A\n需求数量：10万件/年\n目标价：面议"),
+    (
+        "e11",
+        "{x}意向采购",
+        "本单位因{y}需要，意向采购一批{x}，请符合条件的供应商提供报价及产品资料。",
+    ),
+    ("e12", "关于采购{x}的请示", "为保证{y}正常运转，拟采购{x}一批，预算5万元，妥否，请批示。"),
+    ("e13", "{x}招商", "招商对象：{x}生产企业\n招商园区：某{y}产业园\n优惠政策：三年免租"),
+    ("e14", "采购需求表", "需求名称|数量|用途\n{x}|3000|{y}"),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -323,6 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_notice2", NOTICES2),
         ("own_free2", FREE2),
         ("own_mixed3", MIXED3),
+        ("own_mixed4", MIXED4),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:
