@@ -63,6 +63,7 @@ _TABLE_RULE = re.compile(r"^[\s|:\-+=_—]*$")
 _LABEL = re.compile(
     r"^(?P<label>[^：:，,。；;！!？?()（）\[\]【】]{1,14}?)\s*[：:]\s*(?P<value>.*)$"
 )
+_CIRCLED = re.compile(r"[①-⑳]")
 _SALUTATION = re.compile(r"^(?:致|尊敬的|各|各位|诸位|亲爱的|DEAR|HI|HELLO)", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
@@ -129,6 +130,7 @@ class Line:
 
 def clean(text: str) -> str:
     """NFKC and no URLs or e-mail addresses; line breaks are kept (they are structure)."""
+    text = _CIRCLED.sub(lambda m: f"({ord(m.group()) - 0x245F}) ", text)  # NFKC makes ① a bare 1
     return _URL.sub(" ", unicodedata.normalize("NFKC", text))
 
 

@@ -6,7 +6,7 @@ Usage::
         --out /tmp/own_probes
 
 Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl``,
-``own_mixed3.jsonl`` and ``own_mixed4.jsonl``
+``own_mixed3.jsonl``, ``own_mixed4.jsonl`` and ``own_mixed5.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -17,7 +17,7 @@ The templates were written for this project, independently of the shared dev pro
 (政府采购 公开招标, 竞争性磋商 with a table, 询比价 with a markdown table, 采购意向公开, an
 e-mail RFQ, a marketplace 求购 post, 采购申请单, 框架协议入围, chat messages) and other free-text
 phrasings. ``NOTICES`` and ``FREE`` were written before the reader was tuned (it then scored
-0.889 and 0.905 NDCG@10 on them); ``NOTICES2``, ``FREE2``, ``MIXED3`` and ``MIXED4`` later, to find what
+0.889 and 0.905 NDCG@10 on them); ``NOTICES2``, ``FREE2`` and ``MIXED3`` to ``MIXED5`` later, to find what
 it still got wrong. All were then used for tuning: they say how the reader does on phrasings nobody
 shared with it, not how it does on unseen ones.
 """
@@ -331,6 +331,38 @@ MIXED4: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# A fifth round (own_mixed5): 标段 tenders, ① item lists, 询价邀请, 供需信息, 入库 征集.
+MIXED5: tuple[tuple[str, str, str], ...] = (
+    (
+        "f0",
+        "{x}采购项目（第一次）招标公告",
+        "受{y}事业部委托，某招标代理有限公司对{x}采购项目进行公开招标。\n标段划分：本项目划分为1个标段\n交货期：合同签订后60日历天\n投标人资格：（1）具备{x}生产能力；（2）近三年财务状况良好",
+    ),
+    ("f1", "寻{x}", "我们是生产{y}的工厂，一直在用进口的{x}，现在想换国产的，有做的朋友吗？"),
+    ("f2", "{x}供需信息", "供需类型：求购\n产品：{x}\n行业：{y}\n区域：华东"),
+    ("f3", "比价：{x}", "{y}装配线备件，{x}×50件，周五前报价"),
+    (
+        "f4",
+        "{y}产线新建项目设备采购",
+        "设备清单：\n① {x}\u30002台\n② 配套控制柜\u30001套\n③ 安装调试服务",
+    ),
+    ("f5", "询价邀请", "我司就{y}生产所需之{x}发出询价邀请，请贵司于收到后三日内报价。"),
+    (
+        "f6",
+        "{x}采购",
+        "主要参数：按我方图纸\n质量要求：符合国家标准\n验收方式：到货抽检\n用途说明：{y}",
+    ),
+    ("f7", "有偿征集{x}供应渠道", "本平台为{y}企业征集{x}供应渠道，成功对接奖励500元。"),
+    ("f8", "{x}，{y}", "长期稳定需求，欢迎厂家报价"),
+    ("f9", "采购{x}", "为降本增效，{y}部拟将{x}由外协改为集中采购，现征集合格供方。"),
+    ("f10", "【比选】{y}项目{x}", "比选内容：{x}（含运输）\n比选方式：综合评分法"),
+    ("f11", "物资需求", "需求单位：{y}分厂\n物资名称：{x}\n需求时间：2025年10月"),
+    ("f12", "{x}长期收", "常年收购{x}，{y}用，量大价优"),
+    ("f13", "订购{x}", "订购{x}用作{y}原料，请提供COA和MSDS。"),
+    ("f14", "征集公告", "现面向社会征集{x}（用于{y}）合格供应商入库。"),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -356,6 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_free2", FREE2),
         ("own_mixed3", MIXED3),
         ("own_mixed4", MIXED4),
+        ("own_mixed5", MIXED5),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:

@@ -122,6 +122,8 @@ def test_a_notice_that_names_no_goods_says_so_and_ranks_nothing() -> None:
         ("关于采购铜排的请示", "为保证配电柜正常运转，拟采购铜排一批，妥否，请批示。"),
         ("采购需求表", "需求名称|数量|用途\n铜排|3000|配电柜"),
         ("竞价公告", "竞价标的：铜排\n标的用途：配电柜"),
+        ("询价邀请", "我司就配电柜生产所需之铜排发出询价邀请，请贵司于收到后三日内报价。"),
+        ("【比选】配电柜项目铜排", "比选内容：铜排（含运输）\n比选方式：综合评分法"),
     ],
 )
 def test_unseen_phrasings_read_the_product_and_not_the_application(
@@ -149,6 +151,11 @@ def test_english_and_mixed_text_keeps_names_whole(
     reading = read_text(title, description)
     assert reading.products[0].text == wanted
     assert list(reading.applications) == ([application] if application else [])
+
+
+def test_circled_numbers_are_items_of_a_list() -> None:
+    text = "设备清单：\n① 铜排　2台\n② 绝缘子　1套\n③ 安装调试服务"
+    assert products("配电柜产线新建项目设备采购", text) == ["铜排", "绝缘子"]
 
 
 def test_numbered_items_of_a_plan_are_several_products() -> None:
