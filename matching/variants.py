@@ -426,12 +426,17 @@ class NameVariants:
         return out
 
     def _translations(self, words: list[str]) -> list[tuple[str, float]]:
-        """Chinese for an English phrase: whole, else word by word (the head last, as in
-        Chinese), each combination a listed name confirms."""
+        """Chinese for an English phrase: whole (with the other Chinese names of the same
+        thing: ``soda ash`` is 纯碱, which is also 碳酸钠), else word by word (the head last, as
+        in Chinese), each combination a listed name confirms."""
         d = self.dictionary
         whole = d.translate(" ".join(words))
         if whole:
-            return [(w, 1.0) for w in whole]
+            out = dict.fromkeys(whole, 1.0)
+            for word in whole:
+                for other, confidence in d.synonyms(word):
+                    out.setdefault(other, PART_SYNONYM / SYNONYM * confidence)
+            return list(out.items())
         options = [d.translate(w)[:6] for w in words]
         if not all(options):
             return [(" ".join(words), 1.0)]

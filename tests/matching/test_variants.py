@@ -186,3 +186,11 @@ def test_reasons_note_which_pairs_went_through_a_variant() -> None:
     got = index.shortlist(need("畜电池"))[0].reasons
     notes = {o: read_as_note(w, o, got.name_variants) for w, o in got.matched_products}
     assert notes["铅蓄电池"] == "畜电池 → 蓄电池 (疑似错字)"
+
+
+def test_english_name_reaches_every_chinese_name_of_the_thing() -> None:
+    # the dictionary gives soda ash as 纯碱; 纯碱 is also 碳酸钠, which is what is listed here
+    index = SupplierIndex().fit([profile(1, "碳酸钠"), profile(2, "碳酸钙")])
+    got = index.shortlist(need("soda ash"))
+    assert [m.id for m in got] == [1]
+    assert ("SODA ASH", "碳酸钠", "english") in got[0].reasons.name_variants
