@@ -440,8 +440,9 @@ class NameVariants:
         options = [d.translate(w)[:6] for w in words]
         if not all(options):
             return [(" ".join(words), 1.0)]
-        out = [("".join(c), 0.95) for c in itertools.islice(itertools.product(*options), 64)]
-        return [(t, f) for t, f in out if self._listed(t)] or [(" ".join(words), 1.0)]
+        combos = itertools.islice(itertools.product(*options), 64)
+        composed = [("".join(c), 0.95) for c in combos]
+        return [(t, f) for t, f in composed if self._listed(t)] or [(" ".join(words), 1.0)]
 
     # -- the catalog's own names ---------------------------------------------------------
 
