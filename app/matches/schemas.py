@@ -12,6 +12,12 @@ class MatchedProduct(BaseModel):
 
     wanted: str = Field(examples=["压力传感器"])
     offered: str = Field(examples=["车规级MEMS压力传感器"])
+    read_as: str | None = Field(
+        default=None,
+        description="Set when the wanted product matched through another way of writing it: "
+        "a synonym, English name, short or long form, or a suspected typo.",
+        examples=["畜电池 → 蓄电池 (疑似错字)"],
+    )
 
 
 class MatchReasons(BaseModel):

@@ -33,6 +33,7 @@ from app.profiles.schemas import OrganizationSummary
 from matching.reading import NO_PRODUCT, read_need
 from matching.records import Match, ProductItem
 from matching.upstream import UpstreamMatch
+from matching.variants import read_as_note
 
 MAX_INPUTS_SHOWN = 20
 
@@ -49,7 +50,10 @@ def _summary(firm: FirmFacts) -> OrganizationSummary:
 def _reasons(match: Match) -> MatchReasons:
     r = match.reasons
     return MatchReasons(
-        matched_products=[MatchedProduct(wanted=w, offered=o) for w, o in r.matched_products],
+        matched_products=[
+            MatchedProduct(wanted=w, offered=o, read_as=read_as_note(w, o, r.name_variants))
+            for w, o in r.matched_products
+        ],
         certifications_met=list(r.certifications_met),
         certifications_missing=list(r.certifications_missing),
         distance_km=None if r.distance_km is None else round(r.distance_km, 1),

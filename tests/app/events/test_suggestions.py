@@ -67,7 +67,7 @@ def test_organizer_sees_pairs_both_sides_rank_high_first(
     first = got["items"][0]
     assert (first["buyer_rank"], first["sme_rank"]) == (1, 1)
     assert first["need"] == {"id": session_with_matches["need"], "title": "采购锂电池"}
-    assert {"wanted": "锂电池", "offered": "锂电池"} in first["matched_products"]
+    assert {"wanted": "锂电池", "offered": "锂电池", "read_as": None} in first["matched_products"]
     assert 0 < first["score"] <= 1
     assert got["total"] == len(got["items"])
 
