@@ -91,6 +91,7 @@ class NeedIndex(BaseEstimator):  # type: ignore[misc]
         self.rows_ = RowTable(_ROW_COLUMNS)
         self.row_of_: dict[int, int] = {}
         self.required_: dict[int, tuple[tuple[str, str], ...]] = {}
+        self.expected_: dict[int, tuple[tuple[str, str], ...]] = {}
         self.preferred_: dict[int, tuple[str, ...]] = {}
         for need in needs:
             self._append(need)
@@ -118,6 +119,8 @@ class NeedIndex(BaseEstimator):  # type: ignore[misc]
             self.terms_.extend([self.lexicon_.add(term.text)], [row], [term.weight])
         if need.required_certifications:
             self.required_[row] = tuple((c, cert_key(c)) for c in need.required_certifications)
+        if need.expected_certifications:
+            self.expected_[row] = tuple((c, cert_key(c)) for c in need.expected_certifications)
         if need.preferred_regions:
             self.preferred_[row] = tuple(significant_prefix(p) for p in need.preferred_regions)
         for code in industry_major(need.industry_codes):
@@ -164,12 +167,14 @@ class NeedIndex(BaseEstimator):  # type: ignore[misc]
         self.rows_.keep(alive)
         self.row_of_ = {int(i): r for r, i in enumerate(self.rows_["id"].tolist())}
         self.required_ = {int(row_map[r]): v for r, v in self.required_.items()}
+        self.expected_ = {int(row_map[r]): v for r, v in self.expected_.items()}
         self.preferred_ = {int(row_map[r]): v for r, v in self.preferred_.items()}
 
     def _kill(self, need_id: int) -> None:
         row = self.row_of_.pop(need_id)
         self.rows_.set(row, alive=False)
         self.required_.pop(row, None)
+        self.expected_.pop(row, None)
         self.preferred_.pop(row, None)
 
     def opportunities(
@@ -237,6 +242,10 @@ class NeedIndex(BaseEstimator):  # type: ignore[misc]
         for row, required in self.required_.items():
             if keep[row] and any(key not in held for _, key in required):
                 keep[row] = False
+        if profile.certifications:  # read from a need's text: only a listed lack counts
+            for row, expected in self.expected_.items():
+                if keep[row] and any(key not in held for _, key in expected):
+                    keep[row] = False
         cand = np.flatnonzero(keep)
         if cand.size == 0:
             return []
@@ -316,13 +325,18 @@ class NeedIndex(BaseEstimator):  # type: ignore[misc]
             for i in best.tolist()
         )
         required = self.required_.get(row, ())
+        expected = self.expected_.get(row, ())
         return Match(
             id=int(r["id"][row]),
             score=score,
             reasons=Reasons(
                 matched_products=matched,
-                certifications_met=tuple(name for name, _ in required),
+                certifications_met=tuple(name for name, _ in required)
+                + tuple(name for name, _ in expected if profile.certifications),
                 certifications_missing=(),
+                certifications_unverified=tuple(
+                    name for name, _ in expected if not profile.certifications
+                ),
                 distance_km=None if math.isnan(dist) else dist,
                 same_city=city >= 0 and int(r["city"][row]) == city,
                 same_province=province >= 0 and int(r["province"][row]) == province,

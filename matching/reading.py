@@ -511,7 +511,10 @@ def _local(mention: RegionMention, region_code: str) -> RegionMention:
 def resolve_need(need: NeedRecord) -> NeedRecord:
     """The need as ranking should see it: empty structured fields filled from its reading.
 
-    Read certifications become ``required_certifications`` (the hard filter), read regions
+    Read certifications become ``expected_certifications`` (they remove suppliers whose
+    profiles list certifications without them; the buyer confirms one into
+    ``required_certifications`` to make it the hard filter: a misreading must not empty a
+    shortlist, and most profiles list no certifications at all), read regions
     ``preferred_regions`` and the first read application ``application`` (whose inputs are
     the shortlist's weak context); a field the buyer filled is left as it is. Products are not
     filled in: :func:`matching.query.wanted_terms` weighs what the text names itself. A read
@@ -521,7 +524,7 @@ def resolve_need(need: NeedRecord) -> NeedRecord:
     Examples
     --------
     >>> need = resolve_need(NeedRecord(1, "采购伺服电机", "需要ISO9001认证，长三角优先"))
-    >>> need.required_certifications, need.preferred_regions
+    >>> need.expected_certifications, need.preferred_regions
     (('ISO 9001',), ('310000', '320000', '330000', '340000'))
     """
     if not (need.title or need.description):
@@ -529,7 +532,7 @@ def resolve_need(need: NeedRecord) -> NeedRecord:
     reading = read_need(need)
     changes: dict[str, object] = {}
     if not need.required_certifications and reading.certifications:
-        changes["required_certifications"] = reading.certifications
+        changes["expected_certifications"] = reading.certifications
     if not need.preferred_regions and reading.region_codes:
         changes["preferred_regions"] = reading.region_codes
     if not need.application and reading.applications:

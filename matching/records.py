@@ -81,6 +81,11 @@ class NeedRecord:
     region_code: str | None = None
     industry_codes: tuple[str, ...] = ()
     deadline: date | None = None
+    expected_certifications: tuple[str, ...] = ()
+    """Certifications read from the text, not confirmed by the buyer: they remove only the
+    suppliers whose profiles list certifications without them (an unlisted one is unknown,
+    not missing). ``required_certifications`` (the buyer's own field) removes every supplier
+    that does not hold them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,9 @@ class Reasons:
         best first.
     certifications_met, certifications_missing
         Required certifications the supplier holds (valid on the query date) or lacks.
+    certifications_unverified
+        Certifications read from the need's text that the supplier's profile does not show
+        (it lists none at all): to be checked with the supplier.
     distance_km
         Distance between the centres of the buyer's and the supplier's regions (``None`` when
         either is unknown).
@@ -127,6 +135,7 @@ class Reasons:
     shared_industry_codes: tuple[str, ...] = ()
     context_products: tuple[tuple[str, str], ...] = ()
     name_variants: tuple[tuple[str, str, str], ...] = ()
+    certifications_unverified: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

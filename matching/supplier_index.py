@@ -63,6 +63,7 @@ _ROW_COLUMNS: dict[str, tuple[Any, Any]] = {
     "lng": (np.float32, np.nan),
     "lat": (np.float32, np.nan),
     "tier": (np.int8, 0),
+    "certified": (np.bool_, False),  # lists any certification (else: unknown, not missing)
 }
 CONTEXT_WEIGHT = 0.15
 """Weight of the inputs of the need's application (from the chain map): a weak context."""
@@ -284,6 +285,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             columns["lng"].append(point.lng)
             columns["lat"].append(point.lat)
             columns["tier"].append(TIER_RANK.get(profile.tier or "", 0))
+            columns["certified"].append(bool(profile.certifications))
             terms = profile_terms(
                 profile,
                 weight_boost=self.weight_boost,
@@ -500,6 +502,13 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         required = tuple(dict.fromkeys(cert_key(c) for c in need.required_certifications if c))
         for cert in required:
             keep &= np.isin(rows, self._holders(cert, today))
+        expected = {
+            key: self._holders(key, today)
+            for key in dict.fromkeys(cert_key(c) for c in need.expected_certifications if c)
+            if key not in required
+        }
+        for holders in expected.values():
+            keep &= np.isin(rows, holders) | ~r["certified"][rows]
         rows, text = rows[keep], text[keep]
         if rows.size == 0:
             return []
@@ -510,7 +519,9 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             ok = score >= floor
             rows, score, dist = rows[ok], score[ok], dist[ok]
         order = top_k(score, r["id"][rows], k)
-        return self._matches(need, rows[order], score[order], dist[order], evidence, required)
+        return self._matches(
+            need, rows[order], score[order], dist[order], evidence, required, expected
+        )
 
     def _gather(
         self,
@@ -611,9 +622,12 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         dist: FloatArray,
         evidence: list[Evidence],
         required: tuple[str, ...],
+        expected: dict[str, IntArray] | None = None,
     ) -> list[Match]:
         if rows.size == 0:
             return []
+        expected_names = {cert_key(c): c for c in need.expected_certifications if c}
+        held = {key: set(holders.tolist()) for key, holders in (expected or {}).items()}
         r = self.rows_
         here = self._region(need.region_code)
         names = self.lexicon_.names
@@ -645,13 +659,16 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         )
         out: list[Match] = []
         for row, score, d in zip(rows.tolist(), scores.tolist(), dist.tolist(), strict=True):
+            expected_met = tuple(expected_names[k] for k, rows_ in held.items() if row in rows_)
+            unverified = tuple(expected_names[k] for k, rows_ in held.items() if row not in rows_)
             ranked = sorted(pairs[row].items(), key=lambda kv: -kv[1])[:5]
             weak = sorted(context[row].items(), key=lambda kv: -kv[1])[:3]
             reasons = Reasons(
                 matched_products=tuple(pair for pair, _ in ranked),
                 context_products=tuple(pair for pair, _ in weak),
-                certifications_met=met,
+                certifications_met=met + expected_met,
                 certifications_missing=(),
+                certifications_unverified=unverified,
                 distance_km=None if math.isnan(d) else float(d),
                 same_city=here.city >= 0 and int(r["city"][row]) == here.city,
                 same_province=here.province >= 0 and int(r["province"][row]) == here.province,

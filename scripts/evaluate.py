@@ -527,8 +527,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also one line per group: part (tune/heldout), kind (the id's suffix: free, "
         "notice-…), reading (where the strongest wanted term was read: buyer, field, text, "
-        "fallback, none) and hard_filter (certifications read as required, which the catalog "
-        "cannot meet, or none), each with its share of the NDCG loss",
+        "fallback, none) and certifications (read from the text, which the catalog's profiles "
+        "never list, or none), each with its share of the NDCG loss",
     )
     parser.add_argument(
         "--context",
@@ -608,8 +608,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "part": [part_of(i) for i in bench.need_ids],
                         "kind": [kind_of(i) for i in bench.need_ids],
                         "reading": [reading_of(n) for n, _ in bench.needs],
-                        "hard_filter": [
-                            "certifications" if resolve_need(n).required_certifications else "none"
+                        "certifications": [
+                            "read" if resolve_need(n).expected_certifications else "none"
                             for n, _ in bench.needs
                         ],
                     }

@@ -26,6 +26,11 @@ class MatchReasons(BaseModel):
     matched_products: list[MatchedProduct]
     certifications_met: list[str]
     certifications_missing: list[str]
+    certifications_unverified: list[str] = Field(
+        default_factory=list,
+        description="certifications read from the need's text that the supplier's profile "
+        "does not show (it lists none): to check with the supplier",
+    )
     distance_km: float | None
     same_city: bool
     same_province: bool

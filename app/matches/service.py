@@ -56,6 +56,7 @@ def _reasons(match: Match) -> MatchReasons:
         ],
         certifications_met=list(r.certifications_met),
         certifications_missing=list(r.certifications_missing),
+        certifications_unverified=list(r.certifications_unverified),
         distance_km=None if r.distance_km is None else round(r.distance_km, 1),
         same_city=r.same_city,
         same_province=r.same_province,

@@ -39,7 +39,14 @@ def test_the_reading_of_a_pasted_notice_is_shown_and_applied(
         "320505",
         certifications=[{"standard": "ISO 9001", "valid_until": "2030-01-01"}],
     )
-    _profile(client, world.admin, "无证制动", "320505")
+    unlisted = _profile(client, world.admin, "无证制动", "320505")
+    _profile(
+        client,
+        world.admin,
+        "他证制动",
+        "320505",
+        certifications=[{"standard": "IATF 16949", "valid_until": "2030-01-01"}],
+    )
     need = _need(client, world.firm_a, title="电梯配件询价公告", description=NOTICE)
     assert need["products"] == []
     assert need["required_certifications"] == []
@@ -57,8 +64,12 @@ def test_the_reading_of_a_pasted_notice_is_shown_and_applied(
 
     shortlist = client.get(f"/api/v1/needs/{need['id']}/shortlist", headers=world.firm_a.headers)
     assert shortlist.status_code == 200, shortlist.text
-    # the read certification is the hard filter: the SME without ISO 9001 is not listed
-    assert [e["profile_id"] for e in shortlist.json()["items"]] == [certified]
+    # read from the text, a certification removes the SME whose profile lists others
+    # but not ISO 9001; one that lists none is kept, marked to be checked
+    items = {e["profile_id"]: e["reasons"] for e in shortlist.json()["items"]}
+    assert set(items) == {certified, unlisted}
+    assert items[certified]["certifications_met"] == ["ISO 9001"]
+    assert items[unlisted]["certifications_unverified"] == ["ISO 9001"]
     assert shortlist.json()["reason"] is None
 
 

@@ -4,11 +4,12 @@ The texts here are written for these tests, in wordings of their own: not the sh
 probes, not ``scripts/evaluate.py --perturb`` and not ``scripts/make_probes.py``.
 """
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from matching import SupplierIndex
+from matching import NeedIndex, SupplierIndex
 from matching.query import wanted_terms
 from matching.reading import NO_PRODUCT, read_need, read_text, resolve_need
 from matching.records import CertificationItem, NeedRecord, ProductItem, ProfileRecord
@@ -219,16 +220,46 @@ def test_a_certification_is_never_a_wanted_product() -> None:
     assert read_need(need).certifications == ("ISO 9001",)
 
 
-def test_a_read_certification_is_the_hard_filter_and_the_buyers_own_wins() -> None:
+def test_a_read_certification_removes_only_suppliers_known_to_lack_it() -> None:
+    """Read from the text, a certification is a guess: a profile that lists none is unknown.
+
+    Only the buyer's own field is the hard filter; the buyer's field also wins over the text.
+    """
     holder = ProfileRecord(
         1, "甲", (ProductItem("变频器"),), certifications=(CertificationItem("CE"),)
     )
-    other = ProfileRecord(2, "乙", (ProductItem("变频器"),))
-    index = SupplierIndex().fit([holder, other])
-    need = NeedRecord(1, "采购变频器", "出口欧洲，供应商须具备CE认证")
-    assert [m.id for m in index.shortlist(resolve_need(need))] == [1]
+    unlisted = ProfileRecord(2, "乙", (ProductItem("变频器"),))
+    lacking = ProfileRecord(
+        3, "丙", (ProductItem("变频器"),), certifications=(CertificationItem("ISO 9001"),)
+    )
+    index = SupplierIndex().fit([holder, unlisted, lacking])
+    need = resolve_need(NeedRecord(1, "采购变频器", "出口欧洲，供应商须具备CE认证"))
+    assert need.required_certifications == ()
+    shortlist = {m.id: m.reasons for m in index.shortlist(need)}
+    assert set(shortlist) == {1, 2}
+    assert (shortlist[1].certifications_met, shortlist[1].certifications_unverified) == (
+        ("CE",),
+        (),
+    )
+    assert shortlist[2].certifications_unverified == ("CE",)
+
+    confirmed = replace(need, required_certifications=("CE",))
+    assert [m.id for m in index.shortlist(confirmed)] == [1]
     own = NeedRecord(1, "采购变频器", "出口欧洲，须具备CE认证", required_certifications=("UL",))
     assert resolve_need(own).required_certifications == ("UL",)
+    assert resolve_need(own).expected_certifications == ()
+
+
+def test_an_sme_sees_a_need_whose_read_certification_it_may_hold() -> None:
+    need = resolve_need(NeedRecord(1, "采购变频器", "供应商须具备CE认证"))
+    index = NeedIndex().fit([need])
+    unlisted = ProfileRecord(2, "乙", (ProductItem("变频器"),))
+    lacking = ProfileRecord(
+        3, "丙", (ProductItem("变频器"),), certifications=(CertificationItem("ISO 9001"),)
+    )
+    [seen] = index.opportunities(unlisted)
+    assert seen.reasons.certifications_unverified == ("CE",)
+    assert index.opportunities(lacking) == []
 
 
 # -- regions -------------------------------------------------------------------------------
