@@ -73,6 +73,9 @@ MAX_VARIANTS = 8
 """At most this many variants of one term (the best first)."""
 MAX_SENSE_WORDS = 8
 """An English sense shared by more headwords than this is too vague to make synonyms."""
+MIN_SUFFIX_PAIRS = 4
+"""Two last characters are interchangeable (减速器 / 减速机) when at least this many pairs of
+dictionary synonyms differ only by them."""
 _MAX_READINGS = 16
 _MAX_SUBSEQUENCE = 8
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -214,6 +217,33 @@ class NameDictionary:
             else:
                 i += 1
         return out
+
+
+@cache
+def interchangeable_suffixes(dictionary: NameDictionary) -> dict[str, tuple[str, ...]]:
+    """Last characters that name the same goods (器 / 机), learned from the dictionary: pairs
+    of headwords of three characters or more sharing a specific sense and differing only in
+    the last character, counted by that pair of characters; those seen at least
+    :data:`MIN_SUFFIX_PAIRS` times.
+
+    Examples
+    --------
+    >>> interchangeable_suffixes(name_dictionary())["器"]
+    ('机',)
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    for words in dictionary.by_sense.values():
+        if len(words) > MAX_SENSE_WORDS:
+            continue
+        for a, b in itertools.combinations(words, 2):
+            if len(a) == len(b) >= 3 and a[:-1] == b[:-1] and a[-1] != b[-1]:
+                counts[(min(a[-1], b[-1]), max(a[-1], b[-1]))] += 1
+    out: dict[str, list[str]] = {}
+    for (x, y), n in sorted(counts.items()):
+        if n >= MIN_SUFFIX_PAIRS:
+            out.setdefault(x, []).append(y)
+            out.setdefault(y, []).append(x)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _singulars(phrase: str) -> list[str]:
@@ -358,6 +388,11 @@ class NameVariants:
             for text, factor in self._english(term):
                 put(text, factor, "english")
         attested = self.evidence(term) if _HAN.search(term) else WEAK_EVIDENCE
+        for text in self._other_suffix(term):
+            put(text, SYNONYM, "synonym")
+        if attested >= WEAK_EVIDENCE and _HAN.search(term):
+            for text, factor in self._strong_synonyms(term):
+                put(text, factor, "synonym")
         if attested < WEAK_EVIDENCE:
             for text, factor, kind in self._synonyms(term, attested):
                 put(text, factor, kind)
@@ -373,6 +408,24 @@ class NameVariants:
         return ranked[:MAX_VARIANTS]
 
     # -- dictionary ----------------------------------------------------------------------
+
+    def _other_suffix(self, term: str) -> list[str]:
+        """Listed names that are ``term`` with its last character swapped for an
+        interchangeable one (:func:`interchangeable_suffixes`: 减速器 → 减速机)."""
+        if len(term) < 3:
+            return []
+        swaps = interchangeable_suffixes(self.dictionary).get(term[-1], ())
+        return [t for t in (term[:-1] + s for s in swaps) if self.evidence(t) >= 1]
+
+    def _strong_synonyms(self, term: str) -> list[tuple[str, float]]:
+        """Whole dictionary synonyms of a well-listed term that suppliers list as a head
+        widely themselves (砼 → 混凝土, at least half of :data:`WEAK_EVIDENCE`): the same goods
+        under the other name, not a guess (砼's other sense, 具体, is no product name)."""
+        return [
+            (w, SYNONYM * c)
+            for w, c in self.dictionary.synonyms(term)
+            if len(w) >= 2 and self.evidence(w) >= WEAK_EVIDENCE / 2
+        ]
 
     def _synonyms(self, term: str, attested: float) -> list[tuple[str, float, str]]:
         """Dictionary synonyms of the term, or of one of its words (牡蛎油 → 蚝油); a

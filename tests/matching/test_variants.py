@@ -194,3 +194,31 @@ def test_english_name_reaches_every_chinese_name_of_the_thing() -> None:
     got = index.shortlist(need("soda ash"))
     assert [m.id for m in got] == [1]
     assert ("SODA ASH", "碳酸钠", "english") in got[0].reasons.name_variants
+
+
+def test_well_listed_name_still_reaches_suppliers_of_its_other_name() -> None:
+    # 砼 is listed by many, yet suppliers of 混凝土 (its dictionary synonym, itself widely
+    # listed) make the shortlist, below the exact listers; 具体 (砼's other sense) does not
+    names = ["砼", "商品砼", "预拌砼", "泵送砼", "砼外加剂", "砼搅拌站"]
+    others = ["混凝土", "商品混凝土", "预拌混凝土"]
+    index = SupplierIndex().fit(
+        [profile(i, n) for i, n in enumerate(names, start=1)]
+        + [profile(10 + i, n) for i, n in enumerate(others)]
+        + [profile(20, "具体"), profile(21, "具体规格")]
+    )
+    got = by_id(index.shortlist(need("砼"), k=20))
+    assert 10 in got
+    assert got[10].score < got[1].score
+    assert got[10].reasons.name_variants == (("砼", "混凝土", "synonym"),)
+    assert 20 not in got
+
+
+def test_interchangeable_last_character_learned_from_the_dictionary() -> None:
+    # 器 / 机 end many pairs of dictionary synonyms: 减速器 is also written 减速机
+    index = SupplierIndex().fit(
+        [profile(1, "减速器"), profile(2, "减速机"), profile(3, "行星减速机"), profile(4, "速冻机")]
+    )
+    got = index.shortlist(need("减速器"))
+    assert [m.id for m in got][:3] == [1, 2, 3]
+    assert got[1].reasons.name_variants == (("减速器", "减速机", "synonym"),)
+    assert got[1].score < got[0].score
