@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.availability import OutageLog, is_unavailable
+from app.background import PeriodicFlush
 from app.models import ApiKey
 from app.models.base import utcnow
 from app.turns import Turns
@@ -25,7 +26,7 @@ log = logging.getLogger("xieshou.auth")
 SESSION_INFO_KEY = "key_usage"
 
 
-class KeyUsage:
+class KeyUsage(PeriodicFlush):
     """API keys used lately, waiting to be written to ``last_used_at``.
 
     Examples
@@ -50,15 +51,13 @@ class KeyUsage:
         self._sessions = sessions
         self._turns = turns
         self.resolution = resolution
-        self._interval_s = interval_s
+        super().__init__(thread_name="xieshou-key-usage", interval_s=interval_s)
         self._max_wait_s = max_wait_s
         self._max_keys = max_keys
         self._mutex = threading.Lock()
         self._noted: dict[int, datetime] = {}
         self._pending: dict[int, datetime] = {}
         self._outage = OutageLog(log, "writing API keys' last use")
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @property
     def pending(self) -> int:
@@ -122,22 +121,3 @@ class KeyUsage:
             for key_id, at in pending.items():
                 newer = self._pending.get(key_id)
                 self._pending[key_id] = at if newer is None else max(at, newer)
-
-    def start(self) -> None:
-        """Start the background writer (idempotent)."""
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="xieshou-key-usage", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        """Stop the writer and write what is still noted."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        self.flush()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval_s):
-            self.flush()

@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.availability import OutageLog, is_unavailable
+from app.background import PeriodicFlush
 from app.models import CapabilityProfile, EventMeeting, EventParticipant, Impression, Interaction
 from app.models.base import utcnow
 from app.turns import Turns
@@ -107,7 +108,7 @@ def shortlist_shown(
     return batch
 
 
-class ImpressionLog:
+class ImpressionLog(PeriodicFlush):
     """Shortlists shown, buffered in memory and written in batches from one background thread.
 
     A shortlist request only appends its rows (no database work); every ``interval_s`` the
@@ -129,14 +130,12 @@ class ImpressionLog:
     ) -> None:
         self._sessions = sessions
         self._turns = turns
-        self._interval_s = interval_s
+        super().__init__(thread_name="xieshou-impressions", interval_s=interval_s)
         self._max_wait_s = max_wait_s
         self._max_buffered = max_buffered
         self._buffer: list[tuple[int, Shown, int | None]] = []
         self._rows = 0
         self._mutex = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._outage = OutageLog(log, "logging shortlists shown")
 
     def add(self, need_id: int, shown: Shown, model_version_id: int | None) -> None:
@@ -181,27 +180,6 @@ class ImpressionLog:
                 return
             self._buffer[:0] = batch
             self._rows += rows
-
-    def start(self) -> None:
-        """Start the background writer (idempotent)."""
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(
-                target=self._run, name="xieshou-impressions", daemon=True
-            )
-            self._thread.start()
-
-    def stop(self) -> None:
-        """Stop the writer and write what is still buffered."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        self.flush()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval_s):
-            self.flush()
 
 
 def _write(sessions: sessionmaker[Session], batch: list[tuple[int, Shown, int | None]]) -> None:

@@ -196,7 +196,16 @@ def need_record_for(session: Session, need: SupplyNeed) -> NeedRecord:
     empty (:func:`matching.reading.resolve_need`).
     """
     org = need.organization
-    record = NeedRecord(
+    codes = industries_of(session, [org.id]).get(org.id, ())
+    return resolve_need(as_written(need, industry_codes=codes))
+
+
+def as_written(need: SupplyNeed, *, industry_codes: tuple[str, ...] = ()) -> NeedRecord:
+    """The matching record of a need as its firm wrote it, before its text is read into it.
+
+    ``need.organization`` must be loaded.
+    """
+    return NeedRecord(
         id=need.id,
         title=need.title,
         description=need.description,
@@ -204,8 +213,7 @@ def need_record_for(session: Session, need: SupplyNeed) -> NeedRecord:
         application=need.application,
         required_certifications=tuple(need.required_certifications),
         preferred_regions=tuple(need.preferred_regions),
-        region_code=org.region_code,
-        industry_codes=industries_of(session, [org.id]).get(org.id, ()),
+        region_code=need.organization.region_code,
+        industry_codes=industry_codes,
         deadline=need.deadline,
     )
-    return resolve_need(record)

@@ -9,7 +9,7 @@ from app.chains import placing
 from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
-from app.matches import changes
+from app.matches import changes, loading
 from app.models import NeedKind, NeedStatus, Organization, OrganizationKind, SupplyNeed, Tier
 from app.models.base import utcnow
 from app.needs.schemas import (
@@ -27,7 +27,6 @@ from app.profiles.schemas import OrganizationSummary
 from app.reference.tables import regions
 from app.versioning import check_version
 from matching.reading import read_need
-from matching.records import NeedRecord
 
 #: Allowed status changes; anything else is 409.
 TRANSITIONS: dict[NeedStatus, frozenset[NeedStatus]] = {
@@ -95,19 +94,7 @@ def to_read(need: SupplyNeed) -> NeedRead:
 def reading_of(need: SupplyNeed) -> NeedReadingOut:
     """How the service reads the need (:func:`matching.reading.read_need`): the firm's own
     fields laid over what its title and description say."""
-    read = read_need(
-        NeedRecord(
-            id=need.id,
-            title=need.title,
-            description=need.description,
-            products=tuple(need.products),
-            application=need.application,
-            required_certifications=tuple(need.required_certifications),
-            preferred_regions=tuple(need.preferred_regions),
-            region_code=need.organization.region_code,
-            deadline=need.deadline,
-        )
-    )
+    read = read_need(loading.as_written(need))
     return NeedReadingOut(
         need_id=need.id,
         sentence=read.sentence(),
