@@ -161,18 +161,26 @@ class NameDictionary:
         self._heads = {h: tuple(dict.fromkeys(ws)) for h, ws in heads.items()}
         self.max_len = max((len(w) for w in senses), default=0)
 
-    def synonyms(self, word: str, *, single: bool = False) -> list[tuple[str, float]]:
+    def synonyms(
+        self, word: str, *, single: bool = False, kinds: bool = False
+    ) -> list[tuple[str, float]]:
         """Other headwords sharing a specific sense with ``word`` (one at most
         :data:`MAX_SENSE_WORDS` headwords share), or named as its full form, with a
         confidence: 1 when their qualifiers agree, 0.9 when only one has a qualifier (two
         different qualifiers: different things). None of one character unless ``word`` is
-        one character or ``single``."""
+        one character or ``single``. With ``kinds``, also (at 0.9) the headwords whose
+        two-word sense has a one-word sense of ``word`` as its head (马达, *motor*: 电动机,
+        *electric motor*)."""
         out: dict[str, float] = {}
         short_ok = single or len(word) == 1
         for core, qualifier in self._qualified.get(word, {}).items():
             if core.startswith("="):
                 out[core[1:]] = 1.0
                 continue
+            if kinds and " " not in core:
+                for other in self._heads.get(core, ()):
+                    if other != word and (len(other) > 1 or short_ok):
+                        out.setdefault(other, 0.9)
             sharing = self.by_sense.get(core, ())
             if len(sharing) > MAX_SENSE_WORDS:
                 continue
@@ -445,13 +453,20 @@ class NameVariants:
         for start, end in d.words(term):
             if end - start == len(term) or end - start < 2:
                 continue
-            for other, confidence in d.synonyms(term[start:end], single=True):
-                text = term[:start] + other + term[end:]
+            head, rest = term[:start], term[end:]
+            # a kind of the head's thing stands for it (伺服马达 → 伺服电动机 → 伺服电机)
+            kinds = end == len(term)
+            for other, confidence in d.synonyms(term[start:end], single=True, kinds=kinds):
+                text = head + other + rest
                 factor = PART_SYNONYM * confidence
                 if self._listed(text):
                     out.append((text, factor, "synonym"))
-                else:
-                    out.extend((t, factor * SHORT_LONG, "synonym") for t in self._shorter(text))
+                else:  # shortened after the qualifiers only: they are the buyer's
+                    out.extend(
+                        (t, factor * SHORT_LONG, "synonym")
+                        for t in self._shorter(text)
+                        if t.startswith(head)
+                    )
         return out
 
     def _english(self, term: str) -> list[tuple[str, float]]:

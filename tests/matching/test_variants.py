@@ -222,3 +222,15 @@ def test_interchangeable_last_character_learned_from_the_dictionary() -> None:
     assert [m.id for m in got][:3] == [1, 2, 3]
     assert got[1].reasons.name_variants == (("减速器", "减速机", "synonym"),)
     assert got[1].score < got[0].score
+
+
+def test_a_kind_of_the_heads_thing_stands_for_the_head() -> None:
+    # 马达 is "motor"; 电动机 is "electric motor", listed shortened as 电机; the qualifier
+    # 伺服 stays (a synonym of the head never drops the buyer's qualifier: no 高岭土 for 混泥土)
+    index = SupplierIndex().fit(
+        [profile(1, "伺服电机"), profile(2, "步进电机"), profile(3, "伺服阀"), profile(4, "高岭土")]
+    )
+    got = index.shortlist(need("伺服马达"))
+    assert [m.id for m in got][:1] == [1]
+    assert got[0].reasons.name_variants == (("伺服马达", "伺服电机", "synonym"),)
+    assert 4 not in by_id(index.shortlist(need("混泥土")))
