@@ -412,6 +412,9 @@ class NameVariants:
                 one_off = not found and attested < 1
                 for text, factor in self._typos(term, attested, one_off=one_off):
                     put(text, factor, "typo")
+                if not found:  # the last resort: the same characters in another order
+                    for text in self._reordered(term):
+                        put(text, SHORT_LONG, "synonym")
         ranked = sorted(found.values(), key=lambda v: (-v.factor, v.text))
         return ranked[:MAX_VARIANTS]
 
@@ -548,6 +551,27 @@ class NameVariants:
         )
         counts = Counter(m.group() for _, _, m in self.lexicon.store.matches(pattern))
         return [t for t, _ in counts.most_common(3)]
+
+    def _whole_names(self, pattern: str) -> Iterable[str]:
+        """Listed names that ``pattern`` matches whole."""
+        names = self.lexicon.names
+        for i, offset, m in self.lexicon.store.matches(f"(?<=\\x00)(?:{pattern})(?=\\x00)"):
+            if offset == 0 and len(m.group()) == len(names[i]):
+                yield m.group()
+
+    def _reordered(self, term: str) -> list[str]:
+        """Listed names with the same head (last character) written with the term's other
+        characters in another order, one of them left out at most (热交换器 → 换热器)."""
+        if not 3 <= len(term) <= _MAX_SUBSEQUENCE:
+            return []
+        chars = re.escape("".join(sorted(set(term[:-1]))))
+        pattern = f"[{chars}]{{{len(term) - 2},{len(term) - 1}}}{re.escape(term[-1])}"
+        have = Counter(term)
+        out = []
+        for text in self._whole_names(pattern):
+            if text != term and not Counter(text) - have:
+                out.append(text)
+        return out[:3]
 
     def _one_off(self, term: str) -> Counter[str]:
         """Listed text one character apart from ``term`` where it reads as a word, counted.

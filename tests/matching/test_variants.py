@@ -234,3 +234,13 @@ def test_a_kind_of_the_heads_thing_stands_for_the_head() -> None:
     assert [m.id for m in got][:1] == [1]
     assert got[0].reasons.name_variants == (("伺服马达", "伺服电机", "synonym"),)
     assert 4 not in by_id(index.shortlist(need("混泥土")))
+
+
+def test_the_same_characters_in_another_order_as_a_last_resort() -> None:
+    index = SupplierIndex().fit(
+        [profile(1, "换热器"), profile(2, "板式换热器"), profile(3, "热水器"), profile(4, "交换机")]
+    )
+    got = index.shortlist(need("热交换器"))
+    assert [m.id for m in got][:1] == [1]
+    assert got[0].reasons.name_variants == (("热交换器", "换热器", "synonym"),)
+    assert 4 not in by_id(got)
