@@ -254,6 +254,13 @@ def interchangeable_suffixes(dictionary: NameDictionary) -> dict[str, tuple[str,
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _in_order(text: str, term: str) -> bool:
+    """Whether ``text`` is ``term`` with some characters left out (a short form, not a
+    reordering)."""
+    rest = iter(term)
+    return all(c in rest for c in text)
+
+
 def _singulars(phrase: str) -> list[str]:
     head, _, last = phrase.rpartition(" ")
     prefix = f"{head} " if head else ""
@@ -569,7 +576,7 @@ class NameVariants:
         have = Counter(term)
         out = []
         for text in self._whole_names(pattern):
-            if text != term and not Counter(text) - have:
+            if len(text) >= 3 and not Counter(text) - have and not _in_order(text, term):
                 out.append(text)
         return out[:3]
 
