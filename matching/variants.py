@@ -197,6 +197,12 @@ class NameDictionary:
                 out[other] = max(out.get(other, 0.0), confidence)
         return list(out.items())
 
+    def main_sense(self, word: str) -> str | None:
+        """The first sense of ``word`` without its qualifier (the dictionary lists the main
+        sense first), or ``None``."""
+        senses = self.senses.get(word)
+        return senses[0].partition("{")[0] if senses else None
+
     def translate(self, english: str) -> list[str]:
         """Headwords one of whose senses is ``english`` (lower case; a plural tried singular);
         for one word, also those whose two-word sense has it as the head (``foil``: 箔,
@@ -436,13 +442,18 @@ class NameVariants:
         return [t for t in (term[:-1] + s for s in swaps) if self.evidence(t) >= 1]
 
     def _strong_synonyms(self, term: str) -> list[tuple[str, float]]:
-        """Whole dictionary synonyms of a well-listed term that suppliers list as a head
-        widely themselves (砼 → 混凝土, at least half of :data:`WEAK_EVIDENCE`): the same goods
-        under the other name, not a guess (砼's other sense, 具体, is no product name)."""
+        """Whole dictionary synonyms of a well-listed term whose main (first) sense is the
+        term's main sense too, and that suppliers list widely themselves (at least half of
+        :data:`WEAK_EVIDENCE`): the same goods under the other name (砼 → 混凝土, both
+        *concrete* first), not a guess from a side sense (设施, *facilities*, is no 设备,
+        *equipment* first; 传输, *transmission*, no 变速箱, a *gearbox* first)."""
+        main = self.dictionary.main_sense(term)
         return [
             (w, SYNONYM * c)
             for w, c in self.dictionary.synonyms(term)
-            if len(w) >= 2 and self.evidence(w) >= WEAK_EVIDENCE / 2
+            if len(w) >= 2
+            and self.dictionary.main_sense(w) == main
+            and self.evidence(w) >= WEAK_EVIDENCE / 2
         ]
 
     def _synonyms(self, term: str, attested: float) -> list[tuple[str, float, str]]:

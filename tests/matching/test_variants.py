@@ -244,3 +244,13 @@ def test_the_same_characters_in_another_order_as_a_last_resort() -> None:
     assert [m.id for m in got][:1] == [1]
     assert got[0].reasons.name_variants == (("热交换器", "换热器", "synonym"),)
     assert 4 not in by_id(got)
+
+
+def test_a_well_listed_name_takes_no_synonym_from_a_side_sense() -> None:
+    # 传输 (transmission of signals) and 变速箱 (a gearbox first, a transmission second)
+    names = ["传输", "传输设备", "光传输", "数据传输", "信号传输", "电力传输"]
+    index = SupplierIndex().fit(
+        [profile(i, n) for i, n in enumerate(names, start=1)]
+        + [profile(10, "变速箱"), profile(11, "汽车变速箱"), profile(12, "农机变速箱")]
+    )
+    assert not {10, 11, 12} & set(by_id(index.shortlist(need("传输"), k=20)))
