@@ -19,8 +19,12 @@ Fitted on the shipped chain map, the defaults were tuned on one hash-half of the
 chain-discovery dev set and checked on the other (``scripts/evaluate.py --split a|b``);
 ``min_match_quality`` and ``multi_input_share`` were re-tuned on two thirds of it and checked
 on the other third (an SME whose product merely starts with an input, 煤炭销售 for 煤, often
-does supply it: recall@50 0.51 → 0.59 on the held-out third); nothing is learned from its
-relevance lists.
+does supply it: recall@50 0.51 → 0.59 on the held-out third); ``cooccurrence_weight`` was
+tuned on another two thirds (ids whose ``sha1("h13c:" + id) % 3`` is not 0) and checked on the
+rest; nothing is learned from its relevance lists.
+
+Inputs the chain map lacks for anything like the buyer's products are inferred from the
+inputs that go with the predicted ones (they go into the same products).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
@@ -60,7 +65,9 @@ LinkLike = ChainLink | tuple[str, str]
 @dataclass(frozen=True, slots=True)
 class InputSource:
     """Why an input was predicted: the buyer's ``product`` is like the chain-map node ``via``
-    (``similarity`` 1 when it is that node), and ``via`` takes the input."""
+    (``similarity`` 1 when it is that node), and ``via`` takes the input. ``similarity`` 0:
+    inferred, not in the chain map for anything like ``product``; ``via`` takes it together
+    with an input predicted for ``product`` (see ``cooccurrence_weight``)."""
 
     product: str
     via: str
@@ -134,6 +141,11 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         this): a firm making several of the buyer's inputs is the better partner. Scores
         are scaled by ``1 / (1 + multi_input_share)``, so a firm making only the strongest
         input scores about ``1 / (1 + multi_input_share)``.
+    cooccurrence_weight
+        Inputs the chain map has for nothing like the buyer's products are inferred from
+        the predicted ones: an input that goes into the same products as they do (cosine of
+        their product sets, times their scores, times this) is predicted too, and a
+        predicted input that goes with the others is strengthened. 0 turns this off.
 
     Attributes
     ----------
@@ -145,6 +157,8 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         Fitted on ``products_``.
     n_links_ : int
         Distinct links learned.
+    input_names_ : list of str
+        Every input of the chain map (the rows of the co-occurrence of inputs).
 
     Examples
     --------
@@ -172,6 +186,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         max_inputs: int = 20,
         min_match_quality: float = 0.45,
         multi_input_share: float = 8.0,
+        cooccurrence_weight: float = 0.05,
     ) -> None:
         self.n_neighbors = n_neighbors
         self.min_similarity = min_similarity
@@ -181,6 +196,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         self.max_inputs = max_inputs
         self.min_match_quality = min_match_quality
         self.multi_input_share = multi_input_share
+        self.cooccurrence_weight = cooccurrence_weight
 
     def fit(self, links: Iterable[LinkLike] | None = None, y: None = None) -> Self:
         """Learn the chain map: which inputs each product takes.
@@ -219,8 +235,49 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
             analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True, lowercase=False
         )
         self._matrix = self.vectorizer_.fit_transform(self.products_).T.tocsr()
+        self._fit_cooccurrence()
         self._cache: dict[str, tuple[tuple[str, float], ...]] = {}
         return self
+
+    def _fit_cooccurrence(self) -> None:
+        """Inputs × products incidence, rows scaled to unit length: the cosine of two inputs
+        is how often they go into the same products."""
+        names = sorted({i for ins in self.inputs_ for i in ins})
+        self.input_names_ = names
+        self._input_col = {n: j for j, n in enumerate(names)}
+        rows = [self._input_col[i] for ins in self.inputs_ for i in ins]
+        cols = [p for p, ins in enumerate(self.inputs_) for _ in ins]
+        incidence = sp.csr_matrix(
+            (np.ones(len(rows)), (rows, cols)), shape=(len(names), len(self.inputs_))
+        )
+        norms = np.sqrt(np.asarray(incidence.sum(axis=1)).ravel())
+        self._incidence = sp.diags(1.0 / np.maximum(norms, 1.0)) @ incidence
+        self._incidence_t = self._incidence.T.tocsr()
+        self._incidence = self._incidence.tocsr()
+        self._takers: dict[str, list[int]] = {}
+        for row, ins in enumerate(self.inputs_):
+            for item in ins:
+                self._takers.setdefault(item, []).append(row)
+
+    def _cooccurring(self, seeds: Sequence[tuple[str, float]]) -> dict[str, tuple[float, str]]:
+        """Inputs that go into the same products as the ``(input, score)`` seeds: the sum of
+        their cosines to the seeds, weighted by the seeds' scores, and the seed that gave
+        most (an input's likeness to itself left out)."""
+        rows = [self._input_col[n] for n, _ in seeds]
+        weights = sp.diags(np.array([v for _, v in seeds], dtype=float))
+        spread = (weights @ self._incidence[rows] @ self._incidence_t).toarray()
+        spread[np.arange(len(rows)), rows] = 0.0
+        total = spread.sum(axis=0)
+        strongest = spread.argmax(axis=0)
+        return {
+            self.input_names_[j]: (float(total[j]), seeds[int(strongest[j])][0])
+            for j in np.flatnonzero(total > 1e-9).tolist()
+        }
+
+    def _shared_product(self, a: str, b: str) -> str:
+        """A chain-map product that takes both inputs (the first such)."""
+        takers = set(self._takers[a])
+        return next((self.products_[r] for r in self._takers[b] if r in takers), "")
 
     def _neighbours_of(self, names: Sequence[str]) -> list[tuple[tuple[str, float], ...]]:
         """Neighbours of each name; the ones not cached yet in one sparse product."""
@@ -308,6 +365,18 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
                     )
         if not score:
             return []
+        if self.cooccurrence_weight > 0:
+            seeds = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_inputs]
+            for item, (value, seed) in self._cooccurring(seeds).items():
+                added = self.cooccurrence_weight * value
+                if item in score:  # strengthened, but its sources already say why
+                    score[item] += added
+                    continue
+                score[item] = added
+                buyer_product = max(sources[seed], key=lambda ws: ws[0])[1].product
+                sources[item] = [
+                    (added, InputSource(buyer_product, self._shared_product(seed, item), 0.0))
+                ]
         ranked = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_inputs]
         top = ranked[0][1]
         return [

@@ -189,3 +189,34 @@ def test_a_long_product_list_gives_what_its_parts_give(predictor: UpstreamPredic
         == {p.input for p in fresh.predict_inputs(["汽车", "水泥"])}
         == {"钢材", "轮胎", "石灰石"}
     )
+
+
+def test_an_input_that_goes_with_the_predicted_ones_is_inferred() -> None:
+    # 储能系统 takes 隔膜 and 电解液 as 锂电池 does, and 正极材料 too: the map lacks
+    # 正极材料 → 锂电池, and the names share nothing, so only the inputs can tell.
+    links = [
+        ("隔膜", "锂电池"),
+        ("电解液", "锂电池"),
+        ("隔膜", "储能系统"),
+        ("电解液", "储能系统"),
+        ("正极材料", "储能系统"),
+        ("水泥", "房屋"),
+    ]
+    got = {p.input: p for p in UpstreamPredictor().fit(links).predict_inputs(["锂电池"])}
+    assert set(got) == {"隔膜", "电解液", "正极材料"}
+    inferred = got["正极材料"]
+    assert 0 < inferred.weight < got["隔膜"].weight == 1.0
+    assert inferred.sources[0].product == "锂电池"
+    assert inferred.sources[0].via == "储能系统"
+    assert inferred.sources[0].similarity == 0.0
+    off = UpstreamPredictor(cooccurrence_weight=0.0).fit(links).predict_inputs(["锂电池"])
+    assert {p.input for p in off} == {"隔膜", "电解液"}
+
+
+def test_the_inputs_known_for_a_node_keep_their_own_sources() -> None:
+    # 钢材 and 轮胎 go together into 汽车 and 客车: each strengthens the other, and still
+    # says it is an input of 汽车 itself.
+    links = [("钢材", "汽车"), ("轮胎", "汽车"), ("钢材", "客车"), ("轮胎", "客车")]
+    got = UpstreamPredictor().fit(links).predict_inputs(["汽车"])
+    assert {p.input for p in got} == {"钢材", "轮胎"}
+    assert all(s.via in {"汽车", "客车"} and s.similarity > 0 for p in got for s in p.sources)
