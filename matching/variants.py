@@ -260,6 +260,10 @@ def interchangeable_suffixes(dictionary: NameDictionary) -> dict[str, tuple[str,
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _sorted_chars(text: str) -> str:
+    return "".join(sorted(text))
+
+
 def _in_order(text: str, term: str) -> bool:
     """Whether ``text`` is ``term`` with some characters left out (a short form, not a
     reordering)."""
@@ -361,6 +365,7 @@ class NameVariants:
         self.dictionary = dictionary or name_dictionary()
         self._keys = TextStore()
         self._key_ids: dict[str, list[int]] = {}
+        self._sorted_ids: dict[str, list[int]] = {}
 
     def _listed(self, text: str) -> int:
         """How many listed names contain ``text`` (up to :data:`WEAK_EVIDENCE`)."""
@@ -570,25 +575,27 @@ class NameVariants:
         counts = Counter(m.group() for _, _, m in self.lexicon.store.matches(pattern))
         return [t for t, _ in counts.most_common(3)]
 
-    def _whole_names(self, pattern: str) -> Iterable[str]:
-        """Listed names that ``pattern`` matches whole."""
-        names = self.lexicon.names
-        for i, offset, m in self.lexicon.store.matches(f"(?<=\\x00)(?:{pattern})(?=\\x00)"):
-            if offset == 0 and len(m.group()) == len(names[i]):
-                yield m.group()
-
     def _reordered(self, term: str) -> list[str]:
         """Listed names with the same head (last character) written with the term's other
-        characters in another order, one of them left out at most (热交换器 → 换热器)."""
+        characters in another order, one of them left out at most (热交换器 → 换热器); looked
+        up by their sorted characters (:meth:`_sync_keys`)."""
         if not 3 <= len(term) <= _MAX_SUBSEQUENCE:
             return []
-        chars = re.escape("".join(sorted(set(term[:-1]))))
-        pattern = f"[{chars}]{{{len(term) - 2},{len(term) - 1}}}{re.escape(term[-1])}"
-        have = Counter(term)
+        self._sync_keys()
+        names = self.lexicon.names
+        body = term[:-1]
+        keys = dict.fromkeys(
+            [
+                _sorted_chars(term),
+                *(_sorted_chars(body[:i] + body[i + 1 :] + term[-1]) for i in range(len(body))),
+            ]
+        )
         out = []
-        for text in self._whole_names(pattern):
-            if len(text) >= 3 and not Counter(text) - have and not _in_order(text, term):
-                out.append(text)
+        for key in keys:
+            for i in self._sorted_ids.get(key, ()):
+                text = names[i]
+                if len(text) >= 3 and text[-1] == term[-1] and not _in_order(text, term):
+                    out.append(text)
         return out[:3]
 
     def _one_off(self, term: str) -> Counter[str]:
@@ -616,8 +623,8 @@ class NameVariants:
         return counts
 
     def prepare(self) -> None:
-        """Read every listed name's pinyin now (it is otherwise done at the first typo look-up,
-        and then only for names listed since)."""
+        """Read every listed name's pinyin and sorted characters now (it is otherwise done at
+        the first typo or reordering look-up, and then only for names listed since)."""
         self._sync_keys()
 
     def _sync_keys(self) -> None:
@@ -628,6 +635,7 @@ class NameVariants:
             self._keys.extend(keys)
             for i, key in enumerate(keys, start=first):
                 self._key_ids.setdefault(key, []).append(i)
+                self._sorted_ids.setdefault(_sorted_chars(names[i]), []).append(i)
 
     def _typos(self, term: str, attested: float, *, one_off: bool) -> list[tuple[str, float]]:
         """Listed text read like ``term`` (homophones), else (with ``one_off``) one character
