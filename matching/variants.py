@@ -11,7 +11,10 @@ Where the knowledge comes from (nothing here is a per-product table):
 - **A dictionary.** Headwords of CC-CEDICT that share an English sense are synonyms
   (纯碱 and 碳酸钠: *sodium carbonate*), whole or as a part of the term (牡蛎油 → 蚝油);
   English is looked up by sense, a phrase whole or word by word in Chinese order
-  (``servo motor`` → 伺服 + 电机). The shipped subset and its licence: ``data/README.md``.
+  (``servo motor`` → 伺服 + 电机); a kind of the head's thing stands for the head (伺服马达:
+  马达 is *motor*, 电动机 *electric motor* → 伺服电机). Last characters that end many pairs
+  of dictionary synonyms are interchangeable (减速器 / 减速机). The shipped subset and its
+  licence: ``data/README.md``.
 - **The catalog itself.** A variant counts only when suppliers list it (a name of the
   lexicon, or inside one); short forms are the listed names that keep a term's first and last
   characters (温度控制器 → 温控器); a long form inserts one character (无缝管 → 无缝钢管).
@@ -20,7 +23,10 @@ Where the knowledge comes from (nothing here is a per-product table):
   one character apart.
 
 Candidates a lexicon cannot confirm are dropped, and the fallbacks are tried only when the
-term's own evidence is weak, so a correctly written, well-listed name is never "corrected".
+term's own evidence is weak, so a correctly written, well-listed name is never "corrected";
+such a name still reaches a synonym whose main dictionary sense is its own and that suppliers
+list widely too (砼 → 混凝土). The last resort is a listed name with the same head and the
+term's characters in another order (热交换器 → 换热器).
 """
 
 from __future__ import annotations
