@@ -19,12 +19,13 @@ Fitted on the shipped chain map, the defaults were tuned on one hash-half of the
 chain-discovery dev set and checked on the other (``scripts/evaluate.py --split a|b``);
 ``min_match_quality`` and ``multi_input_share`` were re-tuned on two thirds of it and checked
 on the other third (an SME whose product merely starts with an input, 煤炭销售 for 煤, often
-does supply it: recall@50 0.51 → 0.59 on the held-out third); ``cooccurrence_weight`` was
-tuned on another two thirds (ids whose ``sha1("h13c:" + id) % 3`` is not 0) and checked on the
+does supply it: recall@50 0.51 → 0.59 on the held-out third); ``cooccurrence_weight`` and
+``input_diversity`` were tuned on another two thirds (ids whose ``sha1("h13c:" + id) % 3`` is not 0) and checked on the
 rest; nothing is learned from its relevance lists.
 
 Inputs the chain map lacks for anything like the buyer's products are inferred from the
-inputs that go with the predicted ones (they go into the same products).
+inputs that go with the predicted ones (they go into the same products), and the ranked SMEs
+are re-ordered so that the top holds makers of several inputs, not only of the strongest.
 """
 
 from __future__ import annotations
@@ -146,6 +147,11 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         the predicted ones: an input that goes into the same products as they do (cosine of
         their product sets, times their scores, times this) is predicted too, and a
         predicted input that goes with the others is strengthened. 0 turns this off.
+    input_diversity
+        The ranked SMEs are re-ordered (the same SMEs) so that makers of other inputs come
+        up between makers of the strongest one: each SME already placed whose main input is
+        the same scales a firm's score by this. The strongest input is often one the buyer
+        already buys; 1 turns this off.
 
     Attributes
     ----------
@@ -187,6 +193,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         min_match_quality: float = 0.45,
         multi_input_share: float = 8.0,
         cooccurrence_weight: float = 0.05,
+        input_diversity: float = 0.95,
     ) -> None:
         self.n_neighbors = n_neighbors
         self.min_similarity = min_similarity
@@ -197,6 +204,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         self.min_match_quality = min_match_quality
         self.multi_input_share = multi_input_share
         self.cooccurrence_weight = cooccurrence_weight
+        self.input_diversity = input_diversity
 
     def fit(self, links: Iterable[LinkLike] | None = None, y: None = None) -> Self:
         """Learn the chain map: which inputs each product takes.
@@ -459,4 +467,23 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
                 source = by_input[wanted].sources[0]
                 paths.append(SupplyPath(source.product, wanted, offered, source.via))
             out.append(UpstreamMatch(match.id, match.score, tuple(paths), match.reasons))
+        return self._diversified(out)
+
+    def _diversified(self, matches: list[UpstreamMatch]) -> list[UpstreamMatch]:
+        """Greedy re-ordering by ``score * input_diversity ** (firms placed with the same
+        main input)``; each input's makers keep their order, so only the heads compete."""
+        if self.input_diversity >= 1.0:
+            return matches
+        queues: dict[str, list[UpstreamMatch]] = {}
+        for match in matches:
+            queues.setdefault(match.paths[0].input, []).append(match)
+        heads = dict.fromkeys(queues, 0)
+        out: list[UpstreamMatch] = []
+        while len(out) < len(matches):
+            best = max(
+                (i for i in heads if heads[i] < len(queues[i])),
+                key=lambda i: queues[i][heads[i]].score * self.input_diversity ** heads[i],
+            )
+            out.append(queues[best][heads[best]])
+            heads[best] += 1
         return out

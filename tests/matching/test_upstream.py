@@ -220,3 +220,21 @@ def test_the_inputs_known_for_a_node_keep_their_own_sources() -> None:
     got = UpstreamPredictor().fit(links).predict_inputs(["汽车"])
     assert {p.input for p in got} == {"钢材", "轮胎"}
     assert all(s.via in {"汽车", "客车"} and s.similarity > 0 for p in got for s in p.sources)
+
+
+def test_makers_of_other_inputs_come_up_between_makers_of_the_strongest() -> None:
+    links = [("隔膜", "锂电池"), ("电解液", "锂电池"), ("隔膜", "储能电站")]
+    index = SupplierIndex().fit(
+        [profile(1, "隔膜"), profile(2, "隔膜"), profile(3, "隔膜"), profile(4, "电解液")]
+    )
+    buyer = ["锂电池", "储能电站"]
+
+    def ranked(diversity: float) -> list[tuple[int, str]]:
+        predictor = UpstreamPredictor(input_diversity=diversity).fit(links)
+        return [(m.id, m.paths[0].input) for m in predictor.rank_suppliers(index, buyer)]
+
+    plain = ranked(1.0)
+    assert [i for _, i in plain] == ["隔膜", "隔膜", "隔膜", "电解液"]
+    mixed = ranked(0.4)
+    assert [i for _, i in mixed] == ["隔膜", "电解液", "隔膜", "隔膜"]
+    assert sorted(mixed) == sorted(plain)  # the same SMEs, only re-ordered
