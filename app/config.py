@@ -50,6 +50,13 @@ class Settings(BaseSettings):
         description="Seconds a worker trusts an API key it checked (0: read it every request). "
         "Revocations reach every worker through the change log within a second regardless.",
     )
+    min_score: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="Shortlists leave out suppliers scoring below this (0..1), so a list of 20 "
+        "does not pad itself with weak matches; a request's own min_score overrides it",
+    )
     ranking_concurrency: int = Field(
         default=2,
         ge=1,

@@ -93,7 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         storage_uri=settings.throttle_storage_uri,
     )
     app.state.matching = MatchingIndex(
-        app.state.sessionmaker, watchers=[app.state.key_cache.on_changes]
+        app.state.sessionmaker,
+        watchers=[app.state.key_cache.on_changes],
+        min_score=settings.min_score,
     )
     app.state.impressions = ImpressionLog(app.state.sessionmaker, app.state.write_turns)
     app.state.key_usage = KeyUsage(app.state.sessionmaker, app.state.write_turns)

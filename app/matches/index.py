@@ -81,17 +81,19 @@ class MatchingIndex:
         poll_interval_s: float = 0.5,
         max_staleness_s: float = 0.25,
         watchers: Sequence[Callable[[ChangeBatch], None]] = (),
+        min_score: float = 0.1,
     ) -> None:
         """``watchers`` are told of every change batch: this worker's own as each commits,
         and everyone's (its own again) as they are read from the log."""
         self._sessions = sessions
+        self._min_score = min_score
         self._watchers = tuple(watchers)
         self._poll_interval_s = poll_interval_s
         self._max_staleness_s = max_staleness_s
         self._lock = threading.RLock()
         self._catching_up = threading.Lock()  # taken before _lock, never after
         self._feed = ChangeFeed()
-        self._suppliers = SupplierIndex(region_centres=region_centres())
+        self._suppliers = SupplierIndex(region_centres=region_centres(), min_score=min_score)
         self._needs = NeedIndex(region_centres=region_centres())
         self._profiles: dict[int, IndexedProfile] = {}
         self._profile_of_org: dict[int, int] = {}
@@ -127,9 +129,9 @@ class MatchingIndex:
             self._feed.start(session)
             profiles = load_profiles(session)
             needs = load_open_needs(session)
-            self._suppliers = SupplierIndex(region_centres=region_centres()).fit(
-                [p.record for p in profiles]
-            )
+            self._suppliers = SupplierIndex(
+                region_centres=region_centres(), min_score=self._min_score
+            ).fit([p.record for p in profiles])
             self._needs = NeedIndex(region_centres=region_centres()).fit([n.record for n in needs])
             self._profiles = {p.record.id: p for p in profiles}
             self._profile_of_org = {p.firm.id: p.record.id for p in profiles}

@@ -100,7 +100,9 @@ class SupplyPath(BaseModel):
     via: str = Field(
         examples=["锂电池"],
         description="the chain-map product whose inputs the buyer's product shares "
-        "(the buyer's product itself when it is in the chain map)",
+        "(the buyer's product itself when it is in the chain map); for an input the map does "
+        "not give the buyer's product, inferred from the inputs that go with the predicted "
+        "ones, a chain-map product that takes both",
     )
 
 

@@ -10,6 +10,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.config import Settings
+from app.main import create_app
 from app.matches import service
 from tests.app.factories import Actor, World, create_org, org_body
 
@@ -255,3 +257,20 @@ def test_rankings_take_turns_at_most_ranking_concurrency_at_once(
         )
     assert all(answers)
     assert peak[0] == turns
+
+
+def test_the_default_minimum_score_is_a_setting(
+    client: TestClient, world: World, market: dict[str, int], settings: Settings
+) -> None:
+    scores = [item["score"] for item in _shortlist(client, world.firm_a, market["need"])]
+    assert scores
+    assert min(scores) >= settings.min_score
+    cut = (max(scores) + min(scores)) / 2
+    strict = create_app(settings.model_copy(update={"min_score": cut}))
+    with TestClient(strict) as other:
+        kept = [item["score"] for item in _shortlist(other, world.firm_a, market["need"])]
+        assert kept == [s for s in scores if s >= cut]
+        assert len(kept) < len(scores)
+        # a request's own min_score still wins
+        everything = _shortlist(other, world.firm_a, market["need"], min_score=0)
+        assert len(everything) >= len(scores)
