@@ -309,16 +309,20 @@ def test_sparse_and_dense_gathering_agree(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_combining_many_terms_by_sorting_or_scattering_equals_the_dense_way() -> None:
     from matching.query import WantedTerm
-    from matching.supplier_index import _best_per_row_scattered, _best_per_row_sorted
+    from matching.supplier_index import (
+        Evidence,
+        _best_per_row_scattered,
+        _best_per_row_sorted,
+    )
 
     rng = random.Random(5)
     index = SupplierIndex().fit([profile(i, "钢材") for i in range(50)])
     for _ in range(20):
-        evidence = []
+        evidence: list[Evidence] = []
         for t in range(rng.randint(1, 12)):
             rows = np.array([rng.randrange(50) for _ in range(rng.randint(1, 30))], dtype=np.int64)
             vals = np.array([rng.random() for _ in rows])
-            evidence.append((rows, vals, rows, WantedTerm(f"t{t}", 1.0, "products")))
+            evidence.append(Evidence(rows, vals, rows, WantedTerm(f"t{t}", 1.0, "products"), {}))
         dense = index._best_per_row_dense(evidence)
         for ranked in (_best_per_row_scattered(evidence, 50), _best_per_row_sorted(evidence)):
             assert dense[0].tolist() == ranked[0].tolist()
