@@ -198,6 +198,11 @@ def _detail_context(session: Session, viewer: Viewer, event_id: int, find: str) 
         approved = [p for p in reads if p.status == ParticipantStatus.approved]
         context["buyers"] = [p for p in approved if p.side == Side.buyer]
         context["smes"] = [p for p in approved if p.side == Side.sme]
+        # An organizer states wishes only for the firms it manages (the others state their own).
+        speaks_for = {p.id for p in people or [] if caller.manages(p.organization)}
+        context["wish_sources"] = [
+            p for p in context["buyers"] + context["smes"] if p.id in speaks_for
+        ]
         context["grid"] = exports.grid_sheet(meetings or [], approved, slots)
         by_id = service.names_of(people or [])
         context["left_out"] = [

@@ -30,3 +30,17 @@ def test_an_invited_firm_accepts_on_the_session_page(client: TestClient, world: 
     again = firm.post(f"/events/{eid}/invitation/decline", {})
     assert again.status_code == 409
     assert _status(client, world, eid, invited["id"]) == "approved"
+
+
+def test_the_organizers_wish_form_offers_only_the_firms_it_speaks_for(
+    client: TestClient, world: World
+) -> None:
+    """Regression: it listed every firm, and choosing one it does not manage gave a 403 page."""
+    eid = open_event(client, world)["id"]
+    managed = add(client, world.organizer, eid, world.firm_a.org_id)
+    accepted = add(client, world.organizer, eid, world.sme_b.org_id, accept_as=world.sme_b)
+    page = browser(client, world.organizer).get(f"/events/{eid}").text
+    form = page[page.index('name="from_participant_id"') :]
+    form = form[: form.index("</select>")]
+    assert f'value="{managed["id"]}"' in form
+    assert f'value="{accepted["id"]}"' not in form
