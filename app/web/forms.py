@@ -193,8 +193,14 @@ def problem_errors(exc: ProblemError) -> FieldErrors:
     return out
 
 
-def _known(message: str) -> str:
+def known_message(message: str) -> str | None:
+    """A service message we know, in Chinese; None for one we do not."""
     for english, chinese in _KNOWN:
         if english in message:
             return chinese
-    return f"无法保存：{message}"
+    return None
+
+
+def _known(message: str) -> str:
+    known = known_message(message)
+    return known if known is not None else f"无法保存：{message}"

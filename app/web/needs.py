@@ -56,9 +56,8 @@ def need_list(
         industry=None,
         q=_blank(q),
     )
-    query = urlencode(
-        {"q": q, "status": status, "kind": kind, "region": region, "mine": "1" if mine else ""}
-    )
+    chosen = {"q": q, "status": status, "kind": kind, "region": region, "mine": "1" if mine else ""}
+    query = urlencode({k: v for k, v in chosen.items() if v})
     return render(
         request,
         "needs.html",

@@ -7,11 +7,12 @@ sends the browser to 登录.
 """
 
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from fastapi import Depends, Form, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -19,12 +20,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.auth.dependencies import SessionDep
 from app.auth.principal import Principal
 from app.errors import Forbidden, ProblemError
 from app.models import Organization, Role
-from app.web import labels
+from app.web import forms, labels
 from app.web.security import COOKIE, NotSignedIn, SessionStore, SignedIn, check_token
 
 log = logging.getLogger("xieshou")
@@ -167,17 +169,75 @@ _TITLES = {
 }
 
 
-def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
-    """A Chinese error page with the API's status code."""
+_HINTS = {
+    400: "请求的内容无法处理，请检查后重试。",
+    403: "您的账号没有这项操作的权限。",
+    404: "要找的记录不存在，或您无权查看。",
+    409: "记录当前的状态不允许这项操作，请刷新页面查看最新状态。",
+    422: "请检查填写的内容。",
+}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def chinese_detail(status: int, detail: str) -> str:
+    """A service's message for people: Chinese as is, a known English one translated, any
+    other English one replaced by a plain hint for its status (the API keeps the details)."""
+    if not detail or _CJK.search(detail):
+        return detail
+    known = forms.known_message(detail)
+    return known if known is not None else _HINTS.get(status, "")
+
+
+def error_page(
+    request: Request, status: int, detail: str, viewer: "Viewer | None" = None
+) -> HTMLResponse:
+    """A Chinese error page with the API's status code (with the navigation when signed in)."""
     return render(
         request,
         "error.html",
-        None,
+        viewer,
         status_code=status,
         status=status,
         title=_TITLES.get(status, "出错了"),
-        detail=detail,
+        detail=chinese_detail(status, detail),
     )
+
+
+def _without_empty_values(request: Request) -> None:
+    """``?mine=&page=2`` means ``?page=2``: an empty filter is no filter (a GET form sends
+    every field, filled or not), so no page parameter ever fails on an empty value."""
+    raw = request.scope.get("query_string", b"")
+    if not raw:
+        return
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if v.strip()]
+    if len(kept) != len(pairs):
+        request.scope["query_string"] = urlencode(kept).encode("latin-1")
+        request.__dict__.pop("_query_params", None)
+
+
+def _signed_in_viewer(request: Request) -> "Viewer | None":
+    """The viewer for an error page, read in a session of its own (the request's has ended);
+    None when not signed in or the database does not answer."""
+    cookie = request.cookies.get(COOKIE)
+    if not cookie:
+        return None
+    session = request.app.state.sessionmaker()
+    try:
+        return _viewer(session, console_sessions(request).resume(session, cookie))
+    except Exception:  # an error page must render whatever else failed
+        return None
+    finally:
+        session.rollback()
+        session.close()
+
+
+def _invalid_parameters(exc: RequestValidationError) -> str:
+    names = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
+        names.append(".".join(loc) or "?")
+    return "以下参数无效：" + "、".join(dict.fromkeys(names))
 
 
 class PageRoute(APIRoute):
@@ -192,19 +252,20 @@ class PageRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
+            if request.method == "GET":
+                _without_empty_values(request)
             try:
                 return await handler(request)
             except NotSignedIn:
                 return login_redirect(request)
             except ProblemError as exc:
-                return error_page(request, exc.status, exc.detail)
+                status, detail = exc.status, exc.detail
             except RequestValidationError as exc:
-                fields = ", ".join(
-                    ".".join(str(p) for p in err.get("loc", ())) for err in exc.errors()
-                )
-                return error_page(request, 422, f"invalid: {fields}")
+                status, detail = 422, _invalid_parameters(exc)
             except Exception:
                 log.exception("console page %s %s failed", request.method, request.url.path)
-                return error_page(request, 500, "")
+                status, detail = 500, ""
+            viewer = await run_in_threadpool(_signed_in_viewer, request)
+            return error_page(request, status, detail, viewer)
 
         return page_handler
