@@ -66,3 +66,21 @@ __all__ += [
 ]
 
 __all__ += ["Chain", "ChainEdge", "ChainNode", "Placement", "PlacementSource"]
+
+from app.models.notification import (
+    CalendarFeed,
+    Channel,
+    MeetingCalendarEntry,
+    NotificationRecipient,
+    OutboxMessage,
+    OutboxStatus,
+)
+
+__all__ += [
+    "CalendarFeed",
+    "Channel",
+    "MeetingCalendarEntry",
+    "NotificationRecipient",
+    "OutboxMessage",
+    "OutboxStatus",
+]
