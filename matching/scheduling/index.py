@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matching.scheduling.problem import LockedMeeting, PairInfo, ScheduleProblem
+from matching.scheduling.problem import LockedMeeting, PairInfo, ScheduleProblem, ValueWeights
 
 
 @dataclass
@@ -53,6 +53,39 @@ def _ids_unique(ids: list[str], what: str) -> dict[str, int]:
     if len(out) != len(ids):
         raise ValueError(f"duplicate {what} ids")
     return out
+
+
+def _add_coverage_candidates(
+    pair_info: dict[tuple[int, int], PairInfo],
+    weights: ValueWeights,
+    seen_pair: set[tuple[int, int]],
+    cand_b: list[int],
+    cand_s: list[int],
+    cand_value: list[float],
+    cand_wanted: list[bool],
+) -> None:
+    """An SME without any candidate (and no locked meeting) gets its best scored pairs.
+
+    Without them such an SME could never be covered, and as nobody wanted its pairs it
+    would not even show among the left-out pairs (issue 17: 3 of 8 SMEs without a meeting,
+    7 table-slots free, nothing left out).
+    """
+    per_sme = weights.coverage_pairs
+    if per_sme <= 0:
+        return
+    has = set(cand_s) | {s for _, s in seen_pair}
+    scored: dict[int, list[tuple[float, int, PairInfo]]] = {}
+    for (b, s), p in pair_info.items():
+        if s in has or p.forbidden or p.score <= 0 or (b, s) in seen_pair:
+            continue
+        scored.setdefault(s, []).append((p.score, b, p))
+    for s, options in scored.items():
+        options.sort(key=lambda o: (-o[0], o[1]))
+        for _, b, p in options[:per_sme]:
+            cand_b.append(b)
+            cand_s.append(s)
+            cand_value.append(weights.value(p))
+            cand_wanted.append(False)
 
 
 def build_instance(
@@ -134,6 +167,7 @@ def build_instance(
             cand_s.append(s)
             cand_value.append(weights.value(p))
             cand_wanted.append(p.wanted)
+    _add_coverage_candidates(pair_info, weights, seen_pair, cand_b, cand_s, cand_value, cand_wanted)
 
     return Instance(
         num_slots=n_slots,

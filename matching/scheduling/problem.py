@@ -109,7 +109,10 @@ class ValueWeights:
     and ``side(none) = 0``.  The defaults make one "must" worth more than any pair of
     "would"s plus score, so must ≫ would, and mutual interest counts more.
 
-    Pairs nobody asked for are candidates only when ``score >= score_threshold``.
+    Pairs nobody asked for are candidates only when ``score >= score_threshold``, except
+    for coverage: an SME with no candidate pair at all gets its ``coverage_pairs`` best
+    scored pairs (score above 0, nobody said no) as candidates, so "every SME meets someone
+    where that is possible" holds for SMEs nobody asked for too.
     """
 
     must: float = 100.0
@@ -117,6 +120,7 @@ class ValueWeights:
     mutual: float = 20.0
     score_weight: float = 10.0
     score_threshold: float = 0.8
+    coverage_pairs: int = 3
 
     def value(self, pair: PairInfo) -> float:
         """Value of a meeting between the two sides of ``pair`` (0 if forbidden).

@@ -28,8 +28,13 @@ from matching.scheduling import (
     ScheduleResult,
     Sme,
     Table,
+    UnmetReason,
+    fill_unmet,
     greedy_schedule,
+    replan,
+    replan_problem,
     schedule_event,
+    unmet_smes,
 )
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -93,7 +98,32 @@ def problems(
     )
 
 
+def _coverage_pair_ranked(problem: ScheduleProblem, p: PairInfo) -> bool:
+    """A coverage pair among its SME's ``coverage_pairs`` best (score, then buyer order)."""
+    if not _coverage_pair(problem, p):
+        return False
+    order = {b.buyer_id: i for i, b in enumerate(problem.buyers)}
+    mine = sorted(
+        (q for q in problem.pairs if q.sme_id == p.sme_id and _coverage_pair(problem, q)),
+        key=lambda q: (-q.score, order[q.buyer_id]),
+    )
+    return p in mine[: problem.weights.coverage_pairs]
+
+
 # ----------------------------------------------------------------------------- checks
+def _coverage_pair(problem: ScheduleProblem, p: PairInfo) -> bool:
+    """A scored pair of an SME with no candidate and no locked meeting (coverage first)."""
+    w = problem.weights
+    others = [q for q in problem.pairs if q.sme_id == p.sme_id]
+    locked = any(m.sme_id == p.sme_id for m in problem.locked)
+    return (
+        not p.forbidden
+        and p.score > 0
+        and not locked
+        and not any(w.is_candidate(q) for q in others)
+    )
+
+
 def lex(res: ScheduleResult) -> tuple[int, float]:
     return len({m.sme_id for m in res.meetings}), round(res.objective, 3)
 
@@ -128,7 +158,7 @@ def check_schedule(problem: ScheduleProblem, res: ScheduleResult) -> None:
         if (m.buyer_id, m.sme_id, m.slot, m.table_id) in locked:
             assert m.locked
             continue
-        assert w.is_candidate(p), "scheduled a pair that is not a candidate"
+        assert w.is_candidate(p) or _coverage_pair(problem, p), "scheduled a non-candidate"
         assert m.slot not in buyers[m.buyer_id].blocked_slots
         assert m.slot not in smes[m.sme_id].blocked_slots
     got = {(m.buyer_id, m.sme_id, m.slot, m.table_id) for m in res.meetings}
@@ -185,7 +215,10 @@ def brute_force(problem: ScheduleProblem) -> tuple[int, float]:
     smes = {s.sme_id: s for s in problem.smes}
     locked_keys = {(m.buyer_id, m.sme_id) for m in problem.locked}
     cands = [
-        p for p in problem.pairs if w.is_candidate(p) and (p.buyer_id, p.sme_id) not in locked_keys
+        p
+        for p in problem.pairs
+        if (w.is_candidate(p) or _coverage_pair_ranked(problem, p))
+        and (p.buyer_id, p.sme_id) not in locked_keys
     ]
     options: list[list[tuple[int, str] | None]] = []
     for p in cands:
@@ -284,7 +317,7 @@ def test_every_sme_covered_where_possible(problem: ScheduleProblem) -> None:
     }
     rows, cs = [], []
     for p in problem.pairs:
-        if not w.is_candidate(p):
+        if not (w.is_candidate(p) or _coverage_pair_ranked(problem, p)):
             continue
         for t in problem.tables:
             if t.buyer_id != p.buyer_id:
@@ -470,3 +503,95 @@ def test_blocked_slots_gap_and_cpsat_fallback() -> None:
     assert auto.stats.optimal
     assert lex(auto) == brute_force(problem) == (1, 100.0)
     assert [(x.sme_id, x.reason) for x in auto.left_out] == [("s2", Reason.NO_TABLE)]
+
+
+# ----------------------------------------------------------------------------- the day
+def test_an_sme_nobody_asked_for_still_gets_a_free_table() -> None:
+    """Issue 17: 3 of 8 SMEs had no meeting, 7 table-slots free, nothing left out.
+
+    Nobody stated a wish for them and their scores were below the threshold for unasked
+    pairs, so they were no candidates at all. Coverage first now reaches them.
+    """
+    buyers = (Buyer("b1"), Buyer("b2"))
+    tables = (Table("t1", "b1"), Table("t2", "b2"))
+    smes = tuple(Sme(f"s{i}") for i in range(8))
+    pairs = tuple(PairInfo(f"b{1 + i % 2}", f"s{i}", sme_pref=Preference.WOULD) for i in range(5))
+    pairs += tuple(PairInfo("b1", f"s{i}", score=0.3) for i in range(5, 7))
+    pairs += (PairInfo("b2", "s7", score=0.2),)
+    res = schedule_event(ScheduleProblem(8, tables, buyers, smes, pairs))
+    assert {m.sme_id for m in res.meetings} == {s.sme_id for s in smes}
+
+
+def test_unmet_smes_have_a_reason_and_places_and_fill_takes_them() -> None:
+    buyers = (Buyer("b1"), Buyer("b2", blocked_slots=frozenset({0})))
+    tables = (Table("t1", "b1"), Table("t2", "b2"))
+    smes = (Sme("met"), Sme("nobody"), Sme("refused"), Sme("away", blocked_slots=frozenset({0, 1})))
+    pairs = (
+        PairInfo("b1", "met", Preference.MUST),
+        PairInfo("b1", "refused", Preference.NO),
+        PairInfo("b2", "refused", sme_pref=Preference.NO),
+    )
+    problem = ScheduleProblem(2, tables, buyers, smes, pairs)
+    res = schedule_event(problem)
+    assert [m.sme_id for m in res.meetings] == ["met"]
+    unmet = {u.sme_id: u for u in unmet_smes(problem, res.meetings)}
+    assert unmet["nobody"].reason is UnmetReason.NO_COUNTERPART
+    assert unmet["refused"].reason is UnmetReason.DECLINED
+    assert unmet["refused"].places == ()
+    assert unmet["away"].reason is UnmetReason.UNAVAILABLE
+    slot_met = res.meetings[0].slot
+    # b1's table in the other slot, b2's table in slot 1
+    assert {(p.table_id, p.slot) for p in unmet["nobody"].places} == {
+        ("t1", 1 - slot_met),
+        ("t2", 1),
+    }
+    new = fill_unmet(problem, res.meetings)
+    assert sorted(m.sme_id for m in new) == ["nobody"]
+    whole = ScheduleResult(tuple(res.meetings) + tuple(new), (), 0.0, 0.0, res.stats)
+    _check_no_clash(problem, whole)
+
+
+def _check_no_clash(problem: ScheduleProblem, res: ScheduleResult) -> None:
+    tables = {t.table_id: t.buyer_id for t in problem.tables}
+    assert len({(m.sme_id, m.slot) for m in res.meetings}) == len(res.meetings)
+    assert len({(m.table_id, m.slot) for m in res.meetings}) == len(res.meetings)
+    assert len({(m.buyer_id, m.sme_id) for m in res.meetings}) == len(res.meetings)
+    assert all(tables[m.table_id] == m.buyer_id for m in res.meetings)
+
+
+@st.composite
+def days(draw: st.DrawFn) -> tuple[ScheduleProblem, ScheduleResult, set[str], int, set[int]]:
+    """A planned session, the firms that did not come, the slot the re-plan starts from,
+    and which of the other meetings were already held (the rest are published)."""
+    problem = draw(problems(max_buyers=3, max_smes=7, max_slots=4))
+    plan = schedule_event(problem, method="flow")
+    ids = [b.buyer_id for b in problem.buyers] + [s.sme_id for s in problem.smes]
+    absent = set(draw(st.lists(st.sampled_from(ids), unique=True, max_size=3)))
+    from_slot = draw(st.integers(0, problem.num_slots))
+    held = set(draw(st.lists(st.integers(0, max(len(plan.meetings) - 1, 0)), unique=True)))
+    return problem, plan, absent, from_slot, held
+
+
+@SETTINGS
+@given(days())
+def test_replan_keeps_the_day_and_gives_absent_firms_nothing(
+    day: tuple[ScheduleProblem, ScheduleResult, set[str], int, set[int]],
+) -> None:
+    problem, plan, absent, from_slot, held = day
+    kept = [
+        LockedMeeting(m.buyer_id, m.sme_id, m.slot, m.table_id)
+        for i, m in enumerate(plan.meetings)
+        if m.locked or i in held or (m.buyer_id not in absent and m.sme_id not in absent)
+    ]
+    met = {(m.buyer_id, m.sme_id) for m in plan.meetings}
+    res = replan(problem, kept, absent=absent, met=met, from_slot=from_slot, time_limit_s=5)
+    _check_no_clash(problem, res)
+    got = {(m.buyer_id, m.sme_id, m.slot, m.table_id) for m in res.meetings}
+    assert {(k.buyer_id, k.sme_id, k.slot, k.table_id) for k in kept} <= got, "a kept one moved"
+    kept_keys = {(k.buyer_id, k.sme_id, k.slot, k.table_id) for k in kept}
+    new = [m for m in res.meetings if (m.buyer_id, m.sme_id, m.slot, m.table_id) not in kept_keys]
+    for m in new:
+        assert m.buyer_id not in absent and m.sme_id not in absent, "absent firm got a meeting"
+        assert (m.buyer_id, m.sme_id) not in met, "a pair met twice"
+        assert m.slot >= from_slot, "a new meeting in a slot already under way"
+    check_schedule(replan_problem(problem, kept, absent=absent, met=met, from_slot=from_slot), res)
