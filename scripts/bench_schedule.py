@@ -1,24 +1,35 @@
-"""Benchmark the session scheduler against the greedy baseline.
+"""Benchmark the session scheduler against the greedy baseline, and the day's re-plan.
 
 Usage::
 
     .venv/bin/python scripts/bench_schedule.py [--sizes small,medium,large] [--seed 7]
+    .venv/bin/python scripts/bench_schedule.py --replan [--sizes large] [--repeat 5]
 
 Prints one JSON object per size on stdout; progress goes to stderr.
+
+``--replan``: the day of the session. A fresh plan of the session, then 50 firms do not come
+(10 buyers, 40 SMEs), the first 4 slots are over, 100 standby and walk-in SMEs are there, and
+the re-plan offers the freed tables (kept meetings locked, absent firms nothing new, no pair
+twice). Medians of ``--repeat`` runs of each, in the same process; each result's share of
+its own upper bound, and the ratio of the two.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from matching.scheduling import (
     Buyer,
     LockedMeeting,
+    Meeting,
     PairInfo,
     Preference,
     ScheduleProblem,
@@ -27,6 +38,7 @@ from matching.scheduling import (
     Table,
     greedy_schedule,
     ratio,
+    replan,
     schedule_event,
 )
 
@@ -139,14 +151,124 @@ def _better(ours: ScheduleResult, theirs: ScheduleResult) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Day:
+    """The day of a planned session: who did not come, what is kept, who stands by."""
+
+    problem: ScheduleProblem  # the planned participants plus the standby and walk-in SMEs
+    kept: tuple[LockedMeeting, ...]
+    absent: frozenset[str]
+    met: frozenset[tuple[str, str]]
+    from_slot: int
+
+
+def make_day(
+    problem: ScheduleProblem,
+    plan: Sequence[Meeting],
+    *,
+    n_absent_buyers: int = 10,
+    n_absent_smes: int = 40,
+    n_standby: int = 100,
+    from_slot: int = 4,
+    seed: int = 7,
+) -> Day:
+    """50 no-shows among the firms with meetings, 100 standby SMEs wishing 3–8 buyers each."""
+    rng = np.random.default_rng(seed + 1)
+    with_meetings_b = sorted({m.buyer_id for m in plan})
+    with_meetings_s = sorted({m.sme_id for m in plan})
+    absent = frozenset(
+        rng.choice(with_meetings_b, n_absent_buyers, replace=False).tolist()
+        + rng.choice(with_meetings_s, n_absent_smes, replace=False).tolist()
+    )
+    kept = tuple(
+        LockedMeeting(m.buyer_id, m.sme_id, m.slot, m.table_id)
+        for m in plan
+        if m.buyer_id not in absent and m.sme_id not in absent
+    )
+    buyers = [b.buyer_id for b in problem.buyers]
+    standby = tuple(Sme(f"W{i}", cap=int(rng.integers(2, 5))) for i in range(n_standby))
+    pairs = [
+        PairInfo(str(b), w.sme_id, Preference.NONE, Preference.WOULD, float(rng.beta(2, 3)))
+        for w in standby
+        for b in rng.choice(buyers, int(rng.integers(3, 9)), replace=False).tolist()
+    ]
+    return Day(
+        problem=replace(problem, smes=problem.smes + standby, pairs=problem.pairs + tuple(pairs)),
+        kept=kept,
+        absent=absent,
+        met=frozenset((m.buyer_id, m.sme_id) for m in plan),
+        from_slot=from_slot,
+    )
+
+
+def bench_replan(name: str, seed: int, repeat: int, time_limit: float) -> dict[str, object]:
+    """Fresh plan and the day's re-plan of one size, medians of ``repeat`` runs each."""
+    nb, ns, nk = SIZES[name]
+    print(f"[{name}] generating {nb}x{ns}x{nk} ...", file=sys.stderr, flush=True)
+    problem = make_event(nb, ns, nk, seed=seed)
+    fresh_s: list[float] = []
+    for i in range(repeat):
+        print(f"[{name}] fresh plan {i + 1}/{repeat} ...", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        fresh = schedule_event(problem, time_limit_s=time_limit, method="flow")
+        fresh_s.append(time.perf_counter() - t0)
+    day = make_day(problem, fresh.meetings, seed=seed)
+    replan_s: list[float] = []
+    for i in range(repeat):
+        print(f"[{name}] re-plan {i + 1}/{repeat} ...", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        again = replan(
+            day.problem,
+            day.kept,
+            absent=day.absent,
+            met=day.met,
+            from_slot=day.from_slot,
+            time_limit_s=time_limit,
+        )
+        replan_s.append(time.perf_counter() - t0)
+    kept = {(k.buyer_id, k.sme_id, k.slot, k.table_id) for k in day.kept}
+    new = [m for m in again.meetings if (m.buyer_id, m.sme_id, m.slot, m.table_id) not in kept]
+    fresh_share = ratio(fresh.objective, fresh.upper_bound)
+    replan_share = ratio(again.objective, again.upper_bound)
+    return {
+        "size": name,
+        "buyers": nb,
+        "smes": ns,
+        "slots": nk,
+        "repeat": repeat,
+        "absent": len(day.absent),
+        "standby": len(day.problem.smes) - ns,
+        "from_slot": day.from_slot,
+        "kept_meetings": len(day.kept),
+        "new_meetings": len(new),
+        "standby_covered": len({m.sme_id for m in new if m.sme_id.startswith("W")}),
+        "fresh_seconds_median": round(statistics.median(fresh_s), 3),
+        "replan_seconds_median": round(statistics.median(replan_s), 3),
+        "replan_over_fresh_seconds": round(
+            statistics.median(replan_s) / statistics.median(fresh_s), 3
+        ),
+        "fresh_objective_over_bound": round(fresh_share, 5),
+        "replan_objective_over_bound": round(replan_share, 5),
+        "replan_share_over_fresh_share": round(replan_share / fresh_share, 5),
+        "replan_proven_optimal": again.stats.optimal,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; see the module docstring."""
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--sizes", default="small,medium,large")
+    ap.add_argument("--sizes", default=None, help="default small,medium,large (--replan: large)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--time-limit", type=float, default=100.0)
+    ap.add_argument("--replan", action="store_true", help="the day's re-plan after no-shows")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per figure (--replan)")
     args = ap.parse_args(argv)
-    for name in args.sizes.split(","):
+    if args.replan:
+        for name in (args.sizes or "large").split(","):
+            row = bench_replan(name, args.seed, args.repeat, args.time_limit)
+            print(json.dumps(row), flush=True)
+        return 0
+    for name in (args.sizes or "small,medium,large").split(","):
         nb, ns, nk = SIZES[name]
         print(f"[{name}] generating {nb}x{ns}x{nk} ...", file=sys.stderr, flush=True)
         problem = make_event(nb, ns, nk, seed=args.seed)
