@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.web import auth, chains, dashboard, events, interests, needs, profiles
+from app.web import auth, chains, dashboard, events, interests, needs, profiles, regions
 from app.web.security import SessionStore
 
 log = logging.getLogger("xieshou")
@@ -23,7 +23,7 @@ def mount(app: FastAPI) -> None:
     else:
         key = secret.get_secret_value().encode("utf-8")
     app.state.console_sessions = SessionStore(key)
-    for module in (auth, dashboard, needs, profiles, interests, events, chains):
+    for module in (auth, dashboard, needs, profiles, interests, events, chains, regions):
         app.include_router(module.router)
     static = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="console-static")

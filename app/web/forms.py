@@ -44,6 +44,11 @@ def codes(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,，、;；]+", text) if part]
 
 
+def region_codes(chosen: Sequence[str] | None) -> list[str]:
+    """A region picker's chosen codes (a form may also send them typed, space-separated)."""
+    return codes(" ".join(chosen or ()))
+
+
 def parts(line: str) -> list[str]:
     """The ``|``-separated parts of a line."""
     return [p.strip() for p in _SPLIT_PARTS.split(line)]

@@ -53,7 +53,7 @@ def _lookup(table: dict[str, str]) -> Any:
 
 
 def region_name(code: str | None) -> str:
-    """``440300`` → ``深圳市`` (with the province for cities and counties)."""
+    """``440300`` → ``广东省深圳市``; a county with its province and city."""
     if not code:
         return ""
     region = regions().get(code)
@@ -62,7 +62,8 @@ def region_name(code: str | None) -> str:
     if region.level == 1:
         return region.name
     province = regions().get(region.province_code)
-    return f"{province.name if province else ''}{region.name}"
+    city = regions().get(region.city_code) if region.level == 3 and region.city_code else None
+    return f"{province.name if province else ''}{city.name if city else ''}{region.name}"
 
 
 def percent(value: float | None) -> str:

@@ -88,7 +88,7 @@ def need_create(
     quantity: Annotated[str, Form()] = "",
     quantity_unit: Annotated[str, Form()] = "",
     required_certifications: Annotated[str, Form()] = "",
-    preferred_regions: Annotated[str, Form()] = "",
+    preferred_regions: Annotated[list[str] | None, Form()] = None,
     deadline: Annotated[str, Form()] = "",
     organization_id: Annotated[str, Form()] = "",
 ) -> Response:
@@ -103,7 +103,7 @@ def need_create(
         "quantity": quantity,
         "quantity_unit": quantity_unit,
         "required_certifications": required_certifications,
-        "preferred_regions": preferred_regions,
+        "preferred_regions": forms.region_codes(preferred_regions),
         "deadline": deadline,
         "organization_id": organization_id,
     }
@@ -119,7 +119,7 @@ def need_create(
                 "quantity": quantity.strip() or None,
                 "quantity_unit": quantity_unit.strip() or None,
                 "required_certifications": forms.items(required_certifications),
-                "preferred_regions": forms.codes(preferred_regions),
+                "preferred_regions": forms.region_codes(preferred_regions),
                 "deadline": deadline.strip() or None,
                 "organization_id": organization_id.strip() or None,
             },
@@ -218,7 +218,7 @@ def need_correct_reading(
     products: Annotated[str, Form()] = "",
     application: Annotated[str, Form()] = "",
     required_certifications: Annotated[str, Form()] = "",
-    preferred_regions: Annotated[str, Form()] = "",
+    preferred_regions: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """更正我们的理解: the firm's correction of the reading is its structured fields, which then
     win over what the text says (the same PATCH as over the API)."""
@@ -228,7 +228,7 @@ def need_correct_reading(
                 "products": forms.items(products),
                 "application": application.strip(),
                 "required_certifications": forms.items(required_certifications),
-                "preferred_regions": forms.codes(preferred_regions),
+                "preferred_regions": forms.region_codes(preferred_regions),
             }
         )
     except ValidationError as exc:

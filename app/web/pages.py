@@ -26,12 +26,13 @@ from app.auth.dependencies import SessionDep
 from app.auth.principal import Principal
 from app.errors import Forbidden, ProblemError
 from app.models import Organization, Role
-from app.web import forms, labels
+from app.web import forms, labels, regions
 from app.web.security import COOKIE, NotSignedIn, SessionStore, SignedIn, check_token
 
 log = logging.getLogger("xieshou")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 labels.install(TEMPLATES.env)
+TEMPLATES.env.globals["region_groups"] = regions.groups
 
 
 #: On every page: nothing cached, nothing framed, only this site's own CSS, JS and images.

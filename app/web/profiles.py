@@ -38,7 +38,7 @@ class ProfileForm(BaseModel):
     processes: str = ""
     materials: str = ""
     certifications: str = ""
-    regions_served: str = ""
+    regions_served: list[str] = []
     capacity: str = ""
     minimum_order: str = ""
     description: str = ""
@@ -56,7 +56,7 @@ class EditedProfileForm(ProfileForm):
     version: int
 
 
-def _values_of(profile: Any) -> dict[str, str]:
+def _values_of(profile: Any) -> dict[str, Any]:
     """A stored profile → the editor's text fields."""
     return {
         "products": forms.products_text(profile.products),
@@ -64,14 +64,14 @@ def _values_of(profile: Any) -> dict[str, str]:
         "processes": "\n".join(profile.processes),
         "materials": "\n".join(profile.materials),
         "certifications": forms.certifications_text(profile.certifications),
-        "regions_served": " ".join(profile.regions_served),
+        "regions_served": list(profile.regions_served),
         "capacity": profile.capacity or "",
         "minimum_order": profile.minimum_order or "",
         "description": profile.description,
     }
 
 
-def _fields_of(values: dict[str, str]) -> dict[str, Any]:
+def _fields_of(values: dict[str, Any]) -> dict[str, Any]:
     """The editor's text fields → the service's input (FormInvalid on unreadable lines)."""
     return {
         "products": forms.parse_products(values["products"]),
@@ -79,7 +79,7 @@ def _fields_of(values: dict[str, str]) -> dict[str, Any]:
         "processes": forms.items(values["processes"]),
         "materials": forms.items(values["materials"]),
         "certifications": forms.parse_certifications(values["certifications"]),
-        "regions_served": forms.codes(values["regions_served"]),
+        "regions_served": forms.region_codes(values["regions_served"]),
         "capacity": values["capacity"].strip() or None,
         "minimum_order": values["minimum_order"].strip() or None,
         "description": values["description"],
