@@ -91,6 +91,13 @@ class Settings(BaseSettings):
         le=300,
         description="Seconds a request waits for a database connection before it is answered 503",
     )
+    payment_term_limit_days: int = Field(
+        default=60,
+        ge=1,
+        le=3650,
+        description="保障中小企业款项支付条例: the longest payment term (账期, days after delivery) "
+        "a deal may agree without being flagged to the SME and counted in reports",
+    )
     log_level: str = "INFO"
     worker_header: bool = Field(
         default=False,

@@ -1,0 +1,1 @@
+"""Deals after a session: stages, amounts, payment terms, ratings and follow-ups."""
