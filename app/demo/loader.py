@@ -8,11 +8,14 @@ its demo organizer and skipped in milliseconds; an interrupted load is finished 
 command again (every import is an upsert).
 """
 
+import datetime
 import gzip
 import json
 import os
 import sys
+import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -26,17 +29,20 @@ from app.auth import service as keys
 from app.chains import placing
 from app.chains.seed import load_seed
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.demo import session as demo_session
+from app.demo import story
 from app.demo.rules import firm_kind, sme_tier, synthetic_uscc
 from app.imports import jobs
 from app.imports.columns import ImportKind
 from app.imports.readers import RawRecord
+from app.matches.index import MatchingIndex
 from app.migrate import upgrade
-from app.models import CapabilityProfile, Organization, OrganizationKind, Role, SupplyNeed
+from app.models import Event, Organization, OrganizationKind, Role
 from app.reference.region_inference import infer_region
 from app.reference.uscc import uscc_check_char
 
 #: Bump when the bundled data changes, so existing demo databases are topped up.
-DATA_VERSION = "demo-data-v2"  # v2: large firms' own products
+DATA_VERSION = "demo-data-v3"  # v2: large firms' own products; v3: the story (app.demo.story)
 ORGANIZER_NAME = "携手演示中小企业服务中心"
 _ORGANIZER_BODY = "91110000DEMO00001"
 
@@ -68,8 +74,8 @@ def catalog() -> list[dict[str, Any]]:
 
 
 def demo_needs() -> list[dict[str, Any]]:
-    """The bundled demo needs, each naming its large firm by stock code (``external_id``)."""
-    return _data("needs.jsonl.gz")
+    """The demo needs (:data:`app.demo.story.NEEDS`) as import records."""
+    return [{k: v for k, v in need.items() if k not in story.NOT_IMPORTED} for need in story.NEEDS]
 
 
 def firm_rows(firms: list[dict[str, Any]]) -> Iterator[RawRecord]:
@@ -92,6 +98,9 @@ def firm_rows(firms: list[dict[str, Any]]) -> Iterator[RawRecord]:
             values["products"] = [
                 {"name": name, "share": share} for name, share in firm["products"][:200]
             ]
+        if firm["code"] in story.REGIONS:
+            values["region_code"] = story.REGIONS[firm["code"]]
+            values.update(story.contacts(firm["code"]))
         yield RawRecord(row, values)
 
 
@@ -101,7 +110,9 @@ def profile_rows(firms: list[dict[str, Any]]) -> Iterator[RawRecord]:
         if firm_kind(firm["code"], firm["list_date"]) != "sme" or not firm["products"]:
             continue
         products = [{"name": name, "share": share} for name, share in firm["products"]]
-        yield RawRecord(row, {"external_id": firm["code"], "products": products})
+        values = {"external_id": firm["code"], "products": products}
+        values.update(story.PROFILES.get(firm["code"], {}))
+        yield RawRecord(row, values)
 
 
 def _import(session: Session, kind: ImportKind, records: Iterator[RawRecord], total: int) -> None:
@@ -161,7 +172,6 @@ def load(database_url: str, *, log: Callable[[str], None] | None = None) -> bool
                     region_code="110000",
                 )
                 session.add(organizer)
-            organizer.description = f"演示组织方 ({DATA_VERSION})"
             session.flush()
             codes = [firm["code"] for firm in firms]
             for start in range(0, len(codes), 900):
@@ -172,8 +182,20 @@ def load(database_url: str, *, log: Callable[[str], None] | None = None) -> bool
                     .values(registered_by_id=organizer.id),
                     execution_options={"synchronize_session": False},
                 )
+        # The session is scheduled with the engine's scores: an index of what was just loaded.
+        index = MatchingIndex(factory)
+        index.build()
+        for session in session_scope(factory):
+            organizer = _organizer(session)
+            assert organizer is not None
+            held = session.scalar(select(Event.id).where(Event.name == demo_session.EVENT_NAME))
+            if held is None:
+                demo_session.build(session, organizer.id, index, today=datetime.date.today())
+            # Marked last: an interrupted load is finished by the next run.
+            organizer.description = f"演示组织方 ({DATA_VERSION})"
         say(
-            f"demo loaded: {len(firms)} firms, {smes} SME profiles, {len(needs)} needs "
+            f"demo loaded: {len(firms)} firms, {smes} SME profiles, {len(needs)} needs, "
+            "a published session "
             f"({time.perf_counter() - started:.1f} s)"
         )
         return True
@@ -182,25 +204,20 @@ def load(database_url: str, *, log: Callable[[str], None] | None = None) -> bool
 
 
 def issue_keys(database_url: str) -> list[DemoKey]:
-    """Fresh keys for an admin, the demo organizer, a large firm with needs and an SME."""
+    """Fresh keys for an admin, the demo organizer, the story's large firm and SME."""
     engine = make_engine(database_url)
     out: list[DemoKey] = []
     try:
         for session in session_scope(make_sessionmaker(engine)):
             organizer = _organizer(session)
-            firm = session.execute(
-                select(Organization.id, Organization.name)
-                .join(SupplyNeed, SupplyNeed.organization_id == Organization.id)
-                .order_by(SupplyNeed.id)
-                .limit(1)
-            ).one()
-            sme = session.execute(
-                select(Organization.id, Organization.name)
-                .join(CapabilityProfile, CapabilityProfile.organization_id == Organization.id)
-                .where(Organization.tier == "little_giant")
-                .order_by(Organization.external_id)
-                .limit(1)
-            ).one()
+            firm, sme = (
+                session.execute(
+                    select(Organization.id, Organization.name).where(
+                        Organization.external_id == code
+                    )
+                ).one()
+                for code in (story.LARGE_FIRM, story.SME)
+            )
             cast: list[tuple[Role, int | None, str]] = [
                 (Role.admin, None, "(all organizations)"),
                 (Role.organizer, organizer.id if organizer else None, ORGANIZER_NAME),
@@ -215,6 +232,39 @@ def issue_keys(database_url: str) -> list[DemoKey]:
     finally:
         engine.dispose()
     return out
+
+
+def announce_when_ready(
+    base: str, *, timeout_s: float = 120.0, say: Callable[[str], None] | None = None
+) -> threading.Thread:
+    """Print ``serving on <base>/`` once ``GET /healthz`` answers 200 (polled in a thread).
+
+    uvicorn opens its socket only after the app's start-up (the matching index is built
+    then), so printing before ``uvicorn.run`` would send a reader to a page that does not
+    answer yet.
+    """
+
+    def poll() -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310 (http URL built here)
+                    if response.status == 200:
+                        (say or _stderr)(
+                            f"serving on {base}/ (控制台 console; API 文档 docs: {base}/docs)"
+                        )
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=poll, name="demo-ready", daemon=True)
+    thread.start()
+    return thread
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def run_demo(database_url: str, *, host: str, port: int, serve: bool) -> int:
@@ -234,7 +284,8 @@ def run_demo(database_url: str, *, host: str, port: int, serve: bool) -> int:
 
     os.environ["XIESHOU_DATABASE_URL"] = database_url
     get_settings.cache_clear()
-    print(f"serving on http://{host}:{port}/docs", file=sys.stderr)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (where to poll)
+    announce_when_ready(f"http://{shown}:{port}")
     uvicorn.run(
         "app.main:create_app",
         factory=True,
