@@ -199,7 +199,10 @@ def problem_errors(exc: ProblemError) -> FieldErrors:
 
 
 def known_message(message: str) -> str | None:
-    """A service message we know, in Chinese; None for one we do not."""
+    """A service message in Chinese (as the service wrote it, or one we know translated);
+    None for an English one we do not know."""
+    if re.search(r"[\u4e00-\u9fff]", message):
+        return message
     for english, chinese in _KNOWN:
         if english in message:
             return chinese
