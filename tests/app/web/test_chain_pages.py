@@ -1,5 +1,7 @@
 """产业链: the chain map page, and the weak-link picture for operators and organizers only."""
 
+import re
+
 from fastapi.testclient import TestClient
 
 from tests.app.chains.helpers import make_chain, need, profile
@@ -26,6 +28,9 @@ def test_the_chain_map_and_its_weak_links(client: TestClient, world: World) -> N
     assert page.text.index("正极材料") < page.text.index("动力电池")  # upstream first
     assert f'<img src="/chains/{chain["id"]}/weak-links.svg' in page.text
     assert f"<td>{gaps[0]['node_name']}</td><td>{gaps[0]['region_name']}</td>" in page.text
+    formula = page.text.split('<p class="hint formula">', 1)[1].split("</p>", 1)[0]
+    assert "缺口分" in formula
+    assert not re.search(r"[a-z]{4,}", formula), formula  # no English words, only symbols
     svg = organizer.get(f"/chains/{chain['id']}/weak-links.svg?level=city")
     assert svg.status_code == 200
     assert svg.headers["content-type"].startswith("image/svg+xml")
