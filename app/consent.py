@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session, aliased
 from app import audit
 from app.auth.principal import Principal, manages
 from app.errors import Forbidden
+from app.messages import tr
 from app.models import (
     HELD_OUTCOMES,
     CapabilityProfile,
@@ -144,7 +145,7 @@ def reveal(
     organizations and the bases.
     """
     if not (caller.is_admin or caller.organization_id == firm.id):
-        raise Forbidden(f"contacts are revealed to organization {firm.id} itself")
+        raise Forbidden(tr("contacts are revealed to organization {id} itself", id=firm.id))
     found = standings(session, firm, others)
     result = {
         other.id: Reveal(

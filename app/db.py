@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.availability import DatabaseReadOnly
 from app.errors import Conflict, PreconditionFailed
+from app.messages import tr
 
 _BUSY_TIMEOUT_MS = 30_000
 
@@ -138,7 +139,7 @@ def flush(session: Session, what: str) -> None:
         session.flush()
     except StaleDataError as exc:
         raise PreconditionFailed(
-            f"{what} was changed by someone else; re-read it and retry"
+            tr("{what} was changed by someone else; re-read it and retry", what=what)
         ) from exc
     except IntegrityError as exc:
-        raise Conflict(f"{what} conflicts with an existing record") from exc
+        raise Conflict(tr("{what} conflicts with an existing record", what=what)) from exc

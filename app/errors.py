@@ -20,6 +20,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from app.availability import RETRY_AFTER_S, OutageLog, is_unavailable
+from app.messages import (
+    Language,
+    Text,
+    as_text,
+    field_problem,
+    negotiate,
+    title,
+    tr,
+    validation_text,
+)
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("xieshou")
@@ -28,37 +38,72 @@ log = logging.getLogger("xieshou")
 class FieldError(BaseModel):
     """One invalid input field."""
 
-    field: str = Field(examples=["body.uscc"])
-    message: str = Field(examples=["check character is 4, expected 3"])
+    field: str = Field(examples=["body.uscc"], description="the field's path in the request")
+    message: str = Field(
+        examples=["统一社会信用代码：不是有效的统一社会信用代码：校验位应为 P，实际为 0"],
+        description="what is wrong, naming the field in the user's terms",
+    )
 
 
 class Problem(BaseModel):
     """An RFC 9457 problem detail."""
 
     type: str = Field(default="about:blank")
-    title: str = Field(examples=["Unprocessable Content"])
+    title: str = Field(examples=["输入有误"], description="one title per status")
     status: int = Field(examples=[422])
-    detail: str | None = Field(default=None, examples=["1 field is invalid"])
+    detail: str | None = Field(default=None, examples=["有 1 处输入有误：统一社会信用代码"])
     instance: str | None = Field(default=None, examples=["/api/v1/organizations"])
     errors: list[FieldError] | None = None
 
 
+class FieldText:
+    """One invalid field with its message in both languages (rendered as a :class:`FieldError`)."""
+
+    __slots__ = ("field", "text")
+
+    def __init__(self, field: str, text: Text) -> None:
+        self.field = field
+        self.text = text
+
+    def in_(self, language: Language) -> FieldError:
+        """The field error as the client reads it."""
+        return FieldError(field=self.field, message=self.text.in_(language))
+
+
 class ProblemError(Exception):
-    """Base of the errors the service raises on purpose; each carries its HTTP status."""
+    """Base of the errors the service raises on purpose; each carries its HTTP status.
+
+    ``detail`` and each error's message are a :class:`~app.messages.Text` (from
+    :func:`~app.messages.tr`), so the answer speaks the client's language; a plain string reads
+    the same in both. ``.detail`` and ``.errors`` give the Chinese, for the console.
+    """
 
     status: int = 400
 
     def __init__(
         self,
-        detail: str,
+        detail: str | Text,
         *,
-        errors: Sequence[FieldError] | None = None,
+        errors: Sequence[FieldError | FieldText] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.errors = list(errors) if errors else None
+        self.text = as_text(detail)
+        super().__init__(self.text.en)
+        self.field_texts = [
+            e if isinstance(e, FieldText) else FieldText(e.field, as_text(e.message))
+            for e in errors or ()
+        ]
         self.headers = headers
+
+    @property
+    def detail(self) -> str:
+        """The detail in the default language (Chinese)."""
+        return self.text.zh
+
+    @property
+    def errors(self) -> list[FieldError] | None:
+        """The field errors in the default language (Chinese), or ``None``."""
+        return [e.in_("zh") for e in self.field_texts] or None
 
 
 class BadRequest(ProblemError):
@@ -72,7 +117,7 @@ class Unauthorized(ProblemError):
 
     status = 401
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str | Text) -> None:
         super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="xieshou"'})
 
 
@@ -111,7 +156,7 @@ class ServiceUnavailable(ProblemError):
 
     status = 503
 
-    def __init__(self, detail: str, *, retry_after_s: int = 1) -> None:
+    def __init__(self, detail: str | Text, *, retry_after_s: int = 1) -> None:
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_s))})
 
 
@@ -120,39 +165,68 @@ class InvalidInput(ProblemError):
 
     status = 422
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}", errors=[FieldError(field=field, message=message)])
+    def __init__(self, field: str, message: str | Text) -> None:
+        text = field_problem(field, message)
+        super().__init__(text, errors=[FieldText(field, text)])
+
+
+def language_of(request: Request) -> Language:
+    """The language the client asked for (``Accept-Language``; Chinese by default)."""
+    return negotiate(request.headers.get("accept-language"))
+
+
+def language_headers(language: Language) -> dict[str, str]:
+    """``Content-Language`` and ``Vary`` for an answer whose words follow ``Accept-Language``."""
+    return {"Content-Language": "en" if language == "en" else "zh-CN", "Vary": "Accept-Language"}
+
+
+def problem_body(
+    request: Request,
+    status: int,
+    detail: str | Text | None,
+    *,
+    errors: Sequence[FieldError | FieldText] | None = None,
+) -> dict[str, Any]:
+    """The problem detail for ``status`` in the client's language, as a JSON object."""
+    language = language_of(request)
+    fields = [
+        e if isinstance(e, FieldText) else FieldText(e.field, as_text(e.message))
+        for e in errors or ()
+    ]
+    body = Problem(
+        title=title(status).in_(language),
+        status=status,
+        detail=_encodable(as_text(detail).in_(language)) if detail is not None else None,
+        instance=_encodable(request.url.path),
+        errors=[
+            FieldError(
+                field=_encodable(e.field) or "", message=_encodable(e.text.in_(language)) or ""
+            )
+            for e in fields
+        ]
+        or None,
+    )
+    return body.model_dump(exclude_none=True)
 
 
 def problem_response(
     request: Request,
     status: int,
-    detail: str | None,
+    detail: str | Text | None,
     *,
-    errors: Sequence[FieldError] | None = None,
+    errors: Sequence[FieldError | FieldText] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    """Render a problem detail as ``application/problem+json``.
+    """Render a problem detail as ``application/problem+json``, in the client's language.
 
     Texts that echo the request are made encodable first: a lone surrogate sent in JSON
     (``"\\ud800"``) would otherwise fail the response's UTF-8 encoding.
     """
-    body = Problem(
-        title=HTTPStatus(status).phrase,
-        status=status,
-        detail=_encodable(detail),
-        instance=_encodable(request.url.path),
-        errors=[
-            FieldError(field=_encodable(e.field), message=_encodable(e.message)) for e in errors
-        ]
-        if errors
-        else None,
-    )
     return JSONResponse(
-        body.model_dump(exclude_none=True),
+        problem_body(request, status, detail, errors=errors),
         status_code=status,
         media_type=PROBLEM_JSON,
-        headers=headers,
+        headers=language_headers(language_of(request)) | (headers or {}),
     )
 
 
@@ -162,24 +236,36 @@ def _encodable(text: str | None) -> str | None:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _field_name(loc: Sequence[Any]) -> str:
-    return ".".join(str(part) for part in loc) or "body"
+def _field_name(error: dict[str, Any]) -> str:
+    if error.get("type") == "json_invalid":
+        return "body"  # the body as a whole: FastAPI puts the character offset in ``loc``
+    return ".".join(str(part) for part in error.get("loc", ())) or "body"
 
 
 async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
-    return problem_response(request, exc.status, exc.detail, errors=exc.errors, headers=exc.headers)
+    return problem_response(
+        request, exc.status, exc.text, errors=exc.field_texts, headers=exc.headers
+    )
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        FieldError(field=_field_name(err.get("loc", ())), message=str(err.get("msg", "invalid")))
-        for err in exc.errors()
+        FieldText(_field_name(err), validation_text(err, document=exc.body)) for err in exc.errors()
     ]
+    return problem_response(request, 422, invalid_fields(errors), errors=errors)
+
+
+def invalid_fields(errors: Sequence[FieldText]) -> Text:
+    """The detail of a 422 that lists ``errors``: how many fields, named for a person."""
+    from app.messages import field_label
+
+    names = [field_label(e.field) for e in errors]
+    zh = "、".join(dict.fromkeys(n.zh for n in names))
+    en = ", ".join(dict.fromkeys(n.en for n in names))
     noun = "field is" if len(errors) == 1 else "fields are"
-    detail = f"{len(errors)} {noun} invalid: " + ", ".join(e.field for e in errors)
-    return problem_response(request, 422, detail, errors=errors)
+    return Text(f"有 {len(errors)} 处输入有误：{zh}", f"{len(errors)} {noun} invalid: {en}")
 
 
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
@@ -187,7 +273,16 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     headers = getattr(exc, "headers", None)
     if exc.status_code == 405:
         headers = (headers or {}) | {"Allow": ", ".join(allowed_methods(request))}
-    return problem_response(request, exc.status_code, str(exc.detail), headers=headers)
+    return problem_response(request, exc.status_code, _http_detail(exc), headers=headers)
+
+
+def _http_detail(exc: StarletteHTTPException) -> str | Text:
+    detail = exc.detail
+    if isinstance(detail, Text):
+        return detail
+    if detail == HTTPStatus(exc.status_code).phrase:
+        return title(exc.status_code)  # the framework says no more than the status
+    return str(detail)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -211,7 +306,7 @@ def allowed_methods(request: Request) -> list[str]:
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem_response(request, 500, "internal error; it has been logged")
+    return problem_response(request, 500, tr("internal error; it has been logged"))
 
 
 async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
@@ -222,12 +317,12 @@ async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
     """
     if not is_unavailable(exc):
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return problem_response(request, 500, "internal error; it has been logged")
+        return problem_response(request, 500, tr("internal error; it has been logged"))
     request.app.state.database_outage.failed(exc)
     return problem_response(
         request,
         503,
-        "the database is unavailable; retry later",
+        tr("the database is unavailable; retry later"),
         headers={"Retry-After": str(RETRY_AFTER_S)},
     )
 
@@ -257,7 +352,7 @@ def document_problems(openapi: dict[str, Any]) -> None:
             responses = operation.setdefault("responses", {})
             if "requestBody" in operation:
                 # FastAPI answers a body it cannot decode (not UTF-8, broken multipart) with 400
-                responses.setdefault("400", {"description": "Bad Request: unreadable body"})
+                responses.setdefault("400", {"description": "请求有误：无法读取请求内容"})
             for status, response in responses.items():
                 if str(status)[0] in "45":
                     response["content"] = _PROBLEM_CONTENT
@@ -279,7 +374,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {
             "model": Problem,
-            "description": HTTPStatus(status).phrase,
+            "description": f"{title(status).zh}（{title(status).en}）",
             "content": {PROBLEM_JSON: {}},
         }
         for status in statuses

@@ -10,26 +10,37 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AllowInfNan, BeforeValidator, Field, Strict, StringConstraints
 
+from app.messages import Text, TextError, tr
 from app.reference.tables import industries, regions
-from app.reference.uscc import normalize_code, uscc_problem
+from app.reference.uscc import normalize_code, uscc_issue
 
 _SINGLE_LINE_BAD = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _MULTI_LINE_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """What makes ``value`` unacceptable as incoming text (in English), or ``None``.
+
+    >>> text_problem("a\\x00b")
+    'contains U+0000 (NUL), which is not allowed'
+    """
+    issue = text_issue(value, multiline=multiline)
+    return issue.en if issue else None
+
+
+def text_issue(value: str, *, multiline: bool = False) -> Text | None:
     """What makes ``value`` unacceptable as incoming text, or ``None`` when it is fine.
 
     Refused everywhere: NUL, lone surrogates (``"\\ud800"`` in JSON is not Unicode text) and
     control characters. Tabs and line breaks (``\\t``, ``\\n``, ``\\r``) pass only when
     ``multiline``. Pure, so importers can check cells with the same rule.
 
-    >>> text_problem("华为 Mate")
-    >>> text_problem("a\\x00b")
+    >>> text_issue("华为 Mate")
+    >>> text_issue("a\\x00b").en
     'contains U+0000 (NUL), which is not allowed'
-    >>> text_problem("line\\nbreak")
-    'contains a line break or tab (U+000A), allowed only in multi-line texts'
-    >>> text_problem("line\\nbreak", multiline=True)
+    >>> text_issue("line\\nbreak").zh
+    '含有换行或制表符（U+000A），只有多行文本允许'
+    >>> text_issue("line\\nbreak", multiline=True)
     """
     found = (_MULTI_LINE_BAD if multiline else _SINGLE_LINE_BAD).search(value)
     if found is None:
@@ -37,27 +48,29 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
     char = found.group()
     point = f"U+{ord(char):04X}"
     if char == "\x00":
-        return f"contains {point} (NUL), which is not allowed"
+        return tr("contains {point} (NUL), which is not allowed", point=point)
     if "\ud800" <= char <= "\udfff":
-        return f"contains a lone surrogate {point}, which is not valid Unicode"
+        return tr("contains a lone surrogate {point}, which is not valid Unicode", point=point)
     if char in "\t\n\r\u2028\u2029":
-        return f"contains a line break or tab ({point}), allowed only in multi-line texts"
-    return f"contains the control character {point}, which is not allowed"
+        return tr(
+            "contains a line break or tab ({point}), allowed only in multi-line texts", point=point
+        )
+    return tr("contains the control character {point}, which is not allowed", point=point)
 
 
 def single_line(value: str) -> str:
     """Validator: ``value`` passes :func:`text_problem` as a one-line text."""
-    problem = text_problem(value)
+    problem = text_issue(value)
     if problem:
-        raise ValueError(problem)
+        raise TextError(problem)
     return value
 
 
 def multi_line(value: str) -> str:
     """Validator: ``value`` passes :func:`text_problem` as a multi-line text."""
-    problem = text_problem(value, multiline=True)
+    problem = text_issue(value, multiline=True)
     if problem:
-        raise ValueError(problem)
+        raise TextError(problem)
     return value
 
 
@@ -85,21 +98,21 @@ def _normalize(value: object) -> object:
 
 
 def _check_uscc(code: str) -> str:
-    problem = uscc_problem(code)
+    problem = uscc_issue(code)
     if problem:
-        raise ValueError(f"not a valid 统一社会信用代码: {problem}")
+        raise TextError(tr("not a valid 统一社会信用代码: {problem}", problem=problem))
     return code
 
 
 def _check_region(code: str) -> str:
     if code not in regions():
-        raise ValueError(f"unknown GB/T 2260 region code {code!r}")
+        raise TextError(tr("unknown GB/T 2260 region code {code}", code=repr(code)))
     return code
 
 
 def _check_industry(code: str) -> str:
     if code not in industries():
-        raise ValueError(f"unknown GB/T 4754-2017 industry code {code!r}")
+        raise TextError(tr("unknown GB/T 4754-2017 industry code {code}", code=repr(code)))
     return code
 
 

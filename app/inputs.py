@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.routing import APIRoute
 
 from app.errors import InvalidInput
-from app.fields import text_problem
+from app.fields import text_issue
 
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -49,6 +49,6 @@ def _check_json(document: Any) -> None:
 
 
 def _check(where: str, text: str, *, multiline: bool) -> None:
-    problem = text_problem(text, multiline=multiline)
+    problem = text_issue(text, multiline=multiline)
     if problem:
         raise InvalidInput(where, problem)

@@ -6,7 +6,8 @@ import os
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PROBLEM_JSON
+from app.errors import PROBLEM_JSON, language_headers
+from app.messages import negotiate, title, tr
 
 #: Paths whose bodies may be as large as ``Settings.max_upload_bytes`` (bulk import files).
 UPLOAD_PATH_PREFIX = "/api/v1/imports/"
@@ -20,7 +21,7 @@ class BodyTooLarge(StarletteHTTPException):
     """
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"request body is larger than {limit} bytes")
+        super().__init__(413, tr("request body is larger than {limit} bytes", limit=limit))  # type: ignore[arg-type]
 
 
 class BodySizeLimit:
@@ -84,15 +85,21 @@ class BodySizeLimit:
         return self.max_bytes
 
     async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        accept = dict(scope.get("headers") or ()).get(b"accept-language", b"")
+        language = negotiate(accept.decode("latin-1"))
         body = json.dumps(
             {
                 "type": "about:blank",
-                "title": "Content Too Large",
+                "title": title(413).in_(language),
                 "status": 413,
-                "detail": f"request body is larger than {limit} bytes",
+                "detail": tr("request body is larger than {limit} bytes", limit=limit).in_(
+                    language
+                ),
                 "instance": scope.get("path", ""),
-            }
+            },
+            ensure_ascii=False,
         ).encode()
+        words = [(k.lower().encode(), v.encode()) for k, v in language_headers(language).items()]
         await send(
             {
                 "type": "http.response.start",
@@ -101,6 +108,7 @@ class BodySizeLimit:
                     (b"content-type", PROBLEM_JSON.encode()),
                     (b"content-length", str(len(body)).encode()),
                     (b"connection", b"close"),
+                    *words,
                 ],
             }
         )

@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, select
 
 from app.errors import InvalidInput
+from app.messages import tr
 from app.models import OrganizationIndustry
 from app.reference.uscc import normalize_code
 
@@ -16,7 +17,7 @@ def region_prefix(region: str) -> str:
     """
     code = normalize_code(region)
     if not code.isdigit() or len(code) not in (2, 4, 6):
-        raise InvalidInput("query.region", "must be 2, 4 or 6 digits of a GB/T 2260 code")
+        raise InvalidInput("query.region", tr("must be 2, 4 or 6 digits of a GB/T 2260 code"))
     while len(code) > 2 and code.endswith("00"):
         code = code[:-2]
     return code

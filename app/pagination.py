@@ -10,6 +10,7 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 
 from app.errors import InvalidInput
+from app.messages import tr
 
 T = TypeVar("T")
 
@@ -39,7 +40,7 @@ def page_params(
     """Read and bound the paging query parameters (the cap is the app's setting)."""
     limit: int = request.app.state.settings.max_page_size
     if page_size > limit:
-        raise InvalidInput("query.page_size", f"must be at most {limit}")
+        raise InvalidInput("query.page_size", tr("must be at most {limit}", limit=limit))
     return PageParams(page=page, page_size=page_size)
 
 

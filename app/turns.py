@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import anyio
 
 from app.errors import ServiceUnavailable
+from app.messages import tr
 
 
 @dataclass(eq=False)
@@ -175,6 +176,11 @@ class Turns:
         ahead_s = len(self._queue) * self._mean_release_interval_s
         retry_after = min(60, max(1, math.ceil(ahead_s)))
         return ServiceUnavailable(
-            f"too many {self.what} at once ({why}); retry after {retry_after} s",
+            tr(
+                "too many {what} at once ({why}); retry after {seconds} s",
+                what=self.what,
+                why=why,
+                seconds=retry_after,
+            ),
             retry_after_s=retry_after,
         )

@@ -11,6 +11,7 @@ from fastapi import Header, Response
 from pydantic import WithJsonSchema
 
 from app.errors import InvalidInput, PreconditionFailed, PreconditionRequired
+from app.messages import tr
 
 #: What ``If-Match`` may hold: an ETag such as ``"3"`` (or weak ``W/"3"``), ``*``, or nothing.
 #: Declared on the header, so a malformed one is a 422 naming ``header.If-Match`` and the
@@ -49,7 +50,7 @@ def expected_version(if_match: str | None, *, required: bool) -> int | None:
     if if_match is None or not if_match.strip():
         if required:
             raise PreconditionRequired(
-                "send If-Match with the ETag you read (GET the record first)"
+                tr("send If-Match with the ETag you read (GET the record first)")
             )
         return None
     value = if_match.strip()
@@ -57,7 +58,9 @@ def expected_version(if_match: str | None, *, required: bool) -> int | None:
         return None
     found = _ETAG.match(value)
     if not found:
-        raise InvalidInput("header.If-Match", f'must be an ETag such as "3", got {value!r}')
+        raise InvalidInput(
+            "header.If-Match", tr('must be an ETag such as "3", got {value}', value=repr(value))
+        )
     return int(found.group(1))
 
 
@@ -65,6 +68,10 @@ def check_version(current: int, expected: int | None) -> None:
     """412 when the client's version is not the current one."""
     if expected is not None and expected != current:
         raise PreconditionFailed(
-            f"the record is at version {current}, you sent {expected}; re-read it and retry",
+            tr(
+                "the record is at version {current}, you sent {expected}; re-read it and retry",
+                current=current,
+                expected=expected,
+            ),
             headers={"ETag": etag(current)},
         )

@@ -29,6 +29,7 @@ from app.chains.schemas import (
 )
 from app.db import flush
 from app.errors import Forbidden, InvalidInput, NotFound
+from app.messages import tr, word
 from app.models import (
     CapabilityProfile,
     Chain,
@@ -267,7 +268,7 @@ def subject_count(session: Session) -> int:
 def require_reader(caller: Principal) -> None:
     """Placements and weak links are for operators (admins) and organizers."""
     if not (caller.is_admin or caller.is_organizer):
-        raise Forbidden("only admins and organizers see placements and weak links")
+        raise Forbidden(tr("only admins and organizers see placements and weak links"))
 
 
 def list_page(
@@ -286,7 +287,9 @@ def list_page(
     chain = chains.get_chain(session, chain_id)
     names = {n.id: n.name for n in chain.nodes}
     if node_id is not None and node_id not in names:
-        raise InvalidInput("query.node", f"node {node_id} is not a node of chain {chain.id}")
+        raise InvalidInput(
+            "query.node", tr("node {id} is not a node of chain {chain}", id=node_id, chain=chain.id)
+        )
     query = (
         select(
             Placement,
@@ -353,7 +356,9 @@ def _subject_name(session: Session, subject: Subject, subject_id: int) -> str:
     else:
         name = session.scalar(select(SupplyNeed.title).where(SupplyNeed.id == subject_id))
     if name is None:
-        raise InvalidInput("body.subject_id", f"no {subject.value} {subject_id}")
+        raise InvalidInput(
+            "body.subject_id", tr("no {subject} {id}", subject=word(subject), id=subject_id)
+        )
     return name
 
 
@@ -368,10 +373,13 @@ def override(
     for i, item in enumerate(data.nodes):
         if item.node_id not in names:
             raise InvalidInput(
-                f"body.nodes.{i}.node_id", f"node {item.node_id} is not a node of chain {chain.id}"
+                f"body.nodes.{i}.node_id",
+                tr("node {id} is not a node of chain {chain}", id=item.node_id, chain=chain.id),
             )
         if item.node_id in seen:
-            raise InvalidInput(f"body.nodes.{i}.node_id", f"node {item.node_id} given twice")
+            raise InvalidInput(
+                f"body.nodes.{i}.node_id", tr("node {id} given twice", id=item.node_id)
+            )
         seen.add(item.node_id)
     subject_name = _subject_name(session, data.subject, data.subject_id)
     column = _subject_column(data.subject)
@@ -426,9 +434,11 @@ def review(
     chain = chains.get_chain(session, chain_id)
     row = session.get(Placement, placement_id)
     if row is None or row.chain_id != chain.id:
-        raise NotFound(f"placement {placement_id} not found in chain {chain.id}")
+        raise NotFound(
+            tr("placement {id} not found in chain {chain}", id=placement_id, chain=chain.id)
+        )
     if row.source == PlacementSource.operator.value and not data.reviewed:
-        raise InvalidInput("body.reviewed", "an operator's placement is always reviewed")
+        raise InvalidInput("body.reviewed", tr("an operator's placement is always reviewed"))
     row.reviewed = data.reviewed
     row.updated_at = utcnow()
     flush(session, f"placement {placement_id}")

@@ -27,9 +27,10 @@ from app.chains.schemas import (
     Subject,
     WeakLinkReport,
 )
-from app.errors import PROBLEM_JSON, problem_responses
+from app.errors import PROBLEM_JSON, language_headers, language_of, problem_body, problem_responses
 from app.events.exports import CSV_TYPE, XLSX_TYPE, content_disposition
 from app.fields import IdParam
+from app.messages import tr
 from app.models import PlacementSource
 from app.pagination import Page, PageDep
 from app.versioning import IfMatch, expected_version, set_etag
@@ -113,14 +114,14 @@ def import_map(
         session.rollback()  # a dry run computed the counts by writing; keep none of it
     if not summary.errors:
         return JSONResponse(body)
-    problem = {
-        "type": "about:blank",
-        "title": "Unprocessable Content",
-        "status": 422,
-        "detail": f"{len(summary.errors)} problem(s) in the file; nothing was imported",
-        "instance": request.url.path,
-    }
-    return JSONResponse(problem | body, status_code=422, media_type=PROBLEM_JSON)
+    detail = tr("{count} problem(s) in the file; nothing was imported", count=len(summary.errors))
+    problem = problem_body(request, 422, detail)
+    return JSONResponse(
+        problem | body,
+        status_code=422,
+        media_type=PROBLEM_JSON,
+        headers=language_headers(language_of(request)),
+    )
 
 
 @router.post(

@@ -30,6 +30,7 @@ from app.chains.schemas import (
 )
 from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.messages import tr
 from app.models import Chain, ChainEdge, ChainNode
 from app.models.base import utcnow
 from app.versioning import check_version
@@ -38,7 +39,7 @@ from app.versioning import check_version
 def require_admin(caller: Principal) -> None:
     """Only operators (admins) change the chain map."""
     if not caller.is_admin:
-        raise Forbidden("only admins (operators) change the chain map")
+        raise Forbidden(tr("only admins (operators) change the chain map"))
 
 
 def get_chain(session: Session, chain_id: int) -> Chain:
@@ -47,7 +48,7 @@ def get_chain(session: Session, chain_id: int) -> Chain:
         select(Chain).where(Chain.id == chain_id).options(selectinload(Chain.nodes))
     ).one_or_none()
     if chain is None:
-        raise NotFound(f"chain {chain_id} not found")
+        raise NotFound(tr("chain {id} not found", id=chain_id))
     return chain
 
 
@@ -130,7 +131,7 @@ def _name_taken(session: Session, name: str, but: int | None = None) -> None:
     if but is not None:
         query = query.where(Chain.id != but)
     if session.scalar(query) is not None:
-        raise Conflict(f"a chain named {name!r} already exists")
+        raise Conflict(tr("a chain named {name} already exists", name=repr(name)))
 
 
 def create_chain(session: Session, caller: Principal, data: ChainCreate) -> Chain:
@@ -155,7 +156,7 @@ def update_chain(
     fields = data.model_dump(exclude_unset=True)
     for field, value in fields.items():
         if value is None:
-            raise InvalidInput(f"body.{field}", "cannot be null")
+            raise InvalidInput(f"body.{field}", tr("cannot be null"))
     if "name" in fields:
         _name_taken(session, fields["name"], but=chain.id)
     for field, value in fields.items():
@@ -185,8 +186,10 @@ def _node_of(chain: Chain, node_id: int, field: str | None = None) -> ChainNode:
         if node.id == node_id:
             return node
     if field is not None:
-        raise InvalidInput(field, f"node {node_id} is not a node of chain {chain.id}")
-    raise NotFound(f"node {node_id} not found in chain {chain.id}")
+        raise InvalidInput(
+            field, tr("node {id} is not a node of chain {chain}", id=node_id, chain=chain.id)
+        )
+    raise NotFound(tr("node {id} not found in chain {chain}", id=node_id, chain=chain.id))
 
 
 def _distinct(values: Iterable[str]) -> list[str]:
@@ -198,7 +201,14 @@ def create_node(session: Session, caller: Principal, chain_id: int, data: NodeCr
     require_admin(caller)
     chain = get_chain(session, chain_id)
     if any(n.name == data.name for n in chain.nodes):
-        raise InvalidInput("body.name", f"chain {chain.id} already has a node named {data.name!r}")
+        raise InvalidInput(
+            "body.name",
+            tr(
+                "chain {chain} already has a node named {name}",
+                chain=chain.id,
+                name=repr(data.name),
+            ),
+        )
     node = ChainNode(
         chain_id=chain.id,
         name=data.name,
@@ -230,9 +240,16 @@ def update_node(
     fields = data.model_dump(exclude_unset=True)
     for field, value in fields.items():
         if value is None:
-            raise InvalidInput(f"body.{field}", "cannot be null")
+            raise InvalidInput(f"body.{field}", tr("cannot be null"))
     if "name" in fields and any(n.name == fields["name"] and n.id != node.id for n in chain.nodes):
-        raise InvalidInput("body.name", f"chain {chain.id} already has a node named {data.name!r}")
+        raise InvalidInput(
+            "body.name",
+            tr(
+                "chain {chain} already has a node named {name}",
+                chain=chain.id,
+                name=repr(data.name),
+            ),
+        )
     for field in ("products", "keywords"):
         if field in fields:
             fields[field] = _distinct(fields[field])
@@ -294,13 +311,13 @@ def create_edge(session: Session, caller: Principal, chain_id: int, data: EdgeCr
     _node_of(chain, data.input_node_id, "body.input_node_id")
     _node_of(chain, data.output_node_id, "body.output_node_id")
     if data.input_node_id == data.output_node_id:
-        raise InvalidInput("body.output_node_id", "a node cannot be its own input")
+        raise InvalidInput("body.output_node_id", tr("a node cannot be its own input"))
     pairs = [(e.input_node_id, e.output_node_id) for e in edges_of(session, chain.id)]
     new = (data.input_node_id, data.output_node_id)
     if new in pairs:
-        raise Conflict(f"edge {new[0]} → {new[1]} already exists")
+        raise Conflict(tr("edge {input} → {output} already exists", input=new[0], output=new[1]))
     if would_cycle(pairs, new):
-        raise InvalidInput("body.output_node_id", "this edge would make a cycle in the chain")
+        raise InvalidInput("body.output_node_id", tr("this edge would make a cycle in the chain"))
     edge = ChainEdge(
         chain_id=chain.id, input_node_id=data.input_node_id, output_node_id=data.output_node_id
     )
@@ -320,7 +337,7 @@ def delete_edge(
     check_version(chain.version, version)
     edge = session.get(ChainEdge, edge_id)
     if edge is None or edge.chain_id != chain.id:
-        raise NotFound(f"edge {edge_id} not found in chain {chain.id}")
+        raise NotFound(tr("edge {id} not found in chain {chain}", id=edge_id, chain=chain.id))
     session.delete(edge)
     _touch(chain)
     flush(session, f"edge {edge_id}")

@@ -12,6 +12,7 @@ from app.auth.principal import Principal
 from app.errors import Forbidden
 from app.events import service
 from app.events.schemas import CounterpartContacts
+from app.messages import tr
 from app.models import ParticipantStatus
 
 __all__ = ["counterpart_contacts"]
@@ -25,7 +26,7 @@ def counterpart_contacts(
     people = service.participants(session, event.id)
     own = next((p for p in people if p.organization_id == caller.organization_id), None)
     if own is None or own.status != ParticipantStatus.approved:
-        raise Forbidden("only approved participants see their counterparts' contacts")
+        raise Forbidden(tr("only approved participants see their counterparts' contacts"))
     counterparts = [
         p for p in people if p.side != own.side and p.status == ParticipantStatus.approved
     ]

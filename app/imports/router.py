@@ -13,12 +13,21 @@ from starlette.concurrency import run_in_threadpool
 
 from app.auth.dependencies import CallerDep, get_principal, get_session
 from app.auth.principal import Principal
-from app.errors import PROBLEM_JSON, Forbidden, NotFound, problem_responses
+from app.errors import (
+    PROBLEM_JSON,
+    Forbidden,
+    NotFound,
+    language_headers,
+    language_of,
+    problem_body,
+    problem_responses,
+)
 from app.imports import jobs
 from app.imports.columns import ImportKind
 from app.imports.schemas import ImportSummary
 from app.imports.staging import ClientGone, stage
 from app.imports.templates import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, template_csv, template_xlsx
+from app.messages import tr
 
 log = logging.getLogger("xieshou")
 
@@ -39,7 +48,9 @@ router = APIRouter(prefix="/imports", tags=["imports"], responses=problem_respon
 def template(name: str, caller: CallerDep) -> Response:
     kind_name, _, fmt = name.rpartition(".")
     if kind_name not in ImportKind.__members__ or fmt not in ("csv", "xlsx"):
-        raise NotFound(f"no template {name}; try firms.csv, profiles.xlsx, needs.csv …")
+        raise NotFound(
+            tr("no template {name}; try firms.csv, profiles.xlsx, needs.csv …", name=name)
+        )
     kind = ImportKind(kind_name)
     if fmt == "csv":
         body, media = template_csv(kind), CSV_MEDIA_TYPE
@@ -101,7 +112,7 @@ async def import_file(
     report: Annotated[Literal["json", "csv", "inline"], Query()] = "json",
 ) -> Response:
     if not (caller.is_admin or caller.is_organizer):
-        raise Forbidden("only organizers and admins import files")
+        raise Forbidden(tr("only organizers and admins import files"))
     gone = _client_gone(request)
     try:
         # The whole file is read and checked before the writing session (and on SQLite the
@@ -128,11 +139,11 @@ async def import_file(
     summary = ImportSummary.of(result, with_csv=report == "inline").model_dump()
     if not failed:
         return JSONResponse(summary)
-    problem = {
-        "type": "about:blank",
-        "title": "Unprocessable Content",
-        "status": 422,
-        "detail": f"{result.rejected} row(s) rejected; nothing was imported",
-        "instance": request.url.path,
-    }
-    return JSONResponse(problem | summary, status_code=422, media_type=PROBLEM_JSON)
+    detail = tr("{count} row(s) rejected; nothing was imported", count=result.rejected)
+    problem = problem_body(request, 422, detail)
+    return JSONResponse(
+        problem | summary,
+        status_code=422,
+        media_type=PROBLEM_JSON,
+        headers=language_headers(language_of(request)),
+    )

@@ -21,6 +21,7 @@ from app.errors import Conflict, Forbidden
 from app.interests.schemas import CandidateEntry, InterestEntry, InterestMarks, PairRead
 from app.learning import capture
 from app.matches import changes
+from app.messages import tr, word
 from app.models import (
     CapabilityProfile,
     InterestMark,
@@ -62,7 +63,7 @@ def buyer_pair(session: Session, caller: Principal, need_id: int, profile_id: in
     """The pair as the need's firm addresses it; drafts of others are 404, others' needs 403."""
     need = needs.get_visible(session, caller, need_id)
     if not acts_for(caller, need.organization):
-        raise Forbidden(f"only the firm of need {need_id} marks its candidates")
+        raise Forbidden(tr("only the firm of need {id} marks its candidates", id=need_id))
     return Pair(need, profiles.get(session, profile_id))
 
 
@@ -70,7 +71,7 @@ def sme_pair(session: Session, caller: Principal, profile_id: int, need_id: int)
     """The pair as the SME addresses it; 403 for another SME's profile, 404 for drafts."""
     profile = profiles.get(session, profile_id)
     if not acts_for(caller, profile.organization):
-        raise Forbidden(f"only the SME of profile {profile_id} marks its opportunities")
+        raise Forbidden(tr("only the SME of profile {id} marks its opportunities", id=profile_id))
     return Pair(needs.get_visible(session, caller, need_id), profile)
 
 
@@ -159,7 +160,13 @@ def set_mark(
 ) -> None:
     """Set ``side``'s mark (idempotent: the same value again changes and logs nothing)."""
     if pair.need.status != NeedStatus.open.value:
-        raise Conflict(f"need {pair.need.id} is {pair.need.status}: only open needs are marked")
+        raise Conflict(
+            tr(
+                "need {id} is {status}: only open needs are marked",
+                id=pair.need.id,
+                status=word(pair.need.status),
+            )
+        )
     if _marks(session, pair.need.id, pair.profile.id).get(side) is value:
         return
     _upsert(session, caller, pair, side, value)
@@ -292,7 +299,7 @@ def candidates(
     """The need's candidates that its firm marked or that said they are interested."""
     need = needs.get_visible(session, caller, need_id)
     if not acts_for(caller, need.organization):
-        raise Forbidden(f"the candidates of need {need_id} are for its firm")
+        raise Forbidden(tr("the candidates of need {id} are for its firm", id=need_id))
     rows = session.execute(
         select(InterestMark, CapabilityProfile)
         .join(CapabilityProfile, InterestMark.profile_id == CapabilityProfile.id)
@@ -336,7 +343,7 @@ def own_interests(
     """Needs the SME marked, or whose firm said it is interested in the SME (no drafts)."""
     profile = profiles.get(session, profile_id)
     if not acts_for(caller, profile.organization):
-        raise Forbidden(f"the interests of profile {profile_id} are for its SME")
+        raise Forbidden(tr("the interests of profile {id} are for its SME", id=profile_id))
     rows = session.execute(
         select(InterestMark, SupplyNeed)
         .join(SupplyNeed, InterestMark.need_id == SupplyNeed.id)

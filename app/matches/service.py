@@ -25,6 +25,7 @@ from app.matches.schemas import (
     UpstreamReasons,
     UpstreamSuppliers,
 )
+from app.messages import tr
 from app.models import NeedKind, OrganizationKind, Tier
 from app.needs import service as needs
 from app.organizations import service as organizations
@@ -90,12 +91,16 @@ def shortlist(
         # manage an organization is to be it).
         owner_id = indexed.firm.id
         if not (caller.is_admin or caller.is_organizer or caller.organization_id == owner_id):
-            raise Forbidden(f"the shortlist of need {need_id} is for its firm and organizers")
+            raise Forbidden(
+                tr("the shortlist of need {id} is for its firm and organizers", id=need_id)
+            )
         record = indexed.record
     else:
         need = needs.get_visible(session, caller, need_id)
         if not (caller.manages(need.organization) or caller.is_organizer):
-            raise Forbidden(f"the shortlist of need {need_id} is for its firm and organizers")
+            raise Forbidden(
+                tr("the shortlist of need {id} is for its firm and organizers", id=need_id)
+            )
         owner_id = need.organization_id
         record = need_record_for(session, need)
     result = index.shortlist(
@@ -158,7 +163,7 @@ def opportunities(
     """Ranked open needs for an SME's profile: for that SME (and who manages it)."""
     profile = profiles.get(session, profile_id)
     if not caller.manages(profile.organization):
-        raise Forbidden(f"the opportunities of profile {profile_id} are for its SME")
+        raise Forbidden(tr("the opportunities of profile {id} are for its SME", id=profile_id))
     ranked = index.opportunities(
         profile_id,
         limit=limit,
@@ -228,13 +233,15 @@ def upstream_suppliers(
     org = organizations.get(session, org_id)
     if not (caller.manages(org) or caller.is_organizer):
         raise Forbidden(
-            f"the upstream suppliers of organization {org_id} are for it and organizers"
+            tr("the upstream suppliers of organization {id} are for it and organizers", id=org_id)
         )
     if org.kind != OrganizationKind.large_firm:
         raise InvalidInput(
             "path.organization_id",
-            f"organization {org_id} is not a large firm: chain discovery ranks the suppliers "
-            "of a large firm's own products",
+            tr(
+                "organization {id} is not a large firm: chain discovery ranks the suppliers of a large firm's own products",
+                id=org_id,
+            ),
         )
     products = [ProductItem(p.name, p.share) for p in org.products]
     inputs, ranked = index.upstream_suppliers(

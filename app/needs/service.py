@@ -10,6 +10,7 @@ from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
 from app.matches import changes, loading
+from app.messages import tr, word
 from app.models import NeedKind, NeedStatus, Organization, OrganizationKind, SupplyNeed, Tier
 from app.models.base import utcnow
 from app.needs.schemas import (
@@ -44,7 +45,7 @@ def _load(session: Session, need_id: int) -> SupplyNeed:
         .options(joinedload(SupplyNeed.organization))
     ).one_or_none()
     if need is None:
-        raise NotFound(f"need {need_id} not found")
+        raise NotFound(tr("need {id} not found", id=need_id))
     return need
 
 
@@ -52,14 +53,14 @@ def get_visible(session: Session, caller: Principal, need_id: int) -> SupplyNeed
     """The need if ``caller`` may see it. Drafts of others are 404: their existence is private."""
     need = _load(session, need_id)
     if need.status == NeedStatus.draft and not caller.manages(need.organization):
-        raise NotFound(f"need {need_id} not found")
+        raise NotFound(tr("need {id} not found", id=need_id))
     return need
 
 
 def _get_managed(session: Session, caller: Principal, need_id: int) -> SupplyNeed:
     need = get_visible(session, caller, need_id)
     if not caller.manages(need.organization):
-        raise Forbidden(f"you do not manage need {need_id}")
+        raise Forbidden(tr("you do not manage need {id}", id=need_id))
     return need
 
 
@@ -126,12 +127,14 @@ def create(session: Session, caller: Principal, data: NeedCreate) -> SupplyNeed:
     """Post a need for a large firm (the caller's own, or one it manages)."""
     org_id = data.organization_id if data.organization_id is not None else caller.organization_id
     if org_id is None:
-        raise InvalidInput("body.organization_id", "required for keys without an organization")
+        raise InvalidInput("body.organization_id", tr("required for keys without an organization"))
     org = organizations.get_managed(session, caller, org_id)
     if org.kind != OrganizationKind.large_firm:
-        raise InvalidInput("body.organization_id", "supply needs are posted by large firms only")
+        raise InvalidInput(
+            "body.organization_id", tr("supply needs are posted by large firms only")
+        )
     if data.status == NeedStatus.closed:
-        raise InvalidInput("body.status", "a new need is draft or open")
+        raise InvalidInput("body.status", tr("a new need is draft or open"))
     fields = data.model_dump(exclude={"organization_id"}, mode="json")
     need = SupplyNeed(organization_id=org.id, **fields)
     need.deadline = data.deadline
@@ -157,11 +160,17 @@ def update(
     fields = data.model_dump(exclude_unset=True, mode="json")
     for field, value in fields.items():
         if value is None and field not in _NULLABLE:
-            raise InvalidInput(f"body.{field}", "cannot be null")
+            raise InvalidInput(f"body.{field}", tr("cannot be null"))
     if "status" in fields and fields["status"] != need.status:
         current, wanted = NeedStatus(need.status), NeedStatus(fields["status"])
         if wanted not in TRANSITIONS[current]:
-            raise Conflict(f"a {current.value} need cannot become {wanted.value}")
+            raise Conflict(
+                tr(
+                    "a {current} need cannot become {wanted}",
+                    current=word(current),
+                    wanted=word(wanted),
+                )
+            )
     for field, value in fields.items():
         setattr(need, field, value)
     if "deadline" in fields:

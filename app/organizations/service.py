@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit, consent
 from app.auth.principal import Principal
 from app.db import flush
-from app.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, FieldText, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
 from app.matches import changes as change_log
+from app.messages import field_problem, tr
 from app.models import (
     Organization,
     OrganizationIndustry,
@@ -41,7 +42,7 @@ def get(session: Session, org_id: int) -> Organization:
         .options(selectinload(Organization.industries), selectinload(Organization.products))
     ).one_or_none()
     if org is None:
-        raise NotFound(f"organization {org_id} not found")
+        raise NotFound(tr("organization {id} not found", id=org_id))
     return org
 
 
@@ -49,7 +50,7 @@ def get_managed(session: Session, caller: Principal, org_id: int) -> Organizatio
     """The organization if ``caller`` manages it; 404 if it does not exist, 403 otherwise."""
     org = get(session, org_id)
     if not caller.manages(org):
-        raise Forbidden(f"you do not manage organization {org_id}")
+        raise Forbidden(tr("you do not manage organization {id}", id=org_id))
     return org
 
 
@@ -82,17 +83,18 @@ def to_read(caller: Principal, org: Organization) -> OrganizationRead:
 
 def _check_tier(kind: str, tier: str | None, year: int | None) -> None:
     if tier is not None and kind != OrganizationKind.sme:
-        raise InvalidInput("body.tier", "only SMEs have a tier")
+        raise InvalidInput("body.tier", tr("only SMEs have a tier"))
     if year is not None and tier is None:
-        raise InvalidInput("body.tier_year", "given without a tier")
+        raise InvalidInput("body.tier_year", tr("given without a tier"))
 
 
 def _check_products(kind: str, products: Sequence[ProductItem]) -> None:
     if products and kind != OrganizationKind.large_firm:
         raise InvalidInput(
             "body.products",
-            "only large firms list their own products here; an SME lists its products in its "
-            "capability profile",
+            tr(
+                "only large firms list their own products here; an SME lists its products in its capability profile"
+            ),
         )
 
 
@@ -111,7 +113,7 @@ def _check_uscc_free(session: Session, uscc: str, *, except_id: int | None = Non
     if except_id is not None:
         query = query.where(Organization.id != except_id)
     if session.scalar(query) is not None:
-        raise Conflict(f"an organization with USCC {uscc} already exists")
+        raise Conflict(tr("an organization with USCC {uscc} already exists", uscc=uscc))
 
 
 def _set_industries(org: Organization, codes: Sequence[str]) -> None:
@@ -123,9 +125,9 @@ def create(session: Session, caller: Principal, data: OrganizationCreate) -> Org
     """Register an organization. Admins register any kind; organizers register firms."""
     if not caller.is_admin:
         if not caller.is_organizer:
-            raise Forbidden("only organizers and admins register organizations")
+            raise Forbidden(tr("only organizers and admins register organizations"))
         if data.kind == OrganizationKind.organizer:
-            raise Forbidden("only admins register organizers")
+            raise Forbidden(tr("only admins register organizers"))
     _check_tier(data.kind, data.tier, data.tier_year)
     _check_products(data.kind, data.products)
     _check_uscc_free(session, data.uscc)
@@ -166,10 +168,10 @@ def update(
     _check_may_classify(caller, org, changes)
     for field in ("name", "description"):
         if field in changes and changes[field] is None:
-            raise InvalidInput(f"body.{field}", "cannot be null")
+            raise InvalidInput(f"body.{field}", tr("cannot be null"))
     if "uscc" in changes:
         if changes["uscc"] is None:
-            raise InvalidInput("body.uscc", "cannot be null")
+            raise InvalidInput("body.uscc", tr("cannot be null"))
         _check_uscc_free(session, changes["uscc"], except_id=org.id)
     if data.products is not None:
         _check_products(org.kind, data.products)
@@ -214,9 +216,14 @@ def _check_may_classify(caller: Principal, org: Organization, changes: dict[str,
     refused = [field for field in CLASSIFYING_FIELDS if field in changes]
     if refused:
         raise Forbidden(
-            "tier, tier year and USCC are set by the organizer that manages the firm or an admin",
+            tr(
+                "tier, tier year and USCC are set by the organizer that manages the firm or an admin"
+            ),
             errors=[
-                FieldError(field=f"body.{field}", message="set by an organizer or admin")
+                FieldText(
+                    f"body.{field}",
+                    field_problem(f"body.{field}", tr("set by an organizer or admin")),
+                )
                 for field in refused
             ],
         )
@@ -276,7 +283,7 @@ def delete(session: Session, caller: Principal, org_id: int, expected_version: i
     """Delete an organization with its profile, needs and keys."""
     org = get_managed(session, caller, org_id)
     if not caller.is_admin and caller.organization_id == org.id:
-        raise Forbidden("an organization cannot delete itself; ask an organizer or admin")
+        raise Forbidden(tr("an organization cannot delete itself; ask an organizer or admin"))
     check_version(org.version, expected_version)
     session.delete(org)
     flush(session, f"organization {org_id}")

@@ -12,6 +12,7 @@ from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
 from app.matches import changes
+from app.messages import tr
 from app.models import CapabilityProfile, Organization, OrganizationKind, Tier
 from app.models.base import utcnow
 from app.organizations import service as organizations
@@ -35,14 +36,14 @@ def get(session: Session, profile_id: int) -> CapabilityProfile:
         .options(selectinload(CapabilityProfile.organization))
     ).one_or_none()
     if profile is None:
-        raise NotFound(f"profile {profile_id} not found")
+        raise NotFound(tr("profile {id} not found", id=profile_id))
     return profile
 
 
 def _get_managed(session: Session, caller: Principal, profile_id: int) -> CapabilityProfile:
     profile = get(session, profile_id)
     if not caller.manages(profile.organization):
-        raise Forbidden(f"you do not manage profile {profile_id}")
+        raise Forbidden(tr("you do not manage profile {id}", id=profile_id))
     return profile
 
 
@@ -87,14 +88,14 @@ def create(session: Session, caller: Principal, data: ProfileCreate) -> Capabili
     """Create the profile of an SME (its own, or one the caller manages)."""
     org_id = data.organization_id if data.organization_id is not None else caller.organization_id
     if org_id is None:
-        raise InvalidInput("body.organization_id", "required for keys without an organization")
+        raise InvalidInput("body.organization_id", tr("required for keys without an organization"))
     org = organizations.get_managed(session, caller, org_id)
     if org.kind != OrganizationKind.sme:
-        raise InvalidInput("body.organization_id", "capability profiles are for SMEs only")
+        raise InvalidInput("body.organization_id", tr("capability profiles are for SMEs only"))
     if session.scalar(
         select(CapabilityProfile.id).where(CapabilityProfile.organization_id == org.id)
     ):
-        raise Conflict(f"organization {org.id} already has a profile; update it instead")
+        raise Conflict(tr("organization {id} already has a profile; update it instead", id=org.id))
     fields = _stored(data.model_dump(exclude={"organization_id"}))
     profile = CapabilityProfile(organization_id=org.id, **fields)
     profile.organization = org
@@ -119,7 +120,7 @@ def update(
     fields = _stored(data.model_dump(exclude_unset=True))
     for field, value in fields.items():
         if value is None and field not in _NULLABLE:
-            raise InvalidInput(f"body.{field}", "cannot be null")
+            raise InvalidInput(f"body.{field}", tr("cannot be null"))
         setattr(profile, field, value)
     profile.updated_at = utcnow()
     flush(session, f"profile {profile.id}")

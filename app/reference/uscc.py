@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from app.messages import Text, tr
+
 #: The 31 characters a USCC may use (no I, O, Z, S, V), in the order that gives their values.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
@@ -23,19 +25,25 @@ def uscc_check_char(first17: str) -> str:
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def uscc_problem(code: str) -> str | None:
-    """Why ``code`` is not a valid USCC, or ``None`` when it is.
+def uscc_issue(code: str) -> Text | None:
+    """Why ``code`` is not a valid USCC (in both languages), or ``None`` when it is.
 
     ``code`` should already be normalised with :func:`normalize_code`.
     """
     if len(code) != 18:
-        return f"must be 18 characters, got {len(code)}"
+        return tr("must be 18 characters, got {count}", count=len(code))
     bad = sorted({ch for ch in code if ch not in _VALUE})
     if bad:
-        return f"contains characters not allowed in a USCC: {''.join(bad)}"
+        return tr("contains characters not allowed in a USCC: {chars}", chars="".join(bad))
     if not code[2:8].isdigit():
-        return "characters 3-8 must be the 6-digit region code"
+        return tr("characters 3-8 must be the 6-digit region code")
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
-        return f"check character is {code[17]}, expected {expected}"
+        return tr("check character is {got}, expected {expected}", got=code[17], expected=expected)
     return None
+
+
+def uscc_problem(code: str) -> str | None:
+    """Why ``code`` is not a valid USCC (in English), or ``None`` when it is."""
+    issue = uscc_issue(code)
+    return issue.en if issue else None

@@ -55,7 +55,6 @@ def test_invalid_organization_is_422_naming_the_field(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert field in _field_names(response)
-    assert field in response.json()["detail"]
     assert _counts(client, world) == before
 
 

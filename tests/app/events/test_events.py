@@ -110,7 +110,8 @@ def test_bad_event_input_names_the_field(
 
 def test_overlapping_slots_are_refused(client: TestClient, world: World) -> None:
     slots = [{"start": "09:00", "end": "09:30"}, {"start": "09:20", "end": "09:50"}]
-    response = client.post(BASE, json=event_body(slots=slots), headers=world.organizer.headers)
+    english = world.organizer.headers | {"Accept-Language": "en"}
+    response = client.post(BASE, json=event_body(slots=slots), headers=english)
     assert response.status_code == 422
     assert _fields(response.json()) == ["body"]
     assert "slot 1" in response.text
