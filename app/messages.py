@@ -287,7 +287,9 @@ def title(status: int) -> Text:
 
 # -- language ---------------------------------------------------------------------------------
 
-_RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?")
+_RANGE = re.compile(
+    r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([^\s;]*))?\s*$"
+)
 
 
 def negotiate(accept_language: str | None) -> Language:
@@ -312,6 +314,8 @@ def negotiate(accept_language: str | None) -> Language:
         try:
             q = float(q_text) if q_text is not None else 1.0
         except ValueError:
+            continue
+        if not 0 <= q <= 1:
             continue
         if q <= 0:
             continue
@@ -536,6 +540,7 @@ VALIDATION: dict[str, tuple[str, str]] = {
 }
 
 _FALLBACK = ("{label}无效", "{label} is invalid")
+_COLLECTIONS = ("List", "Set", "Tuple", "Dictionary", "Frozenset", "Generator")
 
 
 class TextError(ValueError):
@@ -567,6 +572,8 @@ def validation_text(error: Mapping[str, Any], *, document: object = None) -> Tex
         )
         if message.en:
             return field_problem(".".join(str(p) for p in loc), message)
+    if kind in ("too_short", "too_long") and ctx.get("field_type") not in _COLLECTIONS:
+        kind = f"string_{kind}"  # a constrained text reports its length as a "Value"
     zh, en = VALIDATION.get(kind, _FALLBACK)
     values = {k: _shown(v) for k, v in ctx.items()}
     try:
