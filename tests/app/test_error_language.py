@@ -160,6 +160,7 @@ def _tr_calls() -> list[tuple[str, int, str, set[str]]]:
                 and node.func.id == "tr"
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
             ):
                 names = {kw.arg for kw in node.keywords if kw.arg}
                 found.append((str(path.relative_to(APP)), node.lineno, node.args[0].value, names))
