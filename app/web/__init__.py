@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.web import auth, chains, dashboard, events, interests, needs, profiles, regions
+from app.web import imports as import_pages
+from app.web import keys as key_pages
 from app.web.security import SessionStore
 
 log = logging.getLogger("xieshou")
@@ -25,5 +27,7 @@ def mount(app: FastAPI) -> None:
     app.state.console_sessions = SessionStore(key)
     for module in (auth, dashboard, needs, profiles, interests, events, chains, regions):
         app.include_router(module.router)
+    app.include_router(key_pages.router)
+    app.include_router(import_pages.router)
     static = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="console-static")
