@@ -23,6 +23,7 @@ def record(
     session.add(
         AuditEntry(
             api_key_id=caller.key_id if caller else None,
+            user_id=caller.user_id if caller else None,
             actor_organization_id=caller.organization_id if caller else None,
             action=action,
             entity=entity,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from app.accounts.router import router as accounts_router
 from app.auth.cache import KeyCache
 from app.auth.router import router as auth_router
 from app.auth.throttle import AuthThrottle
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(events_router)
     api.include_router(chains_router)
     api.include_router(interests_router)
+    api.include_router(accounts_router)
     api.include_router(deals_router)
     app.include_router(api)
     mount_console(app)

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.accounts.sessions import API_TOKEN_PREFIX, resume_api_token
 from app.auth import throttle
 from app.auth.cache import KeyCache
 from app.auth.keys import hash_key
@@ -80,6 +81,10 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 async def get_principal(request: Request, session: SessionDep) -> Principal:
     """Authenticate ``Authorization: Bearer <key>``; 401 when missing, unknown or revoked.
 
+    The bearer is an API key (``xs_…``) or a token a user signed in for (``xsu_…``, see
+    :mod:`app.accounts.sessions`); a user's token is read from the database every time,
+    so signing out or a password reset ends it at once.
+
     A key checked in the last few seconds is answered from this worker's key cache
     (:mod:`app.auth.cache`), without a database read or a trip to the thread pool. Others are
     checked by :func:`app.auth.throttle.authenticate`: 429 with Retry-After after too many
@@ -90,6 +95,16 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     key = key.strip()
     if scheme.lower() != "bearer" or not key:
         raise Unauthorized("missing Authorization: Bearer <api key>")
+    if key.startswith(API_TOKEN_PREFIX):
+        return await run_in_threadpool(
+            partial(
+                _user_token,
+                throttle=request.app.state.auth_throttle,
+                address=throttle.client_address(request),
+            ),
+            session,
+            key,
+        )
     cache: KeyCache = request.app.state.key_cache
     digest = hash_key(key)
     principal = cache.get(digest)
@@ -106,6 +121,17 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
         )
         cache.put(digest, principal, epoch)
     return principal
+
+
+def _user_token(
+    session: Session, token: str, *, throttle: throttle.AuthThrottle, address: str | None
+) -> Principal:
+    throttle.check(address, "")
+    try:
+        return resume_api_token(session, token)
+    except Unauthorized:
+        throttle.failed(address, "")
+        raise
 
 
 CallerDep = Annotated[Principal, Depends(get_principal, scope="function")]

@@ -7,11 +7,16 @@ from app.models import Organization, Role
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: the API key, its role and the organization it belongs to."""
+    """Who is calling: an API key or a signed-in user, its role and its organization.
 
-    key_id: int
+    Exactly one of ``key_id`` and ``user_id`` is set. The rules below see only the role and
+    the organization, so a user acts exactly as a key of its role and organization would.
+    """
+
+    key_id: int | None
     role: Role
     organization_id: int | None
+    user_id: int | None = None
 
     @property
     def is_admin(self) -> bool:

@@ -8,6 +8,7 @@ from app.auth.schemas import KeyCreate, KeyCreated, KeyRead, Me
 from app.errors import problem_responses
 from app.fields import IdParam
 from app.models import ApiKey, Role
+from app.pagination import Page, WholePageDep, page_of
 
 router = APIRouter(tags=["auth"], responses=problem_responses(401))
 
@@ -27,7 +28,12 @@ def _read(row: ApiKey) -> KeyRead:
 
 @router.get("/me", summary="Who am I")
 def me(caller: CallerDep) -> Me:
-    return Me(key_id=caller.key_id, role=caller.role, organization_id=caller.organization_id)
+    return Me(
+        key_id=caller.key_id,
+        user_id=caller.user_id,
+        role=caller.role,
+        organization_id=caller.organization_id,
+    )
 
 
 @router.post(
@@ -44,8 +50,8 @@ def create_key(body: KeyCreate, session: SessionDep, caller: CallerDep) -> KeyCr
 
 
 @router.get("/keys", summary="List keys (admins: all; others: their organization's)")
-def list_keys(session: SessionDep, caller: CallerDep) -> list[KeyRead]:
-    return [_read(row) for row in service.visible_keys(session, caller)]
+def list_keys(session: SessionDep, caller: CallerDep, paging: WholePageDep) -> Page[KeyRead]:
+    return page_of([_read(row) for row in service.visible_keys(session, caller)], paging)
 
 
 @router.delete(

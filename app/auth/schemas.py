@@ -40,6 +40,7 @@ class KeyCreated(KeyRead):
 class Me(BaseModel):
     """Who the presented key belongs to."""
 
-    key_id: int
+    key_id: int | None = Field(description="the API key calling; null for a signed-in user")
+    user_id: int | None = Field(default=None, description="the signed-in user, if one is calling")
     role: Role
     organization_id: int | None

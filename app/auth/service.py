@@ -10,7 +10,15 @@ from app.auth.usage import SESSION_INFO_KEY, KeyUsage
 from app.db import flush
 from app.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from app.matches import changes
-from app.models import ApiKey, ConsoleSession, Organization, OrganizationKind, Role
+from app.models import (
+    ApiKey,
+    ConsoleSession,
+    Organization,
+    OrganizationKind,
+    OrgRole,
+    Role,
+    User,
+)
 from app.models.base import utcnow
 
 #: Which roles a key of an organization of each kind may have.
@@ -85,7 +93,7 @@ def issue(
             and org is not None
             and org.registered_by_id == caller.organization_id
             and role in (Role.sme, Role.large_firm)
-        )
+        ) or _owner_for_own(session, caller, org, role)
         if not allowed:
             raise Forbidden("organizers issue keys only for the firms they registered")
     key, prefix, digest = new_key()
@@ -100,6 +108,22 @@ def issue(
     flush(session, "the key")
     audit.record(session, caller, "key.create", "api_key", row.id, role=role.value)
     return row, key
+
+
+def _owner_for_own(
+    session: Session, caller: Principal, org: Organization | None, role: Role
+) -> bool:
+    """A signed-in owner issuing a key of its own role for its own organization (issue 16)."""
+    if caller.user_id is None or org is None or org.id != caller.organization_id:
+        return False
+    user = session.get(User, caller.user_id)
+    return (
+        user is not None
+        and user.disabled_at is None
+        and user.org_role == OrgRole.owner
+        and role is caller.role
+        and role is not Role.admin
+    )
 
 
 def visible_keys(session: Session, caller: Principal) -> list[ApiKey]:

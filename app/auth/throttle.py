@@ -74,33 +74,38 @@ class AuthThrottle:
         self._last_complaint = -math.inf
         self._complaint_lock = threading.Lock()
 
-    def _subjects(self, address: str | None, key: str) -> list[tuple[RateLimitItem, str, str]]:
+    def _subjects(
+        self, address: str | None, key: str, account: str | None
+    ) -> list[tuple[RateLimitItem, str, str]]:
         subjects = [(self.per_address, "address", address)] if address else []
         prefix = split_prefix(key)
         if prefix is not None:
             subjects.append((self.per_key, "key", prefix))
+        if account:
+            subjects.append((self.per_key, "account", account))
         return subjects
 
-    def check(self, address: str | None, key: str) -> None:
-        """Raise :class:`TooManyAttempts` while this address or key prefix is over its limit."""
+    def check(self, address: str | None, key: str, *, account: str | None = None) -> None:
+        """Raise :class:`TooManyAttempts` while this address, key prefix or account (a
+        user's e-mail, for password and code sign-ins) is over its limit."""
         no_wait: list[int] = []
-        waits = self._guarded(lambda: self._waits(address, key), no_wait)
+        waits = self._guarded(lambda: self._waits(address, key, account), no_wait)
         if waits:
             raise TooManyAttempts(max(1, *waits))
 
-    def _waits(self, address: str | None, key: str) -> list[int]:
+    def _waits(self, address: str | None, key: str, account: str | None) -> list[int]:
         waits = []
-        for item, kind, subject in self._subjects(address, key):
+        for item, kind, subject in self._subjects(address, key, account):
             if not self._limiter.test(item, _NAMESPACE, kind, subject):
                 stats = self._limiter.get_window_stats(item, _NAMESPACE, kind, subject)
                 waits.append(math.ceil(stats.reset_time - time.time()))
         return waits
 
-    def failed(self, address: str | None, key: str) -> None:
-        """Count a failed attempt against the address and the key's prefix."""
+    def failed(self, address: str | None, key: str, *, account: str | None = None) -> None:
+        """Count a failed attempt against the address and the key's prefix (or account)."""
 
         def hit() -> None:
-            for item, kind, subject in self._subjects(address, key):
+            for item, kind, subject in self._subjects(address, key, account):
                 self._limiter.hit(item, _NAMESPACE, kind, subject)
 
         self._guarded(hit, None)

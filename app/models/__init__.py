@@ -67,6 +67,26 @@ __all__ += [
 
 __all__ += ["Chain", "ChainEdge", "ChainNode", "Placement", "PlacementSource"]
 
+from app.models.user import (
+    Invitation,
+    OrgRole,
+    Registration,
+    RegistrationStatus,
+    TokenPurpose,
+    User,
+    UserToken,
+)
+
+__all__ += [
+    "Invitation",
+    "OrgRole",
+    "Registration",
+    "RegistrationStatus",
+    "TokenPurpose",
+    "User",
+    "UserToken",
+]
+
 from app.models.notification import (
     CalendarFeed,
     Channel,

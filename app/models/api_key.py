@@ -45,6 +45,8 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     api_key_id: Mapped[int | None] = mapped_column(Integer)
+    #: The signed-in person, when the actor was a user rather than an API key.
+    user_id: Mapped[int | None] = mapped_column(Integer)
     actor_organization_id: Mapped[int | None] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(64))
     entity: Mapped[str] = mapped_column(String(32))

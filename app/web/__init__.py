@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.web import auth, chains, dashboard, events, interests, needs, profiles, regions
+from app.web import accounts, auth, chains, dashboard, events, interests, needs, profiles, regions
 from app.web import imports as import_pages
 from app.web import keys as key_pages
 from app.web.security import SessionStore
@@ -25,7 +25,7 @@ def mount(app: FastAPI) -> None:
     else:
         key = secret.get_secret_value().encode("utf-8")
     app.state.console_sessions = SessionStore(key)
-    for module in (auth, dashboard, needs, profiles, interests, events, chains, regions):
+    for module in (auth, accounts, dashboard, needs, profiles, interests, events, chains, regions):
         app.include_router(module.router)
     app.include_router(key_pages.router)
     app.include_router(import_pages.router)

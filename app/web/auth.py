@@ -1,4 +1,5 @@
-"""登录 and 退出: the API key is checked by the auth service, then a server-side session is kept.
+"""登录 and 退出: people sign in with e-mail and password or a one-time code; machine and admin
+use may still sign in with an API key. Either way a server-side session is kept.
 
 The browser gets only the session's random token (see :mod:`app.web.security`); 退出 revokes the
 session, so the cookie is worthless afterwards even if it was copied.
@@ -9,12 +10,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from app import audit
+from app.accounts import service as accounts
+from app.accounts.sessions import principal_of_user
 from app.auth import throttle
 from app.auth.dependencies import SessionDep
 from app.errors import Unauthorized
-from app.models import ApiKey
+from app.models import ApiKey, User
 from app.web.pages import (
     FormViewerDep,
     PageRoute,
@@ -36,7 +40,14 @@ def _safe_next(target: str) -> str:
 
 
 def _login_page(
-    request: Request, next_url: str, *, error: str = "", status_code: int = 200
+    request: Request,
+    next_url: str,
+    *,
+    error: str = "",
+    status_code: int = 200,
+    mode: str = "password",
+    email: str = "",
+    notice: str = "",
 ) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
     response = render(
@@ -47,6 +58,9 @@ def _login_page(
         login_csrf=token,
         next=next_url,
         error=error,
+        mode=mode if mode in ("password", "code", "key") else "password",
+        email=email,
+        notice=notice,
     )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
@@ -60,57 +74,19 @@ def _login_page(
     return response
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, session: SessionDep, next: str = "") -> Response:
-    """The sign-in form (signed-in users go to their 工作台)."""
-    cookie = request.cookies.get(COOKIE)
-    if cookie:
-        try:
-            console_sessions(request).resume(session, cookie)
-            return redirect(_safe_next(next))
-        except NotSignedIn:
-            pass
-    return _login_page(request, next)
-
-
-@router.post("/login", response_class=HTMLResponse)
-def login(
-    request: Request,
-    session: SessionDep,
-    api_key: Annotated[str, Form()] = "",
-    csrf: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "",
-) -> Response:
-    """Check the key with the auth service; on success set the session cookie."""
+def _form_ok(request: Request, csrf: str) -> bool:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not same_origin(request) or not expected or not check_token(expected, csrf):
-        return _login_page(
-            request, next, error="登录表单已过期，请重新输入密钥后提交", status_code=403
-        )
-    if not api_key.strip():
-        return _login_page(request, next, error="请输入 API 密钥", status_code=422)
-    try:
-        principal = throttle.authenticate(
-            session,
-            api_key.strip(),
-            throttle=request.app.state.auth_throttle,
-            address=throttle.client_address(request),
-        )
-    except throttle.TooManyAttempts as exc:
-        page = _login_page(
-            request, next, error=f"失败次数过多，请 {exc.retry_after_s} 秒后再试", status_code=429
-        )
-        page.headers["Retry-After"] = str(exc.retry_after_s)
-        return page
-    except Unauthorized:
-        return _login_page(request, next, error="密钥无效或已被吊销", status_code=401)
-    row = session.get(ApiKey, principal.key_id)
-    assert row is not None
-    audit.record(session, principal, "console.sign_in", "api_key", row.id)
-    response = redirect(_safe_next(next))
+    return same_origin(request) and bool(expected) and check_token(expected, csrf)
+
+
+def _signed_in(
+    request: Request, session: Session, holder: ApiKey | User, next_url: str
+) -> Response:
+    """The response to a successful sign-in: the session cookie, then where the user was going."""
+    response = redirect(_safe_next(next_url))
     response.set_cookie(
         COOKIE,
-        console_sessions(request).open(session, row),
+        console_sessions(request).open(session, holder),
         max_age=MAX_AGE_S,
         path="/",
         httponly=True,
@@ -121,11 +97,168 @@ def login(
     return response
 
 
+def _too_many(
+    request: Request, next_url: str, exc: throttle.TooManyAttempts, **kw: str
+) -> Response:
+    page = _login_page(
+        request,
+        next_url,
+        error=f"失败次数过多，请 {exc.retry_after_s} 秒后再试",
+        status_code=429,
+        **kw,
+    )
+    page.headers["Retry-After"] = str(exc.retry_after_s)
+    return page
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(
+    request: Request, session: SessionDep, next: str = "", mode: str = "password"
+) -> Response:
+    """The sign-in form (signed-in users go to their 工作台)."""
+    cookie = request.cookies.get(COOKIE)
+    if cookie:
+        try:
+            console_sessions(request).resume(session, cookie)
+            return redirect(_safe_next(next))
+        except NotSignedIn:
+            pass
+    return _login_page(request, next, mode=mode)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: SessionDep,
+    api_key: Annotated[str, Form()] = "",
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+    method: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    """Sign in with e-mail and password, or (machine and admin use) an API key."""
+    mode = "key" if api_key or method == "key" else "password"
+    if not _form_ok(request, csrf):
+        return _login_page(
+            request, next, error="登录表单已过期，请重新填写后提交", status_code=403, mode=mode
+        )
+    if mode == "key":
+        return _login_with_key(request, session, api_key.strip(), next)
+    if not email.strip() or not password:
+        return _login_page(request, next, error="请输入邮箱和密码", status_code=422, email=email)
+    try:
+        user = accounts.sign_in_password(
+            session,
+            email,
+            password,
+            throttle=request.app.state.auth_throttle,
+            address=throttle.client_address(request),
+        )
+    except throttle.TooManyAttempts as exc:
+        return _too_many(request, next, exc, email=email)
+    except accounts.AwaitingApproval as exc:
+        waiting = "请先打开验证邮件中的链接" if exc.registration_status == "unverified" else ""
+        return _login_page(
+            request,
+            next,
+            error=waiting or "您的入驻申请正在等待组织方审核，审核通过后即可登录",
+            status_code=403,
+            email=email,
+        )
+    except accounts.SignInFailed:
+        return _login_page(request, next, error="邮箱或密码错误", status_code=401, email=email)
+    principal = principal_of_user(user)
+    audit.record(session, principal, "console.sign_in", "user", user.id)
+    return _signed_in(request, session, user, next)
+
+
+def _login_with_key(request: Request, session: Session, api_key: str, next_url: str) -> Response:
+    if not api_key:
+        return _login_page(request, next_url, error="请输入 API 密钥", status_code=422, mode="key")
+    try:
+        principal = throttle.authenticate(
+            session,
+            api_key,
+            throttle=request.app.state.auth_throttle,
+            address=throttle.client_address(request),
+        )
+    except throttle.TooManyAttempts as exc:
+        return _too_many(request, next_url, exc, mode="key")
+    except Unauthorized:
+        return _login_page(
+            request, next_url, error="密钥无效或已被吊销", status_code=401, mode="key"
+        )
+    row = session.get(ApiKey, principal.key_id)
+    assert row is not None
+    audit.record(session, principal, "console.sign_in", "api_key", row.id)
+    return _signed_in(request, session, row, next_url)
+
+
+@router.post("/login/code", response_class=HTMLResponse)
+def send_code(
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=320)] = "",
+    by_sms: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    """Send a one-time code (the page says the same whether the e-mail has an account)."""
+    if not _form_ok(request, csrf):
+        return _login_page(request, next, error="登录表单已过期", status_code=403, mode="code")
+    if "@" not in email:
+        return _login_page(request, next, error="请输入邮箱", status_code=422, mode="code")
+    accounts.request_code(session, email, by_sms=bool(by_sms))
+    return _login_page(
+        request,
+        next,
+        mode="code",
+        email=email,
+        notice="如果该邮箱已注册，验证码已发出（10 分钟内有效）。",
+    )
+
+
+@router.post("/login/code/verify", response_class=HTMLResponse)
+def login_with_code(
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=320)] = "",
+    code: Annotated[str, Form(max_length=12)] = "",
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    """Sign in with the one-time code. A wrong code is counted (and committed), so it answers
+    with a page rather than an error."""
+    if not _form_ok(request, csrf):
+        return _login_page(request, next, error="登录表单已过期", status_code=403, mode="code")
+    try:
+        user = accounts.sign_in_code(
+            session,
+            email,
+            code,
+            throttle=request.app.state.auth_throttle,
+            address=throttle.client_address(request),
+        )
+    except throttle.TooManyAttempts as exc:
+        return _too_many(request, next, exc, mode="code", email=email)
+    if user is None:
+        return _login_page(
+            request, next, error="验证码错误或已过期", status_code=401, mode="code", email=email
+        )
+    audit.record(session, principal_of_user(user), "console.sign_in", "user", user.id, by="code")
+    return _signed_in(request, session, user, next)
+
+
 @router.post("/logout")
 def logout(request: Request, session: SessionDep, viewer: FormViewerDep) -> Response:
     """End the session on the server (its cookie no longer works anywhere) and forget it here."""
     console_sessions(request).close(session, viewer.session_id)
-    audit.record(session, viewer.principal, "console.sign_out", "api_key", viewer.principal.key_id)
+    p = viewer.principal
+    if p.user_id is not None:
+        audit.record(session, p, "console.sign_out", "user", p.user_id)
+    else:
+        audit.record(session, p, "console.sign_out", "api_key", p.key_id)
     response = redirect("/login")
     response.delete_cookie(COOKIE, path="/")
     return response

@@ -1,8 +1,8 @@
 """Console sessions, kept server-side, and CSRF tokens.
 
-Signing in opens a row in ``console_sessions`` (:class:`~app.models.ConsoleSession`) and gives
-the browser a random token in an HttpOnly cookie; the table stores only the token's SHA-256,
-never the API key. Every request looks the row up, so 退出, expiry and revocation of the key
+Signing in (a user's e-mail and password or code, or an API key) opens a row in
+``console_sessions`` (:class:`~app.models.ConsoleSession`) and gives the browser a random
+token in an HttpOnly cookie; the table stores only the token's SHA-256, never the API key. Every request looks the row up, so 退出, expiry and revocation of the key
 (which revokes its sessions) end a session at once, on every worker, and a replayed cookie
 gets 登录. The CSRF token of a session is an HMAC of its token under the server's secret,
 so it needs no storage and changes with every sign-in.
@@ -11,16 +11,16 @@ so it needs no storage and changes with every sign-in.
 import base64
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.accounts import sessions as sign_ins
 from app.auth import service as auth
 from app.auth.principal import Principal
-from app.models import ApiKey, ConsoleSession
+from app.models import ApiKey, ConsoleSession, User
 from app.models.base import utcnow
 
 COOKIE = "xs_console"
@@ -29,7 +29,6 @@ LOGIN_CSRF_COOKIE = "xs_login_csrf"
 MAX_AGE_S = 12 * 3600
 #: ``last_seen_at`` is written at most this often per session.
 SEEN_RESOLUTION = timedelta(minutes=1)
-_TOKEN_BYTES = 32
 
 
 def _b64(data: bytes) -> str:
@@ -61,25 +60,14 @@ class SessionStore:
         message = f"csrf|{token}".encode()
         return _b64(hmac.new(self._secret, message, hashlib.sha256).digest())
 
-    def open(self, session: Session, key: ApiKey, *, now: datetime | None = None) -> str:
-        """Start a session for a freshly checked key; the token for the browser's cookie.
+    def open(self, session: Session, holder: ApiKey | User, *, now: datetime | None = None) -> str:
+        """Start a session for a freshly checked key or user; the token for the browser's cookie.
 
         Sessions past their expiry (anyone's) are deleted here, so the table stays small.
         """
-        now = now or utcnow()
-        session.execute(delete(ConsoleSession).where(ConsoleSession.expires_at <= now))
-        token = secrets.token_urlsafe(_TOKEN_BYTES)
-        session.add(
-            ConsoleSession(
-                api_key_id=key.id,
-                token_hash=token_hash(token),
-                created_at=now,
-                last_seen_at=now,
-                expires_at=now + timedelta(seconds=MAX_AGE_S),
-            )
-        )
-        session.flush()
-        return token
+        if isinstance(holder, User):
+            return sign_ins.open_session(session, user=holder, now=now)
+        return sign_ins.open_session(session, api_key_id=holder.id, now=now)
 
     def resume(
         self, session: Session, token: str, *, writing: bool = False, now: datetime | None = None
@@ -93,20 +81,29 @@ class SessionStore:
         if not token or len(token) > 128:
             raise NotSignedIn("malformed session cookie")
         now = now or utcnow()
-        found = session.execute(
-            select(ConsoleSession, ApiKey)
-            .join(ApiKey, ApiKey.id == ConsoleSession.api_key_id)
+        row = session.scalar(
+            select(ConsoleSession)
             .where(ConsoleSession.token_hash == token_hash(token))
-        ).one_or_none()
-        if found is None:
+            .where(ConsoleSession.client == sign_ins.Client.console.value)
+        )
+        if row is None:
             raise NotSignedIn("unknown session")
-        row, key = found
         if row.revoked_at is not None:
             raise NotSignedIn("signed out")
         if row.expires_at <= now:
             raise NotSignedIn("session expired")
-        if key.revoked_at is not None:
-            raise NotSignedIn("the key was revoked")
+        principal: Principal
+        if row.user_id is not None:
+            user = session.get(User, row.user_id)
+            if user is None or user.disabled_at is not None:
+                raise NotSignedIn("the user was disabled")
+            principal = sign_ins.principal_of_user(user)
+        else:
+            key = session.get(ApiKey, row.api_key_id)
+            if key is None or key.revoked_at is not None:
+                raise NotSignedIn("the key was revoked")
+            auth.touch(session, key)
+            principal = auth.principal_of(key)
         if writing and now - row.last_seen_at > SEEN_RESOLUTION:
             session.execute(
                 update(ConsoleSession)
@@ -114,8 +111,7 @@ class SessionStore:
                 .where(ConsoleSession.last_seen_at < now - SEEN_RESOLUTION)
                 .values(last_seen_at=now)
             )
-        auth.touch(session, key)
-        return SignedIn(auth.principal_of(key), self.csrf_for(token), row.id)
+        return SignedIn(principal, self.csrf_for(token), row.id)
 
     def close(self, session: Session, session_id: int, *, now: datetime | None = None) -> None:
         """End a session (退出): its cookie no longer signs anyone in, wherever it is sent."""

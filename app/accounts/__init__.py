@@ -1,0 +1,1 @@
+"""People's accounts: sign-up, approval, invitations and claims, passwords, sign-in, sessions."""

@@ -1,0 +1,104 @@
+"""Request and response bodies for accounts (the console posts the same shapes)."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from app.accounts.passwords import MAX_LENGTH, password_problem
+from app.fields import Name, RegionCode, Uscc
+from app.models import OrgRole, Role
+from app.organizations.schemas import Email, PersonName, Phone
+
+
+def _password(value: str) -> str:
+    problem = password_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: A password being set (length and characters checked).
+NewPassword = Annotated[str, AfterValidator(_password)]
+#: A password being presented (only bounded).
+Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
+
+
+class SignUp(BaseModel):
+    """A firm registering itself: the firm, its contact person and the person's password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["sme", "large_firm"]
+    name: Name
+    uscc: Uscc
+    region_code: RegionCode
+    person: PersonName
+    email: Email
+    phone: Phone | None = None
+    password: NewPassword
+
+
+class SignIn(BaseModel):
+    """E-mail and password, for a bearer token."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    password: Password
+
+
+class SignedIn(BaseModel):
+    """A user's bearer token: shown this once; send it as ``Authorization: Bearer``."""
+
+    token: str
+    expires_at: datetime
+    user_id: int
+    organization_id: int | None
+    role: Role
+
+
+class UserRead(BaseModel):
+    """A user of an organization (no secrets)."""
+
+    id: int
+    organization_id: int | None
+    email: str
+    name: str
+    role: Role
+    org_role: OrgRole
+    email_verified: bool
+    disabled: bool
+    created_at: datetime
+
+
+class UserUpdate(BaseModel):
+    """What an organization's owner may change about one of its users."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    org_role: OrgRole | None = None
+    disabled: bool | None = None
+
+
+class InvitationCreate(BaseModel):
+    """Invite someone by e-mail to claim an organization's record."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organization_id: int = Field(gt=0)
+    email: Email | None = Field(
+        default=None, description="default: the organization's contact e-mail"
+    )
+
+
+class InvitationRead(BaseModel):
+    """An invitation, without its link."""
+
+    id: int
+    organization_id: int
+    email: str
+    created_at: datetime
+    expires_at: datetime
+    claimed_at: datetime | None
+    revoked_at: datetime | None
