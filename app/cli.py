@@ -1,4 +1,8 @@
-"""The ``xieshou`` command line: serve, migrate, issue keys, import, demo, chain map."""
+"""The ``xieshou`` command line: serve, migrate, issue keys, import, demo, chain map.
+
+Only the standard library is imported at start, so ``xieshou --help`` answers at once; every
+command imports what it needs (SQLAlchemy, the models, scikit-learn) when it runs.
+"""
 
 import argparse
 import logging
@@ -6,158 +10,204 @@ import os
 import secrets
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from app.config import get_settings
-from app.models import Role
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from app.auth.principal import Principal
+    from app.config import Settings
+    from app.errors import ProblemError
+
+#: The roles a key may hold (``app.models.Role``; kept here so ``--help`` imports no models).
+ROLES = ("admin", "organizer", "large_firm", "sme")
+_KINDS = {"firms": "企业", "profiles": "能力画像", "needs": "需求"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``xieshou`` console script."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        # A command group without its subcommand (``xieshou keys``): that group's help.
+        getattr(args, "help_of", parser).print_help()
+        return 2
+    from app.config import get_settings
+
     logging.basicConfig(
         level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    if not hasattr(args, "run"):
-        parser.print_help()
-        return 2
     return int(args.run(args) or 0)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="xieshou",
-        description="携手 Xieshou: matchmaking between large firms and 专精特新 SMEs.",
-        epilog="The database is XIESHOU_DATABASE_URL (default: sqlite:///./xieshou.db).",
-    )
-    commands = parser.add_subparsers(title="commands")
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose own -h/--help speaks Chinese like the rest of the help."""
 
-    serve = commands.add_parser("serve", help="run the HTTP API with uvicorn")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument(
-        "--no-upgrade", action="store_true", help="do not migrate the database before serving"
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._optionals.title = "选项 (options)"
+        self._positionals.title = "参数 (arguments)"
+        self.add_argument("-h", "--help", action="help", help="显示此帮助并退出")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("xieshou")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _group(
+    commands: "argparse._SubParsersAction[_Parser]", name: str, help_text: str
+) -> "argparse._SubParsersAction[_Parser]":
+    """A command with subcommands; alone it prints its own help (``xieshou keys``)."""
+    group = commands.add_parser(name, help=help_text, description=help_text)
+    group.set_defaults(help_of=group)
+    return group.add_subparsers(
+        title="子命令 (subcommands)", metavar="<子命令>", parser_class=_Parser
     )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="xieshou",
+        description="携手 Xieshou：大企业与专精特新中小企业的产业链对接服务。",
+        epilog="数据库由环境变量 XIESHOU_DATABASE_URL 指定（默认 sqlite:///./xieshou.db）。"
+        "每个命令加 --help 查看其选项。",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"xieshou {_version()}", help="显示版本号并退出"
+    )
+    commands = parser.add_subparsers(
+        title="命令 (commands)", metavar="<命令>", parser_class=_Parser
+    )
+
+    serve = commands.add_parser("serve", help="迁移数据库后用 uvicorn 运行 HTTP 服务与控制台")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--workers", type=int, default=1, help="工作进程数（默认 1）")
+    serve.add_argument("--no-upgrade", action="store_true", help="启动前不迁移数据库")
     serve.set_defaults(run=_serve)
 
-    db = commands.add_parser("db", help="database schema").add_subparsers(title="db commands")
-    upgrade = db.add_parser("upgrade", help="apply the alembic migrations")
-    upgrade.add_argument("--revision", default="head")
+    db = _group(commands, "db", "数据库结构")
+    upgrade = db.add_parser("upgrade", help="执行 alembic 迁移")
+    upgrade.add_argument("--revision", default="head", help="迁移到的版本（默认 head）")
     upgrade.set_defaults(run=_db_upgrade)
 
-    keys = commands.add_parser("keys", help="API keys").add_subparsers(title="keys commands")
-    create = keys.add_parser("create", help="issue a key and print it once")
-    create.add_argument("--org", type=int, help="organization id (omit for an admin key)")
-    create.add_argument("--role", required=True, choices=[r.value for r in Role])
-    create.add_argument("--label", default="")
+    keys = _group(commands, "keys", "API 密钥：签发、列出、吊销")
+    create = keys.add_parser("create", help="签发一个密钥并只显示这一次")
+    create.add_argument("--org", type=int, help="所属组织 id（管理员密钥不填）")
+    create.add_argument("--role", required=True, choices=ROLES, help="角色")
+    create.add_argument("--label", default="", help="备注，便于日后辨认")
     create.set_defaults(run=_keys_create)
+    listing = keys.add_parser(
+        "list", help="列出全部密钥：前缀、角色、组织、创建与最近使用时间、是否吊销（不含密钥本身）"
+    )
+    listing.add_argument("--org", type=int, help="只列此组织 id 的密钥")
+    listing.set_defaults(run=_keys_list)
+    revoke = keys.add_parser("revoke", help="吊销一个密钥（记入审计日志）")
+    revoke.add_argument("key", help="密钥的 id 或前缀（xs_ 后的 12 位，如 keys list 所示）")
+    revoke.set_defaults(run=_keys_revoke)
 
-    imports = commands.add_parser(
-        "import", help="bulk import firms, profiles or needs from CSV, XLSX or JSONL"
-    ).add_subparsers(title="import commands")
-    for kind in ("firms", "profiles", "needs"):
-        one = imports.add_parser(kind, help=f"import {kind} (all-or-nothing unless --partial)")
-        one.add_argument("file", help="a .csv (UTF-8 or GBK), .xlsx or .jsonl file")
-        one.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
-        one.add_argument(
-            "--partial", action="store_true", help="store the good rows, in atomic batches"
+    imports = _group(commands, "import", "从 CSV、XLSX 或 JSONL 批量导入企业、能力画像或需求")
+    for kind, label in _KINDS.items():
+        one = imports.add_parser(
+            kind, help=f"导入{label}（默认全部成功才写入；--partial 则只写入合格行）"
         )
-        one.add_argument("--report", help="write the per-row report (CSV) to this file")
+        one.add_argument("file", help=".csv（UTF-8 或 GBK）、.xlsx 或 .jsonl 文件")
+        one.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+        one.add_argument(
+            "--partial", action="store_true", help="写入合格行，分批提交，问题行列入报告"
+        )
+        one.add_argument("--report", help="把逐行报告（CSV，中文表头）写到此文件")
         one.set_defaults(run=_import, kind=kind)
-    template = imports.add_parser("template", help="write an import template")
-    template.add_argument("template_kind", choices=["firms", "profiles", "needs"])
-    template.add_argument("--format", choices=["csv", "xlsx"], default="csv")
-    template.add_argument("--output", "-o", help="file to write (CSV default: stdout)")
+    template = imports.add_parser("template", help="生成导入模板（含说明与可导入的示例行）")
+    template.add_argument("template_kind", choices=list(_KINDS), help="模板种类")
+    template.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="格式")
+    template.add_argument("--output", "-o", help="写入的文件（CSV 默认输出到标准输出）")
     template.set_defaults(run=_import_template)
 
-    demo = commands.add_parser(
-        "demo", help="load the bundled demo catalog, print demo keys, and serve"
-    )
-    demo.add_argument("--database-url", help="default: XIESHOU_DATABASE_URL or ./xieshou.db")
-    demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=8000)
-    demo.add_argument("--no-serve", action="store_true", help="load and print keys, then exit")
+    demo = commands.add_parser("demo", help="装载演示数据，打印各角色的演示密钥，然后启动服务")
+    demo.add_argument("--database-url", help="默认 XIESHOU_DATABASE_URL 或 ./xieshou.db")
+    demo.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    demo.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    demo.add_argument("--no-serve", action="store_true", help="只装载并打印密钥，不启动服务")
     demo.set_defaults(run=_demo)
-    chains = commands.add_parser(
-        "chains", help="the chain map (产业链图谱) and placements"
-    ).add_subparsers(title="chains commands")
-    seed = chains.add_parser(
-        "seed", help="load the shipped seed chain map (adds what is missing; idempotent)"
-    )
-    seed.add_argument(
-        "--no-place", action="store_true", help="do not place profiles and needs afterwards"
-    )
+
+    chains = _group(commands, "chains", "产业链图谱与挂接")
+    seed = chains.add_parser("seed", help="装载随附的产业链图谱种子（只补缺，可重复执行）")
+    seed.add_argument("--no-place", action="store_true", help="装载后不重新挂接画像与需求")
     seed.set_defaults(run=_chains_seed)
-    place = chains.add_parser(
-        "place", help="re-place every profile and need on the chain map (overrides stay)"
-    )
+    place = chains.add_parser("place", help="把全部画像与需求重新挂接到图谱上（人工调整保留）")
     place.set_defaults(run=_chains_place)
-    export = chains.add_parser("export", help="write the chain map as JSON or CSV")
-    export.add_argument("--format", choices=["json", "csv"], default="json")
-    export.add_argument("--output", "-o", help="file to write (default: stdout)")
+    export = chains.add_parser("export", help="导出产业链图谱（JSON 或 CSV）")
+    export.add_argument("--format", choices=["json", "csv"], default="json", help="格式")
+    export.add_argument("--output", "-o", help="写入的文件（默认标准输出）")
     export.set_defaults(run=_chains_export)
-    index = commands.add_parser("index", help="the matching index").add_subparsers(
-        title="index commands"
-    )
-    rebuild = index.add_parser(
-        "rebuild", help="rebuild the index from the database, here and in every running worker"
-    )
+
+    index = _group(commands, "index", "匹配索引")
+    rebuild = index.add_parser("rebuild", help="从数据库重建索引，并通知所有运行中的工作进程")
     rebuild.set_defaults(run=_index_rebuild)
 
     train = commands.add_parser(
         "train",
-        help="fit a shortlist re-ranker on logged responses; promote it only if it is better",
-        description="Fit a re-ranker on the logged shortlists and responses, compare it with "
-        "the current ranking by NDCG@10 on the latest needs (a time split), store it with "
-        "its metrics, and make it active only if it is better.",
+        help="用记录的推荐与反馈训练重排模型；更好才启用",
+        description="用已记录的推荐名单与反馈训练重排模型，按时间切分在最新的需求上比较 "
+        "NDCG@10，连同指标保存；只有更好时才启用。",
     )
     train.add_argument(
-        "--min-interactions",
-        type=int,
-        default=50,
-        help="train only with at least this many shown pairs that got a response",
+        "--min-interactions", type=int, default=50, help="至少有这么多条带反馈的展示才训练"
     )
-    train.add_argument("--test-fraction", type=float, default=0.25, help="latest needs held out")
+    train.add_argument(
+        "--test-fraction", type=float, default=0.25, help="留作检验的最新需求比例（默认 0.25）"
+    )
     train.add_argument(
         "--min-gain",
         type=float,
         default=0.005,
-        help="promote only if NDCG@10 gains more than this on average (default 0.005) and "
-        "the gain survives a paired bootstrap over the held-out needs",
+        help="NDCG@10 平均提升超过此值（默认 0.005）且经配对自助法检验仍成立才启用",
     )
-    train.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
+    train.add_argument("--C", type=float, default=1.0, help="正则化强度的倒数（默认 1.0）")
     train.set_defaults(run=_train)
 
-    model = commands.add_parser("model", help="re-ranker versions").add_subparsers(
-        title="model commands"
-    )
-    model.add_parser("list", help="every version with its metrics, newest first").set_defaults(
-        run=_model_list
-    )
-    model.add_parser(
-        "rollback", help="withdraw the active version and reactivate the one before it"
-    ).set_defaults(run=_model_rollback)
+    outbox = _group(commands, "outbox", "通知发件箱")
+    outbox.add_parser(
+        "send", help="发送一轮：生成到期的提醒与每日推荐，发出到期的通知（可与运行中的服务并行）"
+    ).set_defaults(run=_outbox_send)
+
+    model = _group(commands, "model", "重排模型版本")
+    model.add_parser("list", help="列出全部版本及其指标，新的在前").set_defaults(run=_model_list)
+    model.add_parser("rollback", help="撤下当前版本，恢复上一个").set_defaults(run=_model_rollback)
     return parser
+
+
+def _outbox_send(args: argparse.Namespace) -> int:
+    from app.notifications.worker import send_once
+
+    settings = _settings()
+    return send_once(settings.database_url, settings)
 
 
 def _chains_seed(args: argparse.Namespace) -> int:
     from app.chains.command import seed
 
-    return seed(get_settings().database_url, place=not args.no_place)
+    return seed(_settings().database_url, place=not args.no_place)
 
 
 def _chains_place(args: argparse.Namespace) -> int:
     from app.chains.command import place_all
 
-    return place_all(get_settings().database_url)
+    return place_all(_settings().database_url)
 
 
 def _chains_export(args: argparse.Namespace) -> int:
     from app.chains.command import export
 
-    return export(get_settings().database_url, args.format, args.output)
+    return export(_settings().database_url, args.format, args.output)
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -170,7 +220,7 @@ def _train(args: argparse.Namespace) -> int:
         )
         return 2
     return run_command(
-        get_settings().database_url,
+        _settings().database_url,
         min_interactions=args.min_interactions,
         test_fraction=args.test_fraction,
         min_gain=args.min_gain,
@@ -184,7 +234,7 @@ def _model_list(args: argparse.Namespace) -> int:
     from app.db import make_engine, make_sessionmaker, session_scope
     from app.learning import registry
 
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(_settings().database_url)
     try:
         for session in session_scope(make_sessionmaker(engine)):
             for row in registry.listing(session):
@@ -200,7 +250,7 @@ def _model_rollback(args: argparse.Namespace) -> int:
     from app.db import make_engine, make_sessionmaker, session_scope
     from app.learning import registry
 
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(_settings().database_url)
     try:
         for session in session_scope(make_sessionmaker(engine)):
             try:
@@ -228,7 +278,7 @@ def _index_rebuild(args: argparse.Namespace) -> int:
     from app.matches import changes
     from app.matches.index import MatchingIndex
 
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(_settings().database_url)
     try:
         sessions = make_sessionmaker(engine)
         index = MatchingIndex(sessions)
@@ -250,7 +300,7 @@ def _import(args: argparse.Namespace) -> int:
     from app.imports.command import run_command
 
     return run_command(
-        get_settings().database_url,
+        _settings().database_url,
         args.kind,
         args.file,
         dry_run=args.dry_run,
@@ -269,7 +319,7 @@ def _demo(args: argparse.Namespace) -> int:
     from app.demo.loader import run_demo
 
     return run_demo(
-        args.database_url or get_settings().database_url,
+        args.database_url or _settings().database_url,
         host=args.host,
         port=args.port,
         serve=not args.no_serve,
@@ -294,7 +344,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_level=get_settings().log_level.lower(),
+        log_level=_settings().log_level.lower(),
         # The app believes X-Forwarded-* only from XIESHOU_FORWARDED_ALLOW_IPS (app.headers);
         # uvicorn's own default would believe any local process.
         proxy_headers=False,
@@ -305,7 +355,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _db_upgrade(args: argparse.Namespace) -> int:
     from app.migrate import upgrade
 
-    url = get_settings().database_url
+    url = _settings().database_url
     upgrade(url, args.revision)
     print(f"database at {_safe(url)} is at revision {args.revision}", file=sys.stderr)
     return 0
@@ -315,8 +365,9 @@ def _keys_create(args: argparse.Namespace) -> int:
     from app.auth import service
     from app.db import make_engine, make_sessionmaker, session_scope
     from app.errors import ProblemError
+    from app.models import Role
 
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(_settings().database_url)
     try:
         for session in session_scope(make_sessionmaker(engine)):
             row, key = service.issue(
@@ -330,11 +381,111 @@ def _keys_create(args: argparse.Namespace) -> int:
             )
             print(key)
     except ProblemError as exc:
-        print(f"error: {exc.detail}", file=sys.stderr)
+        print(f"错误：{_problem(exc)}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
     return 0
+
+
+#: The command line acts as an admin; its audit entries name no key and no user.
+def _command_line() -> "Principal":
+    from app.auth.principal import Principal
+    from app.models import Role
+
+    return Principal(None, Role.admin, None)
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    import csv
+
+    from sqlalchemy import select
+
+    from app.auth import service
+    from app.db import make_engine, make_sessionmaker, session_scope
+    from app.models import Organization
+
+    engine = make_engine(_settings().database_url)
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    try:
+        for session in session_scope(make_sessionmaker(engine)):
+            rows = [
+                row
+                for row in service.visible_keys(session, _command_line())
+                if args.org is None or row.organization_id == args.org
+            ]
+            org_ids = {row.organization_id for row in rows if row.organization_id}
+            found = session.execute(
+                select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))
+            ).all()
+            names: dict[int, str] = {row.id: row.name for row in found}
+            out.writerow(
+                ["id", "前缀", "角色", "组织id", "组织", "备注", "创建时间", "最近使用", "吊销时间"]
+            )
+            for row in rows:
+                out.writerow(
+                    [
+                        row.id,
+                        row.prefix,
+                        row.role,
+                        row.organization_id or "",
+                        names.get(row.organization_id or 0, "（全部组织）"),
+                        row.label,
+                        _when(row.created_at),
+                        _when(row.last_used_at),
+                        _when(row.revoked_at),
+                    ]
+                )
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _when(moment: "datetime | None") -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from app.auth import service
+    from app.db import make_engine, make_sessionmaker, session_scope
+    from app.errors import ProblemError
+    from app.models import ApiKey
+
+    wanted = str(args.key).strip()
+    prefix = wanted.removeprefix("xs_").split("_", 1)[0]
+    engine = make_engine(_settings().database_url)
+    try:
+        for session in session_scope(make_sessionmaker(engine)):
+            key_id = session.scalar(select(ApiKey.id).where(ApiKey.prefix == prefix))
+            if key_id is None and wanted.isdigit():
+                key_id = int(wanted)
+            if key_id is None:
+                print(f"错误：没有前缀为 {prefix} 的密钥", file=sys.stderr)
+                return 1
+            already = session.scalar(select(ApiKey.revoked_at).where(ApiKey.id == key_id))
+            row = service.revoke(session, _command_line(), key_id)
+            state = "早已吊销" if already else "已吊销"
+            print(f"密钥 {row.id}（前缀 {row.prefix}，{row.role}）{state}", file=sys.stderr)
+    except ProblemError as exc:
+        print(f"错误：{_problem(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _problem(exc: "ProblemError") -> str:
+    """A service error for the terminal: its Chinese detail and the fields it names."""
+    fields = [error.field for error in exc.errors or []]
+    return f"{exc.detail}（字段 {'、'.join(fields)}）" if fields else exc.detail
+
+
+def _settings() -> "Settings":
+    from app.config import get_settings
+
+    return get_settings()
 
 
 def _safe(url: str) -> str:
