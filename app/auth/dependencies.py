@@ -16,6 +16,7 @@ from app.auth.cache import KeyCache
 from app.auth.keys import hash_key
 from app.auth.principal import Principal
 from app.errors import Unauthorized
+from app.messages import tr
 from app.turns import Turns
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -94,7 +95,7 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     scheme, _, key = header.partition(" ")
     key = key.strip()
     if scheme.lower() != "bearer" or not key:
-        raise Unauthorized("missing Authorization: Bearer <api key>")
+        raise Unauthorized(tr("missing Authorization: Bearer <api key>"))
     if key.startswith(API_TOKEN_PREFIX):
         return await run_in_threadpool(
             partial(

@@ -10,6 +10,7 @@ from app.auth.usage import SESSION_INFO_KEY, KeyUsage
 from app.db import flush
 from app.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from app.matches import changes
+from app.messages import tr, word
 from app.models import (
     ApiKey,
     ConsoleSession,
@@ -38,7 +39,7 @@ def authenticate(session: Session, key: str) -> Principal:
         else None
     )
     if row is None or row.revoked_at is not None or not matches(key, row.secret_hash):
-        raise Unauthorized("unknown or revoked API key")
+        raise Unauthorized(tr("unknown or revoked API key"))
     touch(session, row)
     return principal_of(row)
 
@@ -82,11 +83,20 @@ def issue(
     if organization_id is not None:
         org = session.get(Organization, organization_id)
         if org is None:
-            raise InvalidInput("body.organization_id", f"organization {organization_id} not found")
+            raise InvalidInput(
+                "body.organization_id", tr("organization {id} not found", id=organization_id)
+            )
         if role not in ROLES_FOR_KIND[OrganizationKind(org.kind)]:
-            raise InvalidInput("body.role", f"a {org.kind} organization cannot hold {role} keys")
+            raise InvalidInput(
+                "body.role",
+                tr(
+                    "a {kind} organization cannot hold {role} keys",
+                    kind=word(org.kind),
+                    role=word(role),
+                ),
+            )
     elif role is not Role.admin:
-        raise InvalidInput("body.organization_id", f"required for {role} keys")
+        raise InvalidInput("body.organization_id", tr("required for {role} keys", role=word(role)))
     if caller is not None and not caller.is_admin:
         allowed = (
             caller.is_organizer
@@ -95,7 +105,7 @@ def issue(
             and role in (Role.sme, Role.large_firm)
         ) or _owner_for_own(session, caller, org, role)
         if not allowed:
-            raise Forbidden("organizers issue keys only for the firms they registered")
+            raise Forbidden(tr("organizers issue keys only for the firms they registered"))
     key, prefix, digest = new_key()
     row = ApiKey(
         organization_id=organization_id,
@@ -142,9 +152,9 @@ def revoke(session: Session, caller: Principal, key_id: int) -> ApiKey:
     row = session.get(ApiKey, key_id)
     org = session.get(Organization, row.organization_id) if row and row.organization_id else None
     if row is None or not (caller.is_admin or (org is not None and caller.manages(org))):
-        raise NotFound(f"key {key_id} not found")
+        raise NotFound(tr("key {id} not found", id=key_id))
     if not may_revoke(caller, Role(row.role), org):
-        raise Forbidden(f"key {key_id} is an admin key: only admins revoke it")
+        raise Forbidden(tr("key {id} is an admin key: only admins revoke it", id=key_id))
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         flush(session, f"key {key_id}")

@@ -29,6 +29,7 @@ from app.auth import service
 from app.auth.keys import split_prefix
 from app.auth.principal import Principal
 from app.errors import ProblemError, Unauthorized
+from app.messages import tr
 
 log = logging.getLogger("xieshou")
 _NAMESPACE = "xieshou-auth-failures"
@@ -42,7 +43,10 @@ class TooManyAttempts(ProblemError):
 
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(
-            f"too many failed authentication attempts; retry in {retry_after_s} s",
+            tr(
+                "too many failed authentication attempts; retry in {seconds} s",
+                seconds=retry_after_s,
+            ),
             headers={"Retry-After": str(retry_after_s)},
         )
         self.retry_after_s = retry_after_s
