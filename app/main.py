@@ -15,9 +15,11 @@ from app.auth.router import router as auth_router
 from app.auth.throttle import AuthThrottle
 from app.auth.usage import SESSION_INFO_KEY, KeyUsage
 from app.availability import RETRY_AFTER_S, DatabaseReadOnly, OutageLog
+from app.campaigns.router import router as campaigns_router
 from app.chains.router import router as chains_router
 from app.config import Settings, get_settings
 from app.db import check_ready, make_engine, make_sessionmaker, request_connections
+from app.deals.router import router as deals_router
 from app.deals.router import router as deals_router
 from app.errors import install_error_handlers, problem_response, problem_responses
 from app.events.router import router as events_router
@@ -120,6 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(events_router)
     api.include_router(chains_router)
     api.include_router(interests_router)
+    api.include_router(deals_router)
+    api.include_router(campaigns_router)
     api.include_router(accounts_router)
     api.include_router(deals_router)
     app.include_router(api)

@@ -276,6 +276,9 @@ class WeakLinkCell(BaseModel):
     supply_specialized: int
     supply_little_giant: int
     supply_other: int = Field(description="SMEs without a tier")
+    supply_contracted: int = Field(
+        default=0, description="deals at 签约 or later on the node, large firm in the region"
+    )
     supply_weighted: float
     gap_score: float = Field(ge=0, le=1)
 

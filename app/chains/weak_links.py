@@ -4,7 +4,10 @@ For node *n* and region *r* (the buyer's or the SME's province or city):
 
 - demand ``D`` = open needs placed on *n* whose firm is in *r*;
 - supply = SMEs in *r* placed on *n*, by tier, weighted
-  ``S = 1·innovative + 2·specialized + 3·little_giant + 0.5·untiered``;
+  ``S = 1·innovative + 2·specialized + 3·little_giant + 0.5·untiered + 3·contracted``, where
+  *contracted* counts the deals on *n* at 签约 or later whose large firm is in *r* (the map
+  learns from outcomes: a signed contract is supply the region's buyers have proven, worth a
+  小巨人; see :mod:`app.deals.service`);
 - gap score ``G = D / (D + S) · ln(1 + D) / ln(1 + D_max)``, with ``D_max`` the largest demand of
   any cell in the report; ``G = 0`` when ``D = 0``.
 
@@ -14,6 +17,7 @@ A placement counts when its confidence is at least ``min_confidence`` (operator 
 count at the confidence the operator gave, 1 by default).
 """
 
+import datetime as dt
 import itertools
 import math
 from collections import defaultdict
@@ -28,13 +32,25 @@ from app.chains import service as chains
 from app.chains.placing import require_reader
 from app.chains.schemas import Level, WeakLinkCell, WeakLinkReport
 from app.events.exports import Sheet, to_csv, to_xlsx
-from app.models import CapabilityProfile, ChainNode, NeedStatus, Organization, Placement, SupplyNeed
+from app.models import (
+    CONTRACTED,
+    CapabilityProfile,
+    ChainNode,
+    Deal,
+    NeedStatus,
+    Organization,
+    Placement,
+    SupplyNeed,
+)
 from app.reference.tables import regions
 
 TIER_WEIGHTS = {"innovative": 1.0, "specialized": 2.0, "little_giant": 3.0, None: 0.5}
+#: A deal at 签约 or later on a node, counted for its large firm's region.
+CONTRACT_WEIGHT = 3.0
 FORMULA = (
     "G = D/(D+S) · ln(1+D)/ln(1+D_max); D = open needs on the node from firms in the region; "
-    "S = 1·innovative + 2·specialized + 3·little_giant + 0.5·untiered SMEs placed there; "
+    "S = 1·innovative + 2·specialized + 3·little_giant + 0.5·untiered SMEs placed there "
+    "+ 3·signed deals (签约 or later) on the node with a large firm in the region; "
     "D_max = the largest D in this report; G = 0 when D = 0"
 )
 UNKNOWN_REGION = "未知地区"
@@ -102,16 +118,29 @@ def gap_score(demand: int, supply: float, max_demand: int) -> float:
 class _Counts:
     demand: set[int]
     tiers: dict[str | None, set[int]]
+    contracts: set[int]
 
 
 def build(
-    session: Session, caller: Principal, chain_id: int, level: Level, min_confidence: float
+    session: Session,
+    caller: Principal,
+    chain_id: int,
+    level: Level,
+    min_confidence: float,
+    *,
+    signed_by: dt.date | None = None,
 ) -> WeakLinkReport:
-    """The weak-link report of one chain (admins and organizers)."""
+    """The weak-link report of one chain (admins and organizers).
+
+    ``signed_by``: count only the deals signed on or before that day (the map as it stood
+    then, for a campaign's before/after); ``None``: every signed deal.
+    """
     require_reader(caller)
     chain = chains.get_chain(session, chain_id)
     nodes = {n.id: n for n in chain.nodes}
-    cells: dict[tuple[int, str], _Counts] = defaultdict(lambda: _Counts(set(), defaultdict(set)))
+    cells: dict[tuple[int, str], _Counts] = defaultdict(
+        lambda: _Counts(set(), defaultdict(set), set())
+    )
     demand_rows = session.execute(
         select(Placement.node_id, Placement.need_id, Organization.region_code)
         .join(SupplyNeed, SupplyNeed.id == Placement.need_id)
@@ -138,12 +167,26 @@ def build(
             continue
         key = tier if tier in TIER_WEIGHTS else None
         cells[(node_id, region_of(code, level))].tiers[key].add(profile_id)
+    contracts = (
+        select(Deal.node_id, Deal.id, Organization.region_code)
+        .join(ChainNode, ChainNode.id == Deal.node_id)
+        .join(Organization, Organization.id == Deal.buyer_organization_id)
+        .where(ChainNode.chain_id == chain.id)
+        .where(Deal.stage.in_([s.value for s in CONTRACTED]))
+        .where(Deal.signed_on.is_not(None))
+    )
+    if signed_by is not None:
+        contracts = contracts.where(Deal.signed_on <= signed_by)
+    for node_id, deal_id, code in session.execute(contracts).all():
+        if node_id is not None:
+            cells[(node_id, region_of(code, level))].contracts.add(deal_id)
     max_demand = max((len(c.demand) for c in cells.values()), default=0)
     out: list[WeakLinkCell] = []
     for (node_id, region), counts in cells.items():
         node = nodes[node_id]
         tiers = {t: len(ids) for t, ids in counts.tiers.items()}
         supply = sum(TIER_WEIGHTS[t] * n for t, n in tiers.items())
+        supply += CONTRACT_WEIGHT * len(counts.contracts)
         demand = len(counts.demand)
         out.append(
             WeakLinkCell(
@@ -157,6 +200,7 @@ def build(
                 supply_specialized=tiers.get("specialized", 0),
                 supply_little_giant=tiers.get("little_giant", 0),
                 supply_other=tiers.get(None, 0),
+                supply_contracted=len(counts.contracts),
                 supply_weighted=supply,
                 gap_score=gap_score(demand, supply, max_demand),
             )
@@ -183,6 +227,7 @@ HEADER = [
     "专精特新中小企业",
     "专精特新小巨人",
     "其他中小企业",
+    "已签约交易",
     "加权供给",
     "缺口分",
 ]
@@ -202,6 +247,7 @@ def sheet(report: WeakLinkReport) -> Sheet:
             c.supply_specialized,
             c.supply_little_giant,
             c.supply_other,
+            c.supply_contracted,
             c.supply_weighted,
             c.gap_score,
         ]

@@ -235,6 +235,7 @@ def test_csv_and_xlsx_equal_the_json_and_the_svg_has_chinese_labels(
                 "supply_specialized",
                 "supply_little_giant",
                 "supply_other",
+                "supply_contracted",
                 "supply_weighted",
                 "gap_score",
             )
@@ -257,8 +258,8 @@ def test_csv_and_xlsx_equal_the_json_and_the_svg_has_chinese_labels(
         [("" if v is None else str(v)) for v in row]
         for row in sheet.iter_rows(min_row=2, values_only=True)
     ]
-    assert [[str(float(v)) if i in (10, 11) else v for i, v in enumerate(r)] for r in rows] == [
-        [str(float(v)) if i in (10, 11) else v for i, v in enumerate(r)] for r in expected
+    assert [[str(float(v)) if i in (11, 12) else v for i, v in enumerate(r)] for r in rows] == [
+        [str(float(v)) if i in (11, 12) else v for i, v in enumerate(r)] for r in expected
     ]
 
     svg = client.get(url, params={"format": "svg", "level": "city"}, headers=h)
