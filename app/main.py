@@ -20,7 +20,6 @@ from app.chains.router import router as chains_router
 from app.config import Settings, get_settings
 from app.db import check_ready, make_engine, make_sessionmaker, request_connections
 from app.deals.router import router as deals_router
-from app.deals.router import router as deals_router
 from app.errors import install_error_handlers, problem_response, problem_responses
 from app.events.router import router as events_router
 from app.headers import install as install_headers
@@ -125,7 +124,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(deals_router)
     api.include_router(campaigns_router)
     api.include_router(accounts_router)
-    api.include_router(deals_router)
     app.include_router(api)
     mount_console(app)
     install_docs(app)
