@@ -14,17 +14,19 @@ from enum import StrEnum
 from urllib.parse import quote
 
 from fastapi import Response
+from jinja2 import Environment, PackageLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.errors import Forbidden, InvalidInput, NotFound
-from app.events import service
-from app.events.schemas import LeftOutRead, MeetingRead, ParticipantRead, Slot
+from app.events import checkin, service
+from app.events.schemas import EventRead, LeftOutRead, MeetingRead, ParticipantRead, Slot
 from app.events.suggestions import PairScore, pair_scores
 from app.matches.index import MatchingIndex
-from app.models import ParticipantStatus, Side, Wish
+from app.messages import tr
+from app.models import DAY_STATUSES, Attendance, Side, Wish
 
 Cell = str | int | float | None
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -84,6 +86,21 @@ def _why(pair: PairScore | None) -> list[Cell]:
     return [pair.need_title, matched]
 
 
+def _score(pair: PairScore | None, stored: float | None) -> Cell:
+    """The engine's score of the pair now; else as stored; empty where it does not match."""
+    if pair is not None:
+        return round(pair.score, 3)
+    return round(stored, 3) if stored else None
+
+
+_ATTENDANCE_ZH = {
+    Attendance.both_present: "双方到场",
+    Attendance.buyer_absent: "采购方缺席",
+    Attendance.sme_absent: "企业缺席",
+    None: "",
+}
+
+
 def match_sheet(
     meetings: Sequence[MeetingRead],
     left_out: Sequence[LeftOutRead],
@@ -99,7 +116,7 @@ def match_sheet(
             [
                 m.buyer_name,
                 m.sme_name,
-                round(m.score, 3),
+                _score(pairs.get((b, s)), m.score),
                 _WISH_ZH[wishes.get((b, s))],
                 _WISH_ZH[wishes.get((s, b))],
                 "已发布" if m.published else "已安排",
@@ -116,7 +133,7 @@ def match_sheet(
             [
                 lo.buyer_name,
                 lo.sme_name,
-                round(pairs[(b, s)].score, 3) if (b, s) in pairs else None,
+                _score(pairs.get((b, s)), None),
                 _WISH_ZH[wishes.get((b, s))],
                 _WISH_ZH[wishes.get((s, b))],
                 "未安排",
@@ -157,7 +174,9 @@ def grid_sheet(
     column = {(pid, n): i for i, (pid, n, _) in enumerate(tables)}
     empty: list[Cell] = [None] * len(tables)
     rows: list[list[Cell]] = [[i + 1, _time(slot), *empty] for i, slot in enumerate(slots)]
-    for m in meetings:
+    # A no-show's place may have gone to another meeting in the re-plan: that one is shown.
+    held = (None, Attendance.both_present)
+    for m in sorted(meetings, key=lambda m: m.attendance in held):
         col = column.get((m.buyer_participant_id, m.table_number))
         if col is not None:
             rows[m.slot][2 + col] = m.sme_name
@@ -165,10 +184,14 @@ def grid_sheet(
 
 
 def agenda_sheet(
-    meetings: Sequence[MeetingRead], people: Sequence[ParticipantRead], slots: Sequence[Slot]
+    meetings: Sequence[MeetingRead],
+    people: Sequence[ParticipantRead],
+    slots: Sequence[Slot],
+    event: EventRead,
 ) -> Sheet:
-    """Each participant's meetings in time order."""
+    """Each participant's meetings in time order: date, venue, time, table and counterpart."""
     rows: list[list[Cell]] = []
+    day = f"{event.date:%Y-%m-%d}"
     for p in people:
         own = [m for m in meetings if p.id in (m.buyer_participant_id, m.sme_participant_id)]
         for m in sorted(own, key=lambda m: m.slot):
@@ -176,16 +199,19 @@ def agenda_sheet(
             rows.append(
                 [
                     p.organization_name,
+                    day,
+                    event.venue,
                     m.slot + 1,
                     _time(slots[m.slot]),
-                    m.table_number,
                     f"{m.buyer_name} 桌{m.table_number}",
+                    m.table_number,
                     other,
+                    _ATTENDANCE_ZH[m.attendance],
+                    m.room_url,
                 ]
             )
-    return Sheet(
-        TITLES[ExportKind.agendas], ["参会企业", "轮次", "时间", "桌号", "洽谈桌", "洽谈对象"], rows
-    )
+    header = ["参会企业", "日期", "地点", "轮次", "时间", "洽谈桌", "桌号", "洽谈对象", "出席情况"]
+    return Sheet(TITLES[ExportKind.agendas], [*header, "线上会议室"], rows)
 
 
 def to_csv(sheet: Sheet) -> bytes:
@@ -301,17 +327,17 @@ def export(
     meetings = [
         service.meeting_to_read(m, names, slots) for m in service.meetings(session, event.id)
     ]
-    approved = [
-        service.participant_to_read(p) for p in people if p.status == ParticipantStatus.approved
-    ]
+    approved = [service.participant_to_read(p) for p in people if p.status in DAY_STATUSES]
     if kind is ExportKind.matches:
         left = [service.left_out_to_read(r, names) for r in service.left_out(session, event.id)]
-        pairs = pair_scores(session, index, people, today=today)
+        pairs = pair_scores(
+            session, index, people, today=today, statuses=DAY_STATUSES, min_score=0.0
+        )
         sheet = match_sheet(meetings, left, service.preferences(session, event.id), slots, pairs)
     elif kind is ExportKind.grid:
         sheet = grid_sheet(meetings, approved, slots)
     else:
-        sheet = agenda_sheet(meetings, approved, slots)
+        sheet = agenda_sheet(meetings, approved, slots, service.to_read(event))
     return _file(sheet, fmt, f"{event.name}-{TITLES[kind]}", f"event-{event.id}-{kind.value}")
 
 
@@ -321,24 +347,63 @@ def agenda(
     event_id: int,
     participant_id: int | None,
     fmt: ExportFormat,
+    *,
+    checkin_url: str = "",
 ) -> Document:
-    """One participant's agenda: a firm gets only its own published meetings."""
+    """One participant's agenda: a firm gets only its own published meetings.
+
+    The HTML agenda (for phones and for print) carries the firm's check-in QR code: it
+    opens ``checkin_url`` with the token (the console's desk, where staff sign in).
+    """
     event = service.get_visible(session, caller, event_id)
     people = service.participants(session, event.id)
     if service.manages(caller, event):
         if participant_id is None:
-            raise InvalidInput("query.participant_id", "name the participant")
+            raise InvalidInput("query.participant_id", tr("name the participant"))
         who = next((p for p in people if p.id == participant_id), None)
         if who is None:
-            raise NotFound(f"participant {participant_id} not found in event {event.id}")
+            raise NotFound(
+                tr("participant {id} not found in event {event}", id=participant_id, event=event.id)
+            )
     else:
         who = next((p for p in people if p.organization_id == caller.organization_id), None)
         if who is None:
-            raise Forbidden("only participants have an agenda")
+            raise Forbidden(tr("only participants have an agenda"))
         if participant_id not in (None, who.id):
-            raise Forbidden("a participant sees only its own agenda")
+            raise Forbidden(tr("a participant sees only its own agenda"))
     _, visible = service.visible_meetings(session, caller, event.id)
     own = [m for m in visible if who.id in (m.buyer_participant_id, m.sme_participant_id)]
-    sheet = agenda_sheet(own, [service.participant_to_read(who)], service.slots_of(event))
+    read = service.to_read(event)
+    sheet = agenda_sheet(own, [service.participant_to_read(who)], service.slots_of(event), read)
     name = f"{event.name}-{who.organization.name}-洽谈日程"
-    return _file(sheet, fmt, name, f"event-{event.id}-agenda-{who.id}")
+    fallback = f"event-{event.id}-agenda-{who.id}"
+    if fmt is not ExportFormat.html:
+        return _file(sheet, fmt, name, fallback)
+    token = checkin.token_for(event, who.id) if who.status in DAY_STATUSES else ""
+    page = _AGENDA.render(
+        heading=f"{event.name} 洽谈日程",
+        firm=who.organization.name,
+        date=f"{event.date:%Y年%m月%d日}",
+        venue=event.venue,
+        token=token,
+        qr=checkin.qr_svg(f"{checkin_url}?t={token}" if checkin_url else token) if token else "",
+        meetings=[
+            {
+                "round": row[3],
+                "time": row[4],
+                "table": row[5],
+                "counterpart": row[7],
+                "attendance": row[8],
+                "room_url": row[9],
+            }
+            for row in sheet.rows
+        ],
+    )
+    return Document(
+        page.encode("utf-8"), "text/html; charset=utf-8", f"{name}.html", f"{fallback}.html"
+    )
+
+
+_AGENDA = Environment(
+    loader=PackageLoader("app.events", "templates"), autoescape=select_autoescape(["html"])
+).get_template("agenda.html")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
 from app.events import contacts, exports, scheduling, service, suggestions
+from app.events.day_router import router as day_router
 from app.events.exports import ExportFormat, ExportKind
 from app.events.schemas import (
     CounterpartContacts,
@@ -28,7 +29,7 @@ from app.events.schemas import (
 )
 from app.fields import IdParam
 from app.models import EventStatus
-from app.pagination import Page, PageDep
+from app.pagination import Page, PageDep, WholePageDep, page_of
 from app.versioning import IfMatch, expected_version, set_etag
 
 router = APIRouter(prefix="/events", tags=["events"], responses=problem_responses(401, 422))
@@ -103,11 +104,10 @@ def delete_event(
     summary="Participants (organizer; approved participants see the approved ones)",
 )
 def list_participants(
-    event_id: IdParam, session: SessionDep, caller: CallerDep
-) -> list[ParticipantRead]:
-    return [
-        service.participant_to_read(p) for p in service.list_participants(session, caller, event_id)
-    ]
+    event_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
+) -> Page[ParticipantRead]:
+    people = service.list_participants(session, caller, event_id)
+    return page_of([service.participant_to_read(p) for p in people], paging)
 
 
 @router.post(
@@ -184,9 +184,9 @@ def remove_participant(
     summary="Wishes (organizer: all; participant: its own)",
 )
 def list_preferences(
-    event_id: IdParam, session: SessionDep, caller: CallerDep
-) -> list[PreferenceRead]:
-    return service.list_preferences(session, caller, event_id)
+    event_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
+) -> Page[PreferenceRead]:
+    return page_of(service.list_preferences(session, caller, event_id), paging)
 
 
 @router.put(
@@ -206,9 +206,9 @@ def set_preference(
     summary="Counterparts' contacts after mutual interest or a held meeting (a participant; audited)",
 )
 def list_contacts(
-    event_id: IdParam, session: SessionDep, caller: CallerDep
-) -> list[CounterpartContacts]:
-    return contacts.counterpart_contacts(session, caller, event_id)
+    event_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
+) -> Page[CounterpartContacts]:
+    return page_of(contacts.counterpart_contacts(session, caller, event_id), paging)
 
 
 @router.get(
@@ -272,8 +272,10 @@ def publish(
     responses=problem_responses(403, 404),
     summary="Meetings (organizer: all; participant: its own published ones)",
 )
-def list_meetings(event_id: IdParam, session: SessionDep, caller: CallerDep) -> list[MeetingRead]:
-    return service.visible_meetings(session, caller, event_id)[1]
+def list_meetings(
+    event_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
+) -> Page[MeetingRead]:
+    return page_of(service.visible_meetings(session, caller, event_id)[1], paging)
 
 
 @router.get(
@@ -281,10 +283,13 @@ def list_meetings(event_id: IdParam, session: SessionDep, caller: CallerDep) -> 
     responses=problem_responses(403, 404),
     summary="Wanted pairs the last run could not place, with reasons (organizer)",
 )
-def list_left_out(event_id: IdParam, session: SessionDep, caller: CallerDep) -> list[LeftOutRead]:
+def list_left_out(
+    event_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
+) -> Page[LeftOutRead]:
     event = service.get_managed(session, caller, event_id)
     names = service.names_of(service.participants(session, event.id))
-    return [service.left_out_to_read(r, names) for r in service.left_out(session, event.id)]
+    rows = [service.left_out_to_read(r, names) for r in service.left_out(session, event.id)]
+    return page_of(rows, paging)
 
 
 @router.put(
@@ -335,9 +340,16 @@ def export(
 )
 def agenda(
     event_id: IdParam,
+    request: Request,
     session: SessionDep,
     caller: CallerDep,
     participant_id: IdParam | None = None,
     format: ExportFormat = ExportFormat.html,
 ) -> Response:
-    return exports.file_response(exports.agenda(session, caller, event_id, participant_id, format))
+    url = f"{str(request.base_url).rstrip('/')}/events/{event_id}/checkin"
+    return exports.file_response(
+        exports.agenda(session, caller, event_id, participant_id, format, checkin_url=url)
+    )
+
+
+router.include_router(day_router)

@@ -9,91 +9,25 @@ from app import audit
 from app.auth.principal import Principal
 from app.db import flush
 from app.errors import Conflict
-from app.events import service
+from app.events import gaps, service
+from app.events.problem import build_problem, session_scores, table_id, table_number
 from app.events.schemas import ScheduleRead
-from app.events.suggestions import pair_scores
 from app.matches.index import MatchingIndex
+from app.messages import tr, word
 from app.models import (
     EventLeftOut,
     EventMeeting,
-    EventParticipant,
     EventStatus,
-    ParticipantStatus,
-    Side,
-    Wish,
 )
 from matching.scheduling import (
-    Buyer,
     Meeting,
-    PairInfo,
-    Preference,
     Schedule,
-    ScheduleProblem,
     ScheduleResult,
-    Sme,
-    Table,
     schedule_event,
 )
 
 TIME_LIMIT_S = 10.0
 SCHEDULABLE = frozenset({EventStatus.registration, EventStatus.scheduled, EventStatus.published})
-_PREFERENCE = {Wish.must: Preference.MUST, Wish.would: Preference.WOULD, Wish.no: Preference.NO}
-
-
-def _table_id(buyer_id: int, number: int) -> str:
-    return f"{buyer_id}#{number}"
-
-
-def _table_number(table_id: str) -> int:
-    return int(table_id.rpartition("#")[2])
-
-
-def build_problem(
-    num_slots: int,
-    people: list[EventParticipant],
-    wishes: dict[tuple[int, int], Wish],
-    scores: dict[tuple[int, int], float],
-) -> ScheduleProblem:
-    """The scheduling problem of the approved participants, their wishes and match scores.
-
-    ``scores`` are keyed by (buyer, SME) participant ids; a pair is a candidate when either
-    side stated a wish or the engine scored it (the scheduler then takes unasked pairs only
-    above its score threshold).
-    """
-    approved = [p for p in people if p.status == ParticipantStatus.approved]
-    buyers = [p for p in approved if p.side == Side.buyer]
-    smes = [p for p in approved if p.side == Side.sme]
-    pairs = []
-    for b in buyers:
-        for s in smes:
-            buyer_wish, sme_wish = wishes.get((b.id, s.id)), wishes.get((s.id, b.id))
-            score = scores.get((b.id, s.id))
-            if buyer_wish is None and sme_wish is None and score is None:
-                continue
-            pairs.append(
-                PairInfo(
-                    str(b.id),
-                    str(s.id),
-                    buyer_pref=_PREFERENCE[buyer_wish] if buyer_wish else Preference.NONE,
-                    sme_pref=_PREFERENCE[sme_wish] if sme_wish else Preference.NONE,
-                    score=score or 0.0,
-                )
-            )
-    return ScheduleProblem(
-        num_slots=num_slots,
-        tables=tuple(
-            Table(_table_id(b.id, n), str(b.id)) for b in buyers for n in range(1, b.tables + 1)
-        ),
-        buyers=tuple(
-            Buyer(str(b.id), cap=b.max_meetings, blocked_slots=frozenset(b.blocked_slots))
-            for b in buyers
-        ),
-        smes=tuple(
-            Sme(str(s.id), cap=s.max_meetings, blocked_slots=frozenset(s.blocked_slots))
-            for s in smes
-        ),
-        pairs=tuple(pairs),
-    )
 
 
 def _previous(rows: list[EventMeeting]) -> Schedule:
@@ -103,7 +37,7 @@ def _previous(rows: list[EventMeeting]) -> Schedule:
                 str(m.buyer_participant_id),
                 str(m.sme_participant_id),
                 m.slot,
-                _table_id(m.buyer_participant_id, m.table_number),
+                table_id(m.buyer_participant_id, m.table_number),
                 m.value,
             )
             for m in rows
@@ -129,9 +63,14 @@ def run(
     """
     event = service.get_managed(session, caller, event_id)
     if event.status not in SCHEDULABLE:
-        raise Conflict(f"a {event.status} event cannot be scheduled; open registration first")
+        raise Conflict(
+            tr(
+                "a {status} event cannot be scheduled; open registration first",
+                status=word(event.status),
+            )
+        )
     people = service.participants(session, event.id)
-    scores = {key: p.score for key, p in pair_scores(session, index, people, today=today).items()}
+    scores = session_scores(session, index, people, today=today)
     problem = build_problem(
         len(event.slots), people, service.preferences(session, event.id), scores
     )
@@ -162,6 +101,7 @@ def run(
         left_out=[
             service.left_out_to_read(row, names) for row in service.left_out(session, event.id)
         ],
+        unmet=gaps.unmet_of(session, event, people, scores),
         objective=result.objective,
         upper_bound=result.upper_bound if result.upper_bound != float("inf") else -1.0,
         method=result.stats.method,
@@ -178,7 +118,7 @@ def _store(
 ) -> None:
     """Keep rows of published meetings the result kept (their outcomes too); replace the rest."""
     wanted = {
-        (int(m.buyer_id), int(m.sme_id), m.slot, _table_number(m.table_id)): m
+        (int(m.buyer_id), int(m.sme_id), m.slot, table_number(m.table_id)): m
         for m in result.meetings
     }
     kept: set[tuple[int, int, int, int]] = set()
@@ -225,7 +165,7 @@ def publish(session: Session, caller: Principal, event_id: int) -> None:
     """Publish every meeting of a scheduled event; participants then see their agendas."""
     event = service.get_managed(session, caller, event_id)
     if event.status not in (EventStatus.scheduled, EventStatus.published):
-        raise Conflict(f"a {event.status} event has no schedule to publish")
+        raise Conflict(tr("a {status} event has no schedule to publish", status=word(event.status)))
     for m in service.meetings(session, event.id):
         m.published = True
     service.touch(event, EventStatus.published)

@@ -7,7 +7,17 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from app.fields import Id, Line, Name, RegionCode
 from app.matches.schemas import MatchedProduct
-from app.models import EventStatus, Outcome, ParticipantStatus, Side, Tier, Wish
+from app.messages import TextError, tr
+from app.models import (
+    Attendance,
+    EventStatus,
+    Outcome,
+    ParticipantStatus,
+    Presence,
+    Side,
+    Tier,
+    Wish,
+)
 from app.organizations.schemas import Contacts
 
 MAX_SLOTS = 60
@@ -30,14 +40,20 @@ class Slot(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end <= self.start:
-            raise ValueError("end must be after start")
+            raise TextError(tr("end must be after start"))
         return self
 
 
 def _check_slots(slots: list[Slot]) -> list[Slot]:
     for i in range(1, len(slots)):
         if slots[i].start < slots[i - 1].end:
-            raise ValueError(f"slot {i} starts before slot {i - 1} ends; give slots in order")
+            raise TextError(
+                tr(
+                    "slot {i} starts before slot {previous} ends; give slots in order",
+                    i=i,
+                    previous=i - 1,
+                )
+            )
     return slots
 
 
@@ -127,6 +143,11 @@ class ParticipantCreate(BaseModel):
     tables: TableCount = 1
     max_meetings: MaxMeetings | None = None
     blocked_slots: list[SlotIndex] = Field(default_factory=list, max_length=MAX_SLOTS)
+    day_status: Literal["standby", "walk_in"] | None = Field(
+        default=None,
+        description="organizer: add as 候补 (standby) or 现场加入 (walk-in, checked in at "
+        "once); they get meetings only from the day's re-plan",
+    )
 
 
 class ParticipantUpdate(BaseModel):
@@ -153,6 +174,10 @@ class ParticipantRead(BaseModel):
     tables: int
     max_meetings: int | None
     blocked_slots: list[int]
+    presence: Presence | None = Field(
+        default=None, description="on the day: checked_in or absent; null before"
+    )
+    checked_in_at: dt.datetime | None = None
     version: int
 
 
@@ -186,9 +211,16 @@ class MeetingRead(BaseModel):
     start: dt.time
     end: dt.time
     table_number: int
-    score: float
+    score: float | None = Field(
+        description="the engine's match score of the pair, 0–1; null: the engine does not "
+        "match them (the meeting was wished for)"
+    )
     published: bool
     outcome: Outcome | None
+    attendance: Attendance | None = Field(
+        default=None, description="both_present / buyer_absent / sme_absent; null: not known"
+    )
+    room_url: str = Field(default="", description="online room of a hybrid session, if any")
 
 
 class LeftOutRead(BaseModel):
@@ -255,6 +287,9 @@ class ScheduleRead(BaseModel):
     event: EventRead
     meetings: list[MeetingRead]
     left_out: list[LeftOutRead]
+    unmet: list["UnmetRead"] = Field(
+        default_factory=list, description="SMEs without a meeting, why, and free places"
+    )
     objective: float
     upper_bound: float
     method: str
@@ -309,3 +344,101 @@ class EventReport(BaseModel):
         default_factory=list,
         description="by the chain node of each SME's top placement (产业链环节), then by tier",
     )
+
+
+class AttendanceSet(BaseModel):
+    """Whether a meeting took place: both there, or which side did not come."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attendance: Attendance | None = Field(description="null clears it")
+
+
+class PresenceSet(BaseModel):
+    """A participant at the desk: checked in (签到) or absent (爽约); null clears it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    presence: Presence | None
+
+
+class CheckIn(BaseModel):
+    """The check-in token printed as a QR code on a firm's agenda."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    token: Annotated[str, Field(min_length=8, max_length=80, pattern=r"^[0-9]+\.[A-Za-z0-9_-]+$")]
+
+
+RoomUrl = Annotated[
+    str, Field(max_length=500, pattern=r"^(https?://\S+)?$", description="https://… or empty")
+]
+
+
+class RoomSet(BaseModel):
+    """The online room of a meeting (hybrid sessions); empty removes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    room_url: RoomUrl
+
+
+class FreePlaceRead(BaseModel):
+    """A free table-slot an SME could take."""
+
+    buyer_participant_id: int
+    buyer_name: str
+    table_number: int
+    slot: int
+    start: dt.time
+    end: dt.time
+    score: float
+
+
+class UnmetRead(BaseModel):
+    """An SME without a meeting: why, and the free table-slots it could take."""
+
+    sme_participant_id: int
+    sme_name: str
+    status: ParticipantStatus
+    reason: str
+    text_zh: str
+    places: list[FreePlaceRead]
+
+
+class UnmetFill(BaseModel):
+    """Which SMEs to place (default: every SME without a meeting)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sme_participant_ids: list[Id] | None = Field(default=None, max_length=10_000)
+    from_slot: Annotated[int, Strict(), Field(ge=0, lt=MAX_SLOTS)] = Field(
+        default=0, description="on the day: only slots from this one (0-based) on"
+    )
+
+
+class FillRead(BaseModel):
+    """The meetings a fill or a re-plan added, and who is still without one."""
+
+    added: list[MeetingRead]
+    unmet: list[UnmetRead]
+    notified: int = Field(description="firms whose changed agenda went to the outbox")
+
+
+class ReplanSet(BaseModel):
+    """The day's re-plan: new meetings only from ``from_slot`` (0-based) on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_slot: Annotated[int, Strict(), Field(ge=0, lt=MAX_SLOTS)] = 0
+
+
+class ReplanRead(FillRead):
+    """The re-plan's result: the new meetings, the no-shows it freed, what stays unmet."""
+
+    freed: list[MeetingRead]
+    objective: float
+    upper_bound: float
+
+
+ScheduleRead.model_rebuild()

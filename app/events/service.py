@@ -12,6 +12,7 @@ by the event's organizer; who recorded what is kept on the row, and :mod:`app.co
 decides what of it speaks for each firm.
 """
 
+import secrets
 from collections import Counter
 from collections.abc import Sequence
 
@@ -22,7 +23,7 @@ from app import audit, consent
 from app.auth.principal import Principal
 from app.chains import placing
 from app.db import flush
-from app.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, FieldText, Forbidden, InvalidInput, NotFound
 from app.events.schemas import (
     EventCreate,
     EventRead,
@@ -41,8 +42,11 @@ from app.events.schemas import (
     TierCounts,
 )
 from app.learning import capture
+from app.messages import field_problem, tr, word
 from app.models import (
+    DAY_STATUSES,
     HELD_OUTCOMES,
+    Attendance,
     CapabilityProfile,
     Event,
     EventLeftOut,
@@ -54,6 +58,7 @@ from app.models import (
     OrganizationKind,
     Outcome,
     ParticipantStatus,
+    Presence,
     Side,
     Tier,
     Wish,
@@ -95,7 +100,7 @@ def get_visible(session: Session, caller: Principal, event_id: int) -> Event:
     """The event if ``caller`` may see it; drafts of others are 404."""
     event = session.get(Event, event_id)
     if event is None or (event.status == EventStatus.draft and not manages(caller, event)):
-        raise NotFound(f"event {event_id} not found")
+        raise NotFound(tr("event {id} not found", id=event_id))
     return event
 
 
@@ -103,7 +108,7 @@ def get_managed(session: Session, caller: Principal, event_id: int) -> Event:
     """The event if ``caller`` manages it; 404 if unseen, 403 if seen but not managed."""
     event = get_visible(session, caller, event_id)
     if not manages(caller, event):
-        raise Forbidden(f"you do not manage event {event_id}")
+        raise Forbidden(tr("you do not manage event {id}", id=event_id))
     return event
 
 
@@ -139,19 +144,20 @@ def create(session: Session, caller: Principal, data: EventCreate) -> Event:
     """Create a draft event for the organizer's organization (admins name the organizer)."""
     if caller.is_organizer:
         if data.organization_id not in (None, caller.organization_id):
-            raise Forbidden("organizers create events for their own organization")
+            raise Forbidden(tr("organizers create events for their own organization"))
         org_id = caller.organization_id
     elif caller.is_admin:
         if data.organization_id is None:
-            raise InvalidInput("body.organization_id", "required for admin keys")
+            raise InvalidInput("body.organization_id", tr("required for admin keys"))
         org_id = data.organization_id
     else:
-        raise Forbidden("only organizers and admins create events")
+        raise Forbidden(tr("only organizers and admins create events"))
     assert org_id is not None
     org = session.get(Organization, org_id)
     if org is None or org.kind != OrganizationKind.organizer:
-        raise InvalidInput("body.organization_id", "must be an organizer")
+        raise InvalidInput("body.organization_id", tr("must be an organizer"))
     event = Event(
+        checkin_key=secrets.token_urlsafe(32),
         organization_id=org_id,
         name=data.name,
         focus=data.focus,
@@ -177,14 +183,20 @@ def update(
     fields = data.model_dump(exclude_unset=True)
     for field, value in fields.items():
         if value is None and field != "region_code":
-            raise InvalidInput(f"body.{field}", "cannot be null")
+            raise InvalidInput(f"body.{field}", tr("cannot be null"))
     if "status" in fields and fields["status"] != event.status:
         current, wanted = EventStatus(event.status), EventStatus(fields["status"])
         if wanted not in TRANSITIONS[current]:
-            raise Conflict(f"a {current.value} event cannot become {wanted.value}")
+            raise Conflict(
+                tr(
+                    "a {current} event cannot become {wanted}",
+                    current=word(current),
+                    wanted=word(wanted),
+                )
+            )
     if data.slots is not None:
         if event.status not in (EventStatus.draft, EventStatus.registration):
-            raise Conflict("slots change only before the event is scheduled")
+            raise Conflict(tr("slots change only before the event is scheduled"))
         _check_blocked_fit(session, event.id, len(data.slots))
         event.slots = _slots_json(data.slots)
     for field in ("name", "focus", "region_code", "venue", "date", "meeting_minutes"):
@@ -203,7 +215,9 @@ def _check_blocked_fit(session: Session, event_id: int, num_slots: int) -> None:
         select(EventParticipant.blocked_slots).where(EventParticipant.event_id == event_id)
     ):
         if any(i >= num_slots for i in blocked):
-            raise InvalidInput("body.slots", "participants block slots beyond the new last slot")
+            raise InvalidInput(
+                "body.slots", tr("participants block slots beyond the new last slot")
+            )
 
 
 def delete_event(session: Session, caller: Principal, event_id: int, version: int | None) -> None:
@@ -245,7 +259,7 @@ def _own(caller: Principal) -> int:
 
 def _require_open(event: Event) -> None:
     if event.status not in OPEN_STATUSES:
-        raise Conflict(f"event {event.id} is {event.status}")
+        raise Conflict(tr("event {id} is {status}", id=event.id, status=word(event.status)))
 
 
 # -- participants ----------------------------------------------------------------------------
@@ -289,6 +303,8 @@ def participant_to_read(p: EventParticipant) -> ParticipantRead:
         tables=p.tables,
         max_meetings=p.max_meetings,
         blocked_slots=p.blocked_slots,
+        presence=Presence(p.presence) if p.presence else None,
+        checked_in_at=p.checked_in_at,
         version=p.version,
     )
 
@@ -301,7 +317,9 @@ def _get_participant(session: Session, event: Event, participant_id: int) -> Eve
         .options(selectinload(EventParticipant.organization))
     ).one_or_none()
     if p is None:
-        raise NotFound(f"participant {participant_id} not found in event {event.id}")
+        raise NotFound(
+            tr("participant {id} not found in event {event}", id=participant_id, event=event.id)
+        )
     return p
 
 
@@ -309,7 +327,9 @@ def _check_blocked(event: Event, blocked: Sequence[int]) -> list[int]:
     count = len(event.slots)
     for i, slot in enumerate(blocked):
         if slot >= count:
-            raise InvalidInput(f"body.blocked_slots.{i}", f"the event has slots 0 to {count - 1}")
+            raise InvalidInput(
+                f"body.blocked_slots.{i}", tr("the event has slots 0 to {last}", last=count - 1)
+            )
     return sorted(set(blocked))
 
 
@@ -321,7 +341,7 @@ def list_participants(session: Session, caller: Principal, event_id: int) -> lis
         return everyone
     own = own_participant(session, caller, event)
     if own is None or own.status != ParticipantStatus.approved:
-        raise Forbidden("only the organizer and approved participants see the participants")
+        raise Forbidden(tr("only the organizer and approved participants see the participants"))
     return [p for p in everyone if p.status == ParticipantStatus.approved or p.id == own.id]
 
 
@@ -339,26 +359,29 @@ def add_participant(
     managed = manages(caller, event)
     if managed:
         if data.organization_id is None:
-            raise InvalidInput("body.organization_id", "name the firm to add")
+            raise InvalidInput("body.organization_id", tr("name the firm to add"))
         org_id = data.organization_id
-        status = ParticipantStatus.approved  # or invited, below, for a firm not managed
+        # or invited, below, for a firm not managed
+        status = ParticipantStatus(data.day_status or ParticipantStatus.approved)
     else:
+        if data.day_status is not None:
+            raise Forbidden("only the organizer adds standby and walk-in firms")
         if caller.is_organizer or caller.organization_id is None:
-            raise Forbidden(f"you do not manage event {event.id}")
+            raise Forbidden(tr("you do not manage event {id}", id=event.id))
         if data.organization_id not in (None, caller.organization_id):
-            raise Forbidden("a firm registers only itself")
+            raise Forbidden(tr("a firm registers only itself"))
         if event.status != EventStatus.registration:
-            raise Conflict(f"event {event.id} is not open for registration")
+            raise Conflict(tr("event {id} is not open for registration", id=event.id))
         org_id = caller.organization_id
         status = ParticipantStatus.pending
     org = session.get(Organization, org_id)
     if org is None:
-        raise InvalidInput("body.organization_id", f"organization {org_id} not found")
+        raise InvalidInput("body.organization_id", tr("organization {id} not found", id=org_id))
     side = _SIDE_OF_KIND.get(org.kind)
     if side is None:
-        raise InvalidInput("body.organization_id", "must be a large firm or an SME")
+        raise InvalidInput("body.organization_id", tr("must be a large firm or an SME"))
     if side is Side.sme and data.tables != 1:
-        raise InvalidInput("body.tables", "only buyers (large firms) host tables")
+        raise InvalidInput("body.tables", tr("only buyers (large firms) host tables"))
     existing = session.scalar(
         select(EventParticipant.status)
         .where(EventParticipant.event_id == event.id)
@@ -366,12 +389,21 @@ def add_participant(
     )
     if existing == ParticipantStatus.invited and not managed:
         raise Conflict(
-            f"organization {org.id} is invited to event {event.id}: "
-            f"accept with POST /api/v1/events/{event.id}/invitation/accept"
+            tr(
+                "organization {org_id} is invited to event {event_id}: accept with POST /api/v1/events/{event_id}/invitation/accept",
+                org_id=org.id,
+                event_id=event.id,
+            )
         )
     if existing is not None:
-        raise Conflict(f"organization {org.id} already takes part in event {event.id}")
-    if status is ParticipantStatus.approved and not caller.manages(org):
+        raise Conflict(
+            tr(
+                "organization {org_id} already takes part in event {event_id}",
+                org_id=org.id,
+                event_id=event.id,
+            )
+        )
+    if status in DAY_STATUSES and not caller.manages(org):
         status = ParticipantStatus.invited
     p = EventParticipant(
         event_id=event.id,
@@ -381,6 +413,8 @@ def add_participant(
         tables=data.tables,
         max_meetings=data.max_meetings,
         blocked_slots=_check_blocked(event, data.blocked_slots),
+        presence=Presence.checked_in.value if status is ParticipantStatus.walk_in else None,
+        checked_in_at=utcnow() if status is ParticipantStatus.walk_in else None,
         **consent.author(caller),
     )
     p.organization = org
@@ -407,9 +441,17 @@ def answer_invitation(
     _require_open(event)
     own = own_participant(session, caller, event)
     if own is None:
-        raise NotFound(f"no invitation to event {event.id} for your organization")
+        raise NotFound(
+            tr("no invitation to event {event_id} for your organization", event_id=event.id)
+        )
     if own.status != ParticipantStatus.invited:
-        raise Conflict(f"your organization is {own.status} in event {event.id}, not invited")
+        raise Conflict(
+            tr(
+                "your organization is {own_status} in event {event_id}, not invited",
+                own_status=word(own.status),
+                event_id=event.id,
+            )
+        )
     if accept:
         own.status = ParticipantStatus.approved.value
         for field, value in consent.author(caller).items():
@@ -445,10 +487,10 @@ def update_participant(
     fields = data.model_dump(exclude_unset=True)
     for field in ("tables", "blocked_slots", "status"):
         if field in fields and fields[field] is None:
-            raise InvalidInput(f"body.{field}", "cannot be null")
+            raise InvalidInput(f"body.{field}", tr("cannot be null"))
     if data.tables is not None:
         if p.side == Side.sme and data.tables != 1:
-            raise InvalidInput("body.tables", "only buyers (large firms) host tables")
+            raise InvalidInput("body.tables", tr("only buyers (large firms) host tables"))
         p.tables = data.tables
     if "max_meetings" in fields:
         p.max_meetings = data.max_meetings
@@ -468,12 +510,14 @@ def update_participant(
 def _check_status_change(caller: Principal, p: EventParticipant, status: ParticipantStatus) -> None:
     """The organizer approves only a firm that agreed to take part, or one it manages."""
     if status is ParticipantStatus.invited:
-        raise InvalidInput("body.status", "a firm is invited by adding it to the event")
-    if status is ParticipantStatus.approved and not firm_agreed(p):
+        raise InvalidInput("body.status", tr("a firm is invited by adding it to the event"))
+    if status in DAY_STATUSES and not firm_agreed(p):
         if not caller.manages(p.organization):
             raise Forbidden(
-                f"organization {p.organization_id} has not agreed to take part: "
-                "it accepts the invitation with its own key"
+                tr(
+                    "organization {p_organization_id} has not agreed to take part: it accepts the invitation with its own key",
+                    p_organization_id=p.organization_id,
+                )
             )
         for field, value in consent.author(caller).items():
             setattr(p, field, value)
@@ -504,32 +548,40 @@ def set_preference(
     _require_open(event)
     if manages(caller, event):
         if data.from_participant_id is None:
-            raise InvalidInput("body.from_participant_id", "name whose wish this is")
+            raise InvalidInput("body.from_participant_id", tr("name whose wish this is"))
         source = _get_participant_field(session, event, data.from_participant_id, "from")
         if not caller.manages(source.organization):
             raise Forbidden(
-                f"a firm states its own wishes: you do not manage organization "
-                f"{source.organization_id}",
+                tr(
+                    "a firm states its own wishes: you do not manage organization {source_organization_id}",
+                    source_organization_id=source.organization_id,
+                ),
                 errors=[
-                    FieldError(
-                        field="body.from_participant_id",
-                        message="a firm you do not manage states its own wishes",
+                    FieldText(
+                        "body.from_participant_id",
+                        field_problem(
+                            "body.from_participant_id",
+                            tr("a firm you do not manage states its own wishes"),
+                        ),
                     )
                 ],
             )
     else:
         own = own_participant(session, caller, event)
-        if own is None or own.status != ParticipantStatus.approved:
-            raise Forbidden("only approved participants and the organizer set wishes")
+        if own is None or own.status not in DAY_STATUSES:
+            raise Forbidden(tr("only approved participants and the organizer set wishes"))
         if data.from_participant_id not in (None, own.id):
-            raise Forbidden("a firm sets only its own wishes")
+            raise Forbidden(tr("a firm sets only its own wishes"))
         source = own
     target = _get_participant_field(session, event, data.to_participant_id, "to")
     for which, p in (("from", source), ("to", target)):
-        if p.status != ParticipantStatus.approved:
-            raise InvalidInput(f"body.{which}_participant_id", f"participant {p.id} is {p.status}")
+        if p.status not in DAY_STATUSES:
+            raise InvalidInput(
+                f"body.{which}_participant_id",
+                tr("participant {p_id} is {p_status}", p_id=p.id, p_status=word(p.status)),
+            )
     if source.side == target.side:
-        raise InvalidInput("body.to_participant_id", "wishes are about the other side")
+        raise InvalidInput("body.to_participant_id", tr("wishes are about the other side"))
     existing = session.scalars(
         select(EventPreference)
         .where(EventPreference.from_participant_id == source.id)
@@ -570,7 +622,7 @@ def _get_participant_field(
         .options(selectinload(EventParticipant.organization))
     ).one_or_none()
     if p is None:
-        raise InvalidInput(f"body.{which}_participant_id", "no such participant in this event")
+        raise InvalidInput(f"body.{which}_participant_id", tr("no such participant in this event"))
     return p
 
 
@@ -581,7 +633,7 @@ def list_preferences(session: Session, caller: Principal, event_id: int) -> list
     if not manages(caller, event):
         own = own_participant(session, caller, event)
         if own is None:
-            raise Forbidden("only participants and the organizer see wishes")
+            raise Forbidden(tr("only participants and the organizer see wishes"))
         query = query.where(EventPreference.from_participant_id == own.id)
     return [
         PreferenceRead(
@@ -624,8 +676,19 @@ def left_out(session: Session, event_id: int) -> list[EventLeftOut]:
     )
 
 
-def meeting_to_read(m: EventMeeting, names: dict[int, str], slots: Sequence[Slot]) -> MeetingRead:
-    """A meeting with both names and its times."""
+def meeting_to_read(
+    m: EventMeeting,
+    names: dict[int, str],
+    slots: Sequence[Slot],
+    scores: dict[tuple[int, int], float] | None = None,
+) -> MeetingRead:
+    """A meeting with both names and its times.
+
+    Its score is the engine's score of the pair: from ``scores`` (the engine now) when given,
+    else as stored by the schedule run; ``None`` where the engine does not match the pair.
+    """
+    pair = (m.buyer_participant_id, m.sme_participant_id)
+    score = scores.get(pair) if scores is not None else (m.score or None)
     return MeetingRead(
         id=m.id,
         buyer_participant_id=m.buyer_participant_id,
@@ -636,9 +699,11 @@ def meeting_to_read(m: EventMeeting, names: dict[int, str], slots: Sequence[Slot
         start=slots[m.slot].start,
         end=slots[m.slot].end,
         table_number=m.table_number,
-        score=m.score,
+        score=score,
         published=m.published,
         outcome=Outcome(m.outcome) if m.outcome else None,
+        attendance=Attendance(m.attendance) if m.attendance else None,
+        room_url=m.room_url,
     )
 
 
@@ -668,7 +733,7 @@ def visible_meetings(
     if not manages(caller, event):
         own = own_participant(session, caller, event)
         if own is None:
-            raise Forbidden("only participants and the organizer see meetings")
+            raise Forbidden(tr("only participants and the organizer see meetings"))
         rows = [
             m
             for m in rows
@@ -690,14 +755,14 @@ def set_outcome(
     event = get_visible(session, caller, event_id)
     meeting = session.get(EventMeeting, meeting_id)
     if meeting is None or meeting.event_id != event.id:
-        raise NotFound(f"meeting {meeting_id} not found in event {event.id}")
+        raise NotFound(tr("meeting {id} not found in event {event}", id=meeting_id, event=event.id))
     if not manages(caller, event):
         own = own_participant(session, caller, event)
         sides = (meeting.buyer_participant_id, meeting.sme_participant_id)
         if own is None or own.id not in sides or not meeting.published:
-            raise Forbidden("only the two sides and the organizer record an outcome")
+            raise Forbidden(tr("only the two sides and the organizer record an outcome"))
     if not meeting.published:
-        raise Conflict("publish the schedule before recording outcomes")
+        raise Conflict(tr("publish the schedule before recording outcomes"))
     meeting.outcome = data.outcome.value
     meeting.outcome_note = data.note
     # Who recorded it decides whether it speaks for the firms (app.consent).

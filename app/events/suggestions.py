@@ -21,6 +21,7 @@ from app.events import service
 from app.events.schemas import SuggestedPair, SuggestionNeed, Suggestions
 from app.matches.index import MatchingIndex
 from app.matches.schemas import MatchedProduct
+from app.messages import tr
 from app.models import CapabilityProfile, EventParticipant, ParticipantStatus, Side, Wish
 
 __all__ = ["PairScore", "pair_scores", "suggestions"]
@@ -41,14 +42,22 @@ class PairScore:
 
 
 def pair_scores(
-    session: Session, index: MatchingIndex, people: list[EventParticipant], *, today: date
+    session: Session,
+    index: MatchingIndex,
+    people: list[EventParticipant],
+    *,
+    today: date,
+    statuses: frozenset[str] = frozenset({ParticipantStatus.approved}),
+    min_score: float | None = None,
 ) -> dict[tuple[int, int], PairScore]:
-    """Scores of the approved buyer–SME pairs the engine matches, keyed by participant ids.
+    """Scores of the buyer–SME pairs the engine matches, keyed by participant ids.
 
-    Pairs the engine does not match (no need of the buyer wants anything the SME makes) are
-    absent. Ranks are 1 for the best counterpart within the session, on each side.
+    Only participants of ``statuses`` (default: approved). Pairs the engine does not match
+    (no need of the buyer wants anything the SME makes, or scores below ``min_score``,
+    default the index's) are absent. Ranks are 1 for the best counterpart within the
+    session, on each side.
     """
-    approved = [p for p in people if p.status == ParticipantStatus.approved]
+    approved = [p for p in people if p.status in statuses]
     buyers = {p.organization_id: p.id for p in approved if p.side == Side.buyer}
     smes = {p.organization_id: p.id for p in approved if p.side == Side.sme}
     if not buyers or not smes:
@@ -59,7 +68,7 @@ def pair_scores(
         )
     )
     profile_org: dict[int, int] = dict(rows.all())
-    matches = index.pair_matches(list(buyers), list(profile_org), today=today)
+    matches = index.pair_matches(list(buyers), list(profile_org), today=today, min_score=min_score)
     scored = {
         (buyers[org], smes[profile_org[profile_id]]): PairScore(
             buyer_id=buyers[org],
@@ -116,7 +125,7 @@ def suggestions(
     if not service.manages(caller, event):
         own = next((p for p in people if p.organization_id == caller.organization_id), None)
         if own is None or own.status != ParticipantStatus.approved:
-            raise Forbidden("only the organizer and approved participants see suggestions")
+            raise Forbidden(tr("only the organizer and approved participants see suggestions"))
         mine = own.id
     scores = pair_scores(session, index, people, today=today)
     wishes = _wishes_seen_by(service.preferences(session, event.id), mine)

@@ -377,12 +377,18 @@ class MatchingIndex:
             return [(m, self._open_needs[m.id]) for m in matches]
 
     def pair_matches(
-        self, buyer_org_ids: Collection[int], profile_ids: Collection[int], *, today: date
+        self,
+        buyer_org_ids: Collection[int],
+        profile_ids: Collection[int],
+        *,
+        today: date,
+        min_score: float | None = None,
     ) -> dict[tuple[int, int], tuple[Match, IndexedNeed]]:
         """Each buyer's best open need for each profile: ``(buyer org, profile) → (match, need)``.
 
         Every open need of the buyers is ranked over ``profile_ids`` only (hard filters
-        apply); a pair is present when at least one of the buyer's needs matches the profile.
+        apply); a pair is present when at least one of the buyer's needs matches the profile
+        (scoring at least ``min_score``, default the index's).
         """
         self._refresh_if_stale()
         buyers, only = set(buyer_org_ids), list(profile_ids)
@@ -392,7 +398,7 @@ class MatchingIndex:
         with self._lock:
             for need in [n for n in self._open_needs.values() if n.firm.id in buyers]:
                 for match in self._suppliers.shortlist(
-                    need.record, k=len(only), only=only, today=today
+                    need.record, k=len(only), only=only, today=today, min_score=min_score
                 ):
                     key = (need.firm.id, match.id)
                     if key not in best or match.score > best[key][0].score:

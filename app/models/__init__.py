@@ -28,7 +28,9 @@ __all__ = [
     "Tier",
 ]
 from app.models.event import (
+    DAY_STATUSES,
     HELD_OUTCOMES,
+    Attendance,
     EnteredByMixin,
     Event,
     EventLeftOut,
@@ -38,6 +40,7 @@ from app.models.event import (
     EventStatus,
     Outcome,
     ParticipantStatus,
+    Presence,
     Side,
     Wish,
 )
@@ -45,7 +48,9 @@ from app.models.interest import InterestMark, InterestValue
 from app.models.learning import Impression, Interaction, ModelStatus, ModelVersion
 
 __all__ += [
+    "DAY_STATUSES",
     "HELD_OUTCOMES",
+    "Attendance",
     "EnteredByMixin",
     "Event",
     "EventLeftOut",
@@ -58,6 +63,7 @@ __all__ += [
     "InterestMark",
     "InterestValue",
     "ModelStatus",
+    "Presence",
     "ModelVersion",
     "Outcome",
     "ParticipantStatus",

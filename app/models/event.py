@@ -16,10 +16,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, JSONType, TimestampMixin
+from app.models.base import Base, JSONType, TimestampMixin, UTCDateTime
 from app.models.enums import Role
 from app.models.organization import Organization
 
@@ -47,13 +48,17 @@ class ParticipantStatus(StrEnum):
     ``invited``: added by an organizer that does not manage the firm, waiting for the firm
     to accept with its own key; ``pending``: self-registered, waiting for the organizer;
     ``approved``: taking part (added by an organizer that manages the firm, or accepted, or
-    registered and approved); ``rejected``: turned away, or the firm declined.
+    registered and approved); ``rejected``: turned away, or the firm declined; ``standby``
+    (候补) and ``walk_in`` (现场加入): not in the planned schedule, offered freed tables by the
+    day's re-plan once checked in.
     """
 
     invited = "invited"
     pending = "pending"
     approved = "approved"
     rejected = "rejected"
+    standby = "standby"  # 候补: takes part on the day when a table frees up
+    walk_in = "walk_in"  # 现场加入: added on the day
 
 
 class Wish(StrEnum):
@@ -73,6 +78,28 @@ class Outcome(StrEnum):
     intent = "intent"  # 意向
     signed = "signed"  # 签约
 
+
+class Attendance(StrEnum):
+    """Whether a meeting took place on the day: both there, or which side did not come."""
+
+    both_present = "both_present"
+    buyer_absent = "buyer_absent"
+    sme_absent = "sme_absent"
+
+
+class Presence(StrEnum):
+    """A participant on the day: checked in (签到) or absent (爽约)."""
+
+    checked_in = "checked_in"
+    absent = "absent"
+
+
+#: Participant statuses that take part in the day (the planned ones and the day's additions).
+DAY_STATUSES = frozenset(
+    {ParticipantStatus.approved, ParticipantStatus.standby, ParticipantStatus.walk_in}
+)
+#: A meeting row holds its table and its SME's slot unless one side did not come.
+ATTENDING_SQL = "attendance IS NULL OR attendance = 'both_present'"
 
 #: Outcomes that say the meeting took place.
 HELD_OUTCOMES = frozenset(
@@ -125,6 +152,8 @@ class Event(TimestampMixin, Base):
     slots: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
     meeting_minutes: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=EventStatus.draft.value)
+    #: Signs the participants' check-in tokens (made when the first agenda is printed).
+    checkin_key: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     organization: Mapped[Organization] = relationship(lazy="raise")
@@ -144,6 +173,7 @@ class EventParticipant(EnteredByMixin, TimestampMixin, Base):
         CheckConstraint(_in("side", Side), name="side"),
         CheckConstraint(_in("status", ParticipantStatus), name="status"),
         CheckConstraint("tables >= 1", name="tables"),
+        CheckConstraint(f"presence IS NULL OR {_in('presence', Presence)}", name="presence"),
         author_check("entered_by"),
         UniqueConstraint("event_id", "organization_id"),
         Index("ix_event_participants_organization_id", "organization_id"),
@@ -157,6 +187,9 @@ class EventParticipant(EnteredByMixin, TimestampMixin, Base):
     tables: Mapped[int] = mapped_column(Integer, default=1)
     max_meetings: Mapped[int | None] = mapped_column(Integer)
     blocked_slots: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    #: On the day: checked in, or absent (a no-show); NULL until then.
+    presence: Mapped[str | None] = mapped_column(String(16))
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     organization: Mapped[Organization] = relationship(lazy="raise", foreign_keys=[organization_id])
@@ -187,15 +220,38 @@ class EventPreference(EnteredByMixin, Base):
 
 
 class EventMeeting(Base):
-    """A scheduled meeting: an SME at one of a buyer's tables in one slot."""
+    """A scheduled meeting: an SME at one of a buyer's tables in one slot.
+
+    A pair meets once (a no-show row keeps the pair). A meeting one side did not come to
+    (``attendance`` ``buyer_absent`` / ``sme_absent``) stays for the record but frees its
+    table and its SME's slot for the day's re-plan.
+    """
 
     __tablename__ = "event_meetings"
     __table_args__ = (
         CheckConstraint(f"outcome IS NULL OR {_in('outcome', Outcome)}", name="outcome"),
+        CheckConstraint(
+            f"attendance IS NULL OR {_in('attendance', Attendance)}", name="attendance"
+        ),
         author_check("outcome_by"),
         UniqueConstraint("buyer_participant_id", "sme_participant_id"),
-        UniqueConstraint("sme_participant_id", "slot"),
-        UniqueConstraint("slot", "buyer_participant_id", "table_number"),
+        Index(
+            "uq_event_meetings_sme_slot_attending",
+            "sme_participant_id",
+            "slot",
+            unique=True,
+            sqlite_where=text(ATTENDING_SQL),
+            postgresql_where=text(ATTENDING_SQL),
+        ),
+        Index(
+            "uq_event_meetings_table_slot_attending",
+            "slot",
+            "buyer_participant_id",
+            "table_number",
+            unique=True,
+            sqlite_where=text(ATTENDING_SQL),
+            postgresql_where=text(ATTENDING_SQL),
+        ),
         Index("ix_event_meetings_event_id", "event_id"),
     )
 
@@ -219,6 +275,10 @@ class EventMeeting(Base):
     outcome_by_organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL")
     )
+    #: Whether it took place: ``both_present`` / ``buyer_absent`` / ``sme_absent``; NULL unknown.
+    attendance: Mapped[str | None] = mapped_column(String(16))
+    #: An online room for a hybrid session (empty: in person only).
+    room_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
 
 class EventLeftOut(Base):

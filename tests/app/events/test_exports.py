@@ -124,10 +124,13 @@ def test_participant_agenda_xlsx_has_only_its_meetings(client: TestClient, world
     rows = _rows(response.content)
     mine = [m for m in s["result"]["meetings"] if m["sme_participant_id"] == s["smes"][-1]["id"]]
     assert mine
-    assert sorted((r[1], r[5]) for r in rows[1:]) == sorted(
-        (m["slot"] + 1, _literal(m["buyer_name"])) for m in mine
+    assert rows[0][:8] == ["参会企业", "日期", "地点", "轮次", "时间", "洽谈桌", "桌号", "洽谈对象"]
+    assert sorted((r[3], r[6], r[7]) for r in rows[1:]) == sorted(
+        (m["slot"] + 1, m["table_number"], _literal(m["buyer_name"])) for m in mine
     )
     assert {r[0] for r in rows[1:]} == {s["smes"][-1]["organization_name"]}
+    # issue 17: agendas had no date or venue
+    assert {(r[1], r[2]) for r in rows[1:]} == {("2026-12-10", "深圳会展中心")}
 
 
 @pytest.mark.parametrize(
