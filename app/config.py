@@ -98,13 +98,6 @@ class Settings(BaseSettings):
         description="保障中小企业款项支付条例: the longest payment term (账期, days after delivery) "
         "a deal may agree without being flagged to the SME and counted in reports",
     )
-    payment_term_limit_days: int = Field(
-        default=60,
-        ge=1,
-        le=3650,
-        description="保障中小企业款项支付条例: the longest payment term (账期, days after delivery) "
-        "a deal may agree without being flagged to the SME and counted in reports",
-    )
     log_level: str = "INFO"
     worker_header: bool = Field(
         default=False,

@@ -124,17 +124,3 @@ __all__ += [
     "DealStageChange",
     "MeetingRating",
 ]
-
-from app.models.campaign import Campaign, CampaignEvent
-from app.models.deal import CONTRACTED, STAGE_ORDER, Deal, DealStage, DealStageChange, MeetingRating
-
-__all__ += [
-    "CONTRACTED",
-    "STAGE_ORDER",
-    "Campaign",
-    "CampaignEvent",
-    "Deal",
-    "DealStage",
-    "DealStageChange",
-    "MeetingRating",
-]

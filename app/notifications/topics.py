@@ -18,8 +18,6 @@ TOPICS: dict[str, str] = {
     "needs.digest": "每日需求推荐",
     "deal.payment_term": "账期超过约定上限",
     "deal.follow_up": "交易跟进提醒",
-    "deal.payment_term": "账期超过约定上限",
-    "deal.follow_up": "交易跟进提醒",
 }
 
 #: Topics a person cannot turn off: without them nobody could sign in or reset a password.
