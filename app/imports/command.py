@@ -55,27 +55,35 @@ def import_file(
     finally:
         engine.dispose()
     if report_path is not None:
-        with report_path.open("w", encoding="utf-8-sig", newline="") as out:
-            report.write_csv(out)
+        report_path.write_bytes(report.to_csv_bytes())
     return report
 
 
+_KIND_WORDS = {"firms": "企业", "profiles": "能力画像", "needs": "需求"}
+
+
 def describe(report: ImportReport) -> str:
-    """A one-paragraph summary for people."""
-    if report.dry_run:
-        state = "dry run: nothing written"
-    elif report.written:
-        state = "written"
+    """A one-paragraph summary for people (Chinese, like the report)."""
+    kind = _KIND_WORDS.get(report.kind, report.kind)
+    counts = f"新建 {report.created} 行、更新 {report.updated} 行、未变 {report.unchanged} 行"
+    if report.written:
+        head = f"{kind}：共 {report.rows} 行，已写入：{counts}，拒绝 {report.rejected} 行"
+    elif report.dry_run:
+        head = (
+            f"{kind}：共 {report.rows} 行，试运行，未写入任何数据；"
+            f"正式导入将{counts}，拒绝 {report.rejected} 行"
+        )
     else:
-        state = "NOT written (bad rows; fix them, or use --partial)"
-    lines = [
-        f"{report.kind}: {report.rows} rows: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.rejected} rejected; {state}"
-    ]
+        head = (
+            f"{kind}：共 {report.rows} 行，有 {report.rejected} 行被拒绝，未写入任何数据"
+            f"（全部成功才写入）。修正后重新导入将{counts}；"
+            "或加 --partial 只导入合格行"
+        )
+    lines = [head]
     for problem in report.problems[:SHOWN_PROBLEMS]:
-        lines.append(f"  row {problem.row}: {problem.field}: {problem.reason}")
+        lines.append(f"  第 {problem.row} 行 {problem.field}：{problem.reason}")
     if len(report.problems) > SHOWN_PROBLEMS:
-        lines.append(f"  … {len(report.problems) - SHOWN_PROBLEMS} more (see --report)")
+        lines.append(f"  … 另有 {len(report.problems) - SHOWN_PROBLEMS} 处问题（见 --report）")
     return "\n".join(lines)
 
 

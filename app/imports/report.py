@@ -1,4 +1,10 @@
-"""What an import did, row by row, and its CSV rendering."""
+"""What an import did, row by row, and its CSV rendering (the one writer for the API and CLI).
+
+The CSV speaks Chinese (行号, 标识, 结果, 字段, 说明; a field is named by its column header in
+the templates) and starts with a BOM so that Excel reads it as UTF-8. When nothing was
+written (a dry run, or an all-or-nothing import with a bad row) a row's 结果 says what it
+*would* have done, never that it was created.
+"""
 
 import csv
 import io
@@ -8,7 +14,15 @@ from typing import IO, Literal
 from app.imports.rows import RowProblem
 
 Outcome = Literal["created", "updated", "unchanged", "rejected"]
-REPORT_HEADER = ("row", "key", "outcome", "field", "reason")
+REPORT_HEADER = ("行号", "标识", "结果", "字段", "说明")
+#: 结果 of a row, when the import was written and when it was not.
+OUTCOME_WORDS: dict[Outcome, tuple[str, str]] = {
+    "created": ("新建", "将新建（未写入）"),
+    "updated": ("更新", "将更新（未写入）"),
+    "unchanged": ("未变", "未变"),
+    "rejected": ("拒绝", "拒绝"),
+}
+BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -73,20 +87,50 @@ class ImportReport:
         """A remark on an accepted row (e.g. its region was inferred from its name)."""
         self.lines.append(ReportLine(row, key, outcome, field, reason))
 
-    def write_csv(self, out: IO[str]) -> None:
+    @property
+    def would_have(self) -> dict[str, int] | None:
+        """What the accepted rows would have done, when nothing was written; else ``None``."""
+        if self.written:
+            return None
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+    def write_csv(self, out: IO[str], *, bom: bool = True) -> None:
         """The full report, one line per row outcome, problem or note, in row order."""
+        if bom:
+            out.write(BOM)
         writer = csv.writer(out)
         writer.writerow(REPORT_HEADER)
+        headers = _headers(self.kind)
+        shown = 0 if self.written else 1
         for line in sorted(self.lines, key=lambda line: line.row):
             writer.writerow(
-                [line.row, _safe(line.key), line.outcome, line.field, _safe(line.reason)]
+                [
+                    line.row,
+                    _safe(line.key),
+                    OUTCOME_WORDS[line.outcome][shown],
+                    headers.get(line.field, line.field),
+                    _safe(line.reason),
+                ]
             )
 
-    def to_csv(self) -> str:
-        """The full report as CSV text."""
+    def to_csv(self, *, bom: bool = True) -> str:
+        """The full report as CSV text, with a BOM first unless ``bom`` is False."""
         buffer = io.StringIO()
-        self.write_csv(buffer)
+        self.write_csv(buffer, bom=bom)
         return buffer.getvalue()
+
+    def to_csv_bytes(self) -> bytes:
+        """The report as a file: UTF-8 with a BOM (what the API answers and the CLI writes)."""
+        return self.to_csv().encode("utf-8")
+
+
+def _headers(kind: str) -> dict[str, str]:
+    """Column key → the Chinese header of the templates, for the report's 字段."""
+    from app.imports.columns import COLUMNS, ImportKind
+
+    if kind not in ImportKind.__members__:
+        return {}
+    return {column.key: column.header for column in COLUMNS[ImportKind(kind)]}
 
 
 def _safe(text: str) -> str:

@@ -95,8 +95,11 @@ def test_bad_rows_are_reported_and_nothing_is_written(engine: Engine) -> None:
     assert _count(engine, Organization) == 0
     assert _count(engine, ChangeEntry) == 0
     csv_report = report.to_csv().splitlines()
-    assert csv_report[0] == "row,key,outcome,field,reason"
-    assert any(line.startswith("3,") and ",rejected,uscc," in line for line in csv_report)
+    assert csv_report[0] == "\ufeff行号,标识,结果,字段,说明"
+    assert any(line.startswith("3,") and ",拒绝,统一社会信用代码," in line for line in csv_report)
+    # Nothing was written: the good row is what *would* have been created, not "created".
+    assert any(line.startswith("2,") and ",将新建（未写入）," in line for line in csv_report)
+    assert not any(",新建," in line for line in csv_report)
 
 
 def test_partial_keeps_the_good_rows(engine: Engine) -> None:
@@ -230,13 +233,34 @@ def test_unknown_column_rejects_the_file(engine: Engine) -> None:
         _run(engine, "firms", "企业名称,邮编\n甲,1\n".encode(), "f.csv")
 
 
-def test_templates_round_trip(engine: Engine) -> None:
-    for kind in ImportKind:
+def test_the_templates_own_examples_import(engine: Engine) -> None:
+    """Each template's example rows import as they are, in the order the 说明 gives."""
+    expected = {ImportKind.firms: 2, ImportKind.profiles: 1, ImportKind.needs: 1}
+    for kind in (ImportKind.firms, ImportKind.profiles, ImportKind.needs):
         csv_bytes = template_csv(kind)
         assert csv_bytes.startswith(b"\xef\xbb\xbf")
         report = _run(engine, kind.value, csv_bytes, f"t.{kind.value}.csv")
-        assert report.rows == 0
-        assert _run(engine, kind.value, template_xlsx(kind), "t.xlsx").rows == 0
+        assert report.problems == []
+        assert (report.written, report.created) == (True, expected[kind])
+    # The XLSX templates hold the same rows: importing them again changes nothing.
+    for kind in (ImportKind.firms, ImportKind.profiles, ImportKind.needs):
+        report = _run(engine, kind.value, template_xlsx(kind), "t.xlsx")
+        assert report.problems == []
+        assert report.unchanged == expected[kind], kind
+    [large, sme] = _orgs(engine)
+    assert (large.kind, sme.kind, sme.tier) == ("large_firm", "sme", "little_giant")
+    assert _count(engine, OrganizationProduct) == 2
+    assert _count(engine, CapabilityProfile) == 1
+    assert _count(engine, SupplyNeed) == 1
+
+
+def test_the_xlsx_template_explains_which_firms_list_main_products() -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(template_xlsx(ImportKind.firms)))
+    notes = {row[0]: row for row in workbook["说明"].iter_rows(values_only=True) if row[0]}
+    assert "仅大企业" in notes["主营产品"][3]
+    assert "仅中小企业" in notes["梯度"][3]
 
 
 def test_command_code_path_writes_the_report(
@@ -249,8 +273,10 @@ def test_command_code_path_writes_the_report(
         database_url, ImportKind.firms, source, report_path=report_path, progress=False
     )
     assert report.rejected == 1
-    lines = report_path.read_text("utf-8-sig").splitlines()
-    assert lines[0] == "row,key,outcome,field,reason"
+    data = report_path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), "the CLI's report has a BOM, like the API's"
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "行号,标识,结果,字段,说明"
     assert len(lines) == 4  # header, row 2 created (+ region note), row 3 rejected
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, select
 
 from app.config import Settings
 from app.db import make_sessionmaker
+from app.imports.columns import FIRM_COLUMNS
 from app.main import create_app
 from app.models import Organization, Role
 from tests.app import hostile_files as hostile
@@ -44,7 +45,7 @@ def test_organizers_and_admins_import_firms_register_them(
     )
     assert again.status_code == 200
     assert again.headers["content-type"].startswith("text/csv")
-    assert f"2,{uscc},unchanged" in again.text
+    assert f"2,{uscc},未变" in again.text
 
 
 def test_firms_may_not_import_and_anonymous_is_401(client: TestClient, world: World) -> None:
@@ -84,6 +85,19 @@ def test_bad_rows_are_422_with_the_row_errors(client: TestClient, world: World) 
     body = response.json()
     assert body["written"] is False
     assert {(e["row"], e["field"]) for e in body["errors"]} == {(3, "uscc"), (3, "region_code")}
+    # Nothing was imported, so nothing is counted as created: the good row would have been.
+    assert (body["created"], body["updated"], body["unchanged"]) == (0, 0, 0)
+    assert body["would_have"] == {"created": 1, "updated": 0, "unchanged": 0}
+    report = client.post(
+        "/api/v1/imports/firms?report=csv",
+        files={"file": ("f.csv", text.encode())},
+        headers=world.admin.headers,
+    )
+    assert report.status_code == 422
+    assert report.content.startswith(b"\xef\xbb\xbf"), "a BOM, like the CLI's report"
+    rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+    assert rows[0] == ["行号", "标识", "结果", "字段", "说明"]
+    assert [r[2] for r in rows if r[0] == "2"] == ["将新建（未写入）"]
     listed = client.get("/api/v1/organizations?page_size=100", headers=world.admin.headers)
     assert all(o["name"] != "甲有限公司" for o in listed.json()["items"])
 
@@ -191,6 +205,7 @@ def test_text_the_api_refuses_rejects_its_row_naming_the_column(
         "/api/v1/imports/firms?report=csv", files={"file": (name, data)}, headers=headers
     )
     assert report.status_code == 422
-    lines = list(csv.reader(io.StringIO(report.text)))
-    assert [str(row), "rejected", column] in [[r[0], r[2], r[3]] for r in lines[1:]]
+    lines = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+    header = {c.key: c.header for c in FIRM_COLUMNS}[column]
+    assert [str(row), "拒绝", header] in [[r[0], r[2], r[3]] for r in lines[1:]]
     assert _organizations(engine) == before
