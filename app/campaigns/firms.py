@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.campaigns import noshows, service
+from app.campaigns.report import TAKING_PART
 from app.campaigns.schemas import FirmRow
 from app.models import EventMeeting, EventParticipant, Organization, OrganizationKind
 
@@ -41,7 +42,7 @@ def firm_list(
     ids = service.event_ids(session, campaign.id)
     people = session.execute(
         select(EventParticipant.id, EventParticipant.organization_id).where(
-            EventParticipant.event_id.in_(ids), EventParticipant.status.in_(("approved", "walk_in"))
+            EventParticipant.event_id.in_(ids), EventParticipant.status.in_(TAKING_PART)
         )
     ).all()
     org_of = dict(people)

@@ -13,27 +13,26 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from app.models import Event, EventMeeting, EventParticipant
+from app.models import Attendance, Event, EventMeeting, EventParticipant
 
 
 def counts(session: Session, org_ids: Collection[int] | None, *, before: dt.date) -> dict[int, int]:
     """``organization id → no-shows`` over sessions dated before ``before`` (firms with none
     are left out). ``org_ids`` ``None``: every firm."""
-    attendance = getattr(EventMeeting, "attendance", None)
-    if attendance is None:  # the session day (attendance) is not in this schema yet
-        return {}
+    attendance = EventMeeting.attendance
+    absent = [Attendance.buyer_absent.value, Attendance.sme_absent.value]
     buyer, sme = aliased(EventParticipant), aliased(EventParticipant)
     statement = (
         select(buyer.organization_id, sme.organization_id, attendance)
         .join(buyer, buyer.id == EventMeeting.buyer_participant_id)
         .join(sme, sme.id == EventMeeting.sme_participant_id)
         .join(Event, Event.id == EventMeeting.event_id)
-        .where(Event.date < before, attendance.in_(["buyer_absent", "sme_absent"]))
+        .where(Event.date < before, attendance.in_(absent))
     )
     found: Counter[int] = Counter()
     wanted = None if org_ids is None else set(org_ids)
-    for buyer_id, sme_id, absent in session.execute(statement).all():
-        org_id = buyer_id if absent == "buyer_absent" else sme_id
+    for buyer_id, sme_id, side in session.execute(statement).all():
+        org_id = buyer_id if side == Attendance.buyer_absent.value else sme_id
         if wanted is None or org_id in wanted:
             found[org_id] += 1
     return dict(found)

@@ -48,7 +48,9 @@ from app.chains.schemas import Level, WeakLinkReport
 from app.deals.schemas import STAGE_ZH
 from app.errors import InvalidInput
 from app.models import (
+    DAY_STATUSES,
     HELD_OUTCOMES,
+    Attendance,
     CapabilityProfile,
     ChainNode,
     Deal,
@@ -66,8 +68,8 @@ from app.models import (
 from app.models.deal import plain_wan
 
 HELD_STATUSES = (EventStatus.published.value, EventStatus.closed.value)
-#: Participant statuses that take part on the day ("walk_in" once the session day has it).
-TAKING_PART = ("approved", "walk_in")
+#: Participant statuses that take part on the day (planned, standby and walk-in firms).
+TAKING_PART = tuple(s.value for s in DAY_STATUSES)
 TIER_ZH = {
     Tier.innovative.value: "创新型中小企业",
     Tier.specialized.value: "专精特新中小企业",
@@ -85,10 +87,9 @@ def end_of(day: dt.date) -> dt.datetime:
 
 def meeting_state(meeting: EventMeeting) -> str | None:
     """``held``, ``no_show`` or ``None`` (not known yet) — attendance first, then outcome."""
-    attendance = getattr(meeting, "attendance", None)
-    if attendance == "both_present":
+    if meeting.attendance == Attendance.both_present.value:
         return "held"
-    if attendance in ("buyer_absent", "sme_absent"):
+    if meeting.attendance in (Attendance.buyer_absent.value, Attendance.sme_absent.value):
         return "no_show"
     if meeting.outcome in {o.value for o in HELD_OUTCOMES}:
         return "held"

@@ -322,7 +322,6 @@ def test_the_xlsx_has_a_sheet_per_breakdown_with_totals(
     )
 
 
-@pytest.mark.skipif(not hasattr(EventMeeting, "attendance"), reason="the session day is not in yet")
 def test_the_no_show_history_sorts_and_filters_the_next_invitation_list(
     client: TestClient, world: World, engine: Engine, built: dict[str, Any]
 ) -> None:
