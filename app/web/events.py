@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SessionDep
 from app.errors import Forbidden, InvalidInput, ProblemError
-from app.events import exports, scheduling, service
+from app.events import exports, gaps, scheduling, service
 from app.events.exports import ExportFormat, ExportKind
 from app.events.schemas import (
     EventCreate,
@@ -25,12 +25,14 @@ from app.events.schemas import (
     ParticipantCreate,
     ParticipantUpdate,
     PreferenceSet,
+    UnmetFill,
 )
 from app.fields import IdParam
+from app.matches.index import MatchingIndex
 from app.models import EventStatus, OrganizationKind, ParticipantStatus, Side, Wish
 from app.organizations import service as organizations
 from app.pagination import PageParams
-from app.web import forms
+from app.web import event_day, forms
 from app.web.pages import FormViewerDep, PageRoute, Viewer, ViewerDep, redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -155,7 +157,13 @@ def event_create(
     return render(request, "event_form.html", viewer, status_code=422, values=values, errors=errors)
 
 
-def _detail_context(session: Session, viewer: Viewer, event_id: int, find: str) -> dict[str, Any]:
+def _detail_context(
+    session: Session,
+    viewer: Viewer,
+    event_id: int,
+    find: str,
+    index: MatchingIndex | None = None,
+) -> dict[str, Any]:
     caller = viewer.principal
     event = service.get_visible(session, caller, event_id)
     managed = service.manages(caller, event)
@@ -186,6 +194,7 @@ def _detail_context(session: Session, viewer: Viewer, event_id: int, find: str) 
         "found": None,
         "grid": None,
         "left_out": None,
+        "unmet": None,
         "kinds": [(k.value, exports.TITLES[k]) for k in ExportKind],
         "formats": [f.value for f in ExportFormat],
     }
@@ -209,6 +218,8 @@ def _detail_context(session: Session, viewer: Viewer, event_id: int, find: str) 
             service.left_out_to_read(r, by_id) for r in service.left_out(session, event.id)
         ]
         context["report"] = service.report(session, caller, event.id) if meetings else None
+        if index is not None and event.status in (EventStatus.scheduled, EventStatus.published):
+            context["unmet"] = gaps.unmet(session, caller, index, event.id, today=dt.date.today())
         if find.strip():
             context["found"] = organizations.list_page(
                 session,
@@ -233,7 +244,7 @@ def event_detail(
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
     """A session: participants, wishes, schedule grid, left-out pairs, downloads, agendas."""
-    context = _detail_context(session, viewer, event_id, find)
+    context = _detail_context(session, viewer, event_id, find, request.app.state.matching)
     return render(request, "event.html", viewer, errors={}, done=done, **context)
 
 
@@ -256,7 +267,7 @@ def _failed(
         errors, status = exc.errors, 422
     else:
         errors, status = forms.validation_errors(exc), 422
-    context = _detail_context(session, viewer, event_id, "")
+    context = _detail_context(session, viewer, event_id, "", request.app.state.matching)
     return render(
         request,
         "event.html",
@@ -464,13 +475,38 @@ def download(
 
 @router.get("/events/{event_id:int}/agenda")
 def agenda(
+    request: Request,
     session: SessionDep,
     viewer: ViewerDep,
     event_id: IdParam,
     participant_id: IdParam | None = None,
     format: ExportFormat = ExportFormat.html,
 ) -> Response:
-    """One participant's agenda: a firm's own, or any participant's for the organizer."""
+    """One participant's agenda (with its check-in QR code): a firm's own, or any
+    participant's for the organizer."""
+    url = f"{str(request.base_url).rstrip('/')}/events/{event_id}/checkin"
     return exports.file_response(
-        exports.agenda(session, viewer.principal, event_id, participant_id, format)
+        exports.agenda(session, viewer.principal, event_id, participant_id, format, checkin_url=url)
     )
+
+
+@router.post("/events/{event_id:int}/unmet/fill", response_class=HTMLResponse)
+def fill_unmet(
+    request: Request, session: SessionDep, viewer: FormViewerDep, event_id: IdParam
+) -> Response:
+    """一键补排: every SME without a meeting at its best free table-slot."""
+    try:
+        gaps.fill(
+            session,
+            viewer.principal,
+            request.app.state.matching,
+            event_id,
+            UnmetFill(),
+            today=dt.date.today(),
+        )
+    except ProblemError as exc:
+        return _failed(request, session, viewer, event_id, exc, "unmet")
+    return redirect(f"/events/{event_id}?done=filled#unmet")
+
+
+router.include_router(event_day.router)

@@ -28,7 +28,11 @@ PARTICIPANT_STATUS = {
     "pending": "待审核",
     "approved": "已通过",
     "rejected": "未通过",
+    "standby": "候补",
+    "walk_in": "现场加入",
 }
+PRESENCE = {"checked_in": "已签到", "absent": "缺席"}
+ATTENDANCE = {"both_present": "双方到场", "buyer_absent": "采购方缺席", "sme_absent": "企业缺席"}
 SIDE = {"buyer": "采购方（大企业）", "sme": "中小企业"}
 WISH = {"must": "必须洽谈", "would": "愿意洽谈", "no": "不洽谈"}
 OUTCOME = {
@@ -52,6 +56,9 @@ def _lookup(table: dict[str, str]) -> Any:
     return label
 
 
+_PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
 def region_name(code: str | None) -> str:
     """``440300`` → ``广东省深圳市``; a county with its province and city."""
     if not code:
@@ -63,7 +70,9 @@ def region_name(code: str | None) -> str:
         return region.name
     province = regions().get(region.province_code)
     city = regions().get(region.city_code) if region.level == 3 and region.city_code else None
-    return f"{province.name if province else ''}{city.name if city else ''}{region.name}"
+    parts = [province.name if province else "", city.name if city else "", region.name]
+    # 北京市市辖区 is 北京市: a municipality's 市辖区/县 add nothing to the name.
+    return "".join(dict.fromkeys(p for p in parts if p and p not in _PLACEHOLDERS))
 
 
 def percent(value: float | None) -> str:
@@ -97,11 +106,18 @@ def install(env: jinja2.Environment) -> None:
         side=_lookup(SIDE),
         wish=_lookup(WISH),
         outcome=_lookup(OUTCOME),
+        presence=_lookup(PRESENCE),
+        attendance=_lookup(ATTENDANCE),
         region=region_name,
         percent=percent,
         hhmm=hhmm,
     )
     env.tests["expired"] = expired
     env.globals.update(
-        TIER=TIER, NEED_KIND=NEED_KIND, NEED_STATUS=NEED_STATUS, WISH=WISH, OUTCOME=OUTCOME
+        TIER=TIER,
+        NEED_KIND=NEED_KIND,
+        NEED_STATUS=NEED_STATUS,
+        WISH=WISH,
+        OUTCOME=OUTCOME,
+        ATTENDANCE=ATTENDANCE,
     )

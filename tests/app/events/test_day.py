@@ -16,6 +16,11 @@ from tests.app.events.helpers import BASE, add, new_org, open_event, wish
 from tests.app.factories import Actor, World
 
 
+def _items(body: Any) -> list[dict[str, Any]]:
+    """A list endpoint's items (a plain list, or a page of them)."""
+    return list(body["items"] if isinstance(body, dict) else body)
+
+
 def _profile(client: TestClient, actor: Actor, org_id: int | None, products: list[str]) -> None:
     body = {"organization_id": org_id, "products": [{"name": p} for p in products]}
     response = client.post("/api/v1/profiles", json=body, headers=actor.headers)
@@ -84,7 +89,7 @@ def test_every_sme_gets_a_meeting_or_is_listed_with_its_reason_and_free_places(
         places[0]["slot"],
     )
     assert filled.json()["unmet"] == []
-    meetings = client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json()["items"]
+    meetings = _items(client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json())
     assert len({(m["sme_participant_id"], m["slot"]) for m in meetings}) == len(meetings)
     assert unknown["id"] in {m["sme_participant_id"] for m in meetings}
 
@@ -105,7 +110,7 @@ def test_fill_names_the_bad_field_and_changes_nothing(client: TestClient, world:
     )
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "body.sme_participant_ids.1"
-    assert client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json()["items"] == []
+    assert _items(client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json()) == []
 
 
 def test_the_match_list_shows_a_wished_pairs_real_score(client: TestClient, world: World) -> None:
@@ -146,7 +151,7 @@ def _published(client: TestClient, world: World) -> dict[str, Any]:
     # a standby firm is not in the planned schedule
     assert {m["sme_participant_id"] for m in result["meetings"]} == {s["id"] for s in smes}
     assert client.post(f"{BASE}/{eid}/publish", headers=org.headers).status_code == 200
-    meetings = client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json()["items"]
+    meetings = _items(client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json())
     return {"eid": eid, "buyer": buyer, "smes": smes, "standby": standby, "meetings": meetings}
 
 
@@ -232,9 +237,9 @@ def test_a_firm_marks_only_its_own_meetings_and_staff_mark_any(
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "body.attendance"
     # the no-show made sme_b absent: it never checked in
-    people = client.get(f"{BASE}/{eid}/participants", headers=world.organizer.headers).json()[
-        "items"
-    ]
+    people = _items(
+        client.get(f"{BASE}/{eid}/participants", headers=world.organizer.headers).json()
+    )
     assert {p["id"]: p["presence"] for p in people}[day["smes"][1]["id"]] == "absent"
 
 
@@ -269,7 +274,7 @@ def test_replan_gives_the_no_shows_table_to_a_standby_firm_and_tells_the_firms(
     assert added == {sid, walk_in["id"]}  # 3 slots: present SME, standby, walk-in
     assert absent["id"] not in added
 
-    after = client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json()["items"]
+    after = _items(client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json())
     kept = [m for m in after if m["id"] in before and m["id"] != gone["id"]]
     assert kept == [before[m["id"]] for m in kept]  # untouched
     assert all(m["published"] for m in after)
