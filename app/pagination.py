@@ -4,6 +4,7 @@
 writes that cap into the OpenAPI document, so the document and the answers agree.
 """
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
@@ -45,6 +46,33 @@ def page_params(
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def whole_page_params(
+    request: Request,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page number")] = 1,
+    page_size: Annotated[
+        int | None,
+        Query(ge=1, description="rows per page; default and most: the server's max_page_size"),
+    ] = None,
+) -> PageParams:
+    """Paging for the lists of one record's parts (a session's meetings): whole by default."""
+    limit: int = request.app.state.settings.max_page_size
+    return page_params(request, page, limit if page_size is None else page_size)
+
+
+#: Paging whose default page is as large as the server allows (a session's own lists).
+WholePageDep = Annotated[PageParams, Depends(whole_page_params)]
+
+
+def page_of(rows: Sequence[T], paging: PageParams) -> "Page[T]":
+    """The requested page of ``rows``, a list already read whole (a session's meetings)."""
+    return Page(
+        items=list(rows[paging.offset : paging.offset + paging.page_size]),
+        total=len(rows),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
 
 
 def document_page_size(openapi: dict[str, Any], limit: int) -> None:
