@@ -98,6 +98,44 @@ class Settings(BaseSettings):
         description="保障中小企业款项支付条例: the longest payment term (账期, days after delivery) "
         "a deal may agree without being flagged to the SME and counted in reports",
     )
+    smtp_url: SecretStr | None = Field(
+        default=None,
+        description="Where e-mail goes: smtp://user:pass@host:587?starttls=1 (smtps:// for TLS "
+        "from the start; optional from=, cafile=). Unset: messages stay in the console's "
+        "outbox view and the log",
+    )
+    webhook_url: str | None = Field(
+        default=None,
+        description="An SMS / WeChat gateway that takes notifications as signed JSON POSTs",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs webhook payloads (HMAC-SHA256 of timestamp.body, header "
+        "X-Xieshou-Signature)",
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The address people reach the service at: links in messages (unsubscribe, "
+        "calendar feeds) start with it; its host names calendar entries' UIDs",
+    )
+    outbox_sender: bool | None = Field(
+        default=None,
+        description="Run the background sender in every worker (claims are safe across "
+        "workers). Unset: on, except with XIESHOU_ENVIRONMENT=test",
+    )
+    digest_min_score: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="The daily digest tells an SME of new needs fitting its profile at least "
+        "this well (0..1)",
+    )
+    outbox_interval_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="Seconds between the background sender's passes over the outbox",
+    )
     log_level: str = "INFO"
     worker_header: bool = Field(
         default=False,

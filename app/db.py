@@ -30,8 +30,9 @@ def _json_dumps(value: Any) -> str:
 POOL_SIZE = 10
 
 #: Connections a worker's background threads may hold at once: the matching index catching
-#: up (its thread, or a request's), the impression log and the key-usage writer.
-BACKGROUND_CONNECTIONS = 3
+#: up (its thread, or a request's), the impression log, the key-usage writer and the
+#: notification sender.
+BACKGROUND_CONNECTIONS = 4
 
 
 def request_connections(pool_size: int = POOL_SIZE) -> int:

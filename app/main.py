@@ -31,6 +31,8 @@ from app.limits import BodySizeLimit, WorkerHeader
 from app.matches.index import MatchingIndex
 from app.matches.router import router as matches_router
 from app.needs.router import router as needs_router
+from app.notifications.router import router as notifications_router
+from app.notifications.worker import outbox_sender
 from app.openapi import install_openapi
 from app.organizations.router import router as organizations_router
 from app.profiles.router import router as profiles_router
@@ -58,9 +60,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.matching.start()
         app.state.impressions.start()
         app.state.key_usage.start()
+        if app.state.outbox is not None:
+            app.state.outbox.start()
         try:
             yield
         finally:
+            if app.state.outbox is not None:
+                app.state.outbox.stop()
             app.state.key_usage.stop()
             app.state.impressions.stop()
             app.state.matching.stop()
@@ -103,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.impressions = ImpressionLog(app.state.sessionmaker, app.state.write_turns)
     app.state.key_usage = KeyUsage(app.state.sessionmaker, app.state.write_turns)
     app.state.sessionmaker.configure(info={SESSION_INFO_KEY: app.state.key_usage})
+    app.state.outbox = outbox_sender(app.state.sessionmaker, settings, app.state.matching)
 
     install_error_handlers(app)
     install_openapi(app, settings)
@@ -121,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(events_router)
     api.include_router(chains_router)
     api.include_router(interests_router)
+    api.include_router(notifications_router)
     api.include_router(deals_router)
     api.include_router(campaigns_router)
     api.include_router(accounts_router)

@@ -14,6 +14,7 @@ from app.events.problem import build_problem, session_scores, table_id, table_nu
 from app.events.schemas import ScheduleRead
 from app.matches.index import MatchingIndex
 from app.messages import tr, word
+from app.notifications import triggers
 from app.models import (
     EventLeftOut,
     EventMeeting,
@@ -81,6 +82,7 @@ def run(
     _store(session, event.id, existing, result, scores)
     service.touch(event, EventStatus.scheduled)
     flush(session, f"event {event.id}")
+    triggers.agenda_changed(session, event)  # cancels published meetings the plan dropped
     audit.record(
         session,
         caller,
@@ -170,4 +172,5 @@ def publish(session: Session, caller: Principal, event_id: int) -> None:
         m.published = True
     service.touch(event, EventStatus.published)
     flush(session, f"event {event.id}")
+    triggers.agenda_changed(session, event)
     audit.record(session, caller, "event.publish", "event", event.id)

@@ -64,6 +64,7 @@ from app.models import (
     Wish,
 )
 from app.models.base import utcnow
+from app.notifications import triggers
 from app.pagination import Page, PageParams
 from app.versioning import check_version
 
@@ -224,6 +225,7 @@ def delete_event(session: Session, caller: Principal, event_id: int, version: in
     """Delete an event with everything in it."""
     event = get_managed(session, caller, event_id)
     check_version(event.version, version)
+    triggers.event_cancelled(session, event)
     session.delete(event)
     flush(session, f"event {event_id}")
     audit.record(session, caller, "event.delete", "event", event_id)
@@ -430,6 +432,8 @@ def add_participant(
         event.id,
         participant=p.id,
     )
+    if status is ParticipantStatus.invited:
+        triggers.participant_invited(session, p, event)
     return p
 
 
@@ -532,6 +536,7 @@ def remove_participant(
     p = _get_participant(session, event, participant_id)
     session.delete(p)
     flush(session, f"participant {participant_id}")
+    triggers.agenda_changed(session, event)
     audit.record(
         session, caller, "event.participant.remove", "event", event.id, participant=participant_id
     )

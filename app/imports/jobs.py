@@ -25,6 +25,7 @@ from app.imports.readers import RawRecord
 from app.imports.report import ImportReport
 from app.imports.service import BATCH_SIZE, import_records
 from app.imports.staging import stage
+from app.notifications import triggers
 
 
 def run_records(
@@ -54,10 +55,11 @@ def run_records(
     except BaseException:
         session.rollback()
         raise
-    if report.written:
-        session.commit()
-    else:
+    if not report.written:
         session.rollback()
+    if caller is not None:
+        triggers.import_finished(session, caller.organization_id, report)
+    session.commit()
     return report
 
 

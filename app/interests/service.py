@@ -35,6 +35,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.needs import service as needs
+from app.notifications import triggers
 from app.pagination import Page, PageParams
 from app.profiles import service as profiles
 from app.profiles.schemas import OrganizationSummary
@@ -182,6 +183,8 @@ def set_mark(
         value=value.value,
     )
     _log(session, pair, f"{side.value}.{value.value}")
+    if value is InterestValue.interested:
+        triggers.interest_marked(session, pair.need, pair.profile)
 
 
 def withdraw(session: Session, caller: Principal, pair: Pair, side: Side) -> None:

@@ -138,3 +138,17 @@ class MeetingCalendarEntry(Base):
     location: Mapped[str] = mapped_column(String(500), default="")
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class NotificationKey(Base):
+    """A key the service signs links with (unsubscribe links), made on first use.
+
+    Kept in the database so every worker, replica and ``xieshou outbox send`` signs alike and
+    links stay valid across restarts.
+    """
+
+    __tablename__ = "notification_keys"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from app.web import accounts, auth, chains, dashboard, events, interests, needs, profiles, regions
 from app.web import imports as import_pages
 from app.web import keys as key_pages
+from app.web import notifications as notification_pages
 from app.web.security import SessionStore
 
 log = logging.getLogger("xieshou")
@@ -29,5 +30,7 @@ def mount(app: FastAPI) -> None:
         app.include_router(module.router)
     app.include_router(key_pages.router)
     app.include_router(import_pages.router)
+    app.include_router(notification_pages.router)
+    app.include_router(notification_pages.public)
     static = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="console-static")

@@ -113,7 +113,16 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "notification_keys",
+        sa.Column("name", sa.String(32), primary_key=True),
+        sa.Column("secret", sa.String(64), nullable=False),
+        _at("created_at"),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("notification_keys")
     op.drop_table("meeting_calendar_entries")
     op.drop_table("calendar_feeds")
     op.drop_table("notification_recipients")
