@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.web import accounts, auth, chains, dashboard, events, interests, needs, profiles, regions
+from app.web import campaigns as campaign_pages
+from app.web import deals as deal_pages
 from app.web import imports as import_pages
 from app.web import keys as key_pages
 from app.web import notifications as notification_pages
@@ -30,6 +32,8 @@ def mount(app: FastAPI) -> None:
         app.include_router(module.router)
     app.include_router(key_pages.router)
     app.include_router(import_pages.router)
+    app.include_router(deal_pages.router)
+    app.include_router(campaign_pages.router)
     app.include_router(notification_pages.router)
     app.include_router(notification_pages.public)
     static = Path(__file__).parent / "static"
