@@ -236,7 +236,7 @@ def _read_csv(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Reco
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(keys) and any(c.strip() for c in cells[len(keys) :]):
-                yield RawRecord(index, error=f"{len(cells)} cells but {len(keys)} columns")
+                yield RawRecord(index, error=f"有 {len(cells)} 个单元格，但表头只有 {len(keys)} 列")
                 continue
             yield RawRecord(
                 index, {k: v for k, v in zip(keys, cells, strict=False) if k is not None}
@@ -283,13 +283,13 @@ def _read_jsonl(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Re
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield RawRecord(index, error=f"not valid JSON: {exc.msg}")
+                yield RawRecord(index, error=f"不是有效的 JSON：{exc.msg}")
                 continue
             except RecursionError:
-                yield RawRecord(index, error="JSON nested too deeply")
+                yield RawRecord(index, error="JSON 嵌套过深")
                 continue
             if not isinstance(obj, dict):
-                yield RawRecord(index, error="each line must be a JSON object")
+                yield RawRecord(index, error="每行必须是一个 JSON 对象")
                 continue
             values: dict[str, Any] = {}
             unknown = []
@@ -302,7 +302,7 @@ def _read_jsonl(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Re
             if unknown:
                 # repr: a name may hold anything JSON can spell, lone surrogates too
                 named = ", ".join(repr(name[:60]) for name in unknown)
-                yield RawRecord(index, error=f"unknown field(s): {named}")
+                yield RawRecord(index, error=f"未知的字段：{named}")
                 continue
             yield RawRecord(index, values)
     finally:

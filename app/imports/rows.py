@@ -15,11 +15,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from app.imports.columns import ImportKind
+from app.messages import validation_text
 from app.models import NeedKind, NeedStatus, OrganizationKind, Tier
 from app.needs.schemas import NeedCreate
 from app.organizations.schemas import OrganizationCreate
 from app.profiles.schemas import ProfileFields
-from app.reference.uscc import normalize_code, uscc_problem
+from app.reference.uscc import normalize_code, uscc_issue
 
 _SPLIT = re.compile(r"[、；;,，|\n]")
 _SHARE = re.compile(r"^(.*\S)\s*[:：]\s*([0-9.]+)\s*(%?)$")
@@ -178,6 +179,16 @@ def _number(value: Any) -> Any:
     return value
 
 
+#: Import-specific wording for a choice column filled with something else.
+_CHOICES = {
+    "kind": "企业类型应为 大企业 或 中小企业（需求类型：配套需求、补链需求 或 技术攻关）",
+    "tier": "梯度应为 创新型、专精特新 或 专精特新小巨人",
+    "status": "状态应为 草稿、发布 或 关闭",
+}
+TIER_ONLY_SME = "只有中小企业有梯度"
+TIER_YEAR_ALONE = "填了梯度年份却没有梯度"
+
+
 def _problems(row: int, exc: ValidationError, names: dict[str, str]) -> list[RowProblem]:
     out = []
     for err in exc.errors(include_url=False):
@@ -187,10 +198,10 @@ def _problems(row: int, exc: ValidationError, names: dict[str, str]) -> list[Row
             head = _CONTACT_KEYS.get(str(loc[1]), head)
         column = names.get(head, head)
         given = err.get("input")
-        reason = str(err.get("msg", "invalid"))
+        reason = _CHOICES.get(column) if err.get("type") == "enum" else None
+        reason = reason or validation_text(err).zh
         if isinstance(given, str | int | float) and not isinstance(given, bool):
-            shown = str(given)
-            reason += f" (got {shown[:60]!r})"
+            reason += f"（填写的是：{str(given)[:60]}）"
         out.append(RowProblem(row, column, reason))
     return out
 
@@ -200,13 +211,13 @@ def _keys(row: int, values: dict[str, Any]) -> tuple[str | None, str | None, lis
     ext = external_id(values.get("external_id"))
     problems = []
     if uscc is not None:
-        problem = uscc_problem(uscc)
-        if problem:
-            problems.append(RowProblem(row, "uscc", f"not a valid 统一社会信用代码: {problem}"))
+        issue = uscc_issue(uscc)
+        if issue:
+            problems.append(RowProblem(row, "uscc", f"统一社会信用代码无效：{issue.zh}"))
     if ext is not None and len(ext) > 64:
-        problems.append(RowProblem(row, "external_id", "longer than 64 characters"))
+        problems.append(RowProblem(row, "external_id", "外部编号最多 64 个字符"))
     if uscc is None and ext is None:
-        problems.append(RowProblem(row, "uscc", "give 统一社会信用代码 or 外部编号"))
+        problems.append(RowProblem(row, "uscc", "请填写统一社会信用代码或外部编号"))
     return uscc, ext, problems
 
 
@@ -240,14 +251,18 @@ def parse_firm(row: int, values: dict[str, Any]) -> ParsedRow | list[RowProblem]
         return _problems(row, exc, {})
     problems = []
     if data.kind == OrganizationKind.organizer:
-        problems.append(RowProblem(row, "kind", "imports hold SMEs and large firms only"))
+        problems.append(RowProblem(row, "kind", "只能导入大企业和中小企业"))
     if data.tier is not None and data.kind != OrganizationKind.sme:
-        problems.append(RowProblem(row, "tier", "only SMEs have a tier"))
+        problems.append(RowProblem(row, "tier", TIER_ONLY_SME))
     if data.tier_year is not None and data.tier is None:
-        problems.append(RowProblem(row, "tier_year", "given without a tier"))
+        problems.append(RowProblem(row, "tier_year", TIER_YEAR_ALONE))
     if data.products and data.kind != OrganizationKind.large_firm:
         problems.append(
-            RowProblem(row, "products", "only large firms list products here (SMEs: profiles)")
+            RowProblem(
+                row,
+                "products",
+                "只有大企业在这里填主营产品；中小企业的产品请用能力画像导入（主要产品）",
+            )
         )
     if problems:
         return problems

@@ -31,7 +31,15 @@ from app.chains import placing
 from app.imports.columns import ImportKind
 from app.imports.readers import RawRecord
 from app.imports.report import ImportReport, ReportLine
-from app.imports.rows import PARSERS, ParsedRow, RowProblem, code, external_id
+from app.imports.rows import (
+    PARSERS,
+    TIER_ONLY_SME,
+    TIER_YEAR_ALONE,
+    ParsedRow,
+    RowProblem,
+    code,
+    external_id,
+)
 from app.matches import changes
 from app.models import (
     CapabilityProfile,
@@ -129,7 +137,7 @@ class _Importer:
                 field = "uscc" if key == ("uscc", parsed.uscc) else "external_id"
                 if isinstance(key, tuple) and key[0] == "need":
                     field = "title"
-                self._reject(parsed, field, f"same record as row {self.seen[key]}")
+                self._reject(parsed, field, f"与第 {self.seen[key]} 行是同一条记录")
                 return False
         for key in keys:
             if key is not None:
@@ -183,8 +191,7 @@ class _Importer:
             self._reject(
                 parsed,
                 "external_id",
-                f"统一社会信用代码 {parsed.uscc} and 外部编号 {parsed.external_id} "
-                "belong to different organizations",
+                f"统一社会信用代码 {parsed.uscc} 与外部编号 {parsed.external_id} 属于不同的企业",
             )
             return None, False
         return one or two, True
@@ -231,10 +238,14 @@ class _FirmImporter(_Importer):
                 self._region_note(parsed, record, "created")
                 continue
             if existing["kind"] != data.kind.value:
-                self._reject(parsed, "kind", f"is {existing['kind']}; the kind cannot change")
+                self._reject(
+                    parsed,
+                    "kind",
+                    f"已是{_KIND_ZH.get(existing['kind'], existing['kind'])}，企业类型不能更改",
+                )
                 continue
             if not self._may_manage(existing):
-                self._reject(parsed, "uscc", f"you do not manage organization {existing['id']}")
+                self._reject(parsed, "uscc", _not_managed(existing["id"]))
                 continue
             merged = dict(existing)
             self._merge(merged, data, given)
@@ -390,11 +401,11 @@ class _FirmImporter(_Importer):
             return
         if record["region_inferred"]:
             name = regions()[record["region_code"]].name
-            reason = f"inferred {record['region_code']} ({name}) from the name"
+            reason = f"按企业名称推断为 {record['region_code']}（{name}）"
             self.report.note(parsed.row, parsed.key, outcome, "region_code", reason)
         elif record["region_code"] is None:
             self.report.note(
-                parsed.row, parsed.key, outcome, "region_code", "not given, not in the name"
+                parsed.row, parsed.key, outcome, "region_code", "未填写，企业名称中也没有地区"
             )
 
 
@@ -413,11 +424,23 @@ def _infer(record: dict[str, Any]) -> None:
         record["region_inferred"] = True
 
 
+_KIND_ZH = {"sme": "中小企业", "large_firm": "大企业", "organizer": "组织方"}
+_STATUS_ZH = {"draft": "草稿", "open": "已发布", "closed": "已关闭"}
+
+
+def _not_managed(org_id: int) -> str:
+    return f"您不管理企业 {org_id}（组织方只能更新自己登记的企业）"
+
+
+def _no_organization(key: str) -> str:
+    return f"没有找到企业 {key}，请先导入企业"
+
+
 def _tier_problem(org: dict[str, Any]) -> tuple[str, str] | None:
     if org["tier"] is not None and org["kind"] != OrganizationKind.sme.value:
-        return "tier", "only SMEs have a tier"
+        return "tier", TIER_ONLY_SME
     if org["tier_year"] is not None and org["tier"] is None:
-        return "tier_year", "given without a tier"
+        return "tier_year", TIER_YEAR_ALONE
     return None
 
 
@@ -433,13 +456,11 @@ class _ProfileImporter(_Importer):
                 continue
             if org is None:
                 field = "uscc" if parsed.uscc else "external_id"
-                self._reject(parsed, field, f"no organization {parsed.key}")
+                self._reject(parsed, field, _no_organization(parsed.key))
             elif org["kind"] != OrganizationKind.sme.value:
-                self._reject(parsed, field_of(parsed), "capability profiles are for SMEs only")
+                self._reject(parsed, field_of(parsed), "能力画像只属于中小企业")
             elif not self._may_manage(org):
-                self._reject(
-                    parsed, field_of(parsed), f"you do not manage organization {org['id']}"
-                )
+                self._reject(parsed, field_of(parsed), _not_managed(org["id"]))
             elif self._first_sight(parsed, ("uscc", org["uscc"])):
                 ready.append((parsed, org))
         existing = self._profiles([org["id"] for _p, org in ready])
@@ -510,15 +531,11 @@ class _NeedImporter(_Importer):
             data = parsed.data
             assert isinstance(data, NeedCreate)
             if org is None:
-                self._reject(parsed, field_of(parsed), f"no organization {parsed.key}")
+                self._reject(parsed, field_of(parsed), _no_organization(parsed.key))
             elif org["kind"] != OrganizationKind.large_firm.value:
-                self._reject(
-                    parsed, field_of(parsed), "supply needs are posted by large firms only"
-                )
+                self._reject(parsed, field_of(parsed), "需求只能由大企业发布")
             elif not self._may_manage(org):
-                self._reject(
-                    parsed, field_of(parsed), f"you do not manage organization {org['id']}"
-                )
+                self._reject(parsed, field_of(parsed), _not_managed(org["id"]))
             elif self._first_sight(parsed, ("need", org["id"], data.title)):
                 ready.append((parsed, org))
         existing = self._needs([org["id"] for _p, org in ready])
@@ -533,7 +550,7 @@ class _NeedImporter(_Importer):
             fields["deadline"] = data.deadline
             if current is None:
                 if data.status == NeedStatus.closed:
-                    self._reject(parsed, "status", "a new need is draft or open")
+                    self._reject(parsed, "status", "新需求的状态应为 草稿 或 发布")
                     continue
                 inserts.append(
                     {
@@ -555,7 +572,7 @@ class _NeedImporter(_Importer):
                 self._reject(
                     parsed,
                     "status",
-                    f"a {current['status']} need cannot become {merged['status']}",
+                    f"{_STATUS_ZH[current['status']]}的需求不能改为{_STATUS_ZH[merged['status']]}",
                 )
                 continue
             if all(merged[f] == current[f] for f in _NEED_FIELDS):

@@ -91,7 +91,7 @@ def test_bad_rows_are_reported_and_nothing_is_written(engine: Engine) -> None:
     assert not report.written
     assert report.rejected == 2
     assert [(p.row, p.field) for p in report.problems] == [(3, "uscc"), (4, "kind")]
-    assert "check character" in report.problems[0].reason
+    assert "校验位应为" in report.problems[0].reason, "the report speaks Chinese"
     assert _count(engine, Organization) == 0
     assert _count(engine, ChangeEntry) == 0
     csv_report = report.to_csv().splitlines()
@@ -165,7 +165,8 @@ def test_profiles_and_needs_name_their_firm(engine: Engine) -> None:
     )
     report = _run(engine, "needs", needs.encode(), "n.csv", partial=True)
     assert (report.created, report.rejected) == (1, 1)
-    assert report.problems[0].reason == "supply needs are posted by large firms only"
+    assert (report.problems[0].row, report.problems[0].field) == (3, "uscc")
+    assert "大企业" in report.problems[0].reason
     with make_sessionmaker(engine)() as session:
         profile = session.scalars(select(CapabilityProfile)).one()
         assert profile.products == [
@@ -223,7 +224,8 @@ def test_duplicate_rows_in_a_file(engine: Engine) -> None:
     uscc = make_uscc()
     text = f"{FIRM_HEADER}\n{_firm_line(uscc)}\n{_firm_line(uscc)}\n"
     report = _run(engine, "firms", text.encode(), "f.csv")
-    assert [(p.row, p.reason) for p in report.problems] == [(3, "same record as row 2")]
+    assert [(p.row, p.field) for p in report.problems] == [(3, "uscc")]
+    assert "第 2 行" in report.problems[0].reason
 
 
 def test_unknown_column_rejects_the_file(engine: Engine) -> None:

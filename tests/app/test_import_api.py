@@ -70,7 +70,8 @@ def test_organizer_cannot_update_firms_it_did_not_register(
         headers=world.organizer.headers,
     )
     assert response.status_code == 200
-    assert response.json()["errors"][0]["reason"].startswith("you do not manage")
+    body = response.json()
+    assert (body["rejected"], body["errors"][0]["field"]) == (1, "uscc")
 
 
 def test_bad_rows_are_422_with_the_row_errors(client: TestClient, world: World) -> None:
