@@ -5,11 +5,14 @@ organizer, so the event looks exactly like one an organizer ran in the console.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
+from app.deals import service as deals
+from app.deals.schemas import DealCreate
 from app.events import scheduling
 from app.events import service as events
 from app.events.schemas import (
@@ -37,6 +40,7 @@ EVENT_NAME = "携手行动·智能制造产业链百场万企对接会（演示�
 #: Buyers that take part, and how many suppliers of each open need's shortlist they wish to meet.
 BUYERS = ("600775.SH", "000625.SZ", "000049.SZ", "600839.SH", "600690.SH")
 WISHES_PER_NEED = 3
+DEAL_TITLE = "RV 减速器配套（示例）"
 #: Outcomes recorded after the session, by (buyer, SME) stock codes.
 OUTCOMES: dict[tuple[str, str], tuple[Outcome, str]] = {
     ("600775.SH", "002896.SZ"): (Outcome.intent, "约定两周内送样 RV 减速器 20 台做寿命测试"),
@@ -52,8 +56,15 @@ def _org_ids(session: Session, codes: list[str]) -> dict[str, int]:
     return {code: org_id for code, org_id in rows if code}
 
 
-def build(session: Session, organizer_id: int, index: MatchingIndex, *, today: dt.date) -> Event:
-    """Create, fill, schedule and publish the demo session; record a few outcomes."""
+def build(
+    session: Session,
+    organizer_id: int,
+    index: MatchingIndex,
+    *,
+    today: dt.date,
+    payment_term_limit_days: int = 60,
+) -> Event:
+    """Create, fill, schedule and publish the demo session; record outcomes and open a deal."""
     caller = Principal(None, Role.organizer, organizer_id)
     slots = [
         Slot(
@@ -131,4 +142,19 @@ def build(session: Session, organizer_id: int, index: MatchingIndex, *, today: d
                 events.set_outcome(
                     session, caller, event.id, meeting.id, OutcomeSet(outcome=outcome, note=note)
                 )
+                if outcome is Outcome.intent:
+                    # The buyer opens a deal at 意向 from the meeting, as it would in the console.
+                    opener = Principal(None, Role.large_firm, pair[0])
+                    deals.create(
+                        session,
+                        opener,
+                        DealCreate(
+                            meeting_id=meeting.id,
+                            title=DEAL_TITLE,
+                            amount_wan=Decimal("120"),
+                            payment_term_days=60,
+                            expected_signing_on=today + dt.timedelta(days=45),
+                        ),
+                        payment_term_limit_days,
+                    )
     return event

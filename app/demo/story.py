@@ -337,4 +337,3 @@ NEEDS: list[dict[str, Any]] = [
 
 #: Keys of :data:`NEEDS` that describe the story and are not part of the import record.
 NOT_IMPORTED = frozenset({"style", "expect"})
-

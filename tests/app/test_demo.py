@@ -17,6 +17,7 @@ from app.main import create_app
 from app.models import (
     CapabilityProfile,
     Chain,
+    Deal,
     Event,
     EventMeeting,
     Organization,
@@ -142,6 +143,8 @@ def test_the_session_is_published_with_outcomes(demo: tuple[str, list[str]]) -> 
         assert all(published for published, _ in meetings)
         outcomes = {outcome for _, outcome in meetings if outcome}
         assert {"intent", "signed"} <= outcomes
+        deal = conn.execute(select(Deal.stage, Deal.title)).one()
+        assert deal == ("intent", session.DEAL_TITLE)
     engine.dispose()
 
 
