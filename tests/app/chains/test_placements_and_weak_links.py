@@ -326,5 +326,5 @@ def test_an_import_places_what_was_written_before_the_map(client: TestClient, wo
     )
     assert r.status_code == 200, r.text
     assert r.json()["placed"]["profiles"] == 1
-    cid = client.get(BASE, headers=world.admin.headers).json()[0]["id"]
+    cid = client.get(BASE, headers=world.admin.headers).json()["items"][0]["id"]
     assert list(_where(placements(client, world.admin, cid), "profile", pid).values()) == ["model"]
