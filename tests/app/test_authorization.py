@@ -1,5 +1,9 @@
 """Authorization matrix: every endpoint × role × owner/other, and refused writes change nothing.
 
+Each case runs twice: with the actor's API key, and as a person — a user of the same
+organization and role, signed in for a bearer token (issue 16). A user acts exactly as its
+organization's key would, except where a case says otherwise (``AS_USER``).
+
 The cast (see ``factories.World``): ``organizer`` registered ``sme_a`` and ``firm_a``; the
 admin registered ``sme_b`` and ``firm_b`` and both organizers. The records under test belong
 to ``sme_a`` (its organization and profile) and ``firm_a`` (its organization and needs).
@@ -11,8 +15,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
-from tests.app.factories import Actor, World, org_body
+from tests.app.accounts.helpers import PASSWORD, make_user
+from tests.app.factories import Actor, World, bearer, org_body
 
 ACTORS = (
     "anonymous",
@@ -160,6 +166,29 @@ CASES: dict[str, tuple[Request, dict[str, int]]] = {
         expect(MANAGERS_OF_SME_A, 204, 404),
     ),
     "who am I": (lambda s: ("GET", "/api/v1/me", None), expect(ALL, 200, 0)),
+    "approval queue": (
+        lambda s: ("GET", "/api/v1/registrations", None),
+        expect({"admin", "organizer", "other_organizer"}, 200, 403),
+    ),
+    "invite imported firms": (
+        lambda s: ("POST", "/api/v1/invitations/imported", None),
+        expect({"admin", "organizer", "other_organizer"}, 200, 403),
+    ),
+    "invite to claim a firm": (
+        lambda s: ("POST", "/api/v1/invitations", {"organization_id": s.world.sme_a.org_id}),
+        expect(MANAGERS_OF_SME_A, 201, 404),
+    ),
+    "list invitations": (lambda s: ("GET", "/api/v1/invitations", None), expect(ALL, 200, 0)),
+    "users of a firm": (
+        lambda s: ("GET", f"/api/v1/organizations/{s.world.sme_a.org_id}/users", None),
+        expect(MANAGERS_OF_SME_A, 200, 404),
+    ),
+}
+
+#: Where a signed-in user (an owner) may do more than its organization's key: issue a key
+#: of its own role for its own organization.
+AS_USER: dict[str, dict[str, int]] = {
+    "issue a firm key": expect({"admin", "organizer", "sme_a"}, 201, 403),
 }
 
 
@@ -177,13 +206,32 @@ def _snapshot(client: TestClient, scene: Scene) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("actor", ACTORS)
+def _as_user(client: TestClient, engine: Engine, who: Actor) -> dict[str, str]:
+    """A user of ``who``'s organization and role, signed in for a bearer token."""
+    email = f"{who.role.value}-{who.org_id}@example.cn"
+    make_user(engine, who.org_id, who.role, email)
+    signed = client.post("/api/v1/sessions", json={"email": email, "password": PASSWORD})
+    assert signed.status_code == 201, signed.text
+    return bearer(signed.json()["token"])
+
+
+#: (actor, credential): every actor with its key, and every one but the anonymous as a user.
+CREDENTIALS = [(a, "key") for a in ACTORS] + [(a, "user") for a in ACTORS if a != "anonymous"]
+
+
+@pytest.mark.parametrize(("actor", "credential"), CREDENTIALS)
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_authorization_matrix(client: TestClient, scene: Scene, case: str, actor: str) -> None:
+def test_authorization_matrix(
+    client: TestClient, engine: Engine, scene: Scene, case: str, actor: str, credential: str
+) -> None:
     make_request, expected = CASES[case]
+    if credential == "user":
+        expected = AS_USER.get(case, expected)
     method, path, body = make_request(scene)
     who = scene.actor(actor)
     headers = dict(who.headers) if who else {}
+    if who and credential == "user":
+        headers = _as_user(client, engine, who)
     if method in ("PATCH", "DELETE"):
         etag = client.get(path, headers=scene.world.admin.headers).headers.get("ETag")
         if etag:
@@ -234,10 +282,10 @@ def test_drafts_of_others_are_not_listed(client: TestClient, scene: Scene) -> No
 def test_keys_are_listed_only_for_the_callers_organization(
     client: TestClient, scene: Scene
 ) -> None:
-    mine = client.get("/api/v1/keys", headers=scene.world.sme_b.headers).json()
+    mine = client.get("/api/v1/keys", headers=scene.world.sme_b.headers).json()["items"]
     assert {k["organization_id"] for k in mine} == {scene.world.sme_b.org_id}
     assert all("key" not in k and "secret_hash" not in k for k in mine)
-    everyone = client.get("/api/v1/keys", headers=scene.world.admin.headers).json()
+    everyone = client.get("/api/v1/keys", headers=scene.world.admin.headers).json()["items"]
     assert len(everyone) == 7
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 
 from app.accounts.passwords import hash_password
-from app.db import make_sessionmaker, session_scope
+from app.db import make_sessionmaker
 from app.models import OrgRole, Role, User
 from app.models.base import utcnow
 from app.models.notification import OutboxMessage
@@ -70,10 +70,10 @@ def make_user(
     password: str = PASSWORD,
 ) -> int:
     """A verified user, made directly."""
-    for session in session_scope(make_sessionmaker(engine)):
+    with make_sessionmaker(engine)() as session, session.begin():
         user = User(
             organization_id=org_id,
-            email=email,
+            email=email.lower(),
             name="测试用户",
             role=role.value,
             org_role=org_role.value,
@@ -83,4 +83,3 @@ def make_user(
         session.add(user)
         session.flush()
         return user.id
-    raise AssertionError("unreachable")

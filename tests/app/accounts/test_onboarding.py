@@ -60,7 +60,9 @@ def test_a_firm_signs_up_verifies_is_approved_and_signs_in(
     )
     assert approved.status_code == 200, approved.text
     user = approved.json()
-    assert user["org_role"] == "owner" and user["role"] == "sme" and user["email_verified"]
+    assert user["org_role"] == "owner"
+    assert user["role"] == "sme"
+    assert user["email_verified"]
     assert _count(engine, Organization) == orgs_before + 1
     assert messages_to(engine, body["email"], "account.approval")
 
@@ -69,7 +71,8 @@ def test_a_firm_signs_up_verifies_is_approved_and_signs_in(
     token = signed.json()["token"]
     assert token.startswith("xsu_")
     me = client.get("/api/v1/me", headers=bearer(token)).json()
-    assert me["user_id"] == user["id"] and me["key_id"] is None
+    assert me["user_id"] == user["id"]
+    assert me["key_id"] is None
     org_id = me["organization_id"]
     # The organizer that approved it manages the new firm (registered_by).
     org = client.get(f"/api/v1/organizations/{org_id}", headers=world.organizer.headers).json()
@@ -89,8 +92,7 @@ def test_a_firm_signs_up_verifies_is_approved_and_signs_in(
 
     with engine.connect() as conn:
         actions = {
-            row.action: row
-            for row in conn.execute(select(AuditEntry.action, AuditEntry.entity_id))
+            row.action: row for row in conn.execute(select(AuditEntry.action, AuditEntry.entity_id))
         }
     assert "registration.approve" in actions
 
@@ -101,8 +103,8 @@ def test_an_organizer_of_another_region_does_not_see_or_approve_the_firm(
     beijing = create_org(
         client, world.admin, org_body("organizer", region_code="110000", uscc=make_uscc("110000"))
     )
-    from tests.app.factories import issue_key
     from app.models import Role
+    from tests.app.factories import issue_key
 
     far = bearer(issue_key(engine, Role.organizer, beijing))
     body = signup_body()
@@ -132,9 +134,9 @@ def test_a_verification_link_works_once(client: TestClient, engine: Engine) -> N
 
 
 def test_sign_up_refuses_a_bad_uscc_naming_the_field(client: TestClient, engine: Engine) -> None:
-    bad = signup_body(uscc=make_uscc("440305")[:-1] + "0")
-    bad_uscc = bad["uscc"] if bad["uscc"] != signup_body()["uscc"] else bad["uscc"]
-    answer = client.post("/api/v1/sign-ups", json=bad | {"uscc": bad_uscc[:-1] + "Z"})
+    valid = make_uscc("440305")
+    wrong_check = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    answer = client.post("/api/v1/sign-ups", json=signup_body(uscc=wrong_check))
     assert answer.status_code == 422
     assert any(e["field"].endswith("uscc") for e in answer.json()["errors"])
     short = client.post("/api/v1/sign-ups", json=signup_body(password="short"))
@@ -158,7 +160,8 @@ def test_sign_up_answers_the_same_for_a_known_email(
     assert known.json() == unknown.json()
     # What differs goes only to the mailbox: the known address is told it has an account.
     told = messages_to(engine, body["email"], "account.verify")[-1]
-    assert "已有账户" in told.text and "token=" not in told.text
+    assert "已有账户" in told.text
+    assert "token=" not in told.text
     assert _count(engine, User) == 1
 
 
@@ -168,8 +171,10 @@ def test_secrets_are_stored_hashed(client: TestClient, engine: Engine, world: Wo
     token = token_of(last_link(engine, body["email"], "account.verify"))
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT password_hash, verify_hash FROM registrations")).one()
-    assert stored.password_hash.startswith("$argon2id$") and PASSWORD not in stored.password_hash
-    assert stored.verify_hash != token and len(stored.verify_hash) == 64
+    assert stored.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in stored.password_hash
+    assert stored.verify_hash != token
+    assert len(stored.verify_hash) == 64
     client.post("/verify", data={"token": token})
     row_id = client.get("/api/v1/registrations", headers=world.admin.headers).json()[0]["id"]
     client.post(f"/api/v1/registrations/{row_id}/approve", headers=world.admin.headers)
@@ -178,7 +183,8 @@ def test_secrets_are_stored_hashed(client: TestClient, engine: Engine, world: Wo
     with engine.connect() as conn:
         hashes = [r[0] for r in conn.execute(text("SELECT token_hash FROM console_sessions"))]
         users = [r[0] for r in conn.execute(text("SELECT password_hash FROM users"))]
-    assert bearer_token not in hashes and all(len(h) == 64 for h in hashes)
+    assert bearer_token not in hashes
+    assert all(len(h) == 64 for h in hashes)
     assert users[0].startswith("$argon2id$")
 
 
