@@ -31,12 +31,12 @@ def test_scheduling_a_draft_says_what_to_do_and_offers_the_button(
     org = browser(client, world.organizer)
     page = org.post(f"/events/{event['id']}/schedule", {})
     assert page.status_code == 409
-    assert "开放报名" in page.text
-    form = re.search(
-        r'<form method="post" action="/events/\d+/status"[^>]*>.*?</form>', page.text, re.S
+    # the page says what to do, with a one-click button (not only the status select)
+    hint = page.text.split('class="card draft-hint"')[1].split("</div>")[0]
+    assert "先<b>开放报名</b>" in hint
+    assert re.search(
+        r'<button type="submit" name="status" value="registration">开放报名</button>', hint
     )
-    assert form
-    assert 'value="registration"' in form.group(0)
     opened = org.post(
         f"/events/{event['id']}/status", {"status": "registration", "version": event["version"]}
     )
