@@ -179,6 +179,12 @@ def _parser() -> argparse.ArgumentParser:
         "send", help="发送一轮：生成到期的提醒与每日推荐，发出到期的通知（可与运行中的服务并行）"
     ).set_defaults(run=_outbox_send)
 
+    deals = _group(commands, "deals", "洽谈后的交易")
+    deals.add_parser(
+        "follow-ups",
+        help="为 30 天、90 天未更新阶段的交易排入跟进提醒（每天由 cron 运行一次；重复运行不会重复发送）",
+    ).set_defaults(run=_deals_follow_ups)
+
     model = _group(commands, "model", "重排模型版本")
     model.add_parser("list", help="列出全部版本及其指标，新的在前").set_defaults(run=_model_list)
     model.add_parser("rollback", help="撤下当前版本，恢复上一个").set_defaults(run=_model_rollback)
@@ -190,6 +196,22 @@ def _outbox_send(args: argparse.Namespace) -> int:
 
     settings = _settings()
     return send_once(settings.database_url, settings)
+
+
+def _deals_follow_ups(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from app.db import make_engine, make_sessionmaker, session_scope
+    from app.deals.notices import follow_up_pass
+
+    engine = make_engine(_settings().database_url)
+    try:
+        for session in session_scope(make_sessionmaker(engine)):
+            prompted = follow_up_pass(session, date.today())
+    finally:
+        engine.dispose()
+    print(f"已为 {prompted} 笔交易排入跟进提醒")
+    return 0
 
 
 def _chains_seed(args: argparse.Namespace) -> int:

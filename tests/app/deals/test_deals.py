@@ -304,3 +304,36 @@ def test_the_periodic_pass_prompts_both_firms_once(
     assert sorted(r or 0 for r in rows) == sorted(
         [world.sme_a.org_id or 0, world.firm_a.org_id or 0]
     )
+
+
+def test_the_command_line_runs_the_follow_up_pass(
+    client: TestClient,
+    world: World,
+    engine: Engine,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli import main
+    from app.config import get_settings
+
+    m = met(client, world, engine)
+    deal = open_deal(client, world.sme_a, meeting_id=m.meeting_id)
+    age(engine, deal["id"], 95)
+    monkeypatch.setenv("XIESHOU_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    try:
+        assert main(["deals", "follow-ups"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert "1 笔交易" in capsys.readouterr().out
+    with engine.connect() as conn:
+        texts = (
+            conn.execute(
+                select(OutboxMessage.subject).where(OutboxMessage.topic == "deal.follow_up")
+            )
+            .scalars()
+            .all()
+        )
+    assert len(texts) == 2
+    assert all("90 天未更新" in t for t in texts)
