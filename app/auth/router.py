@@ -4,6 +4,7 @@ from fastapi import APIRouter, status
 
 from app.auth import service
 from app.auth.dependencies import CallerDep, SessionDep
+from app.auth.me import describe
 from app.auth.schemas import KeyCreate, KeyCreated, KeyRead, Me
 from app.errors import problem_responses
 from app.fields import IdParam
@@ -27,13 +28,8 @@ def _read(row: ApiKey) -> KeyRead:
 
 
 @router.get("/me", summary="Who am I")
-def me(caller: CallerDep) -> Me:
-    return Me(
-        key_id=caller.key_id,
-        user_id=caller.user_id,
-        role=caller.role,
-        organization_id=caller.organization_id,
-    )
+def me(session: SessionDep, caller: CallerDep) -> Me:
+    return describe(session, caller)
 
 
 @router.post(

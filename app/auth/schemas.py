@@ -37,10 +37,28 @@ class KeyCreated(KeyRead):
     key: str
 
 
+class RecordCount(BaseModel):
+    """How many records of a kind there are, and the link that lists them."""
+
+    count: int = Field(examples=[3])
+    url: str = Field(examples=["/api/v1/needs?organization_id=12"])
+
+
 class Me(BaseModel):
-    """Who the presented key belongs to."""
+    """Who the presented key belongs to, with links to what it works on.
+
+    ``profile_id`` for an SME (null until it posts its profile), ``needs`` for a large firm,
+    ``managed_firms`` for an organizer (the firms it registered and so manages).
+    """
 
     key_id: int | None = Field(description="the API key calling; null for a signed-in user")
     user_id: int | None = Field(default=None, description="the signed-in user, if one is calling")
     role: Role
     organization_id: int | None
+    organization_url: str | None = Field(default=None, examples=["/api/v1/organizations/12"])
+    profile_id: int | None = Field(default=None, description="an SME's capability profile")
+    profile_url: str | None = Field(default=None, examples=["/api/v1/profiles/7"])
+    needs: RecordCount | None = Field(default=None, description="a large firm's supply needs")
+    managed_firms: RecordCount | None = Field(
+        default=None, description="an organizer's firms (those it registered)"
+    )

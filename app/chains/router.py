@@ -32,7 +32,7 @@ from app.events.exports import CSV_TYPE, XLSX_TYPE, content_disposition
 from app.fields import IdParam
 from app.messages import tr
 from app.models import PlacementSource
-from app.pagination import Page, PageDep
+from app.pagination import Page, PageDep, WholePageDep, page_of
 from app.versioning import IfMatch, expected_version, set_etag
 
 router = APIRouter(prefix="/chains", tags=["chains"], responses=problem_responses(401, 422))
@@ -40,8 +40,8 @@ _WRITE = problem_responses(403, 404, 409, 412, 428)
 
 
 @router.get("", summary="List the chains of the chain map")
-def list_chains(session: SessionDep, caller: CallerDep) -> list[ChainSummary]:
-    return service.list_chains(session)
+def list_chains(session: SessionDep, caller: CallerDep, paging: WholePageDep) -> Page[ChainSummary]:
+    return page_of(service.list_chains(session), paging)
 
 
 @router.post(

@@ -49,9 +49,21 @@ def list_organizations(
     q: Annotated[
         str | None, Query(max_length=100, description="text in name or description")
     ] = None,
+    registered_by: Annotated[
+        IdParam | None,
+        Query(description="the organizer that registered (and so manages) the firms"),
+    ] = None,
 ) -> Page[OrganizationRead]:
     return service.list_page(
-        session, caller, paging, kind=kind, region=region, industry=industry, tier=tier, q=q
+        session,
+        caller,
+        paging,
+        kind=kind,
+        region=region,
+        industry=industry,
+        tier=tier,
+        q=q,
+        registered_by=registered_by,
     )
 
 

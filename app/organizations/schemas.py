@@ -136,6 +136,9 @@ class OrganizationRead(BaseModel):
     contacts: Contacts | None
     products: list[ProductItem]
     registered_by_id: int | None
+    profile_id: int | None = Field(
+        default=None, description="an SME's capability profile (null: none yet, or not an SME)"
+    )
     external_id: str | None
     version: int
     created_at: datetime

@@ -3,8 +3,8 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, inspect, or_, select
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from app import audit, consent
 from app.auth.principal import Principal
@@ -14,6 +14,7 @@ from app.listing import in_industry, region_prefix, text_filter
 from app.matches import changes as change_log
 from app.messages import field_problem, tr
 from app.models import (
+    CapabilityProfile,
     Organization,
     OrganizationIndustry,
     OrganizationKind,
@@ -74,10 +75,23 @@ def to_read(caller: Principal, org: Organization) -> OrganizationRead:
         contacts=contacts,
         products=[ProductItem(name=p.name, share=p.share) for p in org.products],
         registered_by_id=org.registered_by_id,
+        profile_id=_profile_id(org),
         external_id=org.external_id,
         version=org.version,
         created_at=org.created_at,
         updated_at=org.updated_at,
+    )
+
+
+def _profile_id(org: Organization) -> int | None:
+    """The id of ``org``'s capability profile, read with it when it was loaded (lists)."""
+    if "profile" not in inspect(org).unloaded:
+        return org.profile.id if org.profile is not None else None
+    session = object_session(org)
+    if session is None or org.kind != OrganizationKind.sme:
+        return None
+    return session.scalar(
+        select(CapabilityProfile.id).where(CapabilityProfile.organization_id == org.id)
     )
 
 
@@ -301,9 +315,12 @@ def list_page(
     industry: str | None,
     tier: Tier | None,
     q: str | None,
+    registered_by: int | None = None,
 ) -> Page[OrganizationRead]:
     """Organizations matching the filters, in id order, one page at a time."""
     query = select(Organization)
+    if registered_by is not None:
+        query = query.where(Organization.registered_by_id == registered_by)
     if kind is not None:
         query = query.where(Organization.kind == kind.value)
     if region:
@@ -318,7 +335,11 @@ def list_page(
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        query.options(selectinload(Organization.industries), selectinload(Organization.products))
+        query.options(
+            selectinload(Organization.industries),
+            selectinload(Organization.products),
+            selectinload(Organization.profile).load_only(CapabilityProfile.id),
+        )
         .order_by(Organization.id)
         .offset(params.offset)
         .limit(params.page_size)

@@ -46,8 +46,19 @@ def list_profiles(
     q: Annotated[
         str | None, Query(max_length=100, description="text in name, products or description")
     ] = None,
+    organization_id: Annotated[
+        IdParam | None, Query(description="the SME whose profile to find")
+    ] = None,
 ) -> Page[ProfileRead]:
-    return service.list_page(session, paging, region=region, industry=industry, tier=tier, q=q)
+    return service.list_page(
+        session,
+        paging,
+        region=region,
+        industry=industry,
+        tier=tier,
+        q=q,
+        organization_id=organization_id,
+    )
 
 
 @router.get("/{profile_id:int}", responses=problem_responses(404), summary="Read a profile")

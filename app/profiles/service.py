@@ -151,11 +151,14 @@ def list_page(
     industry: str | None,
     tier: Tier | None,
     q: str | None,
+    organization_id: int | None = None,
 ) -> Page[ProfileRead]:
     """Profiles matching the filters (on the SME's region, industry codes and tier)."""
     query = select(CapabilityProfile).join(
         Organization, CapabilityProfile.organization_id == Organization.id
     )
+    if organization_id is not None:
+        query = query.where(CapabilityProfile.organization_id == organization_id)
     if region:
         query = query.where(Organization.region_code.startswith(region_prefix(region)))
     if industry:

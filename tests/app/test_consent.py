@@ -45,7 +45,7 @@ def _reveals(engine: Engine) -> int:
 def _contacts(client: TestClient, actor: Actor, event_id: int) -> list[dict[str, Any]]:
     response = client.get(f"{BASE}/{event_id}/contacts", headers=actor.headers)
     assert response.status_code == 200, response.text
-    return list(response.json())
+    return list(response.json()["items"])
 
 
 def _put_wish(client: TestClient, actor: Actor, eid: int, source: int, target: int) -> Any:
@@ -87,7 +87,7 @@ def _candidate(client: TestClient, buyer: Actor, need: int, profile: int) -> dic
 
 
 def _meeting_between(client: TestClient, o1: Actor, eid: int, sme: int) -> int:
-    meetings = client.get(f"{BASE}/{eid}/meetings", headers=o1.headers).json()
+    meetings = client.get(f"{BASE}/{eid}/meetings", headers=o1.headers).json()["items"]
     return int(next(m["id"] for m in meetings if m["sme_participant_id"] == sme))
 
 
@@ -121,7 +121,7 @@ def test_an_outcome_recorded_by_an_organizer_for_a_firm_it_does_not_manage_revea
     invited = add(client, o1, eid, a.org_id)
     # not accepted: A takes no part in the schedule
     assert client.post(f"{BASE}/{eid}/schedule", headers=o1.headers).status_code == 200
-    assert client.get(f"{BASE}/{eid}/meetings", headers=o1.headers).json() == []
+    assert client.get(f"{BASE}/{eid}/meetings", headers=o1.headers).json()["items"] == []
 
     accept(client, a, eid)  # A chose to come
     assert _put_wish(client, o1, eid, buyer["id"], invited["id"]).status_code == 200

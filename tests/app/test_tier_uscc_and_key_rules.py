@@ -94,7 +94,7 @@ def test_the_managing_organizer_and_admins_set_tier_and_uscc_audited(
 
 
 def _key_id(client: TestClient, actor: Actor, role: str) -> int:
-    keys = client.get("/api/v1/keys", headers=actor.headers).json()
+    keys = client.get("/api/v1/keys", headers=actor.headers).json()["items"]
     return int(next(k["id"] for k in keys if k["role"] == role))
 
 

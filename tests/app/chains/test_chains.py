@@ -30,7 +30,7 @@ def test_admin_builds_a_chain_and_everyone_reads_it(client: TestClient, world: W
     for actor in (world.organizer, world.sme_a, world.firm_a):
         listed = client.get(BASE, headers=actor.headers)
         assert listed.status_code == 200
-        assert listed.json()[0]["nodes"] == 3
+        assert listed.json()["items"][0]["nodes"] == 3
         assert client.get(f"{BASE}/{chain['id']}", headers=actor.headers).json() == chain
     assert client.get(BASE).status_code == 401
 
@@ -145,7 +145,7 @@ def test_json_export_imports_back_to_the_same_map(
     assert exported.status_code == 200
     doc = exported.json()
     assert [c["name"] for c in doc["chains"]] == sorted(["新能源汽车", "光伏"])
-    for chain in client.get(BASE, headers=h).json():
+    for chain in client.get(BASE, headers=h).json()["items"]:
         client.delete(f"{BASE}/{chain['id']}", headers=h)
     assert _counts(engine) == (0, 0, 0)
     raw = json.dumps(doc, ensure_ascii=False).encode()

@@ -13,7 +13,7 @@ from tests.app.factories import Actor, World
 def _contacts(client: TestClient, actor: Actor, event_id: int) -> list[dict[str, Any]]:
     response = client.get(f"{BASE}/{event_id}/contacts", headers=actor.headers)
     assert response.status_code == 200, response.text
-    return list(response.json())
+    return list(response.json()["items"])
 
 
 def _setting(client: TestClient, world: World) -> dict[str, int]:
@@ -76,7 +76,7 @@ def test_a_held_meeting_reveals_contacts_but_a_missed_one_does_not(
     assert client.post(f"{BASE}/{eid}/publish", headers=org.headers).is_success
     meetings = {
         m["sme_participant_id"]: m["id"]
-        for m in client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json()
+        for m in client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json()["items"]
     }
     for sme, outcome in (("sme_a", "informative"), ("sme_b", "not_held")):
         response = client.put(

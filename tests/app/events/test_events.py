@@ -84,7 +84,7 @@ def test_other_organizer_cannot_see_drafts_nor_change_events(
     )
     assert added.status_code == 403
     assert client.get(url, headers=world.organizer.headers).json()["name"] == event["name"]
-    assert client.get(f"{url}/participants", headers=world.organizer.headers).json() == []
+    assert client.get(f"{url}/participants", headers=world.organizer.headers).json()["items"] == []
 
 
 @pytest.mark.parametrize(
@@ -135,7 +135,7 @@ def test_bad_participant_input_names_the_field_and_adds_nobody(
         response = client.post(url, json=body, headers=headers)
         assert response.status_code == 422, body
         assert _fields(response.json()) == [field], response.json()
-    assert client.get(url, headers=headers).json() == []
+    assert client.get(url, headers=headers).json()["items"] == []
 
 
 def test_adding_a_firm_twice_conflicts(client: TestClient, world: World) -> None:
@@ -181,7 +181,7 @@ def test_firm_registers_itself_pending_and_the_organizer_approves(
     )
     assert approved.status_code == 200
     assert approved.json()["status"] == "approved"
-    assert [p["id"] for p in client.get(url, headers=world.sme_b.headers).json()] == [pid]
+    assert [p["id"] for p in client.get(url, headers=world.sme_b.headers).json()["items"]] == [pid]
 
 
 def test_wishes_firm_sets_its_own_organizer_those_it_manages(
@@ -252,14 +252,14 @@ def test_wishes_firm_sets_its_own_organizer_those_it_manages(
     )
     assert for_unmanaged.status_code == 403
     assert _fields(for_unmanaged.json()) == ["body.from_participant_id"]
-    assert len(client.get(url, headers=world.organizer.headers).json()) == 2
-    assert client.get(url, headers=world.sme_a.headers).json() == [own.json()]
+    assert client.get(url, headers=world.organizer.headers).json()["total"] == 2
+    assert client.get(url, headers=world.sme_a.headers).json()["items"] == [own.json()]
 
     cleared = client.put(
         url, json={"to_participant_id": buyer["id"], "wish": None}, headers=world.sme_a.headers
     )
     assert cleared.status_code == 200
-    assert client.get(url, headers=world.sme_a.headers).json() == []
+    assert client.get(url, headers=world.sme_a.headers).json()["items"] == []
 
 
 def test_slots_cannot_shrink_below_blocked_slots(client: TestClient, world: World) -> None:

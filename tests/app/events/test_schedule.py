@@ -83,9 +83,9 @@ def test_schedule_respects_constraints_and_explains_left_out_pairs(
     }
     assert reasons[refused]["reason"] == "forbidden"
     assert reasons[refused]["text_zh"]
-    listed = client.get(f"{BASE}/{eid}/meetings", headers=world.organizer.headers).json()
+    listed = client.get(f"{BASE}/{eid}/meetings", headers=world.organizer.headers).json()["items"]
     assert listed == meetings
-    left = client.get(f"{BASE}/{eid}/left-out", headers=world.organizer.headers).json()
+    left = client.get(f"{BASE}/{eid}/left-out", headers=world.organizer.headers).json()["items"]
     assert left == result["left_out"]
 
 
@@ -98,9 +98,11 @@ def test_firms_cannot_schedule_and_see_nothing_before_publishing(
         assert client.post(f"{BASE}/{eid}/schedule", headers=firm.headers).status_code == 403
         assert client.post(f"{BASE}/{eid}/publish", headers=firm.headers).status_code == 403
     assert client.post(f"{BASE}/{eid}/schedule").status_code == 401
-    assert client.get(f"{BASE}/{eid}/meetings", headers=world.organizer.headers).json() == []
+    assert (
+        client.get(f"{BASE}/{eid}/meetings", headers=world.organizer.headers).json()["items"] == []
+    )
     client.post(f"{BASE}/{eid}/schedule", headers=world.organizer.headers)
-    assert client.get(f"{BASE}/{eid}/meetings", headers=world.sme_a.headers).json() == []
+    assert client.get(f"{BASE}/{eid}/meetings", headers=world.sme_a.headers).json()["items"] == []
 
 
 def test_rerun_keeps_published_meetings_and_replan_all_may_move_them(
@@ -142,7 +144,7 @@ def test_participant_sees_only_its_own_published_agenda(client: TestClient, worl
     mine = setting["smes"][0]["id"]
     other = setting["smes"][1]["id"]
 
-    meetings = client.get(f"{BASE}/{eid}/meetings", headers=world.sme_a.headers).json()
+    meetings = client.get(f"{BASE}/{eid}/meetings", headers=world.sme_a.headers).json()["items"]
     assert meetings
     assert {m["sme_participant_id"] for m in meetings} == {mine}
 
@@ -151,7 +153,7 @@ def test_participant_sees_only_its_own_published_agenda(client: TestClient, worl
     assert agenda.headers["content-type"].startswith("text/html")
     for m in meetings:
         assert m["buyer_name"] in agenda.text
-    sme_b_name = client.get(f"{BASE}/{eid}/participants", headers=headers).json()[3][
+    sme_b_name = client.get(f"{BASE}/{eid}/participants", headers=headers).json()["items"][3][
         "organization_name"
     ]
     assert sme_b_name not in agenda.text

@@ -151,4 +151,4 @@ def test_match_list_export_gives_the_engines_reasons(
 def _participants(client: TestClient, world: World, event_id: int) -> list[dict[str, Any]]:
     response = client.get(f"{BASE}/{event_id}/participants", headers=world.organizer.headers)
     assert response.status_code == 200
-    return list(response.json())
+    return list(response.json()["items"])

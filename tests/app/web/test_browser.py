@@ -80,7 +80,7 @@ def test_organizer_opens_a_shortlist_runs_the_schedule_and_reads_the_xlsx_agenda
         p["id"]: p["organization_name"]
         for p in client.get(
             f"/api/v1/events/{ids.event}/participants", headers=world.organizer.headers
-        ).json()
+        ).json()["items"]
     }
     context = chromium.new_context(
         viewport={"width": 1280, "height": 800}, accept_downloads=True, locale="zh-CN"
@@ -136,7 +136,7 @@ def test_organizer_opens_a_shortlist_runs_the_schedule_and_reads_the_xlsx_agenda
     assert {row[0] for row in rows_read[1:]} == {names[ids.buyer]}
     meetings = client.get(
         f"/api/v1/events/{ids.event}/meetings", headers=world.organizer.headers
-    ).json()
+    ).json()["items"]
     assert len(rows_read) - 1 == len(meetings) == 2
     assert all(m["published"] for m in meetings)
 

@@ -198,7 +198,7 @@ def test_an_organizer_runs_a_session_from_the_pages(client: TestClient, world: W
     )
     people = client.get(
         f"/api/v1/events/{event_id}/participants", headers=world.organizer.headers
-    ).json()
+    ).json()["items"]
     assert len(people) == 2
     buyer = next(p for p in people if p["side"] == "buyer")
     sme = next(p for p in people if p["side"] == "sme")
@@ -217,7 +217,9 @@ def test_an_organizer_runs_a_session_from_the_pages(client: TestClient, world: W
     refused = browser(client, world.sme_a).post(f"/events/{event_id}/schedule", {})
     assert refused.status_code == 403
     assert (
-        client.get(f"/api/v1/events/{event_id}/meetings", headers=world.organizer.headers).json()
+        client.get(f"/api/v1/events/{event_id}/meetings", headers=world.organizer.headers).json()[
+            "items"
+        ]
         == []
     )
     ran = organizer.post(f"/events/{event_id}/schedule", {})
@@ -240,7 +242,8 @@ def test_an_organizer_runs_a_session_from_the_pages(client: TestClient, world: W
     assert buyer["organization_name"] in agenda.content.decode("utf-8-sig")
     meeting = client.get(f"/api/v1/events/{event_id}/meetings", headers=world.sme_a.headers)
     recorded = sme_page.post(
-        f"/events/{event_id}/meetings/{meeting.json()[0]['id']}/outcome", {"outcome": "intent"}
+        f"/events/{event_id}/meetings/{meeting.json()['items'][0]['id']}/outcome",
+        {"outcome": "intent"},
     )
     assert recorded.status_code == 303
     report = organizer.get(f"/events/{event_id}").text.split('id="report"', 1)[1]
@@ -255,7 +258,7 @@ def test_a_firm_registers_itself_and_sets_its_own_wish(client: TestClient, world
     assert firm_b.post(f"/events/{ids.event}/participants", {}).status_code == 303
     people = client.get(
         f"/api/v1/events/{ids.event}/participants", headers=world.organizer.headers
-    ).json()
+    ).json()["items"]
     mine = next(p for p in people if p["organization_id"] == world.firm_b.org_id)
     assert mine["status"] == "pending"
     # Pending: may not set wishes yet.
@@ -281,7 +284,7 @@ def test_a_firm_registers_itself_and_sets_its_own_wish(client: TestClient, world
     assert same_side.status_code == 422
     assert "意愿只能针对另一方" in same_side.text
     wishes = client.get(f"/api/v1/events/{ids.event}/preferences", headers=world.firm_b.headers)
-    assert wishes.json() == [
+    assert wishes.json()["items"] == [
         {"from_participant_id": mine["id"], "to_participant_id": ids.sme_a, "wish": "must"}
     ]
 

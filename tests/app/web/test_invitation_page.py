@@ -9,7 +9,7 @@ from tests.app.web.helpers import browser
 
 def _status(client: TestClient, world: World, event_id: int, participant_id: int) -> str:
     people = client.get(f"{BASE}/{event_id}/participants", headers=world.organizer.headers)
-    return str(next(p["status"] for p in people.json() if p["id"] == participant_id))
+    return str(next(p["status"] for p in people.json()["items"] if p["id"] == participant_id))
 
 
 def test_an_invited_firm_accepts_on_the_session_page(client: TestClient, world: World) -> None:

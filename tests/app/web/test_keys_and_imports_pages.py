@@ -47,7 +47,7 @@ def test_an_admin_lists_issues_and_revokes_keys(client: TestClient, world: World
     assert secret not in listing.text  # shown once
     prefix = next(
         k
-        for k in client.get("/api/v1/keys", headers=world.admin.headers).json()
+        for k in client.get("/api/v1/keys", headers=world.admin.headers).json()["items"]
         if k["label"] == "采购接口"
     )
     assert f"<code>{prefix['prefix']}</code>" in listing.text
