@@ -63,7 +63,7 @@ def _make_scene(client: TestClient, world: World) -> Scene:
         )
         assert need.status_code == 201, need.text
         needs.append(need.json()["id"])
-    keys = client.get("/api/v1/keys", headers=world.sme_a.headers).json()
+    keys = client.get("/api/v1/keys", headers=world.sme_a.headers).json()["items"]
     return Scene(world, profile.json()["id"], needs[0], needs[1], keys[0]["id"])
 
 
