@@ -30,6 +30,7 @@ from app.learning.capture import ImpressionLog
 from app.limits import BodySizeLimit, WorkerHeader
 from app.matches.index import MatchingIndex
 from app.matches.router import router as matches_router
+from app.messages import tr
 from app.needs.router import router as needs_router
 from app.notifications.router import router as notifications_router
 from app.notifications.worker import outbox_sender
@@ -149,7 +150,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await run_in_threadpool(check_ready, engine)
             except Exception as exc:
                 outage.failed(exc)  # logged once per outage, not on every probe
-                detail = str(exc) if isinstance(exc, DatabaseReadOnly) else "database unavailable"
+                detail = (
+                    str(exc) if isinstance(exc, DatabaseReadOnly) else tr("database unavailable")
+                )
                 headers = {"Retry-After": str(RETRY_AFTER_S)}
                 return problem_response(request, 503, detail, headers=headers)
         outage.succeeded()
