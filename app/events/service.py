@@ -207,6 +207,7 @@ def update(
         event.status = EventStatus(fields["status"]).value
     event.updated_at = utcnow()
     flush(session, f"event {event.id}")
+    triggers.agenda_changed(session, event)  # a new date or venue moves published meetings
     audit.record(session, caller, "event.update", "event", event.id, fields=sorted(fields))
     return event
 

@@ -22,6 +22,18 @@ def enqueue(session: Session, message: Message) -> int:
     is returned. The channels are those the recipient chose for the topic; a recipient who
     chose none (or unsubscribed) still gets the row, marked ``skipped``, for the outbox view.
     """
+    row_id = enqueue_new(session, message)
+    if row_id is None:
+        existing = session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == message.dedupe_key)
+        )
+        assert existing is not None
+        return existing
+    return row_id
+
+
+def enqueue_new(session: Session, message: Message) -> int | None:
+    """Like :func:`enqueue`, but ``None`` when the dedupe key was already queued."""
     email = message.to_email.strip().lower() if message.to_email else None
     channels = channels_for(session, message.topic, email=email, phone=message.to_phone)
     values = {
@@ -45,11 +57,7 @@ def enqueue(session: Session, message: Message) -> int:
         statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
     row_id = session.execute(statement.returning(OutboxMessage.id)).scalar_one_or_none()
     if row_id is None:
-        existing = session.scalar(
-            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == message.dedupe_key)
-        )
-        assert existing is not None
-        return existing
+        return None
     log.info(
         "notification %d queued: %s via %s",
         row_id,

@@ -30,7 +30,7 @@ from app.models.base import utcnow
 from app.models.notification import MeetingCalendarEntry
 from app.notifications import calendars
 from app.notifications.messages import Message
-from app.notifications.outbox import enqueue
+from app.notifications.outbox import enqueue_new
 from app.notifications.recipients import of_organization
 
 if TYPE_CHECKING:
@@ -60,7 +60,8 @@ def notify_organization(
     dedupe: str | None = None,
     ics: str | None = None,
 ) -> list[int]:
-    """Queue one message to each address of the firm; returns the outbox ids."""
+    """Queue one message to each address of the firm; returns the ids of those newly queued
+    (a dedupe key already queued is not queued again)."""
     ids = []
     for person in of_organization(session, organization_id):
         key = f"{dedupe}:{person.email or person.phone}" if dedupe else None
@@ -75,7 +76,9 @@ def notify_organization(
             ics=ics,
             dedupe_key=key,
         )
-        ids.append(enqueue(session, message))
+        row_id = enqueue_new(session, message)
+        if row_id is not None:
+            ids.append(row_id)
     return ids
 
 

@@ -95,13 +95,18 @@ def test_email_goes_through_starttls_and_auth_with_headers_and_ics(
     link = mail["List-Unsubscribe"].strip("<>")
     assert link.startswith("https://xieshou.test/notifications/unsubscribe/")
     body = mail.get_body(("plain",))
-    assert body is not None and "9:00 3号桌" in body.get_content() and link in body.get_content()
+    assert body is not None
+    assert "9:00 3号桌" in body.get_content()
+    assert link in body.get_content()
     [ics] = [part for part in mail.iter_attachments() if part.get_content_type() == "text/calendar"]
     assert ics.get_param("method") == "REQUEST"
     assert "UID:x@y" in ics.get_content()
     [row] = _rows(engine)
-    assert row.status == OutboxStatus.sent and row.delivered == ["email"] and row.attempts == 1
-    assert sender.send_pass() == 0 and len(mailbox.messages) == 1
+    assert row.status == OutboxStatus.sent
+    assert row.delivered == ["email"]
+    assert row.attempts == 1
+    assert sender.send_pass() == 0
+    assert len(mailbox.messages) == 1
 
 
 def test_account_messages_carry_no_unsubscribe(
@@ -130,19 +135,22 @@ def test_failures_back_off_exponentially_then_succeed(
     start = clock.now
     assert sender.send_pass() == 0
     [row] = _rows(engine)
-    assert row.status == OutboxStatus.pending and row.next_attempt_at == start + timedelta(
-        seconds=60
-    )
+    assert row.status == OutboxStatus.pending
+    assert row.next_attempt_at == start + timedelta(seconds=60)
     clock.now = start + timedelta(seconds=59)
-    assert sender.send_pass() == 0 and mailbox.refused == 1  # not yet due
+    assert sender.send_pass() == 0
+    assert mailbox.refused == 1
     clock.now = start + timedelta(seconds=60)
-    assert sender.send_pass() == 0 and mailbox.refused == 2
+    assert sender.send_pass() == 0
+    assert mailbox.refused == 2
     [row] = _rows(engine)
     assert row.next_attempt_at == clock.now + timedelta(seconds=120)  # doubled
     clock.now += timedelta(seconds=120)
     assert sender.send_pass() == 1
     [row] = _rows(engine)
-    assert row.status == OutboxStatus.sent and row.attempts == 3 and len(mailbox.messages) == 1
+    assert row.status == OutboxStatus.sent
+    assert row.attempts == 3
+    assert len(mailbox.messages) == 1
 
 
 def test_gives_up_after_the_last_attempt(
@@ -165,7 +173,9 @@ def test_gives_up_after_the_last_attempt(
     clock.now += timedelta(hours=1)
     sender.send_pass()
     [row] = _rows(engine)
-    assert row.status == OutboxStatus.failed and row.attempts == 2 and mailbox.refused == 2
+    assert row.status == OutboxStatus.failed
+    assert row.attempts == 2
+    assert mailbox.refused == 2
 
 
 def test_webhook_payload_is_signed_and_verifiable(
@@ -189,7 +199,8 @@ def test_webhook_payload_is_signed_and_verifiable(
 
     [(headers, body)] = received.requests
     payload = json.loads(body)
-    assert payload["id"] == row_id and payload["to_phone"] == "13800138000"
+    assert payload["id"] == row_id
+    assert payload["to_phone"] == "13800138000"
     assert payload["text"] == "您的洽谈安排：9:00 3号桌。"
     secret = WEBHOOK_SECRET.encode()
     timestamp, signature = headers["X-Xieshou-Timestamp"], headers["X-Xieshou-Signature"]
@@ -204,7 +215,8 @@ def test_webhook_payload_is_signed_and_verifiable(
         secret, timestamp=timestamp, signature=signature, body=body, now=later
     )
     [row] = _rows(engine)
-    assert row.delivered == ["webhook"] and row.status == OutboxStatus.sent
+    assert row.delivered == ["webhook"]
+    assert row.status == OutboxStatus.sent
 
 
 def test_two_senders_racing_send_each_message_once(
@@ -253,7 +265,8 @@ def test_a_claim_left_by_a_dead_sender_is_taken_after_its_lease(
     assert not dead.deliver(row_id)  # the old claim is gone: no second e-mail
     assert len(mailbox.messages) == 1
     [row] = _rows(engine)
-    assert row.claimed_by == "new" and row.status == OutboxStatus.sent
+    assert row.claimed_by == "new"
+    assert row.status == OutboxStatus.sent
 
 
 def test_without_smtp_messages_stay_in_the_outbox_and_the_log_keeps_tokens_out(
@@ -268,7 +281,9 @@ def test_without_smtp_messages_stay_in_the_outbox_and_the_log_keeps_tokens_out(
     sender = Sender(make_sessionmaker(engine), _settings(database_url))
     assert sender.send_pass() == 1
     [row] = _rows(engine)
-    assert row.status == OutboxStatus.sent and row.delivered == ["email:local"]
+    assert row.status == OutboxStatus.sent
+    assert row.delivered == ["email:local"]
     assert token in row.text
     assert "kept in the console's outbox" in caplog.text
-    assert token not in caplog.text and "firm0@example.cn" not in caplog.text
+    assert token not in caplog.text
+    assert "firm0@example.cn" not in caplog.text
