@@ -30,6 +30,9 @@ class WantedTerm:
     text: str
     weight: float
     source: str
+    aliases: tuple[str, ...] = ()
+    """Inputs of what the need is for (per the chain map) that this term probably names
+    (:func:`matching.supplier_index.purpose_aliases`): matched as its variants."""
 
 
 _SOURCE = {"buyer": "products", "field": "text", "text": "text", "fallback": "fallback"}

@@ -12,7 +12,9 @@ query costs time in proportion to the profiles that match it, not to the catalog
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from typing import Any, NamedTuple, Self
@@ -86,6 +88,13 @@ LISTED_DAMPING = 0.65
 """When listed names contain a term itself, its variants' matches count this much more
 weakly: a sub-type of what was asked for (红外探测器 for 探测器) beats a dictionary's guess."""
 
+
+PURPOSE_ALIAS = 0.8
+"""Factor of an input of what the need is for that a wanted term probably names
+(:func:`purpose_aliases`): a guess from the chain map, as good as a short or long form."""
+MAX_PURPOSE_ALIASES = 3
+"""At most this many such inputs per wanted term."""
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 _CANONICAL_SOURCES = frozenset({"context", "chain"})
 
@@ -360,15 +369,23 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
 
     # -- querying --------------------------------------------------------------------------
 
-    def _names_for(self, term: str, floor: float = 0.0, *, variants: bool = True) -> TermNames:
+    def _names_for(
+        self,
+        term: str,
+        floor: float = 0.0,
+        *,
+        variants: bool = True,
+        aliases: tuple[str, ...] = (),
+    ) -> TermNames:
         if self._cache_size != len(self.lexicon_):
             self._term_cache.clear()
             self._cache_size = len(self.lexicon_)
         variants = variants and self.name_variants
-        key = term if variants else "\x00" + term
+        aliases = aliases if variants else ()
+        key = (term if variants else "\x00" + term) + "".join("\x01" + a for a in aliases)
         hit = self._term_cache.get(key)
         if hit is None:
-            hit = self._related(term, variants=variants)
+            hit = self._related(term, variants=variants, aliases=aliases)
             if len(self._term_cache) > 10_000:
                 self._term_cache.clear()
             self._term_cache[key] = hit
@@ -377,7 +394,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             return TermNames(hit.ids[keep], hit.qualities[keep], hit.via)
         return hit
 
-    def _related(self, term: str, *, variants: bool) -> TermNames:
+    def _related(self, term: str, *, variants: bool, aliases: tuple[str, ...] = ()) -> TermNames:
         """The names matching ``term``, directly or through its variants (best quality each)."""
         canonical = self.canonical_.__contains__
         ids, qualities = related_names(term, self.lexicon_, canonical)
@@ -385,7 +402,12 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         via: dict[int, NameVariant] = {}
         if variants:
             damping = LISTED_DAMPING if self.variants_.evidence(term) >= 1 else 1.0
-            for variant in self.variants_.of(term):
+            found = self.variants_.of(term)
+            have = {v.text for v in found}
+            found += [
+                NameVariant(term, a, PURPOSE_ALIAS, "purpose") for a in aliases if a not in have
+            ]
+            for variant in found:
                 v_ids, v_qualities = related_names(variant.text, self.lexicon_, canonical)
                 for i, q in zip(v_ids, v_qualities, strict=True):
                     q *= variant.factor * damping
@@ -409,7 +431,9 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         """The weighted terms a need is matched on: what it wants, plus weak context.
 
         The context is the inputs of the need's application in the shipped chain map (never
-        the application itself), at weight ``CONTEXT_WEIGHT``.
+        the application itself), at weight ``CONTEXT_WEIGHT``. A wanted term the map does
+        not list among them carries the ones it may name as its ``aliases``
+        (:func:`purpose_aliases`).
         """
         terms = wanted_terms(need)
         if not terms or not self.application_context:
@@ -420,6 +444,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
                 apps.extend(split_free_text(text or "")[1])
         have = {t.text for t in terms}
         inputs = _inputs_of(tuple(product_key(a) for a in apps))
+        terms = [replace(t, aliases=purpose_aliases(t.text, inputs)) for t in terms]
         context = [i for i in inputs if i not in have][:MAX_CONTEXT_TERMS]
         terms.extend(WantedTerm(i, CONTEXT_WEIGHT, "context") for i in context)
         return terms
@@ -534,7 +559,10 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         for term in terms:
             # the buyer's own words may be written many ways; names from the chain map not
             ids, qualities, via = self._names_for(
-                term.text, min_quality, variants=term.source not in _CANONICAL_SOURCES
+                term.text,
+                min_quality,
+                variants=term.source not in _CANONICAL_SOURCES,
+                aliases=term.aliases,
             )
             if ids.size == 0:
                 continue
@@ -733,6 +761,34 @@ def _best_per_row_scattered(
         best[rows] = 0.0
     uniq: IntArray = np.flatnonzero(top > 0)
     return uniq, top[uniq], both[uniq]
+
+
+def purpose_aliases(term: str, inputs: Sequence[str]) -> tuple[str, ...]:
+    """The inputs of what a need is for (per the chain map) that a wanted ``term`` may name.
+
+    A buyer who wants 强化玻璃 for a 淋浴房 most likely means the 钢化玻璃 the chain map says a
+    淋浴房 takes. When the map does not list the term itself among the inputs, the inputs
+    sharing at least two of its characters, or its last character (the head: what kind of
+    thing it is), are matched as variants of the term (kind ``"purpose"``, factor
+    :data:`PURPOSE_ALIAS`, named in the reasons), in the map's order, at most
+    :data:`MAX_PURPOSE_ALIASES`.
+
+    Examples
+    --------
+    >>> purpose_aliases("强化玻璃", ["铝型材", "钢化玻璃", "密封条"])
+    ('钢化玻璃',)
+    >>> purpose_aliases("钢化玻璃", ["钢化玻璃", "夹胶玻璃"])
+    ()
+    """
+    if term in inputs or len(term) < 2 or not _HAN.search(term):
+        return ()
+    chars = set(term)
+    out = [
+        i
+        for i in inputs
+        if len(i) >= 2 and i != term and (len(chars & set(i)) >= 2 or i[-1] == term[-1])
+    ]
+    return tuple(out[:MAX_PURPOSE_ALIASES])
 
 
 @cache

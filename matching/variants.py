@@ -59,6 +59,7 @@ KIND_LABELS: dict[str, str] = {
     "short": "简称",
     "long": "全称",
     "typo": "疑似错字",
+    "purpose": "按用途",
 }
 """How each kind of variant is named in the reasons."""
 
@@ -98,6 +99,9 @@ class NameVariant:
     text: str
     factor: float
     kind: str
+    confirmed: bool = False
+    """Whether a dictionary gives it as the same goods under another name (a whole-term
+    synonym whose senses agree): the catalog listing the term too does not make it a guess."""
 
 
 def describe(wanted: str, variant: str, kind: str) -> str:
@@ -208,6 +212,15 @@ class NameDictionary:
         sense first), or ``None``."""
         senses = self.senses.get(word)
         return senses[0].partition("{")[0] if senses else None
+
+    def same_goods(self, word: str, other: str) -> bool:
+        """Whether the main (first) sense of one of the two words is a sense of the other:
+        the same goods under two names (纯碱 and 碳酸钠, *sodium carbonate*), not two words that
+        only meet in a side sense."""
+        mine = self._qualified.get(word, {})
+        theirs = self._qualified.get(other, {})
+        a, b = self.main_sense(word), self.main_sense(other)
+        return bool(mine and theirs) and (a in theirs or b in mine)
 
     def translate(self, english: str) -> list[str]:
         """Headwords one of whose senses is ``english`` (lower case; a plural tried singular);
@@ -410,11 +423,11 @@ class NameVariants:
         """
         found: dict[str, NameVariant] = {}
 
-        def put(text: str, factor: float, kind: str) -> None:
+        def put(text: str, factor: float, kind: str, confirmed: bool = False) -> None:
             if not text or text == term or (len(text) == 1 and self.lexicon.get(text) is None):
                 return  # one character names a thing only when suppliers list it alone
             if text not in found or found[text].factor < factor:
-                found[text] = NameVariant(term, text, factor, kind)
+                found[text] = NameVariant(term, text, factor, kind, confirmed)
 
         if _LATIN_RUN.search(term):
             for text, factor in self._english(term):
@@ -422,19 +435,22 @@ class NameVariants:
         attested = self.evidence(term) if _HAN.search(term) else WEAK_EVIDENCE
         for text in self._other_suffix(term):
             put(text, SYNONYM, "synonym")
+        same_goods = self.dictionary.same_goods
         if attested >= WEAK_EVIDENCE and _HAN.search(term):
             for text, factor in self._strong_synonyms(term):
-                put(text, factor, "synonym")
+                put(text, factor, "synonym", same_goods(term, text))
         if attested < WEAK_EVIDENCE:
             for text, factor, kind in self._synonyms(term, attested):
-                put(text, factor, kind)
+                put(text, factor, kind, same_goods(term, text))
+            # a word the dictionary knows, whose other name suppliers list, is no input slip
+            known = any(v.confirmed for v in found.values())
             if len(term) >= 2:
                 for text in self._short_forms(term):
                     put(text, SHORT_LONG, "short")
                 for text in self._long_forms(term):
                     put(text, SHORT_LONG, "long")
                 one_off = not found and attested < 1
-                for text, factor in self._typos(term, attested, one_off=one_off):
+                for text, factor in [] if known else self._typos(term, attested, one_off=one_off):
                     put(text, factor, "typo")
                 if not found:  # the last resort: the same characters in another order
                     for text in self._reordered(term):

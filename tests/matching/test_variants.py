@@ -254,3 +254,33 @@ def test_a_well_listed_name_takes_no_synonym_from_a_side_sense() -> None:
         + [profile(10, "变速箱"), profile(11, "汽车变速箱"), profile(12, "农机变速箱")]
     )
     assert not {10, 11, 12} & set(by_id(index.shortlist(need("传输"), k=20)))
+
+
+def test_a_dictionary_word_whose_other_name_is_listed_is_no_typo() -> None:
+    lex = Lexicon()
+    for name in ("酱油", "石油", "试油"):
+        lex.add(name)
+    # 豉油 reads like 石油 and 试油, but it is a word of its own: soy sauce, 酱油
+    assert [(v.text, v.kind) for v in NameVariants(lex).of("豉油")] == [("酱油", "synonym")]
+    index = SupplierIndex().fit([profile(1, "石油"), profile(2, "酱油")])
+    assert [m.id for m in index.shortlist(need("豉油"))] == [2]
+
+
+def test_a_wanted_term_may_name_an_input_of_what_it_is_for() -> None:
+    # the chain map says a 淋浴房 takes 钢化玻璃; a buyer asking for 强化玻璃 for one means it
+    suppliers = [profile(1, "钢化玻璃"), profile(2, "强化玻璃"), profile(3, "滑轮")]
+    index = SupplierIndex().fit(suppliers)
+    for_shower = NeedRecord(
+        id=1, title="采购强化玻璃", products=("强化玻璃",), application="淋浴房"
+    )
+    got = index.shortlist(for_shower)
+    assert [m.id for m in got][:2] == [2, 1]
+    assert got[0].score > got[1].score
+    assert got[1].reasons.name_variants == (("强化玻璃", "钢化玻璃", "purpose"),)
+    assert describe("强化玻璃", "钢化玻璃", "purpose") == "强化玻璃 ≈ 钢化玻璃 (按用途)"
+    # without the purpose nothing says the two are the same goods
+    alone = by_id(index.shortlist(need("强化玻璃"), min_score=0.0))
+    assert 1 not in alone or alone[1].reasons.name_variants == ()
+    # a term the chain map lists for the purpose is taken as it is
+    exact = NeedRecord(id=2, title="采购钢化玻璃", products=("钢化玻璃",), application="淋浴房")
+    assert index.query_terms(exact)[0].aliases == ()
