@@ -15,6 +15,7 @@ from app.campaigns.charts import charts
 from app.campaigns.exports import sheet_keys
 from app.campaigns.router import ReportFormat, file_response
 from app.campaigns.schemas import CampaignCreate
+from app.deals import ratings
 from app.errors import InvalidInput
 from app.fields import IdParam
 from app.models import Event
@@ -100,6 +101,12 @@ def campaign_page(
         .order_by(Event.date.desc())
     ).all()
     query = f"from={built.period_from}&to={built.period_to}"
+    in_period = [
+        e for e in own if e.id in counted and built.period_from <= e.date <= built.period_to
+    ]
+    given = [
+        (e, r) for e in in_period for r in ratings.event_ratings(session, viewer.principal, e.id)
+    ]
     return render(
         request,
         "campaign.html",
@@ -110,6 +117,7 @@ def campaign_page(
         sheets=sheet_keys(),
         addable=[e for e in own if e.id not in counted],
         counted=[e for e in own if e.id in counted],
+        ratings=given,
     )
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from app.auth.dependencies import SessionDep
-from app.deals import service
-from app.deals.schemas import STAGE_ZH, DealCreate, DealUpdate
+from app.deals import ratings, service
+from app.deals.schemas import STAGE_ZH, DealCreate, DealUpdate, RatingSet
 from app.errors import InvalidInput
 from app.fields import IdParam
 from app.models import (
@@ -23,6 +23,7 @@ from app.models import (
     Event,
     EventMeeting,
     EventParticipant,
+    MeetingRating,
     Organization,
 )
 from app.pagination import PageParams
@@ -52,14 +53,16 @@ def number(text: str) -> int | str:
     return int(text) if text.lstrip("-").isdigit() and len(text) < 12 else text
 
 
-def open_meetings(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
-    """The viewer's firm's published meetings that have no deal yet."""
+def open_meetings(
+    session: Session, viewer: Viewer, *, without_deal: bool = True
+) -> list[dict[str, Any]]:
+    """The viewer's firm's published meetings (by default those that have no deal yet)."""
     org = viewer.org_id
     if org is None:
         return []
     buyer, sme = aliased(EventParticipant), aliased(EventParticipant)
     buyer_org, sme_org = aliased(Organization), aliased(Organization)
-    rows = session.execute(
+    statement = (
         select(EventMeeting.id, Event.name, Event.date, buyer_org.name, sme_org.name)
         .join(Event, Event.id == EventMeeting.event_id)
         .join(buyer, buyer.id == EventMeeting.buyer_participant_id)
@@ -68,9 +71,12 @@ def open_meetings(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
         .join(sme_org, sme_org.id == sme.organization_id)
         .where(EventMeeting.published.is_(True))
         .where((buyer.organization_id == org) | (sme.organization_id == org))
-        .where(EventMeeting.id.not_in(select(Deal.meeting_id).where(Deal.meeting_id.is_not(None))))
         .order_by(Event.date.desc(), EventMeeting.slot)
-    ).all()
+    )
+    if without_deal:
+        taken = select(Deal.meeting_id).where(Deal.meeting_id.is_not(None))
+        statement = statement.where(EventMeeting.id.not_in(taken))
+    rows = session.execute(statement.limit(100)).all()
     return [
         {"id": mid, "label": f"{day:%Y-%m-%d} {name}：{b} × {s}"} for mid, name, day, b, s in rows
     ]
@@ -91,8 +97,37 @@ def deal_list(
         page=listed,
         follow_ups=service.follow_ups(session, viewer.principal, today, limit),
         meetings=open_meetings(session, viewer),
+        rateable=_with_ratings(session, viewer, open_meetings(session, viewer, without_deal=False)),
         done=done,
     )
+
+
+def _with_ratings(
+    session: Session, viewer: Viewer, meetings: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    given = dict(
+        session.execute(
+            select(MeetingRating.meeting_id, MeetingRating.useful).where(
+                MeetingRating.organization_id == viewer.org_id,
+                MeetingRating.meeting_id.in_([m["id"] for m in meetings]),
+            )
+        ).all()
+    )
+    return [m | {"useful": given.get(m["id"])} for m in meetings]
+
+
+@router.post("/meetings/{meeting_id:int}/rating")
+def rate_meeting(
+    session: SessionDep,
+    viewer: FormViewerDep,
+    meeting_id: IdParam,
+    useful: Annotated[str, Form()],
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    """The viewer's firm rates one of its meetings (private to the organizer)."""
+    data = _parse(RatingSet, {"useful": useful == "yes", "comment": comment})
+    ratings.rate(session, viewer.principal, meeting_id, data)
+    return redirect("/deals?done=rated#ratings")
 
 
 @router.post("/deals")

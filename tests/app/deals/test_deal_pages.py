@@ -69,3 +69,21 @@ def test_the_organizer_reads_the_campaign_charts_and_downloads_the_report(
     assert "总览" in load_workbook(io.BytesIO(xlsx.content)).sheetnames
     assert browser(client, world.sme_a).get(f"/campaigns/{cid}").status_code == 403
     assert browser(client, world.other_organizer).get(f"/campaigns/{cid}").status_code == 404
+
+
+def test_firms_rate_their_meetings_and_only_the_organizer_reads_the_ratings(
+    client: TestClient, world: World, built: dict[str, Any]
+) -> None:
+    m1 = built["meetings"][0]
+    sme = browser(client, world.sme_a)
+    assert f'id="rate-{m1}"' in sme.get("/deals").text
+    rated = sme.post(f"/meetings/{m1}/rating", {"useful": "yes", "comment": "对方需求明确"})
+    assert rated.status_code == 303, rated.text
+    assert "已评价：有帮助" in sme.get("/deals").text
+    outsider = browser(client, world.sme_b)
+    assert f'id="rate-{m1}"' not in outsider.get("/deals").text
+    assert outsider.post(f"/meetings/{m1}/rating", {"useful": "no"}).status_code == 404
+    firm = browser(client, world.firm_a)
+    assert "对方需求明确" not in firm.get("/deals").text
+    page = browser(client, world.organizer).get(f"/campaigns/{built['campaign']['id']}")
+    assert "对方需求明确" in page.text
