@@ -33,12 +33,11 @@ def ensure_recipient(
 
 
 def chosen(row: NotificationRecipient | None, topic: str) -> list[Channel]:
-    """The channels ``row`` chose for ``topic`` (default: e-mail and the phone webhook)."""
-    if row is None:
-        return [Channel.email, Channel.webhook]
-    choice = row.topics.get(topic, row.topics.get(ALL_TOPICS))
+    """The channels ``row`` chose for ``topic``; ``[]`` when it chose nothing for it
+    (default: e-mail, and the phone webhook only for account messages or without e-mail)."""
+    choice = None if row is None else row.topics.get(topic, row.topics.get(ALL_TOPICS))
     if choice is None:
-        return [Channel.email, Channel.webhook]
+        return [Channel.email]
     return [Channel(c) for c in choice if c in Channel.__members__]
 
 
@@ -47,16 +46,21 @@ def channels_for(
 ) -> list[Channel]:
     """The channels a message on ``topic`` goes out on: chosen, and with an address.
 
-    Account messages (sign-in codes, resets) ignore choices and unsubscription.
+    Account messages (sign-in codes, resets) ignore choices and unsubscription and go on
+    every channel with an address. Otherwise a recipient who chose nothing gets e-mail (or,
+    with no e-mail address, the phone webhook): text messages cost money, so SMS / WeChat
+    is chosen, not assumed.
     """
+    available = {Channel.email: email is not None, Channel.webhook: phone is not None}
     row = recipient(session, email) if email else None
-    if is_essential(topic) or row is None:
+    if is_essential(topic):
         wanted = [Channel.email, Channel.webhook]
-    elif row.unsubscribed_at is not None:
+    elif row is not None and row.unsubscribed_at is not None:
         wanted = []
+    elif email is None:
+        wanted = [Channel.webhook]
     else:
         wanted = chosen(row, topic)
-    available = {Channel.email: email is not None, Channel.webhook: phone is not None}
     return [c for c in wanted if available[c]]
 
 
