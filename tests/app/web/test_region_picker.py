@@ -29,6 +29,7 @@ def test_every_form_and_filter_picks_regions_by_name(client: TestClient, world: 
         f"/profiles/{ids.profile_a}/opportunities": "region",
         f"/profiles/{ids.profile_a}/edit": "regions_served",
         "/events/new": "region_code",
+        "/campaigns": "region_code",
     }
     for path, name in pages.items():
         page = organizer.get(path)
