@@ -71,6 +71,12 @@ def _present(session: Session, caller: Principal, event: Event, p: EventParticip
     audit.record(session, caller, "event.checkin", "event", event.id, participant=p.id)
 
 
+def by_token(session: Session, caller: Principal, event_id: int, token: str) -> EventParticipant:
+    """Whose QR code staff scanned (nothing changes: the desk confirms the check-in)."""
+    event = service.get_managed(session, caller, event_id)
+    return _participant_of(session, event, token)
+
+
 def check_in(session: Session, caller: Principal, event_id: int, token: str) -> EventParticipant:
     """Staff scan a firm's QR code: the firm is checked in (again is fine)."""
     event = service.get_managed(session, caller, event_id)

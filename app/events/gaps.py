@@ -10,7 +10,7 @@ from app import audit
 from app.auth.principal import Principal
 from app.db import flush
 from app.errors import Conflict, InvalidInput
-from app.events import notices, service
+from app.events import service
 from app.events.problem import (
     absent_ids,
     as_meeting,
@@ -32,6 +32,7 @@ from app.models import (
     ParticipantStatus,
     Side,
 )
+from app.notifications import triggers
 from matching.scheduling import (
     Meeting,
     ScheduleProblem,
@@ -180,10 +181,7 @@ def fill(
     new = fill_unmet(problem, meetings, met=met, sme_ids=wanted)
     published = event.status == EventStatus.published
     rows = store_new(session, event, new, scores, published=published)
-    notified = 0
-    if published and rows:
-        changed = {r.buyer_participant_id for r in rows} | {r.sme_participant_id for r in rows}
-        notified = notices.agendas_changed(session, event, people, changed, cause="补充安排")
+    notified = triggers.agenda_changed(session, event) if published and rows else 0
     service.touch(event)
     flush(session, f"event {event.id}")
     audit.record(session, caller, "event.unmet.fill", "event", event.id, meetings=len(rows))

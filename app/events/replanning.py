@@ -5,7 +5,8 @@ no-shows (``buyer_absent`` / ``sme_absent``: the rows stay, their places free up
 held or published meeting is kept exactly where it is; :func:`matching.scheduling.replan`
 places new meetings around them from ``from_slot`` on, never for an absent firm, never for a
 pair that already has a row; the new meetings are stored published, the left-out pairs
-replaced, and each firm whose agenda changed gets a message through the outbox.
+replaced, and each firm whose agenda changed gets a message through the outbox
+(:func:`app.notifications.triggers.agenda_changed`, which also updates its calendar).
 """
 
 from datetime import date
@@ -17,7 +18,7 @@ from app import audit
 from app.auth.principal import Principal
 from app.db import flush
 from app.errors import Conflict, InvalidInput
-from app.events import gaps, notices, service
+from app.events import gaps, service
 from app.events.problem import (
     absent_ids,
     attending,
@@ -36,6 +37,7 @@ from app.models import (
     EventStatus,
     ParticipantStatus,
 )
+from app.notifications import triggers
 from matching.scheduling import LockedMeeting, replan
 
 TIME_LIMIT_S = 10.0
@@ -116,11 +118,9 @@ def run(
                 detail={"text_en": lo.text_en},
             )
         )
-    changed = {r.buyer_participant_id for r in added + freed} | {
-        r.sme_participant_id for r in added + freed
-    }
-    changed -= absent
-    notified = notices.agendas_changed(session, event, people, changed, cause="现场调整")
+    flush(session, "the re-plan")
+    # The calendars follow the published meetings; each firm whose agenda changed is told.
+    notified = triggers.agenda_changed(session, event)
     service.touch(event)
     flush(session, f"event {event.id}")
     audit.record(

@@ -14,12 +14,12 @@ from app.events.problem import build_problem, session_scores, table_id, table_nu
 from app.events.schemas import ScheduleRead
 from app.matches.index import MatchingIndex
 from app.messages import tr, word
-from app.notifications import triggers
 from app.models import (
     EventLeftOut,
     EventMeeting,
     EventStatus,
 )
+from app.notifications import triggers
 from matching.scheduling import (
     Meeting,
     Schedule,
@@ -76,6 +76,12 @@ def run(
         len(event.slots), people, service.preferences(session, event.id), scores
     )
     existing = service.meetings(session, event.id)
+    if any(m.attendance is not None for m in existing):
+        # A fresh plan would move or drop meetings already held and lose the no-shows.
+        raise Conflict(
+            "the session's day has begun (attendance is marked): use the day's re-plan, "
+            f"POST /api/v1/events/{event.id}/replan"
+        )
     result = schedule_event(
         problem, time_limit_s=TIME_LIMIT_S, previous=_previous(existing), replan_all=replan_all
     )

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.models import OutboxMessage
@@ -259,9 +259,11 @@ def test_replan_gives_the_no_shows_table_to_a_standby_firm_and_tells_the_firms(
     before = {m["id"]: m for m in day["meetings"]}
     gone = next(m for m in day["meetings"] if m["sme_participant_id"] == absent["id"])
 
-    assert (
-        client.post(f"{BASE}/{eid}/replan", json={}, headers=world.sme_a.headers).status_code == 403
-    )
+    with Session(engine) as s:
+        last_before = s.scalar(select(func.max(OutboxMessage.id))) or 0
+    standby_org_id = day["standby"]["organization_id"]
+    denied = client.post(f"{BASE}/{eid}/replan", json={}, headers=world.sme_a.headers)
+    assert denied.status_code == 403
     bad = client.post(f"{BASE}/{eid}/replan", json={"from_slot": 3}, headers=org.headers)
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "body.from_slot"
@@ -281,17 +283,32 @@ def test_replan_gives_the_no_shows_table_to_a_standby_firm_and_tells_the_firms(
     attending = [m for m in after if m["attendance"] in (None, "both_present")]
     assert len({m["slot"] for m in attending}) == len(attending)  # one table: one a slot
     assert len({m["sme_participant_id"] for m in after}) == len(after)  # no pair twice
-    # the changed agendas went out: the buyer, the absent SME's (freed) side is not told
+    # the changed agendas went out (after the re-plan): to the firms whose meetings changed
     with Session(engine) as s:
-        told = set(
-            s.scalars(
-                select(OutboxMessage.organization_id).where(
-                    OutboxMessage.topic == "event.agenda_changed"
-                )
+        rows = s.execute(
+            select(OutboxMessage.organization_id, OutboxMessage.topic).where(
+                OutboxMessage.id > last_before
             )
-        )
+        ).all()
+    told = {org_id for org_id, _ in rows}
+    assert {topic for _, topic in rows} <= {"event.agenda_changed", "event.agenda_published"}
     assert world.firm_a.org_id in told
+    assert standby_org_id in told
     assert world.sme_b.org_id not in told
     assert present["organization_id"] not in told
-    # the standby firm now sees its meeting on its agenda
-    assert result["notified"] == len(told) == 3
+    assert result["notified"] == len(rows) >= 3
+
+
+def test_a_fresh_plan_is_refused_once_attendance_is_marked(
+    client: TestClient, world: World
+) -> None:
+    day = _published(client, world)
+    eid, org = day["eid"], world.organizer
+    meeting = day["meetings"][0]
+    url = f"{BASE}/{eid}/meetings/{meeting['id']}/attendance"
+    assert client.put(url, json={"attendance": "both_present"}, headers=org.headers).is_success
+    refused = client.post(f"{BASE}/{eid}/schedule", headers=org.headers)
+    assert refused.status_code == 409
+    after = _items(client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json())
+    assert after == _items(client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json())
+    assert {m["id"] for m in after} == {m["id"] for m in day["meetings"]}
