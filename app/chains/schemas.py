@@ -33,11 +33,27 @@ class NodeFields(BaseModel):
 class NodeCreate(NodeFields):
     """A new node of a chain."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "隔膜",
+                    "stage": 1,
+                    "description": "锂电池隔膜（湿法、干法）",
+                    "products": ["锂电池隔膜", "涂覆隔膜"],
+                    "keywords": ["湿法隔膜", "PE 隔膜"],
+                }
+            ]
+        }
+    )
+
 
 class NodeUpdate(BaseModel):
     """Fields to change; absent fields stay."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"keywords": ["湿法隔膜", "陶瓷涂覆隔膜"]}]}
+    )
 
     name: NodeName | None = None
     stage: Integer | None = Field(default=None, ge=0, le=50)
@@ -58,7 +74,9 @@ class NodeRead(NodeFields):
 class EdgeCreate(BaseModel):
     """``input_node_id`` supplies ``output_node_id``; both of this chain."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"input_node_id": 2, "output_node_id": 5}]}
+    )
 
     input_node_id: Id
     output_node_id: Id
@@ -86,7 +104,10 @@ class ChainCreate(BaseModel):
 class ChainUpdate(BaseModel):
     """Fields to change; absent fields stay."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"description": "从正极材料、隔膜到动力电池系统"}]},
+    )
 
     name: ChainName | None = None
     description: LongText | None = None
@@ -230,7 +251,7 @@ class PlacementOverride(BaseModel):
 class PlacementReview(BaseModel):
     """Mark a model placement reviewed: kept as it is, and no longer replaced by the model."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reviewed": True}]})
 
     reviewed: bool
 

@@ -22,8 +22,9 @@ import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from typing import Any
 
+from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -278,22 +279,6 @@ def _colour(gap: float) -> str:
     return "#c62828"
 
 
-def _text(
-    x: float,
-    y: float,
-    content: str,
-    *,
-    size: int = 12,
-    weight: str = "normal",
-    anchor: str = "middle",
-    fill: str = "#212121",
-) -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" '
-        f'text-anchor="{anchor}" fill="{fill}">{escape(content)}</text>'
-    )
-
-
 def _short(text: str, limit: int) -> str:
     width = 0
     for i, ch in enumerate(text):
@@ -303,9 +288,36 @@ def _short(text: str, limit: int) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class _Text:
+    x: str
+    y: str
+    content: str
+    size: int = 12
+    weight: str = "normal"
+    anchor: str = "middle"
+    fill: str = "#212121"
+
+
+def _t(x: float, y: float, content: str, **style: Any) -> _Text:
+    return _Text(f"{x:.1f}", f"{y:.1f}", content, **style)
+
+
+_TEMPLATES = Environment(
+    loader=PackageLoader("app.chains", "templates"),
+    autoescape=select_autoescape(["svg"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
 def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> bytes:
     """A self-contained SVG: the chain diagram (upstream → downstream, coloured by the node's
-    gap over all regions) above a node × region heat map; every label is real ``<text>``."""
+    gap over all regions) above a node × region heat map; every label is real ``<text>``.
+
+    The layout is computed here; the markup is ``app/chains/templates/weak_links.svg``
+    (Jinja2, autoescaped).
+    """
     chain = chains.get_chain(session, report.chain_id)
     edges = chains.edges_of(session, chain.id)
     nodes: list[ChainNode] = sorted(chain.nodes, key=lambda n: (n.stage, n.id))
@@ -343,29 +355,7 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
     )
     height = heat_top + heat_h + 60
 
-    title = (
-        f"{report.chain_name} · 薄弱环节（{'省' if report.level is Level.province else '市'}级）"
-    )
-    parts: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-        f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-        f"style={quoteattr(f'font-family:{FONT_FAMILY};background:#ffffff')} "
-        f"font-family={quoteattr(FONT_FAMILY)}>",
-        f"<title>{escape(title)}</title>",
-        f'<defs><marker id="xs-arrow-{report.chain_id}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
-        'markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
-        'style="fill:#607d8b"/></marker></defs>',
-        f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" style="fill:#ffffff"/>',
-        _text(left, 32, title, size=20, weight="bold", anchor="start"),
-        _text(
-            left,
-            56,
-            "上游 → 下游；颜色为缺口分（需求/供给，全部地区）",
-            size=12,
-            anchor="start",
-            fill="#546e7a",
-        ),
-    ]
+    paths: list[str] = []
     for e in edges:
         if e.input_node_id not in pos or e.output_node_id not in pos:
             continue
@@ -374,96 +364,114 @@ def svg(session: Session, report: WeakLinkReport, *, max_regions: int = 12) -> b
         if x2 <= x1:  # same stage or backwards: leave from the bottom, arrive at the top
             sx, sy, ex, ey = x1 + box_w / 2, y1 + box_h, x2 + box_w / 2, y2
         mid = (sx + ex) / 2
-        parts.append(
-            f'<path d="M {sx:.1f} {sy:.1f} C {mid:.1f} {sy:.1f}, {mid:.1f} {ey:.1f}, '
-            f'{ex:.1f} {ey:.1f}" style="fill:none;stroke:#90a4ae;stroke-width:1.5" '
-            f'marker-end="url(#xs-arrow-{report.chain_id})"/>'
+        paths.append(
+            f"M {sx:.1f} {sy:.1f} C {mid:.1f} {sy:.1f}, {mid:.1f} {ey:.1f}, {ex:.1f} {ey:.1f}"
         )
+    boxes = []
     for n in nodes:
         x, y = pos[n.id]
         g = node_gap[n.id]
         ink = "#ffffff" if g > 0.62 else "#212121"
-        parts.append(
-            f'<g><rect x="{x:.1f}" y="{y:.1f}" width="{box_w}" height="{box_h}" rx="8" '
-            f'style="fill:{_colour(g)};stroke:#455a64;stroke-width:1"/>'
-            + _text(x + box_w / 2, y + 20, _short(n.name, 20), size=14, weight="bold", fill=ink)
-            + _text(
-                x + box_w / 2,
-                y + 38,
-                f"需求 {demand[n.id]} · 供给 {supply[n.id]:g} · 缺口 {g:.2f}",
-                size=11,
-                fill=ink,
-            )
-            + "</g>"
+        boxes.append(
+            {
+                "x": f"{x:.1f}",
+                "y": f"{y:.1f}",
+                "fill": _colour(g),
+                "name": _t(
+                    x + box_w / 2, y + 20, _short(n.name, 20), size=14, weight="bold", fill=ink
+                ),
+                "line": _t(
+                    x + box_w / 2,
+                    y + 38,
+                    f"需求 {demand[n.id]} · 供给 {supply[n.id]:g} · 缺口 {g:.2f}",
+                    size=11,
+                    fill=ink,
+                ),
+            }
         )
-    parts.append(
-        _text(
+    columns = [
+        _t(
+            left + label_w + j * cell_w + cell_w / 2,
+            heat_top + 18,
+            _short(region_name(code, report.level), 12),
+        )
+        for j, code in enumerate(shown)
+    ]
+    rows = []
+    for i, n in enumerate(nodes):
+        y = heat_top + 30 + i * cell_h
+        cells = []
+        for j, code in enumerate(shown):
+            x = left + label_w + j * cell_w
+            cell = by_cell.get((n.id, code))
+            g = cell.gap_score if cell else 0.0
+            cells.append(
+                {
+                    "x": f"{x:.1f}",
+                    "y": f"{y:.1f}",
+                    "fill": _colour(g) if cell else "#f5f5f5",
+                    "text": _t(
+                        x + cell_w / 2 - 1,
+                        y + cell_h / 2 + 3,
+                        f"{cell.demand}/{cell.supply_weighted:g}",
+                        size=11,
+                        fill="#ffffff" if g > 0.62 else "#212121",
+                    )
+                    if cell
+                    else None,
+                }
+            )
+        label = _t(left + label_w - 8, y + cell_h / 2 + 4, _short(n.name, 22), anchor="end")
+        rows.append({"label": label, "cells": cells})
+    legend_y = height - 34
+    title = (
+        f"{report.chain_name} · 薄弱环节（{'省' if report.level is Level.province else '市'}级）"
+    )
+    markup = _TEMPLATES.get_template("weak_links.svg").render(
+        width=f"{width:.0f}",
+        height=f"{height:.0f}",
+        font=FONT_FAMILY,
+        title=title,
+        chain_id=report.chain_id,
+        heading=_t(left, 32, title, size=20, weight="bold", anchor="start"),
+        subheading=_t(
+            left,
+            56,
+            "上游 → 下游；颜色为缺口分（需求/供给，全部地区）",
+            anchor="start",
+            fill="#546e7a",
+        ),
+        paths=paths,
+        box_w=box_w,
+        box_h=box_h,
+        boxes=boxes,
+        heat_heading=_t(
             left,
             heat_top - 16,
             "环节 × 地区 缺口热力图（格内：需求/加权供给）",
             size=16,
             weight="bold",
             anchor="start",
-        )
+        ),
+        empty=None
+        if shown
+        else _t(left, heat_top + 20, "暂无需求或供给数据", anchor="start", fill="#546e7a"),
+        columns=columns,
+        rows=rows,
+        cell_w=cell_w - 2,
+        cell_h=cell_h - 2,
+        legend=[{"x": left + k * 24, "y": legend_y, "fill": _colour(k / 10)} for k in range(11)],
+        legend_texts=[
+            _t(left, legend_y + 28, "缺口分 0", size=11, anchor="start"),
+            _t(left + 264, legend_y + 28, "1", size=11, anchor="end"),
+            _t(
+                left + 290,
+                legend_y + 10,
+                "G = D/(D+S)·ln(1+D)/ln(1+Dmax)",
+                size=11,
+                anchor="start",
+                fill="#546e7a",
+            ),
+        ],
     )
-    if not shown:
-        parts.append(
-            _text(left, heat_top + 20, "暂无需求或供给数据", anchor="start", fill="#546e7a")
-        )
-    else:
-        for j, code in enumerate(shown):
-            cx = left + label_w + j * cell_w + cell_w / 2
-            parts.append(
-                _text(cx, heat_top + 18, _short(region_name(code, report.level), 12), size=12)
-            )
-        for i, n in enumerate(nodes):
-            y = heat_top + 30 + i * cell_h
-            parts.append(
-                _text(
-                    left + label_w - 8,
-                    y + cell_h / 2 + 4,
-                    _short(n.name, 22),
-                    size=12,
-                    anchor="end",
-                )
-            )
-            for j, code in enumerate(shown):
-                x = left + label_w + j * cell_w
-                cell = by_cell.get((n.id, code))
-                g = cell.gap_score if cell else 0.0
-                fill = _colour(g) if cell else "#f5f5f5"
-                parts.append(
-                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                    f'style="fill:{fill};stroke:#ffffff;stroke-width:1"/>'
-                )
-                if cell:
-                    ink = "#ffffff" if g > 0.62 else "#212121"
-                    parts.append(
-                        _text(
-                            x + cell_w / 2 - 1,
-                            y + cell_h / 2 + 3,
-                            f"{cell.demand}/{cell.supply_weighted:g}",
-                            size=11,
-                            fill=ink,
-                        )
-                    )
-    legend_y = height - 34
-    for k in range(11):
-        parts.append(
-            f'<rect x="{left + k * 24}" y="{legend_y}" width="24" height="12" '
-            f'style="fill:{_colour(k / 10)}"/>'
-        )
-    parts.append(_text(left, legend_y + 28, "缺口分 0", size=11, anchor="start"))
-    parts.append(_text(left + 264, legend_y + 28, "1", size=11, anchor="end"))
-    parts.append(
-        _text(
-            left + 290,
-            legend_y + 10,
-            "G = D/(D+S)·ln(1+D)/ln(1+Dmax)",
-            size=11,
-            anchor="start",
-            fill="#546e7a",
-        )
-    )
-    parts.append("</svg>")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(parts)).encode("utf-8")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + markup).encode("utf-8")
