@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -207,16 +208,19 @@ def bench_replan(name: str, seed: int, repeat: int, time_limit: float) -> dict[s
     print(f"[{name}] generating {nb}x{ns}x{nk} ...", file=sys.stderr, flush=True)
     problem = make_event(nb, ns, nk, seed=seed)
     fresh_s: list[float] = []
+    fresh_cpu: list[float] = []
     for i in range(repeat):
         print(f"[{name}] fresh plan {i + 1}/{repeat} ...", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fresh = schedule_event(problem, time_limit_s=time_limit, method="flow")
         fresh_s.append(time.perf_counter() - t0)
+        fresh_cpu.append(time.process_time() - c0)
     day = make_day(problem, fresh.meetings, seed=seed)
     replan_s: list[float] = []
+    replan_cpu: list[float] = []
     for i in range(repeat):
         print(f"[{name}] re-plan {i + 1}/{repeat} ...", file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         again = replan(
             day.problem,
             day.kept,
@@ -226,6 +230,7 @@ def bench_replan(name: str, seed: int, repeat: int, time_limit: float) -> dict[s
             time_limit_s=time_limit,
         )
         replan_s.append(time.perf_counter() - t0)
+        replan_cpu.append(time.process_time() - c0)
     kept = {(k.buyer_id, k.sme_id, k.slot, k.table_id) for k in day.kept}
     new = [m for m in again.meetings if (m.buyer_id, m.sme_id, m.slot, m.table_id) not in kept]
     fresh_share = ratio(fresh.objective, fresh.upper_bound)
@@ -244,6 +249,10 @@ def bench_replan(name: str, seed: int, repeat: int, time_limit: float) -> dict[s
         "standby_covered": len({m.sme_id for m in new if m.sme_id.startswith("W")}),
         "fresh_seconds_median": round(statistics.median(fresh_s), 3),
         "replan_seconds_median": round(statistics.median(replan_s), 3),
+        "fresh_cpu_seconds_median": round(statistics.median(fresh_cpu), 3),
+        "replan_cpu_seconds_median": round(statistics.median(replan_cpu), 3),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
         "replan_over_fresh_seconds": round(
             statistics.median(replan_s) / statistics.median(fresh_s), 3
         ),
