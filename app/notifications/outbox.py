@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.models.notification import Channel, OutboxMessage, OutboxStatus
 from app.notifications.messages import Message
-from app.notifications.preferences import channels_for
+from app.notifications.preferences import channels_for, link_user
 
 log = logging.getLogger("xieshou.notifications")
 
@@ -35,6 +35,8 @@ def enqueue(session: Session, message: Message) -> int:
 def enqueue_new(session: Session, message: Message) -> int | None:
     """Like :func:`enqueue`, but ``None`` when the dedupe key was already queued."""
     email = message.to_email.strip().lower() if message.to_email else None
+    if email and message.user_id is not None:
+        link_user(session, email, message.user_id)
     channels = channels_for(session, message.topic, email=email, phone=message.to_phone)
     values = {
         "topic": message.topic,

@@ -32,6 +32,13 @@ def ensure_recipient(
     return row
 
 
+def link_user(session: Session, email: str, user_id: int) -> None:
+    """Note that ``email``'s choices are those of user ``user_id`` (if it made any)."""
+    row = recipient(session, email)
+    if row is not None and row.user_id is None:
+        row.user_id = user_id
+
+
 def chosen(row: NotificationRecipient | None, topic: str) -> list[Channel]:
     """The channels ``row`` chose for ``topic``; ``[]`` when it chose nothing for it
     (default: e-mail, and the phone webhook only for account messages or without e-mail)."""

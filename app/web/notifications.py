@@ -40,9 +40,17 @@ def outbox(request: Request, session: SessionDep, viewer: ViewerDep) -> HTMLResp
     return render(request, "outbox.html", viewer, rows=rows, topics=TOPICS, smtp=smtp)
 
 
-def _contact_email(session: SessionDep, viewer: Viewer) -> str | None:
+def _address(session: SessionDep, viewer: Viewer) -> tuple[str | None, int | None]:
+    """Whose choices the page edits: the signed-in person's, else the firm's contact's."""
+    user_id = viewer.principal.user_id
+    if user_id is not None:
+        from app.models.user import User
+
+        user = session.get(User, user_id)
+        if user is not None:
+            return user.email, user.id
     org = session.get(Organization, viewer.org_id) if viewer.org_id else None
-    return org.contact_email if org else None
+    return (org.contact_email if org else None), None
 
 
 @router.get("/notifications")
@@ -50,7 +58,7 @@ def settings_page(
     request: Request, session: SessionDep, viewer: ViewerDep, feed: str = ""
 ) -> HTMLResponse:
     """Channels per topic for the firm's contact address, and its calendar feed."""
-    email = _contact_email(session, viewer)
+    email, _user = _address(session, viewer)
     row = preferences.recipient(session, email) if email else None
     choices = {topic: {c.value for c in preferences.chosen(row, topic)} for topic in TOPICS}
     live = calendars.active_feed(session, viewer.org_id) if viewer.org_id else None
@@ -71,7 +79,7 @@ def settings_page(
 @router.post("/notifications")
 async def save_settings(request: Request, session: SessionDep, viewer: FormViewerDep) -> Response:
     """Store the ticked channels per topic (and resubscribe)."""
-    email = _contact_email(session, viewer)
+    email, user_id = _address(session, viewer)
     if not email:
         raise Forbidden("这个机构没有联系邮箱，无法设置通知")
     form = await request.form()
@@ -80,7 +88,7 @@ async def save_settings(request: Request, session: SessionDep, viewer: FormViewe
         for topic in TOPICS
         if not is_essential(topic)
     }
-    preferences.set_choices(session, email, chosen)
+    preferences.set_choices(session, email, chosen, user_id=user_id)
     return redirect("/notifications#saved")
 
 

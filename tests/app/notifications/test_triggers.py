@@ -8,7 +8,7 @@ from icalendar import Calendar
 from sqlalchemy import Engine, select
 
 from app.config import Settings
-from app.db import make_sessionmaker
+from app.db import make_sessionmaker, session_scope
 from app.models import Event, OutboxMessage
 from app.notifications import triggers
 from tests.app.events.helpers import BASE, add, open_event, wish
@@ -194,3 +194,46 @@ def test_an_import_by_a_firm_tells_it_the_counts(
     assert [n.organization_id for n in notices] == [world.organizer.org_id]
     assert notices[0].subject == "企业导入已完成"
     assert "新增 1" in notices[0].text
+
+
+def test_a_firms_verified_users_get_its_notices_too(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    from app.models.base import utcnow
+    from app.models.user import User
+
+    now = utcnow()
+    firm = world.firm_b.org_id
+    for session in session_scope(make_sessionmaker(engine)):
+        session.add_all(
+            [
+                User(
+                    organization_id=firm,
+                    email="li@firm-b.cn",
+                    role="large_firm",
+                    email_verified_at=now,
+                ),
+                User(organization_id=firm, email="new@firm-b.cn", role="large_firm"),
+                User(
+                    organization_id=firm,
+                    email="gone@firm-b.cn",
+                    role="large_firm",
+                    email_verified_at=now,
+                    disabled_at=now,
+                ),
+                # the contact's own address, as a user: one message, not two
+                User(
+                    organization_id=firm,
+                    email="zhang@example.cn",
+                    role="large_firm",
+                    email_verified_at=now,
+                ),
+            ]
+        )
+    event = open_event(client, world)
+    add(client, world.organizer, event["id"], firm)
+    notices = _outbox(engine, "event.invitation")
+    assert sorted(n.to_email or "" for n in notices) == ["li@firm-b.cn", "zhang@example.cn"]
+    assert {n.organization_id for n in notices} == {firm}
+    li = next(n for n in notices if n.to_email == "li@firm-b.cn")
+    assert li.user_id is not None
