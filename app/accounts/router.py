@@ -61,7 +61,9 @@ class RegistrationRead(BaseModel):
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url)
+    # The configured address, never the request's Host: a forged Host header would otherwise
+    # send a victim a reset link to the forger's site (password-reset poisoning).
+    return str(request.app.state.settings.public_url)
 
 
 def user_read(user: User) -> UserRead:

@@ -37,7 +37,9 @@ _KINDS = {"sme": "中小企业（专精特新等）", "large_firm": "大企业�
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url)
+    # The configured address, never the request's Host: a forged Host header would otherwise
+    # send a victim a reset link to the forger's site (password-reset poisoning).
+    return str(request.app.state.settings.public_url)
 
 
 def _check_origin(request: Request) -> None:

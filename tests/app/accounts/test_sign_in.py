@@ -213,3 +213,13 @@ def test_the_api_key_sign_in_still_works(client: TestClient, world: World) -> No
         "/login", data={"api_key": world.sme_a.key, "csrf": csrf}, follow_redirects=False
     )
     assert ok.status_code == 303
+
+
+def test_links_in_messages_use_the_public_url_not_the_requests_host(
+    app: FastAPI, client: TestClient, engine: Engine, world: World
+) -> None:
+    make_user(engine, world.sme_a.org_id, Role.sme, EMAIL)
+    client.post("/api/v1/password-resets", json={"email": EMAIL}, headers={"Host": "evil.example"})
+    link = last_link(engine, EMAIL, "account.reset")
+    assert link.startswith(app.state.settings.public_url.rstrip("/") + "/password/reset?token=")
+    assert "evil.example" not in link
