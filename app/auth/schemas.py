@@ -11,7 +11,15 @@ from app.models import Role
 class KeyCreate(BaseModel):
     """A new key for an organization (the role must fit the organization's kind)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"organization_id": 12, "role": "sme", "label": "ERP 对接"},
+                {"role": "admin", "label": "运维"},
+            ]
+        },
+    )
 
     organization_id: Id | None = Field(default=None, description="omit only for admin keys")
     role: Role
@@ -34,6 +42,24 @@ class KeyRead(BaseModel):
 class KeyCreated(KeyRead):
     """A new key. ``key`` is shown this once and cannot be recovered: store it now."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 5,
+                    "organization_id": 3,
+                    "role": "sme",
+                    "prefix": "7c77e6f54f89",
+                    "label": "ERP 对接",
+                    "created_at": "2027-03-01T09:30:00Z",
+                    "last_used_at": None,
+                    "revoked_at": None,
+                    "key": "xs_3f9a1c2b7d4e_Q2hpbmVzZS1leGFtcGxlLW5vdC1hLXJlYWwta2V5",
+                }
+            ]
+        }
+    )
+
     key: str
 
 
@@ -50,6 +76,24 @@ class Me(BaseModel):
     ``profile_id`` for an SME (null until it posts its profile), ``needs`` for a large firm,
     ``managed_firms`` for an organizer (the firms it registered and so manages).
     """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "key_id": 4,
+                    "user_id": None,
+                    "role": "sme",
+                    "organization_id": 3,
+                    "organization_url": "/api/v1/organizations/3",
+                    "profile_id": 1,
+                    "profile_url": "/api/v1/profiles/1",
+                    "needs": None,
+                    "managed_firms": None,
+                }
+            ]
+        }
+    )
 
     key_id: int | None = Field(description="the API key calling; null for a signed-in user")
     user_id: int | None = Field(default=None, description="the signed-in user, if one is calling")

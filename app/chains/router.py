@@ -39,7 +39,11 @@ router = APIRouter(prefix="/chains", tags=["chains"], responses=problem_response
 _WRITE = problem_responses(403, 404, 409, 412, 428)
 
 
-@router.get("", summary="List the chains of the chain map")
+@router.get(
+    "",
+    summary="产业链列表",
+    description="列出产业链图谱中的产业链及其环节数。所有持有密钥的调用方可看。分页返回。只读。",
+)
 def list_chains(session: SessionDep, caller: CallerDep, paging: WholePageDep) -> Page[ChainSummary]:
     return page_of(service.list_chains(session), paging)
 
@@ -48,7 +52,8 @@ def list_chains(session: SessionDep, caller: CallerDep, paging: WholePageDep) ->
     "",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(403, 409),
-    summary="Create a chain (admins)",
+    summary="创建产业链",
+    description="在产业链图谱中新建一条产业链。只有管理员（运营方）可操作。",
 )
 def create_chain(
     body: ChainCreate, session: SessionDep, caller: CallerDep, response: Response
@@ -62,7 +67,8 @@ def create_chain(
 @router.get(
     "/export",
     responses={200: {"content": {"application/json": {}, CSV_TYPE: {}}}},
-    summary="Export the chain map as JSON (the import format) or CSV",
+    summary="导出产业链图谱",
+    description="以 JSON（即导入格式）或 CSV 导出产业链、环节和连线。所有持有密钥的调用方可导出。只读。",
 )
 def export_map(
     session: SessionDep,
@@ -84,15 +90,10 @@ def export_map(
     "/import",
     response_model=ChainImportSummary,
     responses=problem_responses(403, 413, 422),
-    summary="Import chains, nodes and edges from a JSON document or a CSV file (admins)",
+    summary="导入产业链图谱",
     description=(
-        "All-or-nothing: every row is checked first (names, stages, unknown input nodes, "
-        "self-loops, cycles); any problem answers 422 with the per-row `errors` and writes "
-        "nothing. Chains and nodes are matched by name. `replace=true` makes each chain in "
-        "the file exactly as the file says (its other nodes and edges are deleted). "
-        "With `place=true` (default) every profile and need is placed again on the new map "
-        "(operator overrides stay); single node and edge edits do not re-place: run "
-        "`POST /api/v1/chains/place` after them."
+        "从 JSON 文档或 CSV 文件导入产业链、环节和连线；有任何问题时不保存并返回 422 及逐行错误。"
+        "replace=true 时替换同名产业链；dry_run=true 只校验。只有管理员可导入。"
     ),
 )
 def import_map(
@@ -127,7 +128,8 @@ def import_map(
 @router.post(
     "/place",
     responses=problem_responses(403),
-    summary="Re-place every profile and need on the chain map (admins)",
+    summary="重新归位全部画像和需求",
+    description="把所有能力画像和需求重新归到产业链环节上（运营方审核过的归位保留）。只有管理员可操作。",
 )
 def place_all(session: SessionDep, caller: CallerDep) -> PlaceSummary:
     service.require_admin(caller)
@@ -135,7 +137,10 @@ def place_all(session: SessionDep, caller: CallerDep) -> PlaceSummary:
 
 
 @router.get(
-    "/{chain_id:int}", responses=problem_responses(404), summary="Read a chain with its map"
+    "/{chain_id:int}",
+    responses=problem_responses(404),
+    summary="查看产业链",
+    description="返回一条产业链及其环节和连线。所有持有密钥的调用方可看。响应带 ETag。只读。",
 )
 def read_chain(
     chain_id: IdParam, session: SessionDep, caller: CallerDep, response: Response
@@ -145,7 +150,12 @@ def read_chain(
     return service.to_read(session, chain)
 
 
-@router.patch("/{chain_id:int}", responses=_WRITE, summary="Rename or describe a chain (admins)")
+@router.patch(
+    "/{chain_id:int}",
+    responses=_WRITE,
+    summary="修改产业链",
+    description="修改产业链名称或说明。只有管理员可改。必须带 If-Match。",
+)
 def update_chain(
     chain_id: IdParam,
     body: ChainUpdate,
@@ -164,7 +174,8 @@ def update_chain(
     "/{chain_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_WRITE,
-    summary="Delete a chain with its nodes, edges and placements (admins)",
+    summary="删除产业链",
+    description="删除产业链及其环节、连线和归位。只有管理员可删。必须带 If-Match。",
 )
 def delete_chain(
     chain_id: IdParam, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
@@ -176,7 +187,11 @@ def delete_chain(
     "/{chain_id:int}/nodes",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(403, 404),
-    summary="Add a node (环节) to a chain (admins)",
+    summary="添加环节",
+    description=(
+        "在产业链中添加一个环节（上游到下游的一环）及其产品和关键词。只有管理员可操作。必须带 If-"
+        "Match（产业链的 ETag）。"
+    ),
 )
 def create_node(
     chain_id: IdParam, body: NodeCreate, session: SessionDep, caller: CallerDep, response: Response
@@ -189,7 +204,8 @@ def create_node(
 @router.patch(
     "/{chain_id:int}/nodes/{node_id:int}",
     responses=_WRITE,
-    summary="Change a node (admins; If-Match: the chain's ETag)",
+    summary="修改环节",
+    description="修改环节名称、层级、产品或关键词。只有管理员可改。必须带 If-Match（产业链的 ETag）。",
 )
 def update_node(
     chain_id: IdParam,
@@ -210,7 +226,8 @@ def update_node(
     "/{chain_id:int}/nodes/{node_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_WRITE,
-    summary="Delete a node with its edges and placements (admins)",
+    summary="删除环节",
+    description="删除环节及其连线和归位。只有管理员可删。必须带 If-Match（产业链的 ETag）。",
 )
 def delete_node(
     chain_id: IdParam,
@@ -228,7 +245,11 @@ def delete_node(
     "/{chain_id:int}/edges",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(403, 404, 409),
-    summary="Add an input → output edge between two nodes of the chain (admins)",
+    summary="添加连线",
+    description=(
+        "在同一产业链的两个环节之间添加“上游 → 下游”连线；不允许自环和成环。只有管理员可操作。必"
+        "须带 If-Match（产业链的 ETag）。"
+    ),
 )
 def create_edge(
     chain_id: IdParam, body: EdgeCreate, session: SessionDep, caller: CallerDep, response: Response
@@ -242,7 +263,8 @@ def create_edge(
     "/{chain_id:int}/edges/{edge_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_WRITE,
-    summary="Delete an edge (admins)",
+    summary="删除连线",
+    description="删除一条连线。只有管理员可删。必须带 If-Match（产业链的 ETag）。",
 )
 def delete_edge(
     chain_id: IdParam,
@@ -259,7 +281,11 @@ def delete_edge(
 @router.get(
     "/{chain_id:int}/placements",
     responses=problem_responses(403, 404),
-    summary="Placements of profiles and needs on this chain, to review (admins, organizers)",
+    summary="查看归位",
+    description=(
+        "列出能力画像和需求在本产业链各环节上的归位（模型给出或运营方指定），供审核。管理员和组织"
+        "方可看。分页返回。只读。"
+    ),
 )
 def list_placements(
     chain_id: IdParam,
@@ -286,11 +312,9 @@ def list_placements(
 @router.put(
     "/{chain_id:int}/placements",
     responses=problem_responses(403, 404),
-    summary="Override: place one profile or need on exactly these nodes of the chain (admins)",
+    summary="指定归位",
     description=(
-        "Replaces every placement of the subject in this chain with operator placements "
-        "(reviewed). The model never changes them afterwards, also when the profile or need "
-        "is updated. An empty `nodes` list says the subject is on no node of the chain."
+        "运营方把一份画像或一条需求归到本产业链的指定环节上（替换原有归位）。只有管理员可操作。"
     ),
 )
 def override_placement(
@@ -302,7 +326,8 @@ def override_placement(
 @router.patch(
     "/{chain_id:int}/placements/{placement_id:int}",
     responses=problem_responses(403, 404),
-    summary="Mark a model placement reviewed (kept; the model no longer replaces it) (admins)",
+    summary="审核归位",
+    description="把模型给出的归位标为已审核（保留，模型不再替换）。只有管理员可操作。",
 )
 def review_placement(
     chain_id: IdParam,
@@ -321,8 +346,11 @@ def review_placement(
         200: {"content": {CSV_TYPE: {}, XLSX_TYPE: {}, "image/svg+xml": {}}},
         **problem_responses(403, 404),
     },
-    summary="The 补链 weak-link report: demand, supply by tier and gap per node × region",
-    description=weak_links.__doc__ or "",
+    summary="薄弱环节报告",
+    description=(
+        "按环节 × 地区给出需求、各梯度的供给和缺口分数，找出补链的薄弱环节。管理员和组织方可看。"
+        "只读。"
+    ),
 )
 def weak_link_report(
     chain_id: IdParam,

@@ -85,6 +85,12 @@ class EdgeCreate(BaseModel):
 class EdgeRead(EdgeCreate):
     """An input → output edge."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"id": 3, "chain_id": 1, "input_node_id": 2, "output_node_id": 5}]
+        }
+    )
+
     id: int
     chain_id: int
 

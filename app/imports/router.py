@@ -43,7 +43,11 @@ router = APIRouter(prefix="/imports", tags=["imports"], responses=problem_respon
         200: {"content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}}},
         **problem_responses(404),
     },
-    summary="Download an import template: firms|profiles|needs, .csv or .xlsx",
+    summary="下载导入模板",
+    description=(
+        "下载企业、能力画像或需求的导入模板（CSV 或 XLSX），含列说明和示例行。组织方和管理员可下"
+        "载。只读。"
+    ),
 )
 def template(name: str, caller: CallerDep) -> Response:
     kind_name, _, fmt = name.rpartition(".")
@@ -92,14 +96,11 @@ def _client_gone(request: Request) -> Callable[[], bool]:
         200: {"content": {"text/csv": {}}},
         **problem_responses(413, 422),
     },
-    summary="Import a CSV, XLSX or JSONL file of firms, profiles or needs",
+    summary="批量导入企业、能力画像或需求",
     description=(
-        "All-or-nothing by default: when any row is bad nothing is stored and the answer is "
-        "422 with the summary. With `partial=true` good rows are stored in batches and bad "
-        "ones reported. `dry_run=true` validates only. `report=csv` answers with the full "
-        "per-row report (row, key, outcome, field, reason) instead of JSON; `report=inline` "
-        "adds it to the JSON as `report_csv`. Firms imported by an organizer are registered "
-        "by the organizer, and organizers update only firms they registered."
+        "上传 CSV（UTF-8 或 GBK）、XLSX 或 JSONL 文件。默认全有或全无：任何一行有误就不保存并返回"
+        " 422 及逐行报告；partial=true 时保存正确的行并报告错误行；dry_run=true 只校验不保存；rep"
+        "ort=csv 以 CSV 返回逐行报告。只有组织方和管理员可导入；组织方导入的企业由其管理。"
     ),
 )
 async def import_file(

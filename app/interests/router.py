@@ -25,7 +25,11 @@ _OPPORTUNITY = "/profiles/{profile_id:int}/opportunities/{need_id:int}"
 @router.put(
     f"{_CANDIDATE}/interest",
     responses=problem_responses(409),
-    summary="Mark a candidate SME interested or declined (the need's firm)",
+    summary="标记候选企业",
+    description=(
+        "需求的发布企业把一家候选中小企业标为感兴趣或不合适。只有发布企业（及管理它的一方）可标记"
+        "；只能标记征集中的需求。双方都感兴趣后可看到对方联系方式。"
+    ),
 )
 def mark_candidate(
     need_id: IdParam, profile_id: IdParam, body: InterestSet, session: SessionDep, caller: CallerDep
@@ -38,7 +42,8 @@ def mark_candidate(
 @router.delete(
     f"{_CANDIDATE}/interest",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Withdraw the firm's mark on a candidate",
+    summary="撤回对候选企业的标记",
+    description="撤回发布企业对一家候选企业的标记。只有发布企业（及管理它的一方）可操作。",
 )
 def unmark_candidate(
     need_id: IdParam, profile_id: IdParam, session: SessionDep, caller: CallerDep
@@ -50,7 +55,11 @@ def unmark_candidate(
 
 @router.get(
     _CANDIDATE,
-    summary="Both marks on a candidate, and its contacts once interest is mutual (the firm)",
+    summary="查看候选企业的意向",
+    description=(
+        "返回双方对这对需求—企业的标记；双方都感兴趣后附上中小企业的联系方式（记入审计日志）。只"
+        "有发布企业可看。"
+    ),
 )
 def get_candidate(
     need_id: IdParam, profile_id: IdParam, session: SessionDep, caller: CallerDep
@@ -61,7 +70,8 @@ def get_candidate(
 
 @router.get(
     "/needs/{need_id:int}/candidates",
-    summary="Candidates the firm marked, or that said they are interested (the firm)",
+    summary="已标记的候选企业",
+    description="列出发布企业标记过的、或表示感兴趣的中小企业。只有发布企业可看。分页返回。只读。",
 )
 def list_candidates(
     need_id: IdParam,
@@ -77,7 +87,11 @@ def list_candidates(
 @router.put(
     f"{_OPPORTUNITY}/interest",
     responses=problem_responses(409),
-    summary="Say interested in (or decline) an open need (that SME)",
+    summary="对商机表达意向",
+    description=(
+        "中小企业对一条征集中的需求表示感兴趣或不合适。只有该中小企业（及管理它的一方）可标记。双"
+        "方都感兴趣后可看到对方联系方式。"
+    ),
 )
 def mark_opportunity(
     profile_id: IdParam, need_id: IdParam, body: InterestSet, session: SessionDep, caller: CallerDep
@@ -90,7 +104,8 @@ def mark_opportunity(
 @router.delete(
     f"{_OPPORTUNITY}/interest",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Withdraw the SME's mark on a need",
+    summary="撤回对商机的意向",
+    description="撤回中小企业对一条需求的标记。只有该中小企业（及管理它的一方）可操作。",
 )
 def unmark_opportunity(
     profile_id: IdParam, need_id: IdParam, session: SessionDep, caller: CallerDep
@@ -102,7 +117,11 @@ def unmark_opportunity(
 
 @router.get(
     _OPPORTUNITY,
-    summary="Both marks on a need, and the buyer's contacts once interest is mutual (that SME)",
+    summary="查看商机的意向",
+    description=(
+        "返回双方对这对需求—企业的标记；双方都感兴趣后附上采购方的联系方式（记入审计日志）。只有"
+        "该中小企业可看。"
+    ),
 )
 def get_opportunity(
     profile_id: IdParam, need_id: IdParam, session: SessionDep, caller: CallerDep
@@ -113,7 +132,10 @@ def get_opportunity(
 
 @router.get(
     "/profiles/{profile_id:int}/interests",
-    summary="Needs the SME marked, or whose firm is interested in it (that SME)",
+    summary="我的意向",
+    description=(
+        "列出中小企业标记过的需求，以及对它感兴趣的采购方需求。只有该中小企业可看。分页返回。只读。"
+    ),
 )
 def list_interests(
     profile_id: IdParam,

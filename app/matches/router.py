@@ -40,7 +40,11 @@ MinScore = Annotated[float | None, Query(ge=0, le=1, description="drop results s
 
 @router.get(
     "/needs/{need_id:int}/shortlist",
-    summary="Ranked SMEs for a need, with reasons (the firm, organizers, admins)",
+    summary="需求的候选中小企业",
+    description=(
+        "为一条需求给出排序后的中小企业候选名单，每家附匹配理由（匹配的产品、满足的资质、距离、梯"
+        "度）。发布企业、组织方和管理员可看。只读（会记录曝光用于学习）。"
+    ),
 )
 async def need_shortlist(
     need_id: IdParam,
@@ -73,7 +77,11 @@ async def need_shortlist(
 
 @router.get(
     "/profiles/{profile_id:int}/opportunities",
-    summary="Ranked open needs for an SME's profile, with reasons (that SME)",
+    summary="中小企业的商机",
+    description=(
+        "为一份能力画像给出排序后的征集中需求，每条附匹配理由。只有该中小企业本身（及管理它的一方"
+        "、管理员）可看。只读。"
+    ),
 )
 async def profile_opportunities(
     profile_id: IdParam,
@@ -102,8 +110,11 @@ async def profile_opportunities(
 
 @router.get(
     "/organizations/{organization_id:int}/upstream-suppliers",
-    summary="Ranked SMEs that could supply the inputs of a large firm's products (补链), "
-    "with reasons (the firm, organizers, admins)",
+    summary="大企业的上游供应商（补链发现）",
+    description=(
+        "按产业链图谱，为一家大企业的主营产品找出能供应其上游投入品的中小企业，排序并附理由。该大"
+        "企业、组织方和管理员可看。只读。"
+    ),
 )
 async def upstream_suppliers(
     organization_id: IdParam,

@@ -1,6 +1,6 @@
 """Response bodies for shortlists and opportunity feeds."""
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.interests.schemas import InterestMarks
 from app.models import NeedKind, Tier
@@ -56,6 +56,46 @@ class ShortlistEntry(BaseModel):
 class Shortlist(BaseModel):
     """Ranked SMEs for a need."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "need_id": 1,
+                    "model_version": None,
+                    "items": [
+                        {
+                            "rank": 1,
+                            "score": 0.9696,
+                            "profile_id": 1,
+                            "organization": {
+                                "id": 3,
+                                "name": "常州精驰伺服科技有限公司",
+                                "region_code": "320411",
+                                "tier": "little_giant",
+                            },
+                            "products": ["伺服电机", "伺服驱动器"],
+                            "reasons": {
+                                "matched_products": [
+                                    {"wanted": "伺服电机", "offered": "伺服电机", "read_as": None}
+                                ],
+                                "certifications_met": [],
+                                "certifications_missing": [],
+                                "certifications_unverified": [],
+                                "distance_km": 82.7,
+                                "same_city": False,
+                                "same_province": True,
+                                "tier": "little_giant",
+                            },
+                            "interest": {"buyer": None, "sme": None},
+                            "explored": False,
+                        }
+                    ],
+                    "reason": None,
+                }
+            ]
+        }
+    )
+
     need_id: int
     model_version: int | None = Field(
         default=None,
@@ -86,6 +126,44 @@ class OpportunityEntry(BaseModel):
 
 class Opportunities(BaseModel):
     """Ranked open needs for an SME's profile."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "profile_id": 1,
+                    "items": [
+                        {
+                            "rank": 1,
+                            "score": 0.9696,
+                            "need_id": 1,
+                            "title": "采购伺服电机",
+                            "kind": "supply",
+                            "organization": {
+                                "id": 2,
+                                "name": "苏州汇川智能装备有限公司",
+                                "region_code": "320505",
+                                "tier": None,
+                            },
+                            "reasons": {
+                                "matched_products": [
+                                    {"wanted": "伺服电机", "offered": "伺服电机", "read_as": None}
+                                ],
+                                "certifications_met": [],
+                                "certifications_missing": [],
+                                "certifications_unverified": [],
+                                "distance_km": 82.7,
+                                "same_city": False,
+                                "same_province": True,
+                                "tier": "little_giant",
+                            },
+                            "interest": {"buyer": None, "sme": None},
+                        }
+                    ],
+                }
+            ]
+        }
+    )
 
     profile_id: int
     items: list[OpportunityEntry]

@@ -20,7 +20,12 @@ router = APIRouter(prefix="/needs", tags=["needs"], responses=problem_responses(
     "",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(403, 404, 413),
-    summary="Post a supply need (large firms, or who manages them)",
+    summary="发布需求",
+    description=(
+        "大企业发布配套、补链或技术攻关需求：所需产品、用途、数量、资质要求、优先地区和截止日期；"
+        "也可只填标题和说明（如粘贴的询价公告），由服务读出所需产品。大企业本身、管理它的组织方或"
+        "管理员可发布。新需求为草稿或征集中，征集中的需求立即参与匹配。"
+    ),
 )
 def create_need(
     body: NeedCreate, session: SessionDep, caller: CallerDep, response: Response
@@ -31,7 +36,14 @@ def create_need(
     return service.to_read(need)
 
 
-@router.get("", summary="List supply needs (others' drafts are not shown)")
+@router.get(
+    "",
+    summary="查询需求列表",
+    description=(
+        "按状态、类型、发布企业（organization_id）、地区、行业或关键词筛选，分页返回。别人的草稿"
+        "不显示。所有持有密钥的调用方可查询。只读。"
+    ),
+)
 def list_needs(
     session: SessionDep,
     caller: CallerDep,
@@ -62,7 +74,12 @@ def list_needs(
     )
 
 
-@router.get("/{need_id:int}", responses=problem_responses(404), summary="Read a supply need")
+@router.get(
+    "/{need_id:int}",
+    responses=problem_responses(404),
+    summary="查看需求",
+    description="返回一条需求。草稿只对发布企业和管理它的一方可见。响应带 ETag。只读。",
+)
 def read_need(
     need_id: IdParam, session: SessionDep, caller: CallerDep, response: Response
 ) -> NeedRead:
@@ -74,7 +91,11 @@ def read_need(
 @router.patch(
     "/{need_id:int}",
     responses=problem_responses(403, 404, 409, 412, 428),
-    summary="Change a supply need or its status (send If-Match)",
+    summary="修改需求或变更状态",
+    description=(
+        "修改需求内容，或把状态从草稿改为征集中、从征集中改为已关闭。发布企业、管理它的组织方或管"
+        "理员可改。必须带 If-Match。修改后候选名单随之更新。"
+    ),
 )
 def update_need(
     need_id: IdParam,
@@ -94,7 +115,8 @@ def update_need(
     "/{need_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(403, 404, 412),
-    summary="Delete a supply need",
+    summary="删除需求",
+    description="删除一条需求及其意向标记。发布企业、管理它的组织方或管理员可删。必须带 If-Match。",
 )
 def delete_need(
     need_id: IdParam, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
@@ -105,7 +127,11 @@ def delete_need(
 @router.get(
     "/{need_id:int}/reading",
     responses=problem_responses(404),
-    summary="How the service reads a need: products, application, certifications, regions",
+    summary="查看服务如何理解一条需求",
+    description=(
+        "返回服务从需求中读出的所需产品、用途、资质要求和地区，以及各项的来源（填写的字段或说明中"
+        "的句子），便于核对匹配依据。能看到该需求的调用方可查。只读。"
+    ),
 )
 def read_need_reading(need_id: IdParam, session: SessionDep, caller: CallerDep) -> NeedReadingOut:
     """What the need's shortlist ranks on, read from its text with the firm's fields laid over

@@ -60,7 +60,20 @@ class NeedCreate(NeedFields):
 class NeedUpdate(BaseModel):
     """Fields to change; absent fields stay. ``status`` moves draft → open → closed only."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"status": "open"},
+                {
+                    "quantity": 20000,
+                    "quantity_unit": "平方米",
+                    "deadline": "2027-03-31",
+                    "required_certifications": ["IATF 16949"],
+                },
+            ]
+        },
+    )
 
     kind: NeedKind | None = None
     title: Name | None = None
@@ -78,7 +91,36 @@ class NeedUpdate(BaseModel):
 class NeedRead(NeedFields):
     """A supply need."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "supply",
+                    "title": "采购伺服电机",
+                    "description": "",
+                    "products": ["伺服电机"],
+                    "application": "工业机器人关节",
+                    "quantity": 5000.0,
+                    "quantity_unit": "台/年",
+                    "required_certifications": [],
+                    "preferred_regions": ["320000"],
+                    "deadline": "2027-06-30",
+                    "id": 1,
+                    "status": "open",
+                    "organization": {
+                        "id": 2,
+                        "name": "苏州汇川智能装备有限公司",
+                        "region_code": "320505",
+                        "tier": None,
+                    },
+                    "version": 1,
+                    "created_at": "2027-03-01T09:30:00Z",
+                    "updated_at": "2027-03-01T09:30:00Z",
+                }
+            ]
+        },
+        extra="ignore",
+    )
 
     id: int
     status: NeedStatus

@@ -59,7 +59,7 @@ class OrganizationCreate(BaseModel):
                 {
                     "kind": "sme",
                     "name": "深圳市精研传感科技有限公司",
-                    "uscc": "91440300MA5FXXXX0X",
+                    "uscc": "91440300MA5FXXXX0U",
                     "region_code": "440300",
                     "industry_codes": ["3983"],
                     "tier": "little_giant",
@@ -102,7 +102,23 @@ class OrganizationCreate(BaseModel):
 class OrganizationUpdate(BaseModel):
     """Fields to change; absent fields stay as they are. ``kind`` cannot change."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "description": "伺服电机、伺服驱动器研发制造，年产伺服电机 30 万台",
+                    "region_code": "320505",
+                    "contacts": {
+                        "person": "李工",
+                        "phone": "0512-6688 1234",
+                        "email": "sales@example-servo.cn",
+                    },
+                },
+                {"tier": "little_giant", "tier_year": 2024},
+            ]
+        },
+    )
 
     name: Name | None = None
     uscc: Uscc | None = None
@@ -120,6 +136,39 @@ class OrganizationUpdate(BaseModel):
 
 class OrganizationRead(BaseModel):
     """An organization as the caller may see it (``contacts`` is null when hidden)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 3,
+                    "kind": "sme",
+                    "name": "常州精驰伺服科技有限公司",
+                    "uscc": "91320400000000030P",
+                    "region_code": "320411",
+                    "region_name": "新北区",
+                    "region_inferred": False,
+                    "industry_codes": ["3812"],
+                    "tier": "little_giant",
+                    "tier_year": 2023,
+                    "description": "伺服电机及驱动器",
+                    "website": None,
+                    "contacts": {
+                        "person": "钱工",
+                        "phone": "0519-8000 0002",
+                        "email": "sales@example-jingchi.cn",
+                    },
+                    "products": [],
+                    "registered_by_id": 1,
+                    "profile_id": 1,
+                    "external_id": None,
+                    "version": 1,
+                    "created_at": "2027-03-01T09:30:00Z",
+                    "updated_at": "2027-03-01T09:30:00Z",
+                }
+            ]
+        }
+    )
 
     id: int
     kind: OrganizationKind

@@ -70,7 +70,23 @@ class ProfileCreate(ProfileFields):
 class ProfileUpdate(BaseModel):
     """Fields to change; absent fields stay as they are. Lists are replaced whole."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "certifications": [{"standard": "IATF 16949", "valid_until": "2027-06-30"}],
+                    "capacity": "伺服电机 30 万台/年",
+                },
+                {
+                    "products": [
+                        {"name": "伺服电机", "share": 0.6},
+                        {"name": "伺服驱动器", "share": 0.4},
+                    ]
+                },
+            ]
+        },
+    )
 
     products: list[ProductItem] | None = Field(default=None, max_length=200)
     technologies: list[ShortText] | None = Field(default=None, max_length=100)
@@ -95,7 +111,39 @@ class OrganizationSummary(BaseModel):
 class ProfileRead(ProfileFields):
     """A capability profile."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "products": [
+                        {"name": "伺服电机", "share": 0.6},
+                        {"name": "伺服驱动器", "share": 0.4},
+                    ],
+                    "technologies": ["高精度编码器"],
+                    "processes": [],
+                    "materials": [],
+                    "certifications": [
+                        {"standard": "ISO 9001", "number": None, "valid_until": "2027-12-31"}
+                    ],
+                    "capacity": "伺服电机 30 万台/年",
+                    "minimum_order": None,
+                    "regions_served": ["320000"],
+                    "description": "中小功率交流伺服电机",
+                    "id": 1,
+                    "organization": {
+                        "id": 3,
+                        "name": "常州精驰伺服科技有限公司",
+                        "region_code": "320411",
+                        "tier": "little_giant",
+                    },
+                    "version": 1,
+                    "created_at": "2027-03-01T09:30:00Z",
+                    "updated_at": "2027-03-01T09:30:00Z",
+                }
+            ]
+        },
+        extra="ignore",
+    )
 
     id: int
     organization: OrganizationSummary
