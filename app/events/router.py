@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
-from app.events import contacts, exports, scheduling, service, suggestions
+from app.events import contacts, exports, report, scheduling, service, suggestions
 from app.events.day_router import router as day_router
 from app.events.exports import ExportFormat, ExportKind
 from app.events.schemas import (
@@ -309,7 +309,7 @@ def set_outcome(
     summary="Meetings held, 意向 and 签约 by SME tier (organizer)",
 )
 def event_report(event_id: IdParam, session: SessionDep, caller: CallerDep) -> EventReport:
-    return service.report(session, caller, event_id)
+    return report.event_report(session, caller, event_id)
 
 
 @router.get(

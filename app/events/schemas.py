@@ -336,7 +336,8 @@ class EventReport(BaseModel):
     meetings: int
     published: int
     with_outcome: int
-    held: int
+    held: int = Field(description="both firms marked present, or an outcome says it took place")
+    no_shows: int = Field(default=0, description="one side marked absent (爽约)")
     intents: int
     signings: int
     by_tier: list[TierCounts]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SessionDep
 from app.errors import Forbidden, InvalidInput, ProblemError
-from app.events import exports, gaps, scheduling, service
+from app.events import exports, gaps, report, scheduling, service
 from app.events.exports import ExportFormat, ExportKind
 from app.events.schemas import (
     EventCreate,
@@ -217,7 +217,7 @@ def _detail_context(
         context["left_out"] = [
             service.left_out_to_read(r, by_id) for r in service.left_out(session, event.id)
         ]
-        context["report"] = service.report(session, caller, event.id) if meetings else None
+        context["report"] = report.event_report(session, caller, event.id) if meetings else None
         if index is not None and event.status in (EventStatus.scheduled, EventStatus.published):
             context["unmet"] = gaps.unmet(session, caller, index, event.id, today=dt.date.today())
         if find.strip():

@@ -312,3 +312,16 @@ def test_a_fresh_plan_is_refused_once_attendance_is_marked(
     after = _items(client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json())
     assert after == _items(client.get(f"{BASE}/{eid}/meetings", headers=org.headers).json())
     assert {m["id"] for m in after} == {m["id"] for m in day["meetings"]}
+
+
+def test_the_report_counts_held_meetings_and_no_shows_from_attendance(
+    client: TestClient, world: World
+) -> None:
+    day = _published(client, world)
+    eid, org = day["eid"], world.organizer
+    by_sme = {m["sme_participant_id"]: m for m in day["meetings"]}
+    for sme, value in zip(day["smes"], ("both_present", "sme_absent"), strict=True):
+        url = f"{BASE}/{eid}/meetings/{by_sme[sme['id']]['id']}/attendance"
+        assert client.put(url, json={"attendance": value}, headers=org.headers).is_success
+    report = client.get(f"{BASE}/{eid}/report", headers=org.headers).json()
+    assert (report["meetings"], report["held"], report["no_shows"]) == (2, 1, 1)
