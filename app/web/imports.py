@@ -17,7 +17,7 @@ from app.auth.dependencies import get_session
 from app.errors import Forbidden, NotFound
 from app.imports import jobs
 from app.imports.columns import COLUMNS, ImportKind
-from app.imports.report import ImportReport
+from app.imports.report import OUTCOME_WORDS, ImportReport
 from app.imports.staging import stage
 from app.imports.templates import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, template_csv, template_xlsx
 from app.web.pages import (
@@ -38,7 +38,6 @@ MODES = {
     "partial": "部分导入：导入正确的行，报告出错的行",
     "dry_run": "试运行：只检查，不写入",
 }
-OUTCOMES = {"created": "新建", "updated": "更新", "unchanged": "未变", "rejected": "拒绝"}
 SHOWN_LINES = 200
 
 
@@ -142,7 +141,7 @@ async def import_upload(
         failed=failed,
         lines=lines[:SHOWN_LINES],
         more_lines=max(0, len(lines) - SHOWN_LINES),
-        outcomes=OUTCOMES,
+        outcomes={k: words[0 if report.written else 1] for k, words in OUTCOME_WORDS.items()},
         headers=_headers(kind),
         filename=file.filename or "",
         error="",

@@ -116,7 +116,8 @@ def key_issue(
         )
     session.flush()
     context = _context(session, viewer, "")
-    issued = {"key": secret, "prefix": row.prefix, "role": row.role, "org": row.organization_id}
+    org = session.get(Organization, row.organization_id) if row.organization_id else None
+    issued = {"key": secret, "role": row.role, "org_name": org.name if org else ""}
     return render(request, "keys.html", viewer, done="", issued=issued, errors={}, **context)
 
 

@@ -39,6 +39,7 @@ def test_an_admin_lists_issues_and_revokes_keys(client: TestClient, world: World
     )
     assert issued.status_code == 200, issued.text
     secret = _issued_secret(issued.text)
+    assert f"企业：{org_name}" in issued.text
     assert "no-store" in issued.headers["cache-control"]
     me = client.get("/api/v1/me", headers=bearer(secret))
     assert me.status_code == 200
