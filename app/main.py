@@ -44,10 +44,17 @@ from app.web import mount as mount_console
 log = logging.getLogger("xieshou")
 
 DESCRIPTION = """
-携手 (Xieshou) matches large firms (大企业, 链主) with 专精特新 SMEs along the industry chain.
+携手：沿产业链为大企业（链主）匹配专精特新中小企业，并组织“百场万企”洽谈会。
 
-Every request carries `Authorization: Bearer <api key>`. Errors are `application/problem+json`
-(RFC 9457) and name the offending field. Updates need `If-Match` with the ETag you read.
+- **认证**：每个请求带 `Authorization: Bearer <API 密钥>`；`GET /api/v1/me` 告诉您是谁、
+  您的能力画像、需求或所管理的企业在哪里。
+- **错误**：`application/problem+json`（RFC 9457），`errors[].field` 给出字段路径，
+  `errors[].message` 用您的话说明问题。默认中文；请求头 `Accept-Language: en` 时用英文。
+- **列表**：都返回 `{items, total, page, page_size}`，用 `page`、`page_size` 翻页。
+- **修改**：带上读取时得到的 ETag：`If-Match: "3"`；记录已被他人修改时返回 412。
+
+Xieshou matches large firms with specialised SMEs along the industry chain. Errors are in
+Chinese unless the client sends `Accept-Language: en`.
 """
 
 
@@ -140,7 +147,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get(
         "/healthz",
         tags=["health"],
-        summary="Ready to serve: the database answers reads and would take a write",
+        summary="健康检查",
+        description=(
+            "数据库可读且可写时返回 200；否则返回 503 及 Retry-After。无需密钥，供负载均衡和监控探测"
+            "。只读。"
+        ),
         responses=problem_responses(503),
     )
     async def healthz(request: Request) -> JSONResponse:
