@@ -40,7 +40,11 @@ _WRITE = problem_responses(403, 404, 409)
     "",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(403, 413),
-    summary="Create a session (organizers; admins name the organizer)",
+    summary="创建洽谈会",
+    description=(
+        "创建一场百场万企洽谈会（草稿）：名称、主题、地区、地点、日期、轮次和每轮时长。组织方为本"
+        "机构创建；管理员须指定组织方。返回 201 和 ETag。"
+    ),
 )
 def create_event(
     body: EventCreate, session: SessionDep, caller: CallerDep, response: Response
@@ -51,14 +55,23 @@ def create_event(
     return service.to_read(event)
 
 
-@router.get("", summary="List sessions (others' drafts are not shown)")
+@router.get(
+    "",
+    summary="查询洽谈会列表",
+    description="按状态筛选，分页返回洽谈会。别人的草稿不显示。所有持有密钥的调用方可查询。只读。",
+)
 def list_events(
     session: SessionDep, caller: CallerDep, paging: PageDep, status: EventStatus | None = None
 ) -> Page[EventRead]:
     return service.list_page(session, caller, paging, status=status)
 
 
-@router.get("/{event_id:int}", responses=problem_responses(404), summary="Read a session")
+@router.get(
+    "/{event_id:int}",
+    responses=problem_responses(404),
+    summary="查看洽谈会",
+    description="返回一场洽谈会的资料和轮次。草稿只对主办组织方可见。响应带 ETag。只读。",
+)
 def read_event(
     event_id: IdParam, session: SessionDep, caller: CallerDep, response: Response
 ) -> EventRead:
@@ -70,7 +83,11 @@ def read_event(
 @router.patch(
     "/{event_id:int}",
     responses=problem_responses(403, 404, 409, 412, 428),
-    summary="Change a session or its status (send If-Match)",
+    summary="修改洽谈会或变更状态",
+    description=(
+        "修改洽谈会资料或轮次，或推进状态（草稿 → 报名中 → 已排期 → 已发布 → 已关闭）。只有主办组"
+        "织方和管理员可改；排期后轮次不能再改。必须带 If-Match。"
+    ),
 )
 def update_event(
     event_id: IdParam,
@@ -90,7 +107,8 @@ def update_event(
     "/{event_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(403, 404, 412),
-    summary="Delete a session with everything in it",
+    summary="删除洽谈会",
+    description="删除洽谈会及其参会方、意愿和洽谈安排。只有主办组织方和管理员可删。必须带 If-Match。",
 )
 def delete_event(
     event_id: IdParam, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
@@ -101,7 +119,11 @@ def delete_event(
 @router.get(
     "/{event_id:int}/participants",
     responses=problem_responses(403, 404),
-    summary="Participants (organizer; approved participants see the approved ones)",
+    summary="参会方名单",
+    description=(
+        "列出洽谈会的参会方（采购方和中小企业），含洽谈桌数、上限和不可参加的轮次。主办组织方看到"
+        "全部；已确认的参会方只看到已确认的。分页返回。只读。"
+    ),
 )
 def list_participants(
     event_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
@@ -114,8 +136,11 @@ def list_participants(
     "/{event_id:int}/participants",
     status_code=status.HTTP_201_CREATED,
     responses=_WRITE,
-    summary="Add a firm (organizer: approved if you manage it, else invited), or register "
-    "yourself (firm; pending approval)",
+    summary="添加参会方或报名",
+    description=(
+        "组织方添加一家企业：其管理的企业直接确认，其他企业为受邀、需对方接受。企业也可为自己报名"
+        "（待组织方审核），仅在报名期间。返回新的参会记录。"
+    ),
 )
 def add_participant(
     event_id: IdParam,
@@ -132,7 +157,8 @@ def add_participant(
 @router.post(
     "/{event_id:int}/invitation/{answer}",
     responses=_WRITE,
-    summary="Accept or decline your firm's invitation to a session (the firm's own key)",
+    summary="接受或谢绝参会邀请",
+    description="受邀企业用自己的密钥接受（随即成为已确认参会方）或谢绝邀请。只有受邀企业本身可答复。",
 )
 def answer_invitation(
     event_id: IdParam,
@@ -149,7 +175,8 @@ def answer_invitation(
 @router.patch(
     "/{event_id:int}/participants/{participant_id:int}",
     responses=problem_responses(403, 404, 409, 412, 428),
-    summary="Change tables, cap, blocked slots or approval (organizer; send If-Match)",
+    summary="修改参会方",
+    description="修改洽谈桌数、洽谈上限、不可参加的轮次或审核状态。主办组织方可改。必须带 If-Match。",
 )
 def update_participant(
     event_id: IdParam,
@@ -170,7 +197,8 @@ def update_participant(
     "/{event_id:int}/participants/{participant_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=_WRITE,
-    summary="Remove a participant with its wishes and meetings (organizer)",
+    summary="移除参会方",
+    description="把一家企业从洽谈会中移除，连同其意愿和洽谈安排。主办组织方可操作。",
 )
 def remove_participant(
     event_id: IdParam, participant_id: IdParam, session: SessionDep, caller: CallerDep
@@ -181,7 +209,11 @@ def remove_participant(
 @router.get(
     "/{event_id:int}/preferences",
     responses=problem_responses(403, 404),
-    summary="Wishes (organizer: all; participant: its own)",
+    summary="参会意愿列表",
+    description=(
+        "列出意愿（必须见、愿意见、不见）。主办组织方看到全部；参会方只看到自己提出的。分页返回。"
+        "只读。"
+    ),
 )
 def list_preferences(
     event_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
@@ -192,7 +224,11 @@ def list_preferences(
 @router.put(
     "/{event_id:int}/preferences",
     responses=_WRITE,
-    summary="Set a wish must / would / no, or clear it with null",
+    summary="设置参会意愿",
+    description=(
+        "一方对另一方表达“必须见 / 愿意见 / 不见”，或以 null 清除。参会方为自己设置；组织方可为其"
+        "管理的企业设置。排期时参考这些意愿。"
+    ),
 )
 def set_preference(
     event_id: IdParam, body: PreferenceSet, session: SessionDep, caller: CallerDep
@@ -203,7 +239,11 @@ def set_preference(
 @router.get(
     "/{event_id:int}/contacts",
     responses=problem_responses(403, 404),
-    summary="Counterparts' contacts after mutual interest or a held meeting (a participant; audited)",
+    summary="对方联系方式",
+    description=(
+        "列出已双向表达意向或已洽谈过的对方企业的联系人、电话和邮箱。只有已确认的参会方可看；每次"
+        "查看都记入审计日志。分页返回。"
+    ),
 )
 def list_contacts(
     event_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
@@ -214,7 +254,11 @@ def list_contacts(
 @router.get(
     "/{event_id:int}/suggestions",
     responses=problem_responses(403, 404),
-    summary="Pairs the matching engine proposes, both sides' ranks (organizer: all; participant: its own)",
+    summary="推荐的洽谈配对",
+    description=(
+        "列出匹配引擎推荐的采购方—中小企业配对及双方排名。主办组织方看到全部；参会方只看到与自己"
+        "有关的。只读。"
+    ),
 )
 def list_suggestions(
     event_id: IdParam,
@@ -231,7 +275,11 @@ def list_suggestions(
 @router.post(
     "/{event_id:int}/schedule",
     responses=_WRITE,
-    summary="Run the scheduler (organizer); published meetings stay unless replan_all",
+    summary="自动排期",
+    description=(
+        "根据匹配分数、双方意愿、可参加轮次和上限，自动安排洽谈（轮次 × 洽谈桌）。已发布的洽谈保"
+        "持不变，除非 replan_all=true。只有主办组织方可运行；结果和未能安排的配对及原因一并保存。"
+    ),
 )
 def run_schedule(
     event_id: IdParam,
@@ -256,7 +304,8 @@ def run_schedule(
 @router.post(
     "/{event_id:int}/publish",
     responses=_WRITE,
-    summary="Publish the schedule: participants then see their agendas (organizer)",
+    summary="发布日程",
+    description="发布排期结果，参会方随即看到自己的日程。只有主办组织方可发布。",
 )
 def publish(
     event_id: IdParam, session: SessionDep, caller: CallerDep, response: Response
@@ -270,7 +319,11 @@ def publish(
 @router.get(
     "/{event_id:int}/meetings",
     responses=problem_responses(403, 404),
-    summary="Meetings (organizer: all; participant: its own published ones)",
+    summary="洽谈安排",
+    description=(
+        "列出洽谈安排（轮次、时间、洽谈桌、双方）。主办组织方看到全部；参会方只看到自己已发布的。"
+        "分页返回。只读。"
+    ),
 )
 def list_meetings(
     event_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
@@ -281,7 +334,8 @@ def list_meetings(
 @router.get(
     "/{event_id:int}/left-out",
     responses=problem_responses(403, 404),
-    summary="Wanted pairs the last run could not place, with reasons (organizer)",
+    summary="未能安排的配对",
+    description="列出上次排期中想见但未能安排的配对及原因。只有主办组织方可看。分页返回。只读。",
 )
 def list_left_out(
     event_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
@@ -295,7 +349,8 @@ def list_left_out(
 @router.put(
     "/{event_id:int}/meetings/{meeting_id:int}/outcome",
     responses=_WRITE,
-    summary="Record what came of a meeting (either side or the organizer)",
+    summary="记录洽谈成果",
+    description="记录一场洽谈的成果（意向、签约等）和备注。洽谈双方或主办组织方可记录；须先发布日程。",
 )
 def set_outcome(
     event_id: IdParam, meeting_id: IdParam, body: OutcomeSet, session: SessionDep, caller: CallerDep
@@ -306,7 +361,8 @@ def set_outcome(
 @router.get(
     "/{event_id:int}/report",
     responses=problem_responses(403, 404),
-    summary="Meetings held, 意向 and 签约 by SME tier (organizer)",
+    summary="洽谈会成果统计",
+    description="按中小企业梯度统计已举行的洽谈、意向和签约。只有主办组织方可看。只读。",
 )
 def event_report(event_id: IdParam, session: SessionDep, caller: CallerDep) -> EventReport:
     return report.event_report(session, caller, event_id)
@@ -316,7 +372,11 @@ def event_report(event_id: IdParam, session: SessionDep, caller: CallerDep) -> E
     "/{event_id:int}/exports/{kind}",
     responses=problem_responses(403, 404),
     response_class=Response,
-    summary="Match list, master grid or all agendas as CSV, XLSX or HTML (organizer)",
+    summary="导出洽谈会资料",
+    description=(
+        "以 CSV、XLSX 或 HTML 导出配对名单、总排期表或全部日程。只有主办组织方可导出；表格单元格"
+        "中的公式已被中和。只读。"
+    ),
 )
 def export(
     event_id: IdParam,
@@ -336,7 +396,11 @@ def export(
     "/{event_id:int}/agenda",
     responses=problem_responses(403, 404),
     response_class=Response,
-    summary="A participant's agenda (a firm: only its own; organizer: any participant_id)",
+    summary="参会方日程",
+    description=(
+        "导出一家参会方的日程（HTML、CSV 或 XLSX）。企业只能看自己的；组织方可指定任一参会方。只"
+        "读。"
+    ),
 )
 def agenda(
     event_id: IdParam,

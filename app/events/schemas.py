@@ -98,7 +98,15 @@ class EventCreate(BaseModel):
 class EventUpdate(BaseModel):
     """Fields to change; ``status`` moves draft ⇄ registration, or to closed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"status": "registration"},
+                {"venue": "苏州国际博览中心 B1 馆", "date": "2027-04-18"},
+            ]
+        },
+    )
 
     name: Name | None = None
     focus: Line | None = None
@@ -119,6 +127,31 @@ class EventUpdate(BaseModel):
 class EventRead(BaseModel):
     """A session."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 1,
+                    "organization_id": 1,
+                    "name": "2027 苏州智能装备产业链百场万企对接会",
+                    "focus": "工业机器人核心部件",
+                    "region_code": "320500",
+                    "venue": "苏州国际博览中心",
+                    "date": "2027-04-18",
+                    "slots": [
+                        {"start": "09:00:00", "end": "09:20:00"},
+                        {"start": "09:25:00", "end": "09:45:00"},
+                    ],
+                    "meeting_minutes": 20,
+                    "status": "draft",
+                    "version": 1,
+                    "created_at": "2027-03-01T09:30:00Z",
+                    "updated_at": "2027-03-01T09:30:00Z",
+                }
+            ]
+        }
+    )
+
     id: int
     organization_id: int
     name: str
@@ -137,7 +170,15 @@ class EventRead(BaseModel):
 class ParticipantCreate(BaseModel):
     """Add a firm. Organizers add any firm (approved); a firm registers itself (pending)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"organization_id": 12, "tables": 2, "max_meetings": 8, "blocked_slots": [0]},
+                {},
+            ]
+        },
+    )
 
     organization_id: Id | None = None
     tables: TableCount = 1
@@ -153,7 +194,12 @@ class ParticipantCreate(BaseModel):
 class ParticipantUpdate(BaseModel):
     """Change tables, cap, blocked slots or (organizer) the registration status."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"status": "approved"}, {"tables": 3, "blocked_slots": [4, 5]}]
+        },
+    )
 
     tables: TableCount | None = None
     max_meetings: MaxMeetings | None = None
@@ -163,6 +209,28 @@ class ParticipantUpdate(BaseModel):
 
 class ParticipantRead(BaseModel):
     """A participant, with its firm's public name and tier."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 2,
+                    "event_id": 1,
+                    "organization_id": 3,
+                    "organization_name": "常州精驰伺服科技有限公司",
+                    "tier": "little_giant",
+                    "side": "sme",
+                    "status": "approved",
+                    "tables": 1,
+                    "max_meetings": None,
+                    "blocked_slots": [],
+                    "presence": None,
+                    "checked_in_at": None,
+                    "version": 1,
+                }
+            ]
+        }
+    )
 
     id: int
     event_id: int
@@ -184,7 +252,15 @@ class ParticipantRead(BaseModel):
 class PreferenceSet(BaseModel):
     """Set one wish. A firm's key sets its own (omit ``from_participant_id``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"to_participant_id": 7, "wish": "must"},
+                {"from_participant_id": 3, "to_participant_id": 7, "wish": None},
+            ]
+        },
+    )
 
     from_participant_id: Id | None = None
     to_participant_id: Id
@@ -201,6 +277,29 @@ class PreferenceRead(BaseModel):
 
 class MeetingRead(BaseModel):
     """A scheduled meeting."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 1,
+                    "buyer_participant_id": 1,
+                    "buyer_name": "苏州汇川智能装备有限公司",
+                    "sme_participant_id": 2,
+                    "sme_name": "常州精驰伺服科技有限公司",
+                    "slot": 0,
+                    "start": "09:00:00",
+                    "end": "09:20:00",
+                    "table_number": 1,
+                    "score": 0.9696,
+                    "published": True,
+                    "outcome": None,
+                    "attendance": None,
+                    "room_url": "",
+                }
+            ]
+        }
+    )
 
     id: int
     buyer_participant_id: int
@@ -299,7 +398,15 @@ class ScheduleRead(BaseModel):
 class OutcomeSet(BaseModel):
     """What came of a meeting."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"outcome": "intent", "note": "约定下月送样 500 件伺服电机"},
+                {"outcome": "signed", "note": "签订锂电池隔膜年度框架协议"},
+            ]
+        },
+    )
 
     outcome: Outcome
     note: Line = ""
