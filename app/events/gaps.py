@@ -181,6 +181,10 @@ def fill(
     new = fill_unmet(problem, meetings, met=met, sme_ids=wanted)
     published = event.status == EventStatus.published
     rows = store_new(session, event, new, scores, published=published)
+    met_now = {(r.buyer_participant_id, r.sme_participant_id) for r in rows}
+    for lo in service.left_out(session, event.id):
+        if (lo.buyer_participant_id, lo.sme_participant_id) in met_now:
+            session.delete(lo)  # a wished pair the fill placed is no longer left out
     notified = triggers.agenda_changed(session, event) if published and rows else 0
     service.touch(event)
     flush(session, f"event {event.id}")

@@ -325,3 +325,33 @@ def test_the_report_counts_held_meetings_and_no_shows_from_attendance(
         assert client.put(url, json={"attendance": value}, headers=org.headers).is_success
     report = client.get(f"{BASE}/{eid}/report", headers=org.headers).json()
     assert (report["meetings"], report["held"], report["no_shows"]) == (2, 1, 1)
+
+
+def test_a_table_a_no_show_frees_goes_to_the_sme_left_without_one(
+    client: TestClient, world: World
+) -> None:
+    org = world.organizer
+    event = open_event(client, world, slots=1)
+    eid = event["id"]
+    buyer = add(client, org, eid, world.firm_a.org_id)
+    first = add(client, org, eid, world.sme_a.org_id)
+    second = add(client, org, eid, new_org(client, world, "sme"))
+    wish(client, org, eid, first["id"], buyer["id"], "must")
+    wish(client, org, eid, second["id"], buyer["id"], "would")
+    result = _schedule(client, org, eid)
+    assert [lo["sme_participant_id"] for lo in result["left_out"]] == [second["id"]]
+    assert [(u["sme_participant_id"], u["reason"], u["places"]) for u in result["unmet"]] == [
+        (second["id"], "wanted_full", [])
+    ]
+    client.post(f"{BASE}/{eid}/publish", headers=org.headers)
+    meeting = result["meetings"][0]
+    url = f"{BASE}/{eid}/meetings/{meeting['id']}/attendance"
+    assert client.put(url, json={"attendance": "sme_absent"}, headers=org.headers).is_success
+    filled = client.post(f"{BASE}/{eid}/unmet/fill", json={}, headers=org.headers).json()
+    assert [(m["sme_participant_id"], m["published"]) for m in filled["added"]] == [
+        (second["id"], True)
+    ]
+    assert _items(client.get(f"{BASE}/{eid}/left-out", headers=org.headers).json()) == []
+    # the no-show's row stays for the record; marking it held again would double-book
+    back = client.put(url, json={"attendance": "both_present"}, headers=org.headers)
+    assert back.status_code == 409
