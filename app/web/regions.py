@@ -16,6 +16,8 @@ from app.reference.tables import Region, regions
 from app.web.labels import region_name
 
 router = APIRouter(include_in_schema=False)
+#: 北京、天津、上海、重庆: the province is the city.
+MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,14 @@ def groups(selected: Iterable[str] = ()) -> list[Group]:
     known: set[str] = set()
     out: list[Group] = []
     for province, cities in _provinces():
-        options = [Option(province.code, f"{province.name}（全省）", province.code in chosen)]
-        options += [Option(c.code, c.name, c.code in chosen) for c in cities]
+        whole = "全市" if province.code in MUNICIPALITIES else "全省"
+        options = [Option(province.code, f"{province.name}（{whole}）", province.code in chosen)]
+        # A municipality's 市辖区 and 县 are the city itself: its districts come from the JS list.
+        options += [
+            Option(c.code, c.name, c.code in chosen)
+            for c in cities
+            if province.code not in MUNICIPALITIES
+        ]
         known.update(o.code for o in options)
         out.append(Group(province.code, province.name, options))
     table = regions()
@@ -73,8 +81,18 @@ def groups(selected: Iterable[str] = ()) -> list[Group]:
 
 @router.get("/regions/{code}/districts")
 def districts(code: str) -> JSONResponse:
-    """A city's districts and counties (区/县), for the picker's third list."""
+    """A city's (or a municipality's) districts and counties (区/县), for the picker's third
+    list."""
     city = regions().get(code)
+    if code in MUNICIPALITIES:  # 上海市 → its districts (under 市辖区 and 县)
+        return JSONResponse(
+            [
+                {"code": r.code, "name": r.name}
+                for r in sorted(regions().values(), key=lambda r: r.code)
+                if r.level == 3 and r.province_code == code
+            ],
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
     items = (
         []
         if city is None or city.level != 2

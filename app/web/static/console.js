@@ -51,14 +51,15 @@ document.addEventListener("submit", function (e) {
     function loadDistricts() {
       if (!district) { return; }
       var code = select.value;
-      if (!/^\d{4}00$/.test(code) || /0000$/.test(code)) {
+      var municipality = /^(11|12|31|50)0000$/.test(code);
+      if (!municipality && (!/^\d{4}00$/.test(code) || /0000$/.test(code))) {
         if (!/^\d{6}$/.test(code) || /00$/.test(code)) { district.hidden = true; }
         return;
       }
       fetch("/regions/" + code + "/districts").then(function (r) { return r.json(); })
         .then(function (items) {
           district.textContent = "";
-          district.appendChild(option(code, "全市（不限区县）"));
+          district.appendChild(option(code, municipality ? "全市（不限区）" : "全市（不限区县）"));
           items.forEach(function (d) { district.appendChild(option(d.code, d.name)); });
           district.hidden = items.length === 0;
         });

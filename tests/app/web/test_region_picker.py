@@ -39,6 +39,8 @@ def test_every_form_and_filter_picks_regions_by_name(client: TestClient, world: 
         assert '<optgroup label="广东省">' in select, path
         assert '<option value="440300">深圳市</option>' in select, path
         assert '<option value="440000">广东省（全省）</option>' in select, path
+        shanghai = select.split('<optgroup label="上海市">', 1)[1].split("</optgroup>", 1)[0]
+        assert shanghai == '<option value="310000">上海市（全市）</option>', path
 
 
 def test_a_need_and_a_profile_keep_the_regions_chosen(client: TestClient, world: World) -> None:
@@ -86,3 +88,4 @@ def test_the_picker_lists_a_citys_districts(client: TestClient) -> None:
     districts = client.get("/regions/440300/districts").json()
     assert {"code": "440305", "name": "南山区"} in districts
     assert client.get("/regions/440000/districts").json() == []
+    assert {"code": "310115", "name": "浦东新区"} in client.get("/regions/310000/districts").json()
