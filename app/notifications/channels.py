@@ -98,25 +98,67 @@ def build_email(
     return mail
 
 
-def send_email(config: SmtpConfig, mail: EmailMessage) -> None:
-    """Hand ``mail`` to the SMTP server (STARTTLS and AUTH as configured)."""
-    try:
+class Mailer:
+    """One SMTP connection kept for a sender's pass (STARTTLS and AUTH done once), opened on
+    the first message and re-opened if the server dropped it."""
+
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+        self._client: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
         if config.tls:
             client: smtplib.SMTP = smtplib.SMTP_SSL(
                 config.host, config.port, timeout=TIMEOUT_S, context=config.tls_context()
             )
         else:
             client = smtplib.SMTP(config.host, config.port, timeout=TIMEOUT_S)
-        with client:
+        try:
             client.ehlo()
             if config.starttls:
                 client.starttls(context=config.tls_context())
                 client.ehlo()
             if config.username:
                 client.login(config.username, config.password or "")
-            client.send_message(mail)
-    except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(f"SMTP {config.host}:{config.port}: {type(exc).__name__}") from exc
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def send(self, mail: EmailMessage) -> None:
+        """Hand ``mail`` to the server; :class:`DeliveryError` if it did not take it."""
+        config = self.config
+        try:
+            if self._client is not None:
+                try:
+                    self._client.send_message(mail)
+                    return
+                except smtplib.SMTPServerDisconnected:
+                    self._client = None  # the server closed an idle connection: open anew
+            self._client = self._connect()
+            self._client.send_message(mail)
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise DeliveryError(f"SMTP {config.host}:{config.port}: {type(exc).__name__}") from exc
+
+    def close(self) -> None:
+        """Say QUIT (if connected)."""
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                client.close()
+
+
+def send_email(config: SmtpConfig, mail: EmailMessage) -> None:
+    """Hand ``mail`` to the SMTP server on a connection of its own."""
+    mailer = Mailer(config)
+    try:
+        mailer.send(mail)
+    finally:
+        mailer.close()
 
 
 def sign(secret: bytes, timestamp: str, body: bytes) -> str:

@@ -26,6 +26,7 @@ from app.models.base import utcnow
 from app.models.notification import Channel, OutboxMessage, OutboxStatus
 from app.notifications.channels import (
     DeliveryError,
+    Mailer,
     SmtpConfig,
     build_email,
     send_email,
@@ -80,6 +81,7 @@ class Sender:
         self.clock = clock
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self._lock = threading.Lock()
+        self._mailer: Mailer | None = None
 
     # -- claiming ----------------------------------------------------------------------------
 
@@ -136,12 +138,18 @@ class Sender:
         """Claim what is due and deliver it; returns how many messages were sent."""
         with self._lock:
             sent = 0
-            while True:
-                ids = self.claim()
-                for row_id in ids:
-                    sent += self.deliver(row_id)
-                if len(ids) < self.batch:
-                    return sent
+            self._mailer = Mailer(self._smtp) if self._smtp else None
+            try:
+                while True:
+                    ids = self.claim()
+                    for row_id in ids:
+                        sent += self.deliver(row_id)
+                    if len(ids) < self.batch:
+                        return sent
+            finally:
+                if self._mailer is not None:
+                    self._mailer.close()
+                self._mailer = None
 
     def deliver(self, row_id: int) -> bool:
         """Deliver a claimed row on its remaining channels; True when it is sent."""
@@ -150,14 +158,18 @@ class Sender:
             if row is None or row.claimed_by != self.name:
                 return False
             delivered = list(row.delivered)
+            remaining = [
+                c for c in row.channels if c not in delivered and f"{c}:{LOCAL}" not in delivered
+            ]
             try:
-                for channel in row.channels:
-                    if channel in delivered or f"{channel}:{LOCAL}" in delivered:
-                        continue
+                for n, channel in enumerate(remaining, start=1):
                     done = self._deliver_on(session, row, Channel(channel))
                     delivered.append(channel if done else f"{channel}:{LOCAL}")
-                    # Recorded at once: a retry after a later channel fails skips this one.
-                    if not self._record(session, row_id, delivered=delivered):
+                    # Recorded at once: a retry after a later channel fails skips this one
+                    # (the last one is recorded with the row marked sent, below).
+                    if n < len(remaining) and not self._record(
+                        session, row_id, delivered=delivered
+                    ):
                         return False
             except DeliveryError as exc:
                 session.rollback()
@@ -217,7 +229,10 @@ class Sender:
                 link = self._public_url + unsubscribe_path(session, row.to_email)
                 session.commit()
             mail = build_email(row, sender=self._smtp.sender, unsubscribe_url=link, host=self._host)
-            send_email(self._smtp, mail)
+            if self._mailer is None:  # deliver() called on its own, outside a pass
+                send_email(self._smtp, mail)
+            else:
+                self._mailer.send(mail)
             log.info(
                 "notification %d (%s) e-mailed to %s", row.id, row.topic, mask_email(row.to_email)
             )

@@ -341,6 +341,18 @@ def queue_reminders(session: Session, now: dt.datetime) -> int:
     return queued
 
 
+def fresh_needs(session: Session, now: dt.datetime) -> set[int]:
+    """Open needs posted in the day before ``now``: what a digest may tell of."""
+    since = now - dt.timedelta(days=1)
+    return set(
+        session.scalars(
+            select(SupplyNeed.id).where(
+                SupplyNeed.status == NeedStatus.open.value, SupplyNeed.created_at >= since
+            )
+        )
+    )
+
+
 def queue_digests(
     session: Session,
     index: "MatchingIndex",
@@ -352,14 +364,7 @@ def queue_digests(
     """Queue each SME's digest of today: open needs posted in the last day that fit its
     profile above ``min_score`` (the opportunity feed), once per SME per day."""
     day = now.astimezone(calendars.SESSION_TZ).date()
-    since = now - dt.timedelta(days=1)
-    fresh = set(
-        session.scalars(
-            select(SupplyNeed.id).where(
-                SupplyNeed.status == NeedStatus.open.value, SupplyNeed.created_at >= since
-            )
-        )
-    )
+    fresh = fresh_needs(session, now)
     if not fresh:
         return 0
     queued = 0

@@ -48,13 +48,20 @@ def send_once(database_url: str, settings: Settings) -> int:
     import sys
 
     from app.db import make_engine, make_sessionmaker
-    from app.matches.index import MatchingIndex
+    from app.models.base import utcnow
+    from app.notifications.triggers import fresh_needs
 
     engine = make_engine(database_url)
     try:
         sessions = make_sessionmaker(engine)
-        index = MatchingIndex(sessions, min_score=settings.min_score)
-        index.build()
+        index = None
+        with sessions() as session:
+            digest_due = bool(fresh_needs(session, utcnow()))
+        if digest_due:  # building the index costs seconds: only when a digest may be due
+            from app.matches.index import MatchingIndex
+
+            index = MatchingIndex(sessions, min_score=settings.min_score)
+            index.build()
         queued = periodic_notices(sessions, settings, index, force=True)
         sent = Sender(sessions, settings).send_pass()
         print(f"queued {queued} reminders and digests; sent {sent} messages", file=sys.stderr)
