@@ -195,6 +195,10 @@ def main() -> int:
                     ("events", "/events"),
                     ("event_grid", f"/events/{e}"),
                     ("export_grid_xlsx", f"/events/{e}/download/grid?format=xlsx"),
+                    ("needs_in_a_region", "/needs?region=440300&page=1"),
+                    ("keys", "/keys"),
+                    ("keys_find_firm", "/keys?find=科技"),
+                    ("imports", "/imports"),
                 ],
                 Role.organizer: [
                     ("dashboard", "/"),
