@@ -231,8 +231,7 @@ def bench_replan(name: str, seed: int, repeat: int, time_limit: float) -> dict[s
         )
         replan_s.append(time.perf_counter() - t0)
         replan_cpu.append(time.process_time() - c0)
-    kept = {(k.buyer_id, k.sme_id, k.slot, k.table_id) for k in day.kept}
-    new = [m for m in again.meetings if (m.buyer_id, m.sme_id, m.slot, m.table_id) not in kept]
+    new = [m for m in again.meetings if not m.locked]
     fresh_share = ratio(fresh.objective, fresh.upper_bound)
     replan_share = ratio(again.objective, again.upper_bound)
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import math
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -470,6 +471,7 @@ def test_benchmark_medium_instance_is_valid() -> None:
     assert spec is not None
     assert spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # its dataclasses look their module up
     spec.loader.exec_module(mod)
     problem = mod.make_event(100, 1000, 12, seed=3)
     res = schedule_event(problem, time_limit_s=30)
@@ -478,6 +480,21 @@ def test_benchmark_medium_instance_is_valid() -> None:
     check_schedule(problem, gre)
     assert lex(res) >= lex(gre)
     assert res.objective >= 0.98 * res.upper_bound
+    # the day: 50 no-shows, 100 standby SMEs, re-planned from slot 4
+    day = mod.make_day(problem, res.meetings, seed=3)
+    again = replan(day.problem, day.kept, absent=day.absent, met=day.met, from_slot=day.from_slot)
+    check_schedule(
+        replan_problem(
+            day.problem, day.kept, absent=day.absent, met=day.met, from_slot=day.from_slot
+        ),
+        again,
+    )
+    new = [m for m in again.meetings if not m.locked]
+    assert new
+    assert all(m.slot >= day.from_slot and (m.buyer_id, m.sme_id) not in day.met for m in new)
+    assert not {m.buyer_id for m in new} & day.absent
+    assert not {m.sme_id for m in new} & day.absent
+    assert again.objective >= 0.98 * again.upper_bound
 
 
 def test_blocked_slots_gap_and_cpsat_fallback() -> None:
