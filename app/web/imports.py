@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.auth.dependencies import get_session
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden, NotFound, ProblemError
 from app.imports import jobs
 from app.imports.columns import COLUMNS, ImportKind
 from app.imports.report import OUTCOME_WORDS, ImportReport
@@ -25,6 +25,7 @@ from app.web.pages import (
     PageRoute,
     Viewer,
     ViewerDep,
+    chinese_detail,
     current_viewer,
     render,
     same_origin,
@@ -115,7 +116,20 @@ async def import_upload(
             error="请选择导入内容和方式",
         )
     import_kind = ImportKind(kind)
-    staged = await run_in_threadpool(stage, file.file, file.filename or "", import_kind)
+    try:
+        staged = await run_in_threadpool(stage, file.file, file.filename or "", import_kind)
+    except ProblemError as exc:  # unreadable, too large: nothing was imported
+        return render(
+            request,
+            "imports.html",
+            viewer,
+            status_code=exc.status,
+            kinds=KINDS,
+            modes=MODES,
+            values=values,
+            report=None,
+            error=f"无法读取文件 {file.filename or ''}：{chinese_detail(exc.status, exc.detail)}",
+        )
     with staged:
         async with asynccontextmanager(get_session)(request) as session:
             report: ImportReport = await run_in_threadpool(

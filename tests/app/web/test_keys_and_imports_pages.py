@@ -130,6 +130,16 @@ def test_an_organizer_imports_firms_from_the_page(
         org = session.scalars(select(Organization).where(Organization.uscc == good)).one()
         assert org.registered_by_id == world.organizer.org_id  # as over the API
 
+    organizer._use()
+    unreadable = organizer.client.post(
+        "/imports",
+        data={"csrf": organizer.csrf, "kind": "firms", "mode": "partial"},
+        files={"file": ("firms.pdf", b"%PDF-1.4 not a table", "application/pdf")},
+    )
+    assert unreadable.status_code == 422
+    assert "无法读取文件 firms.pdf" in unreadable.text
+    assert 'type="file"' in unreadable.text  # the form again, to choose another file
+
     template = organizer.get("/imports/templates/firms.xlsx")
     assert template.status_code == 200
     sheet = load_workbook(io.BytesIO(template.content)).worksheets[0]
