@@ -75,7 +75,11 @@ def catalog() -> list[dict[str, Any]]:
 
 def demo_needs() -> list[dict[str, Any]]:
     """The demo needs (:data:`app.demo.story.NEEDS`) as import records."""
-    return [{k: v for k, v in need.items() if k not in story.NOT_IMPORTED} for need in story.NEEDS]
+    today = datetime.date.today()
+    return [
+        story.dated({k: v for k, v in need.items() if k not in story.NOT_IMPORTED}, today)
+        for need in story.NEEDS
+    ]
 
 
 def firm_rows(firms: list[dict[str, Any]]) -> Iterator[RawRecord]:
@@ -111,7 +115,7 @@ def profile_rows(firms: list[dict[str, Any]]) -> Iterator[RawRecord]:
             continue
         products = [{"name": name, "share": share} for name, share in firm["products"]]
         values = {"external_id": firm["code"], "products": products}
-        values.update(story.PROFILES.get(firm["code"], {}))
+        values.update(story.dated(story.PROFILES.get(firm["code"], {}), datetime.date.today()))
         yield RawRecord(row, values)
 
 

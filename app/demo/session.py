@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.auth.principal import Principal
 from app.deals import service as deals
 from app.deals.schemas import DealCreate
-from app.events import scheduling
+from app.events import attendance, scheduling
 from app.events import service as events
 from app.events.schemas import (
     EventCreate,
@@ -26,6 +26,7 @@ from app.events.schemas import (
 from app.matches import service as matches
 from app.matches.index import MatchingIndex
 from app.models import (
+    Attendance,
     Event,
     EventStatus,
     NeedStatus,
@@ -83,6 +84,7 @@ def build(
             venue="南京国际博览中心（示例）",
             date=today - dt.timedelta(days=7),
             slots=slots,
+            meeting_minutes=15,
         ),
     )
     events.update(session, caller, event.id, EventUpdate(status=EventStatus.registration), None)
@@ -139,6 +141,9 @@ def build(
         pair = (people[meeting.buyer_participant_id], people[meeting.sme_participant_id])
         for (buyer_code, sme_code), (outcome, note) in OUTCOMES.items():
             if pair == (codes.get(buyer_code), codes.get(sme_code)):
+                attendance.set_attendance(
+                    session, caller, event.id, meeting.id, Attendance.both_present
+                )
                 events.set_outcome(
                     session, caller, event.id, meeting.id, OutcomeSet(outcome=outcome, note=note)
                 )

@@ -10,6 +10,7 @@ certifications with expiry dates, capacity, minimum order, regions served).
 Firms are named by stock code (``external_id``), as in the catalog.
 """
 
+import datetime as dt
 from typing import Any
 
 #: The firms whose keys ``xieshou demo`` prints for the large-firm and SME roles.
@@ -81,16 +82,18 @@ def contacts(code: str) -> dict[str, str]:
     }
 
 
-def _cert(standard: str, valid_until: str, number: str) -> dict[str, str]:
-    return {"standard": standard, "number": number, "valid_until": valid_until}
+def _cert(standard: str, months: int, number: str) -> dict[str, Any]:
+    # ``valid_until`` is months after the load date (see :func:`dated`): the demo's
+    # certificates must not expire while the demo sits on a disk.
+    return {"standard": standard, "number": number, "valid_until": months}
 
 
-def _iso(code: str, valid_until: str = "2027-09-30") -> dict[str, str]:
-    return _cert("ISO 9001", valid_until, f"示例-Q-{code[:6]}")
+def _iso(code: str, months: int = 22) -> dict[str, Any]:
+    return _cert("ISO 9001", months, f"示例-Q-{code[:6]}")
 
 
-def _iatf(code: str, valid_until: str = "2027-06-30") -> dict[str, str]:
-    return _cert("IATF 16949", valid_until, f"示例-T-{code[:6]}")
+def _iatf(code: str, months: int = 18) -> dict[str, Any]:
+    return _cert("IATF 16949", months, f"示例-T-{code[:6]}")
 
 
 #: Profile fields of the featured SMEs (their products stay the catalog's).
@@ -100,9 +103,9 @@ PROFILES: dict[str, dict[str, Any]] = {
         "processes": ["精密滚齿", "磨齿", "热处理", "整机装配与跑合测试"],
         "materials": ["20CrMnTi", "球墨铸铁"],
         "certifications": [
-            _iso("002896.SZ", "2027-09-30"),
-            _cert("ISO 14001", "2026-11-30", "示例-E-002896"),
-            _cert("CE", "2028-03-31", "示例-CE-002896"),
+            _iso("002896.SZ", 22),
+            _cert("ISO 14001", 11, "示例-E-002896"),
+            _cert("CE", 28, "示例-CE-002896"),
         ],
         "capacity": "年产减速电机约 150 万台、精密减速器约 10 万台（示例数据）",
         "minimum_order": "精密减速器 50 台起订（示例数据）",
@@ -131,7 +134,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     },
     "002747.SZ": {
         "technologies": ["交流伺服", "运动控制", "机器人本体"],
-        "certifications": [_iso("002747.SZ"), _cert("CE", "2027-12-31", "示例-CE-002747")],
+        "certifications": [_iso("002747.SZ"), _cert("CE", 24, "示例-CE-002747")],
         "capacity": "年产交流伺服系统约 30 万套（示例数据）",
     },
     "603015.SH": {
@@ -140,7 +143,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     },
     "002334.SZ": {
         "technologies": ["变频驱动", "伺服驱动"],
-        "certifications": [_iso("002334.SZ"), _cert("CE", "2027-08-31", "示例-CE-002334")],
+        "certifications": [_iso("002334.SZ"), _cert("CE", 20, "示例-CE-002334")],
     },
     "300484.SZ": {"certifications": [_iso("300484.SZ")]},
     "300568.SZ": {
@@ -160,13 +163,13 @@ PROFILES: dict[str, dict[str, Any]] = {
     "002055.SZ": {
         "technologies": ["汽车线束设计", "高压连接器"],
         "processes": ["端子压接", "注塑"],
-        "certifications": [_iso("002055.SZ"), _iatf("002055.SZ", "2027-03-31")],
+        "certifications": [_iso("002055.SZ"), _iatf("002055.SZ", 15)],
         "capacity": "年产汽车线束约 300 万套（示例数据）",
     },
     "300787.SZ": {"certifications": [_iso("300787.SZ")]},
     "300325.SZ": {"certifications": [_iso("300325.SZ")]},
     "300585.SZ": {"certifications": [_iso("300585.SZ"), _iatf("300585.SZ")]},
-    "300252.SZ": {"certifications": [_iso("300252.SZ"), _iatf("300252.SZ", "2026-12-31")]},
+    "300252.SZ": {"certifications": [_iso("300252.SZ"), _iatf("300252.SZ", 3)]},
     "603228.SH": {
         "technologies": ["HDI", "刚挠结合板"],
         "certifications": [_iso("603228.SH"), _iatf("603228.SH")],
@@ -191,22 +194,22 @@ PROFILES: dict[str, dict[str, Any]] = {
 
 _DESAY_NOTICE = """深圳市德赛电池科技股份有限公司
 锂离子电池隔膜询价公告
-询价编号：DEMO-XJ-2026-0018
+询价编号：DEMO-XJ-0018
 一、采购内容：湿法锂离子电池隔膜（9μm 基膜 + 3μm 陶瓷涂覆）
 二、用途：消费类锂离子电池电芯
 三、数量：约 2000 万平方米/年，分批交货
 四、供应商资格要求：具有独立法人资格；通过 ISO 9001 质量管理体系认证；近三年有同类产品供货业绩
-五、报价截止时间：2027年1月15日 17:00
+五、报价截止时间：{offer_due.year}年{offer_due.month}月{offer_due.day}日 17:00
 六、联系人：示例联系人02，电话 010-0000-0002，邮箱 demo02@example.com"""
 
-_CHANGHONG_NOTICE = """四川长虹电器股份有限公司 2027 年度印制电路板集中采购招标公告
-项目名称：2027 年度印制电路板（PCB）集中采购
-招标编号：DEMO-ZB-2026-112
+_CHANGHONG_NOTICE = """四川长虹电器股份有限公司 {year} 年度印制电路板集中采购招标公告
+项目名称：{year} 年度印制电路板（PCB）集中采购
+招标编号：DEMO-ZB-0112
 1. 招标内容：多层印制电路板（4–8 层）及 HDI 板，用于智能电视主板和空调控制板
 2. 预计采购量：约 30 万平方米
 3. 投标人资格：注册资本不低于 5000 万元；具有 ISO 9001 认证；具备汽车电子或家电主板批量供货经验者优先
 4. 交货地点：四川省绵阳市
-5. 投标截止时间：2027 年 1 月 20 日
+5. 投标截止时间：{offer_due.year} 年 {offer_due.month} 月 {offer_due.day} 日
 联系人：示例联系人04 010-0000-0004"""
 
 
@@ -226,7 +229,7 @@ NEEDS: list[dict[str, Any]] = [
         "quantity": 60000,
         "quantity_unit": "套/年",
         "required_certifications": ["IATF 16949"],
-        "deadline": "2027-03-31",
+        "deadline": 120,
         "description": "新车型量产配套，要求具备整车厂线束定点经验，可驻厂服务。",
     },
     {
@@ -277,7 +280,7 @@ NEEDS: list[dict[str, Any]] = [
     {
         "style": "pasted 招标 notice",
         "external_id": "600839.SH",
-        "title": "2027 年度印制电路板集中采购招标公告",
+        "title": "年度印制电路板集中采购招标公告",
         "expect": "电路板",
         "kind": "supply",
         "status": "open",
@@ -333,6 +336,27 @@ NEEDS: list[dict[str, Any]] = [
         "description": "小功率直流减速电机，噪音 ≤ 45 dB，可按结构定制输出轴。",
     },
 ]
+
+
+def dated(record: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """A story record with its relative dates made real, so the demo does not age on disk.
+
+    A ``deadline`` given as a number is that many days after ``today``; a certificate's
+    ``valid_until`` as a number that many months; notice texts get their offer dates.
+    """
+    out = dict(record)
+    if isinstance(out.get("deadline"), int):
+        out["deadline"] = (today + dt.timedelta(days=out["deadline"])).isoformat()
+    if isinstance(out.get("description"), str) and "{" in out["description"]:
+        out["description"] = out["description"].format(
+            offer_due=today + dt.timedelta(days=30), year=today.year + 1
+        )
+    if "certifications" in out:
+        out["certifications"] = [
+            {**c, "valid_until": (today + dt.timedelta(days=30 * c["valid_until"])).isoformat()}
+            for c in out["certifications"]
+        ]
+    return out
 
 
 #: Keys of :data:`NEEDS` that describe the story and are not part of the import record.

@@ -3,6 +3,7 @@
 The demo is loaded once per module into a SQLite file (the command's own database).
 """
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -125,7 +126,15 @@ def test_firms_have_regions_contacts_and_the_sme_a_full_profile(
         assert profile.capacity
         assert profile.regions_served
         standards = {c["standard"]: c for c in profile.certifications}
-        assert standards["ISO 9001"]["valid_until"]
+        assert standards["ISO 9001"]["number"].startswith("示例")
+        # Dates are set from the load date: the demo's certificates and deadlines never show
+        # as expired however long it sits on a disk.
+        today = datetime.date.today().isoformat()
+        assert all(c["valid_until"] > today for c in profile.certifications)
+        deadlines = conn.scalars(
+            select(SupplyNeed.deadline).where(SupplyNeed.deadline.is_not(None))
+        )
+        assert all(d is not None and d > datetime.date.today() for d in deadlines)
         certified = conn.scalars(select(CapabilityProfile.certifications)).all()
         iatf = [c for certs in certified for c in certs if c["standard"] == "IATF 16949"]
         assert len(iatf) >= 5
@@ -142,6 +151,10 @@ def test_the_session_is_published_with_outcomes(demo: tuple[str, list[str]]) -> 
         assert len(meetings) >= 10
         assert all(published for published, _ in meetings)
         outcomes = {outcome for _, outcome in meetings if outcome}
+        held = conn.execute(
+            select(EventMeeting.attendance).where(EventMeeting.outcome.is_not(None))
+        ).scalars()
+        assert set(held) == {"both_present"}
         assert {"intent", "signed"} <= outcomes
         deal = conn.execute(select(Deal.stage, Deal.title)).one()
         assert deal == ("intent", session.DEAL_TITLE)
