@@ -194,7 +194,15 @@ def make_day(
         for b in rng.choice(buyers, int(rng.integers(3, 9)), replace=False).tolist()
     ]
     return Day(
-        problem=replace(problem, smes=problem.smes + standby, pairs=problem.pairs + tuple(pairs)),
+        problem=replace(
+            problem,
+            smes=problem.smes + standby,
+            pairs=problem.pairs + tuple(pairs),
+            # an absent firm's locked meetings are no-shows too: they free their places
+            locked=tuple(
+                m for m in problem.locked if m.buyer_id not in absent and m.sme_id not in absent
+            ),
+        ),
         kept=kept,
         absent=absent,
         met=frozenset((m.buyer_id, m.sme_id) for m in plan),
