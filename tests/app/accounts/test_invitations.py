@@ -2,6 +2,7 @@
 expire, and need the record's USCC. Users of an organization, and the keys they issue."""
 
 from datetime import timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text, update
@@ -25,12 +26,13 @@ def _actions(engine: Engine) -> list[str]:
 
 
 def _claim(client: TestClient, token: str, uscc: str, password: str = NEW_PASSWORD) -> int:
-    return client.post(
+    response = client.post(
         "/claim", data={"token": token, "uscc": uscc, "name": "赵经理", "password": password}
-    ).status_code
+    )
+    return int(response.status_code)
 
 
-def _imported(client: TestClient, world: World, n: int) -> list[dict]:
+def _imported(client: TestClient, world: World, n: int) -> list[dict[str, Any]]:
     bodies = []
     for i in range(n):
         body = org_body("sme", contacts={"person": "联系人", "email": f"firm{i}@import.example.cn"})
