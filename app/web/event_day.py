@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.auth.dependencies import SessionDep
 from app.errors import ProblemError
 from app.events import attendance, checkin, replanning, service
-from app.events.schemas import AttendanceSet, CheckIn, PresenceSet, ReplanSet
+from app.events.schemas import AttendanceSet, CheckIn, PresenceSet, ReplanSet, RoomSet
 from app.fields import IdParam
 from app.models import DAY_STATUSES, Presence
 from app.web import forms
@@ -177,6 +177,25 @@ def set_attendance(
     if back == "desk":
         return redirect(f"/events/{event_id}/desk?done=attendance&slot={slot}#round")
     return redirect(f"/events/{event_id}?done=attendance#meetings")
+
+
+@router.post("/events/{event_id:int}/meetings/{meeting_id:int}/room")
+def set_room(
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    event_id: IdParam,
+    meeting_id: IdParam,
+    room_url: Annotated[str, Form(max_length=500)] = "",
+    slot: Annotated[int, Form(ge=0, le=59)] = 0,
+) -> Response:
+    """The organizer gives a meeting an online room (hybrid sessions)."""
+    try:
+        data = RoomSet.model_validate({"room_url": room_url.strip()})
+        attendance.set_room(session, viewer.principal, event_id, meeting_id, data.room_url)
+    except (ProblemError, ValidationError) as exc:
+        return _desk_failed(request, session, viewer, event_id, exc, "attendance", slot=slot)
+    return redirect(f"/events/{event_id}/desk?done=room&slot={slot}#round")
 
 
 @router.post("/events/{event_id:int}/replan")

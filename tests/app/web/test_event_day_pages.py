@@ -129,3 +129,20 @@ def test_the_desk_checks_in_by_qr_link_and_by_name_and_replans(
     assert after[mid]["attendance"] == "both_present"
     # the desk is the organizer's: a firm gets 403
     assert firm.get(f"/events/{eid}/desk").status_code == 403
+
+
+def test_the_organizer_gives_a_meeting_an_online_room(client: TestClient, world: World) -> None:
+    day = _published_day(client, world)
+    eid = day["eid"]
+    mid = _meetings(client, world, eid)[0]["id"]
+    org = browser(client, world.organizer)
+    bad = org.post(f"/events/{eid}/meetings/{mid}/room", {"room_url": "javascript:alert(1)"})
+    assert bad.status_code == 422
+    saved = org.post(
+        f"/events/{eid}/meetings/{mid}/room", {"room_url": "https://meeting.example/r/123"}
+    )
+    assert saved.status_code == 303
+    assert _meetings(client, world, eid)[0]["room_url"] == "https://meeting.example/r/123"
+    firm = browser(client, world.sme_a)
+    assert "https://meeting.example/r/123" in firm.get(f"/events/{eid}").text
+    assert firm.post(f"/events/{eid}/meetings/{mid}/room", {"room_url": ""}).status_code == 403
