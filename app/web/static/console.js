@@ -64,6 +64,16 @@ document.addEventListener("submit", function (e) {
           district.hidden = items.length === 0;
         });
     }
+    var chosen = document.querySelector("[data-region-chosen='" + select.name + "']");
+    function summarize() {
+      if (!chosen) { return; }
+      var names = Array.prototype.map.call(select.selectedOptions, function (o) {
+        return o.textContent;
+      });
+      chosen.textContent = "已选：" + (names.length ? names.join("、") : "不限");
+    }
+    select.addEventListener("change", summarize);
+    summarize();
     province.addEventListener("change", narrow);
     select.addEventListener("change", loadDistricts);
     if (district) {

@@ -64,6 +64,7 @@ def test_a_need_and_a_profile_keep_the_regions_chosen(client: TestClient, world:
     assert "<dt>优先地区</dt><dd>广东省深圳市、江苏省</dd>" in page.text
     correction = _select(page.text.split("更正我们的理解", 1)[1], "preferred_regions")
     assert sorted(_chosen(correction)) == ["320000", "440300"]
+    assert "已选：江苏省（全省）、深圳市" in page.text  # what is chosen, without scrolling
 
     # A district stored over the API (南山区) stays chosen in the editor and is kept on save.
     sme = world.sme_a
