@@ -10,8 +10,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Collection
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.models import Attendance, Event, EventMeeting, EventParticipant
 
@@ -19,20 +19,21 @@ from app.models import Attendance, Event, EventMeeting, EventParticipant
 def counts(session: Session, org_ids: Collection[int] | None, *, before: dt.date) -> dict[int, int]:
     """``organization id → no-shows`` over sessions dated before ``before`` (firms with none
     are left out). ``org_ids`` ``None``: every firm."""
-    attendance = EventMeeting.attendance
-    absent = [Attendance.buyer_absent.value, Attendance.sme_absent.value]
-    buyer, sme = aliased(EventParticipant), aliased(EventParticipant)
-    statement = (
-        select(buyer.organization_id, sme.organization_id, attendance)
-        .join(buyer, buyer.id == EventMeeting.buyer_participant_id)
-        .join(sme, sme.id == EventMeeting.sme_participant_id)
-        .join(Event, Event.id == EventMeeting.event_id)
-        .where(Event.date < before, attendance.in_(absent))
-    )
     found: Counter[int] = Counter()
-    wanted = None if org_ids is None else set(org_ids)
-    for buyer_id, sme_id, side in session.execute(statement).all():
-        org_id = buyer_id if side == Attendance.buyer_absent.value else sme_id
-        if wanted is None or org_id in wanted:
-            found[org_id] += 1
+    for side, absent in (
+        (EventMeeting.buyer_participant_id, Attendance.buyer_absent),
+        (EventMeeting.sme_participant_id, Attendance.sme_absent),
+    ):
+        statement = (
+            select(EventParticipant.organization_id, func.count())
+            .select_from(EventMeeting)
+            .join(EventParticipant, EventParticipant.id == side)
+            .join(Event, Event.id == EventMeeting.event_id)
+            .where(Event.date < before, EventMeeting.attendance == absent.value)
+            .group_by(EventParticipant.organization_id)
+        )
+        if org_ids is not None:
+            statement = statement.where(EventParticipant.organization_id.in_(list(org_ids)))
+        for org_id, count in session.execute(statement).all():
+            found[org_id] += count
     return dict(found)

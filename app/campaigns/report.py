@@ -26,9 +26,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
 
 from app.auth.principal import Principal
 from app.campaigns import noshows, service
@@ -85,15 +86,19 @@ def end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
 
 
-def meeting_state(meeting: EventMeeting) -> str | None:
+_HELD = frozenset(o.value for o in HELD_OUTCOMES)
+_ABSENT = frozenset({Attendance.buyer_absent.value, Attendance.sme_absent.value})
+
+
+def meeting_state(attendance: str | None, outcome: str | None) -> str | None:
     """``held``, ``no_show`` or ``None`` (not known yet) — attendance first, then outcome."""
-    if meeting.attendance == Attendance.both_present.value:
+    if attendance == Attendance.both_present.value:
         return "held"
-    if meeting.attendance in (Attendance.buyer_absent.value, Attendance.sme_absent.value):
+    if attendance in _ABSENT:
         return "no_show"
-    if meeting.outcome in {o.value for o in HELD_OUTCOMES}:
+    if outcome in _HELD:
         return "held"
-    if meeting.outcome == Outcome.not_held.value:
+    if outcome == Outcome.not_held.value:
         return "no_show"
     return None
 
@@ -130,7 +135,10 @@ class _Breakdown:
         self.tallies: dict[str, _Tally] = {}
 
     def at(self, key: str, name: str) -> _Tally:
-        return self.tallies.setdefault(key, _Tally(name))
+        found = self.tallies.get(key)
+        if found is None:
+            found = self.tallies[key] = _Tally(name)
+        return found
 
     def rows(self, order: Iterable[str] | None = None) -> list[BreakdownRow]:
         keys = list(order) if order is not None else sorted(self.tallies)
@@ -181,11 +189,46 @@ def build(
     ).all()
     org_of = {pid: org_id for pid, _eid, org_id in people}
     sessions_of: Counter[int] = Counter(org_id for _pid, _eid, org_id in people)
-    meetings = session.scalars(
-        select(EventMeeting).where(EventMeeting.event_id.in_(held_ids))
+    buyer_p, sme_p = aliased(EventParticipant), aliased(EventParticipant)
+
+    def of_meetings(*columns: Any) -> Select[Any]:
+        """``columns`` of the held sessions' meetings between firms taking part."""
+        return (
+            select(*columns)
+            .select_from(EventMeeting)
+            .join(buyer_p, buyer_p.id == EventMeeting.buyer_participant_id)
+            .join(sme_p, sme_p.id == EventMeeting.sme_participant_id)
+            .where(
+                EventMeeting.event_id.in_(held_ids),
+                buyer_p.status.in_(TAKING_PART),
+                sme_p.status.in_(TAKING_PART),
+            )
+        )
+
+    intent_outcomes = (Outcome.intent.value, Outcome.signed.value)
+    per_sme = session.execute(
+        of_meetings(
+            sme_p.organization_id, EventMeeting.attendance, EventMeeting.outcome, func.count()
+        ).group_by(sme_p.organization_id, EventMeeting.attendance, EventMeeting.outcome)
     ).all()
-    deals = session.scalars(
-        select(Deal).where(Deal.event_id.in_(all_ids), Deal.created_at <= end_of(end))
+    met_buyers = set(session.scalars(of_meetings(buyer_p.organization_id).distinct()))
+    intent_pairs = session.execute(
+        of_meetings(buyer_p.organization_id, sme_p.organization_id)
+        .where(EventMeeting.outcome.in_(intent_outcomes))
+        .distinct()
+    ).all()
+    deals = session.execute(
+        select(
+            Deal.id,
+            Deal.buyer_organization_id,
+            Deal.sme_organization_id,
+            Deal.node_id,
+            Deal.stage,
+            Deal.amount_wan,
+            Deal.payment_term_days,
+            Deal.created_at,
+            Deal.signed_on,
+        ).where(Deal.event_id.in_(all_ids), Deal.created_at <= end_of(end))
     ).all()
     org_ids = (
         set(org_of.values())
@@ -216,41 +259,41 @@ def build(
         top = tops.get(profile_of.get(org_id, -1))
         return (str(top[0]), top[1]) if top else ("none", NO_NODE)
 
-    def deal_node(deal: Deal) -> tuple[str, str]:
-        if deal.node_id is not None and deal.node_id in node_names:
-            return str(deal.node_id), node_names[deal.node_id]
-        return sme_node(deal.sme_organization_id)
-
-    def region(org_id: int) -> tuple[str, str]:
-        code = weak_links.region_of(orgs[org_id].region_code, Level.city)
-        return code or "none", weak_links.region_name(code, Level.city)
-
-    def tier(org_id: int) -> tuple[str, str]:
-        key = orgs[org_id].tier or "none"
-        return key, TIER_ZH.get(key, key)
+    def deal_node(node_id: int | None, sme_id: int) -> tuple[str, str]:
+        if node_id is not None and node_id in node_names:
+            return str(node_id), node_names[node_id]
+        return sme_node(sme_id)
 
     by_node, by_region, by_tier = _Breakdown(), _Breakdown(), _Breakdown()
+    names = {code: weak_links.region_name(code, Level.city) for code in _cities(orgs.values())}
+    sme_keys: dict[int, tuple[_Tally, _Tally]] = {}
+    for org_id, org in orgs.items():
+        code = weak_links.region_of(org.region_code, Level.city)
+        key = org.tier or "none"
+        sme_keys[org_id] = (
+            by_region.at(code or "none", names[code]),
+            by_tier.at(key, TIER_ZH.get(key, key)),
+        )
 
-    def tallies(sme_id: int, node: tuple[str, str]) -> list[_Tally]:
-        return [by_node.at(*node), by_region.at(*region(sme_id)), by_tier.at(*tier(sme_id))]
+    def tallies(sme_id: int, node: tuple[str, str]) -> tuple[_Tally, _Tally, _Tally]:
+        return (by_node.at(*node), *sme_keys[sme_id])
 
-    held = no_shows = 0
-    met_orgs: set[int] = set()
+    held = no_shows = scheduled = 0
     pairs: dict[tuple[int, int], tuple[str, str]] = {}
-    for m in meetings:
-        buyer_id, sme_id = org_of.get(m.buyer_participant_id), org_of.get(m.sme_participant_id)
-        if buyer_id is None or sme_id is None:
-            continue
-        met_orgs |= {buyer_id, sme_id}
-        state = meeting_state(m)
-        held += state == "held"
-        no_shows += state == "no_show"
+    met_orgs: set[int] = set(met_buyers)
+    for sme_id, attendance, outcome, count in per_sme:
+        met_orgs.add(sme_id)
+        state = meeting_state(attendance, outcome)
+        is_held, is_absent = state == "held", state == "no_show"
+        scheduled += count
+        held += count * is_held
+        no_shows += count * is_absent
         for t in tallies(sme_id, sme_node(sme_id)):
-            t.meetings += 1
-            t.held += state == "held"
-            t.no_shows += state == "no_show"
-        if m.outcome in (Outcome.intent.value, Outcome.signed.value):
-            pairs.setdefault((buyer_id, sme_id), sme_node(sme_id))
+            t.meetings += count
+            t.held += count * is_held
+            t.no_shows += count * is_absent
+    for buyer_id, sme_id in intent_pairs:
+        pairs[(buyer_id, sme_id)] = sme_node(sme_id)
 
     stages = _stage_at(session, [d.id for d in deals], end_of(end))
     by_stage: dict[DealStage, list[Decimal]] = defaultdict(list)
@@ -260,7 +303,7 @@ def build(
         by_stage[stage].append(d.amount_wan or ZERO)
         if d.payment_term_days is not None and d.payment_term_days > limit:
             over += 1
-        node = deal_node(d)
+        node = deal_node(d.node_id, d.sme_organization_id)
         if start <= d.created_at.date() <= end:
             pairs[(d.buyer_organization_id, d.sme_organization_id)] = node
         signed_now = d.signed_on is not None and start <= d.signed_on <= end
@@ -311,7 +354,7 @@ def build(
         firms=firms,
         buyers=sum(1 for o in sessions_of if orgs[o].kind == OrganizationKind.large_firm),
         smes=sum(1 for o in sessions_of if orgs[o].kind == OrganizationKind.sme),
-        meetings_scheduled=len(meetings),
+        meetings_scheduled=scheduled,
         meetings_held=held,
         no_shows=no_shows,
         intents=len(pairs),
@@ -351,6 +394,10 @@ def build(
         firms_without_meeting=without,
         gaps=_gaps(session, caller, campaign.chain_id, campaign.region_code, start, end),
     )
+
+
+def _cities(orgs: Iterable[Organization]) -> set[str]:
+    return {weak_links.region_of(o.region_code, Level.city) for o in orgs}
 
 
 def _firm_order(kind: str, tier: str | None) -> tuple[int, int]:
