@@ -13,7 +13,7 @@ from app.errors import Forbidden
 from app.events import service
 from app.events.schemas import CounterpartContacts
 from app.messages import tr
-from app.models import ParticipantStatus
+from app.models import DAY_STATUSES
 
 __all__ = ["counterpart_contacts"]
 
@@ -25,11 +25,9 @@ def counterpart_contacts(
     event = service.get_visible(session, caller, event_id)
     people = service.participants(session, event.id)
     own = next((p for p in people if p.organization_id == caller.organization_id), None)
-    if own is None or own.status != ParticipantStatus.approved:
+    if own is None or own.status not in DAY_STATUSES:
         raise Forbidden(tr("only approved participants see their counterparts' contacts"))
-    counterparts = [
-        p for p in people if p.side != own.side and p.status == ParticipantStatus.approved
-    ]
+    counterparts = [p for p in people if p.side != own.side and p.status in DAY_STATUSES]
     found = consent.reveal(
         session,
         caller,

@@ -337,9 +337,9 @@ def list_participants(session: Session, caller: Principal, event_id: int) -> lis
     if manages(caller, event):
         return everyone
     own = own_participant(session, caller, event)
-    if own is None or own.status != ParticipantStatus.approved:
+    if own is None or own.status not in DAY_STATUSES:
         raise Forbidden(tr("only the organizer and approved participants see the participants"))
-    return [p for p in everyone if p.status == ParticipantStatus.approved or p.id == own.id]
+    return [p for p in everyone if p.status in DAY_STATUSES or p.id == own.id]
 
 
 def add_participant(

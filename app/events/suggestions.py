@@ -22,7 +22,14 @@ from app.events.schemas import SuggestedPair, SuggestionNeed, Suggestions
 from app.matches.index import MatchingIndex
 from app.matches.schemas import MatchedProduct
 from app.messages import tr
-from app.models import CapabilityProfile, EventParticipant, ParticipantStatus, Side, Wish
+from app.models import (
+    DAY_STATUSES,
+    CapabilityProfile,
+    EventParticipant,
+    ParticipantStatus,
+    Side,
+    Wish,
+)
 
 __all__ = ["PairScore", "pair_scores", "suggestions"]
 
@@ -124,10 +131,10 @@ def suggestions(
     mine: int | None = None
     if not service.manages(caller, event):
         own = next((p for p in people if p.organization_id == caller.organization_id), None)
-        if own is None or own.status != ParticipantStatus.approved:
+        if own is None or own.status not in DAY_STATUSES:
             raise Forbidden(tr("only the organizer and approved participants see suggestions"))
         mine = own.id
-    scores = pair_scores(session, index, people, today=today)
+    scores = pair_scores(session, index, people, today=today, statuses=DAY_STATUSES)
     wishes = _wishes_seen_by(service.preferences(session, event.id), mine)
     names = service.names_of(people)
     pairs = [p for p in scores.values() if mine is None or mine in (p.buyer_id, p.sme_id)]

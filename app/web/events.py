@@ -29,7 +29,7 @@ from app.events.schemas import (
 )
 from app.fields import IdParam
 from app.matches.index import MatchingIndex
-from app.models import EventStatus, OrganizationKind, ParticipantStatus, Side, Wish
+from app.models import DAY_STATUSES, EventStatus, OrganizationKind, Side, Wish
 from app.organizations import service as organizations
 from app.pagination import PageParams
 from app.web import event_day, forms
@@ -200,11 +200,9 @@ def _detail_context(
     }
     if own is not None:
         side = Side(own.side)
-        context["counterparts"] = [
-            p for p in reads if p.side != side and p.status == ParticipantStatus.approved
-        ]
+        context["counterparts"] = [p for p in reads if p.side != side and p.status in DAY_STATUSES]
     if managed:
-        approved = [p for p in reads if p.status == ParticipantStatus.approved]
+        approved = [p for p in reads if p.status in DAY_STATUSES]
         context["buyers"] = [p for p in approved if p.side == Side.buyer]
         context["smes"] = [p for p in approved if p.side == Side.sme]
         # An organizer states wishes only for the firms it manages (the others state their own).

@@ -355,3 +355,21 @@ def test_a_table_a_no_show_frees_goes_to_the_sme_left_without_one(
     # the no-show's row stays for the record; marking it held again would double-book
     back = client.put(url, json={"attendance": "both_present"}, headers=org.headers)
     assert back.status_code == 409
+
+
+def test_a_walk_in_firm_takes_part_like_an_approved_one(client: TestClient, world: World) -> None:
+    org = world.organizer
+    event = open_event(client, world, slots=2)
+    eid = event["id"]
+    buyer = add(client, org, eid, world.firm_a.org_id)
+    walk_in = add(client, org, eid, world.sme_a.org_id, day_status="walk_in")
+    assert (walk_in["status"], walk_in["presence"]) == ("walk_in", "checked_in")
+    # the firm itself sees the participants and states its wish
+    seen = _items(client.get(f"{BASE}/{eid}/participants", headers=world.sme_a.headers).json())
+    assert {p["id"] for p in seen} == {buyer["id"], walk_in["id"]}
+    wish(client, world.sme_a, eid, walk_in["id"], buyer["id"], "must")
+    # only the organizer adds standby and walk-in firms
+    own = client.post(
+        f"{BASE}/{eid}/participants", json={"day_status": "walk_in"}, headers=world.sme_b.headers
+    )
+    assert own.status_code == 403
