@@ -280,7 +280,7 @@ NEEDS: list[dict[str, Any]] = [
     {
         "style": "pasted 招标 notice",
         "external_id": "600839.SH",
-        "title": "年度印制电路板集中采购招标公告",
+        "title": "印制电路板年度集中采购招标公告",
         "expect": "电路板",
         "kind": "supply",
         "status": "open",
