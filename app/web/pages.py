@@ -233,11 +233,31 @@ def _signed_in_viewer(request: Request) -> "Viewer | None":
         session.close()
 
 
+#: The console's query and form parameters as its pages name them.
+_PARAMETERS = {
+    "page": "页码",
+    "q": "关键词",
+    "status": "状态",
+    "kind": "类型",
+    "region": "地区",
+    "mine": "只看本企业",
+    "tier": "梯度",
+    "min_score": "最低匹配度",
+    "limit": "条数",
+    "level": "地区层级",
+    "min_confidence": "最低置信度",
+    "find": "查找",
+    "format": "格式",
+    "version": "版本号（请刷新页面）",
+}
+
+
 def _invalid_parameters(exc: RequestValidationError) -> str:
     names = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
-        names.append(".".join(loc) or "?")
+        name = ".".join(loc) or "?"
+        names.append(_PARAMETERS.get(name, name))
     return "以下参数无效：" + "、".join(dict.fromkeys(names))
 
 

@@ -64,7 +64,7 @@ def test_an_error_page_keeps_the_navigation_and_speaks_chinese(
     assert 'aria-label="主导航"' in bad.text
     assert "退出" in bad.text
     assert "invalid" not in bad.text
-    assert "page" in bad.text  # names the parameter
+    assert "以下参数无效：页码" in bad.text  # names the parameter in the page's words
     missing = user.get("/needs/999999")
     assert missing.status_code == 404
     assert 'aria-label="主导航"' in missing.text
