@@ -112,7 +112,6 @@ def upgrade() -> None:
         "ix_meeting_calendar_entries_event_id", "meeting_calendar_entries", ["event_id"]
     )
 
-
     op.create_table(
         "notification_keys",
         sa.Column("name", sa.String(32), primary_key=True),
