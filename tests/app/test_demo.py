@@ -185,6 +185,16 @@ def test_keys_work_and_every_roles_first_page_shows_the_story(
             for text in must_show[item.role.value]:
                 assert text in page.text, (item.role.value, text)
         firm = by_role["large_firm"]
+        auth = {"Authorization": f"Bearer {firm.key}"}
+        own = client.get(
+            "/api/v1/needs", params={"organization_id": firm.organization_id}, headers=auth
+        ).json()["items"]
+        reducer = next(n for n in own if n["status"] == "open" and "减速器" in n["title"])
+        short = client.get(f"/api/v1/needs/{reducer['id']}/shortlist", headers=auth).json()
+        top = short["items"][0]
+        # The buyer and the featured SME have regions: the distance is known.
+        assert top["organization"]["id"] == by_role["sme"].organization_id
+        assert top["reasons"]["distance_km"] is not None
         upstream = client.get(
             f"/api/v1/organizations/{firm.organization_id}/upstream-suppliers",
             headers={"Authorization": f"Bearer {firm.key}"},
