@@ -154,8 +154,13 @@ class Sender:
     def deliver(self, row_id: int) -> bool:
         """Deliver a claimed row on its remaining channels; True when it is sent."""
         with self._sessions() as session:
+            # Renewing the lease proves the claim is still ours and gives this message the
+            # whole lease: a long batch cannot let another sender take a row being sent.
+            lease = self.clock() + timedelta(seconds=self.lease_s)
+            if not self._record(session, row_id, claimed_until=lease):
+                return False
             row = session.get(OutboxMessage, row_id)
-            if row is None or row.claimed_by != self.name:
+            if row is None:
                 return False
             delivered = list(row.delivered)
             remaining = [
