@@ -288,3 +288,20 @@ def _held_meetings(session: Session, buyers: list[int], smes: list[int]) -> list
         )
     )
     return [tuple(row) for row in rows]
+
+
+def own_address(org: Organization) -> str | None:
+    """A firm's contact e-mail, used only to mail the firm itself (its invitation to claim its
+    record); accounts never show it to anyone."""
+    return org.contact_email or None
+
+
+def has_own_address() -> Any:
+    """SQL: the organization has a contact e-mail to invite it at (see :func:`own_address`)."""
+    return and_(Organization.contact_email.is_not(None), Organization.contact_email != "")
+
+
+def registrant_contacts(person: str, phone: str | None, email: str) -> Contacts:
+    """A self-registered firm's contacts, as its own sign-up gave them (approval stores them
+    on its new organization; nobody else is shown them)."""
+    return Contacts(person=person, phone=phone, email=email)

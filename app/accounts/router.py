@@ -6,10 +6,11 @@ e-mail is known); everything else needs a caller, as every other route.
 
 from datetime import datetime
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, BackgroundTasks, Request, status
 from pydantic import BaseModel, ConfigDict
 
 from app.accounts import service
+from app.accounts.deferred import after_response
 from app.accounts.schemas import (
     InvitationCreate,
     InvitationRead,
@@ -149,8 +150,11 @@ def sign_up(body: SignUp, request: Request, session: SessionDep) -> Accepted:
     responses=problem_responses(422),
     summary="E-mail a password-reset link (same answer for any e-mail)",
 )
-def request_reset(body: ResetRequest, request: Request, session: SessionDep) -> Accepted:
-    service.request_reset(session, body.email, base_url=_base(request))
+def request_reset(body: ResetRequest, request: Request, background: BackgroundTasks) -> Accepted:
+    base = _base(request)
+    after_response(
+        request, background, lambda s: service.request_reset(s, body.email, base_url=base)
+    )
     return Accepted()
 
 

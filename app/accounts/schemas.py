@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.accounts.passwords import MAX_LENGTH, password_problem
-from app.fields import Name, RegionCode, Uscc
+from app.fields import Id, Name, RegionCode, Uscc, single_line
 from app.models import OrgRole, Role
 from app.organizations.schemas import Email, PersonName, Phone
 
@@ -19,9 +19,11 @@ def _password(value: str) -> str:
 
 
 #: A password being set (length and characters checked).
-NewPassword = Annotated[str, AfterValidator(_password)]
+NewPassword = Annotated[str, AfterValidator(single_line), AfterValidator(_password)]
 #: A password being presented (only bounded).
-Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
+Password = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_LENGTH), AfterValidator(single_line)
+]
 
 
 class SignUp(BaseModel):
@@ -86,7 +88,7 @@ class InvitationCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    organization_id: int = Field(gt=0)
+    organization_id: Id
     email: Email | None = Field(
         default=None, description="default: the organization's contact e-mail"
     )

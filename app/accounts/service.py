@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, consent
 from app.accounts import messages
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.schemas import SignUp
@@ -38,7 +38,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.notifications.outbox import enqueue
 from app.organizations import service as organizations
-from app.organizations.schemas import Contacts, OrganizationCreate
+from app.organizations.schemas import OrganizationCreate
 
 VERIFY_TTL = timedelta(hours=48)
 RESET_TTL = timedelta(hours=1)
@@ -256,7 +256,7 @@ def approve(session: Session, caller: Principal, registration_id: int, *, base_u
                 name=row.name,
                 uscc=row.uscc,
                 region_code=row.region_code,
-                contacts=Contacts(person=row.person, phone=row.phone, email=row.email),
+                contacts=consent.registrant_contacts(row.person, row.phone, row.email),
             ),
         )
     user = User(
@@ -501,7 +501,7 @@ def invite(
     Earlier open invitations of the same organization and address are revoked.
     """
     org = _administered(session, caller, organization_id)
-    address = normalize_email(email or org.contact_email or "")
+    address = normalize_email(email or consent.own_address(org) or "")
     if not address:
         raise InvalidInput("body.email", "the organization has no contact e-mail: give one")
     return _invite(session, caller, org, address, base_url=base_url)
@@ -565,7 +565,7 @@ def invite_imported(session: Session, caller: Principal, *, base_url: str) -> in
     query = (
         select(Organization)
         .where(Organization.kind.in_([OrganizationKind.sme.value, OrganizationKind.large_firm]))
-        .where(Organization.contact_email.is_not(None), Organization.contact_email != "")
+        .where(consent.has_own_address())
         .where(~has_user, ~open_invitation)
         .order_by(Organization.id)
     )
@@ -573,8 +573,9 @@ def invite_imported(session: Session, caller: Principal, *, base_url: str) -> in
         query = query.where(Organization.registered_by_id == caller.organization_id)
     count = 0
     for org in session.scalars(query):
-        assert org.contact_email is not None
-        _invite(session, caller, org, normalize_email(org.contact_email), base_url=base_url)
+        address = consent.own_address(org)
+        assert address is not None
+        _invite(session, caller, org, normalize_email(address), base_url=base_url)
         count += 1
     return count
 

@@ -7,18 +7,20 @@ principal, exactly as the API does. The open forms answer the same whether an e-
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts
+from app.accounts.deferred import after_response
 from app.accounts.passwords import password_problem
 from app.accounts.schemas import SignUp
 from app.auth import service as keys
 from app.auth.dependencies import SessionDep
 from app.errors import Forbidden, NotFound, ProblemError
+from app.fields import IdParam
 from app.models import ApiKey, Organization, OrganizationKind, OrgRole, Role
 from app.web import forms
 from app.web.pages import (
@@ -157,12 +159,18 @@ def forgot_form(request: Request) -> Response:
 
 @router.post("/password/forgot", response_class=HTMLResponse)
 def forgot(
-    request: Request, session: SessionDep, email: Annotated[str, Form(max_length=320)] = ""
+    request: Request,
+    background: BackgroundTasks,
+    email: Annotated[str, Form(max_length=320)] = "",
 ) -> Response:
-    """Send a reset link if the e-mail has an account; the page says the same either way."""
+    """Send a reset link if the e-mail has an account; the page says the same either way,
+    as fast (the link is made after the answer)."""
     _check_origin(request)
     if "@" in email:
-        accounts.request_reset(session, email, base_url=_base(request))
+        base = _base(request)
+        after_response(
+            request, background, lambda s: accounts.request_reset(s, email, base_url=base)
+        )
     return render(request, "password_forgot.html", None, sent=True)
 
 
@@ -282,7 +290,7 @@ def approvals(request: Request, session: SessionDep, viewer: ViewerDep) -> Respo
 
 @router.post("/approvals/{registration_id:int}/approve")
 def approve(
-    request: Request, registration_id: int, session: SessionDep, viewer: FormViewerDep
+    request: Request, registration_id: IdParam, session: SessionDep, viewer: FormViewerDep
 ) -> Response:
     """Approve: the firm's organization and first user are created (or the record claimed)."""
     accounts.approve(session, viewer.principal, registration_id, base_url=_base(request))
@@ -291,7 +299,7 @@ def approve(
 
 @router.post("/approvals/{registration_id:int}/reject")
 def reject(
-    request: Request, registration_id: int, session: SessionDep, viewer: FormViewerDep
+    request: Request, registration_id: IdParam, session: SessionDep, viewer: FormViewerDep
 ) -> Response:
     """Turn the sign-up down."""
     accounts.reject(session, viewer.principal, registration_id, base_url=_base(request))
@@ -302,15 +310,14 @@ def reject(
 
 
 def _invitable(session: Session, viewer: Viewer) -> list[Organization]:
-    """The firms an organizer (or admin) may invite: those it manages."""
-    query = (
-        select(Organization)
-        .where(Organization.kind != OrganizationKind.organizer.value)
-        .order_by(Organization.name)
-        .limit(2000)
-    )
+    """Whom an organizer may invite: the firms it manages; an admin: anyone (organizers' staff
+    too)."""
+    query = select(Organization).order_by(Organization.name).limit(2000)
     if not viewer.principal.is_admin:
-        query = query.where(Organization.registered_by_id == viewer.org_id)
+        query = query.where(
+            Organization.registered_by_id == viewer.org_id,
+            Organization.kind != OrganizationKind.organizer.value,
+        )
     return list(session.scalars(query))
 
 
@@ -319,7 +326,7 @@ def invitations(
     request: Request,
     session: SessionDep,
     viewer: ViewerDep,
-    invited: Annotated[int | None, Query(ge=0)] = None,
+    invited: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
 ) -> Response:
     """Invitations sent, a form to invite one firm, and one button for every imported firm."""
     if not (viewer.principal.is_admin or viewer.principal.is_organizer):
@@ -348,7 +355,7 @@ def invite(
     request: Request,
     session: SessionDep,
     viewer: FormViewerDep,
-    organization_id: Annotated[int, Form(gt=0)],
+    organization_id: Annotated[IdParam, Form()],
     email: Annotated[str, Form(max_length=320)] = "",
 ) -> Response:
     """Invite one firm (to its contact e-mail unless another is given)."""
@@ -381,7 +388,7 @@ def users(
     request: Request,
     session: SessionDep,
     viewer: ViewerDep,
-    organization_id: Annotated[int | None, Query(gt=0)] = None,
+    organization_id: Annotated[IdParam | None, Query()] = None,
 ) -> Response:
     """The users of the viewer's organization (or of a firm its organizer manages)."""
     org = _org_for(session, viewer, organization_id)
@@ -398,12 +405,12 @@ def users(
 
 @router.post("/account/users/{user_id:int}")
 def update_user(
-    user_id: int,
+    user_id: IdParam,
     session: SessionDep,
     viewer: FormViewerDep,
     org_role: Annotated[str, Form()] = "",
     disabled: Annotated[str, Form()] = "",
-    organization_id: Annotated[int | None, Form()] = None,
+    organization_id: Annotated[IdParam | None, Form()] = None,
 ) -> Response:
     """Make a user owner or member, or disable / enable it."""
     accounts.update_user(
@@ -446,7 +453,7 @@ def issue_key(
 
 
 @router.post("/account/keys/{key_id:int}/revoke")
-def revoke_key(key_id: int, session: SessionDep, viewer: FormViewerDep) -> Response:
+def revoke_key(key_id: IdParam, session: SessionDep, viewer: FormViewerDep) -> Response:
     """Revoke one of the organization's keys (its owners, or whoever manages it)."""
     row = session.get(ApiKey, key_id)
     org = session.get(Organization, row.organization_id) if row and row.organization_id else None
