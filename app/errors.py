@@ -40,7 +40,7 @@ class FieldError(BaseModel):
 
     field: str = Field(examples=["body.uscc"], description="the field's path in the request")
     message: str = Field(
-        examples=["统一社会信用代码：不是有效的统一社会信用代码：校验位应为 P，实际为 0"],
+        examples=["统一社会信用代码：无效（校验位应为 3，实际为 0）"],
         description="what is wrong, naming the field in the user's terms",
     )
 
