@@ -60,7 +60,7 @@ def enqueue_new(session: Session, message: Message) -> int | None:
     row_id = session.execute(statement.returning(OutboxMessage.id)).scalar_one_or_none()
     if row_id is None:
         return None
-    log.info(
+    log.debug(
         "notification %d queued: %s via %s",
         row_id,
         message.topic,

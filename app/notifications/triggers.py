@@ -171,7 +171,16 @@ def agenda_changed(session: Session, event: Event, *, settings: Settings | None 
                 by_firm.setdefault(firm_of[pid], []).append(change)
     queued = 0
     for firm_id, own in by_firm.items():
-        queued += _agenda_notice(session, event, firm_id, own, names, organizer, host)
+        others = {
+            c.entry.uid: names.get(
+                c.entry.sme_participant_id
+                if firm_of.get(c.entry.buyer_participant_id) == firm_id
+                else c.entry.buyer_participant_id,
+                "",
+            )
+            for c in own
+        }
+        queued += _agenda_notice(session, event, firm_id, own, names, others, organizer, host)
     return queued
 
 
@@ -188,9 +197,12 @@ def _agenda_notice(
     firm_id: int,
     changes: list[calendars.Change],
     names: dict[int, str],
+    others: dict[str, str],
     organizer: Organization | None,
     host: str,
 ) -> int:
+    """One message for the firm's new or changed meetings (REQUEST), one for its cancelled
+    ones (CANCEL); each line names the firm it meets (``others``: UID → name)."""
     stamp = ",".join(f"{c.entry.uid}#{c.entry.sequence}" for c in changes)
     queued = 0
     live = [c for c in changes if c.kind != "cancelled"]
@@ -198,7 +210,7 @@ def _agenda_notice(
     if live:
         first = all(c.kind == "new" for c in live)
         lines = [
-            f"{_local(c.entry.starts_at)} {c.entry.location} {_summary(c.entry, names)}"
+            f"{_local(c.entry.starts_at)} {c.entry.location} 与{others[c.entry.uid]}"
             for c in sorted(live, key=lambda c: c.entry.starts_at)
         ]
         topic = "event.agenda_published" if first else "event.agenda_changed"
@@ -223,7 +235,7 @@ def _agenda_notice(
         )
     if gone:
         lines = [
-            f"{_local(c.entry.starts_at)} {_summary(c.entry, names)}"
+            f"{_local(c.entry.starts_at)} 与{others[c.entry.uid]}"
             for c in sorted(gone, key=lambda c: c.entry.starts_at)
         ]
         ics = calendars.ics_text(

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 
 from app.config import Settings
 from app.db import make_sessionmaker, session_scope
-from app.models import Event, OutboxMessage
+from app.models import Event, Organization, OutboxMessage
 from app.notifications import triggers
 from tests.app.events.helpers import BASE, add, open_event, wish
 from tests.app.factories import World
@@ -99,6 +99,11 @@ def test_agenda_published_changed_and_cancelled_carry_ics_with_stable_uid_and_ri
 
     published = _outbox(engine, "event.agenda_published")
     assert {m.organization_id for m in published} == {world.firm_a.org_id, world.sme_a.org_id}
+    with make_sessionmaker(engine)() as session:
+        names = {o.id: o.name for o in session.scalars(select(Organization))}
+    for message in published:  # each firm reads whom it meets
+        other = world.sme_a if message.organization_id == world.firm_a.org_id else world.firm_a
+        assert f"与{names[other.org_id]}" in message.text
     first = _calendar(published[0])
     assert first["METHOD"] == "REQUEST"
     [vevent] = _vevents(published[0])
