@@ -193,7 +193,7 @@ def fill(url: str, args: argparse.Namespace) -> dict[str, int]:
                 session.scalars(insert(EventParticipant).returning(EventParticipant.id), rows)
             )
             bp, sp = pids[: args.buyers], pids[args.buyers :]
-            mrows = []
+            mrows: list[dict[str, Any]] = []
             for j, sme_pid in enumerate(sp):
                 for slot in range(args.slots):
                     b = (j + slot) % len(bp)
