@@ -47,13 +47,13 @@ def unsubscribe_path(session: Session, email: str, topic: str = EVERY_TOPIC) -> 
 
 def check_unsubscribe(session: Session, token: str) -> tuple[NotificationRecipient, str] | None:
     """The recipient and topic a link's token stands for, or ``None`` if it is not genuine."""
-    parts = token.split(".")
-    if len(parts) != 3 or not parts[0].isdigit():
+    head, _, rest = token.partition(".")
+    topic, _, signature = rest.rpartition(".")  # topics have dots; signatures none
+    if not head.isdigit() or not topic or not signature:
         return None
-    row = session.get(NotificationRecipient, int(parts[0]))
+    row = session.get(NotificationRecipient, int(head))
     if row is None:
         return None
-    expected = _signature(_key(session), row, parts[1])
-    if not hmac.compare_digest(expected, parts[2]):
+    if not hmac.compare_digest(_signature(_key(session), row, topic), signature):
         return None
-    return row, parts[1]
+    return row, topic

@@ -231,7 +231,7 @@ class Sender:
         if channel is Channel.email and self._smtp is not None and row.to_email:
             link = None
             if not is_essential(row.topic):
-                link = self._public_url + unsubscribe_path(session, row.to_email)
+                link = self._public_url + unsubscribe_path(session, row.to_email, row.topic)
                 session.commit()
             mail = build_email(row, sender=self._smtp.sender, unsubscribe_url=link, host=self._host)
             if self._mailer is None:  # deliver() called on its own, outside a pass

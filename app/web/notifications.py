@@ -142,7 +142,9 @@ def unsubscribe_form(request: Request, session: SessionDep, token: str) -> HTMLR
     found = links.check_unsubscribe(session, token)
     if found is None:
         return _unsubscribe_page(request, 404, valid=False, done=False)
-    return _unsubscribe_page(request, valid=True, done=False, token=token)
+    return _unsubscribe_page(
+        request, valid=True, done=False, token=token, topic=_topic_name(found[1])
+    )
 
 
 @public.post("/notifications/unsubscribe/{token}")
@@ -153,4 +155,8 @@ def unsubscribe(request: Request, session: SessionDep, token: str) -> HTMLRespon
         return _unsubscribe_page(request, 404, valid=False, done=False)
     recipient, topic = found
     preferences.unsubscribe(session, recipient.email, None if topic == links.EVERY_TOPIC else topic)
-    return _unsubscribe_page(request, valid=True, done=True)
+    return _unsubscribe_page(request, valid=True, done=True, topic=_topic_name(topic))
+
+
+def _topic_name(topic: str) -> str:
+    return "全部通知" if topic == links.EVERY_TOPIC else f"“{TOPICS.get(topic, topic)}”通知"

@@ -79,6 +79,9 @@ def test_the_emails_one_click_unsubscribe_link_works_without_signing_in(
     assert "已退订" in done.text
     after = _queue(engine, _notice(text="第三条"))
     assert _row(engine, after).status == OutboxStatus.skipped
+    # the link stops its own topic; others still come
+    mutual = _queue(engine, _notice(topic="interest.mutual"))
+    assert _row(engine, mutual).status == OutboxStatus.pending
     # account messages still go out
     assert _row(engine, _queue(engine, _notice(topic="account.reset"))).status == "pending"
 
