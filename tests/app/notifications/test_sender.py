@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, select
 
 from app.config import Settings
 from app.db import make_sessionmaker, session_scope
@@ -287,3 +287,25 @@ def test_without_smtp_messages_stay_in_the_outbox_and_the_log_keeps_tokens_out(
     assert "kept in the console's outbox" in caplog.text
     assert token not in caplog.text
     assert "firm0@example.cn" not in caplog.text
+
+
+def test_the_smtp_setting_is_one_url_and_its_errors_never_show_the_password() -> None:
+    config = channels.SmtpConfig.parse(
+        "smtp://mail%40corp:p%2Fss%3Aw@mx.example.cn:2525?starttls=1"
+    )
+    assert (config.username, config.password) == ("mail@corp", "p/ss:w")
+    assert (config.host, config.port, config.starttls, config.tls) == (
+        "mx.example.cn",
+        2525,
+        True,
+        False,
+    )
+    assert config.sender == "noreply@mx.example.cn"
+    tls = channels.SmtpConfig.parse("smtps://u:p@mx.example.cn?from=hi@example.cn")
+    assert (tls.port, tls.tls, tls.starttls, tls.sender) == (465, True, False, "hi@example.cn")
+    with pytest.raises(ValueError, match="XIESHOU_SMTP_URL") as bad:
+        Sender(
+            make_sessionmaker(create_engine("sqlite://")),
+            Settings(smtp_url=SecretStr("http://u:hunter2@mx.example.cn")),
+        )
+    assert "hunter2" not in str(bad.value)

@@ -100,7 +100,7 @@ def test_agenda_published_changed_and_cancelled_carry_ics_with_stable_uid_and_ri
     published = _outbox(engine, "event.agenda_published")
     assert {m.organization_id for m in published} == {world.firm_a.org_id, world.sme_a.org_id}
     with make_sessionmaker(engine)() as session:
-        names = {o.id: o.name for o in session.scalars(select(Organization))}
+        names: dict[int | None, str] = {o.id: o.name for o in session.scalars(select(Organization))}
     for message in published:  # each firm reads whom it meets
         other = world.sme_a if message.organization_id == world.firm_a.org_id else world.firm_a
         assert f"与{names[other.org_id]}" in message.text
