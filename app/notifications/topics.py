@@ -18,6 +18,10 @@ TOPICS: dict[str, str] = {
     "needs.digest": "每日需求推荐",
     "deal.payment_term": "账期超过约定上限",
     "deal.follow_up": "交易跟进提醒",
+    "challenge.published": "新的揭榜/询价",
+    "challenge.response": "新的揭榜响应",
+    "challenge.clarification": "揭榜澄清",
+    "challenge.result": "揭榜结果",
 }
 
 #: Topics a person cannot turn off: without them nobody could sign in or reset a password.

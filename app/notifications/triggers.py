@@ -421,9 +421,13 @@ class _Clock:
             return True
 
 
-_clock = _Clock()
 #: The digest goes out from this hour (China time) on.
 DIGEST_HOUR = 8
+#: Not in a worker's first minutes: ranking every profile then would slow its start.
+DIGEST_DELAY_S = 120.0
+
+_clock = _Clock()
+_clock.last["digest"] = time.monotonic() - 3600 + DIGEST_DELAY_S
 
 
 def run_periodic(
