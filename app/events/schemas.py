@@ -457,7 +457,12 @@ class EventReport(BaseModel):
 class AttendanceSet(BaseModel):
     """Whether a meeting took place: both there, or which side did not come."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"attendance": "sme_absent"}, {"attendance": "both_present"}]
+        },
+    )
 
     attendance: Attendance | None = Field(description="null clears it")
 
@@ -465,7 +470,10 @@ class AttendanceSet(BaseModel):
 class PresenceSet(BaseModel):
     """A participant at the desk: checked in (签到) or absent (爽约); null clears it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"presence": "checked_in"}, {"presence": "absent"}]},
+    )
 
     presence: Presence | None
 
@@ -473,7 +481,9 @@ class PresenceSet(BaseModel):
 class CheckIn(BaseModel):
     """The check-in token printed as a QR code on a firm's agenda."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"token": "42.Yk3mQ0vR8pLx2aTn5cW7eQ"}]}
+    )
 
     token: Annotated[str, Field(min_length=8, max_length=80, pattern=r"^[0-9]+\.[A-Za-z0-9_-]+$")]
 
@@ -486,7 +496,10 @@ RoomUrl = Annotated[
 class RoomSet(BaseModel):
     """The online room of a meeting (hybrid sessions); empty removes it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"room_url": "https://meeting.tencent.com/dm/abc123"}]},
+    )
 
     room_url: RoomUrl
 
@@ -517,9 +530,12 @@ class UnmetRead(BaseModel):
 class UnmetFill(BaseModel):
     """Which SMEs to place (default: every SME without a meeting)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{}, {"sme_participant_ids": [17, 23], "from_slot": 4}]},
+    )
 
-    sme_participant_ids: list[Id] | None = Field(default=None, max_length=10_000)
+    sme_participant_ids: list[Id] | None = Field(default=None, max_length=1_000)
     from_slot: Annotated[int, Strict(), Field(ge=0, lt=MAX_SLOTS)] = Field(
         default=0, description="on the day: only slots from this one (0-based) on"
     )
@@ -536,7 +552,7 @@ class FillRead(BaseModel):
 class ReplanSet(BaseModel):
     """The day's re-plan: new meetings only from ``from_slot`` (0-based) on."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"from_slot": 4}]})
 
     from_slot: Annotated[int, Strict(), Field(ge=0, lt=MAX_SLOTS)] = 0
 
