@@ -411,6 +411,8 @@ class _Clock:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.last: dict[str, float] = {}
+        #: The day (China time) this process last queued the digests.
+        self.done_on: str | None = None
 
     def due(self, name: str, every_s: float) -> bool:
         with self.lock:
@@ -438,8 +440,8 @@ def run_periodic(
     now: dt.datetime | None = None,
     force: bool = False,
 ) -> int:
-    """Queue the reminders (each minute) and, from 8:00 China time, the day's digests (each
-    hour until done); returns how many messages were queued."""
+    """Queue the reminders (each minute) and, from 8:00 China time, the day's digests (once a
+    day per process; ``force``: now); returns how many messages were queued."""
     now = now or utcnow()
     queued = 0
     if force or _clock.due("reminders", 60):
@@ -447,8 +449,11 @@ def run_periodic(
             queued += queue_reminders(session, now)
             session.commit()
     local = now.astimezone(calendars.SESSION_TZ)
-    if index is not None and (force or (local.hour >= DIGEST_HOUR and _clock.due("digest", 3600))):
+    today = local.date().isoformat()
+    due = local.hour >= DIGEST_HOUR and _clock.done_on != today and _clock.due("digest", 3600)
+    if index is not None and (force or due):
         with sessions() as session:
             queued += queue_digests(session, index, now, min_score=settings.digest_min_score)
             session.commit()
+        _clock.done_on = today  # once a day per worker; the dedupe keys make it once in all
     return queued
