@@ -116,6 +116,12 @@ def unmet(
     """The organizer's list of SMEs without a meeting."""
     event = service.get_managed(session, caller, event_id)
     people = service.participants(session, event.id)
+    met = {r.sme_participant_id for r in service.meetings(session, event.id) if attending(r)}
+    absent = absent_ids(people)
+    if all(
+        p.id in met or str(p.id) in absent for p in people if p.side == Side.sme and on_the_day(p)
+    ):
+        return []  # every SME has a meeting: no need to ask the engine for scores
     scores = session_scores(session, index, people, today=today, statuses=DAY_STATUSES)
     return unmet_of(session, event, people, scores)
 
