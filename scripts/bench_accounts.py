@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import socket
 import statistics
 import sys
@@ -129,7 +130,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--gap-ms", type=float, default=50, help="pause before each request (ms)")
+    parser.add_argument("--only", default="", help="run only the requests whose name has this")
     args = parser.parse_args()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     folder = tempfile.mkdtemp(prefix="bench-accounts-")
     url = args.database_url or f"sqlite:///{folder}/bench.db"
     upgrade(url)
@@ -175,9 +178,13 @@ def main() -> None:
             ("sign-up (POST /api/v1/sign-ups)", sign_up),
             ("one-time code request (POST /login/code)", code),
         ):
+            if args.only not in name:
+                continue
             row = _pair(name, args.rounds, call, known, unknown, args.gap_ms / 1000)
             print(json.dumps(row, ensure_ascii=False))
 
+        if args.only:
+            return
         ok: list[float] = []
         for _ in range(args.rounds):
             start = time.perf_counter()
