@@ -5,9 +5,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text
 
-from app.models import AuditEntry, Organization, User
-from tests.app.accounts.helpers import PASSWORD, last_link, messages_to, token_of
-from tests.app.factories import World, bearer, create_org, make_uscc, org_body
+from app.models import AuditEntry, Organization, Role, User
+from tests.app.accounts.helpers import PASSWORD, last_link, make_user, messages_to, token_of
+from tests.app.factories import World, bearer, create_org, issue_key, make_uscc, org_body
 
 
 def signup_body(**overrides: Any) -> dict[str, Any]:
@@ -39,6 +39,8 @@ def _count(engine: Engine, model: type) -> int:
 def test_a_firm_signs_up_verifies_is_approved_and_signs_in(
     client: TestClient, engine: Engine, world: World
 ) -> None:
+    make_user(engine, world.organizer.org_id, Role.organizer, "staff@bureau.example.cn")
+    make_user(engine, world.other_organizer.org_id, Role.organizer, "staff@other.example.cn")
     body = signup_body()
     answer = client.post("/api/v1/sign-ups", json=body)
     assert answer.status_code == 202, answer.text
@@ -49,6 +51,10 @@ def test_a_firm_signs_up_verifies_is_approved_and_signs_in(
 
     queue = client.get("/api/v1/registrations", headers=world.organizer.headers).json()
     assert [r["uscc"] for r in queue] == [body["uscc"]]
+    # The organizers' people of the region are told (both organizers are at 440300).
+    told = messages_to(engine, "staff@bureau.example.cn", "account.approval")
+    assert body["name"] in told[-1].subject
+    assert messages_to(engine, "staff@other.example.cn", "account.approval")
     # Signing in before approval is refused, and says why only to the right password.
     waiting = client.post("/api/v1/sessions", json={"email": body["email"], "password": PASSWORD})
     assert waiting.status_code == 403
@@ -103,9 +109,6 @@ def test_an_organizer_of_another_region_does_not_see_or_approve_the_firm(
     beijing = create_org(
         client, world.admin, org_body("organizer", region_code="110000", uscc=make_uscc("110000"))
     )
-    from app.models import Role
-    from tests.app.factories import issue_key
-
     far = bearer(issue_key(engine, Role.organizer, beijing))
     body = signup_body()
     client.post("/api/v1/sign-ups", json=body)
