@@ -28,6 +28,11 @@ class PeriodicFlush(ABC):
             self._thread = threading.Thread(target=self._run, name=self._thread_name, daemon=True)
             self._thread.start()
 
+    @property
+    def alive(self) -> bool:
+        """Whether the background writer's thread runs (``/readyz`` asks)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         """Stop the writer and write what is still noted."""
         self._stop.set()

@@ -33,10 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         getattr(args, "help_of", parser).print_help()
         return 2
     from app.config import get_settings
+    from app.platform.logs import configure as configure_logs
 
-    logging.basicConfig(
-        level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s"
-    )
+    configure_logs(level=get_settings().log_level, fmt=get_settings().log_format)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     return int(args.run(args) or 0)
 
@@ -367,6 +366,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level=_settings().log_level.lower(),
+        log_config=None,  # uvicorn's lines go through app.platform.logs like the app's
         # The app believes X-Forwarded-* only from XIESHOU_FORWARDED_ALLOW_IPS (app.headers);
         # uvicorn's own default would believe any local process.
         proxy_headers=False,

@@ -137,6 +137,36 @@ class Settings(BaseSettings):
         description="Seconds between the background sender's passes over the outbox",
     )
     log_level: str = "INFO"
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="Log records as one JSON object a line (with the request id), or plain "
+        "text lines for reading in a terminal during development",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="GET /metrics answers a client sending Authorization: Bearer <this>. "
+        "Unset: only clients on the loopback (127.0.0.1, ::1) may read it",
+    )
+    ready_index_age_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="/readyz says not ready when this worker's matching index last read the "
+        "change log through longer ago than this (seconds)",
+    )
+    index_ready_wait_s: float = Field(
+        default=10.0,
+        ge=0,
+        le=300,
+        description="Seconds a shortlist or feed waits for the matching index to finish its "
+        "start-up build before it is answered 503 with Retry-After",
+    )
+    index_build_delay_s: float = Field(
+        default=0.0,
+        ge=0,
+        le=600,
+        description="Tests only: hold the matching index's start-up build this many seconds",
+    )
     worker_header: bool = Field(
         default=False,
         description="Add X-Xieshou-Worker (the answering process's id) to every response: for "

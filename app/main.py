@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.accounts.router import router as accounts_router
@@ -14,13 +14,21 @@ from app.auth.cache import KeyCache
 from app.auth.router import router as auth_router
 from app.auth.throttle import AuthThrottle
 from app.auth.usage import SESSION_INFO_KEY, KeyUsage
-from app.availability import RETRY_AFTER_S, DatabaseReadOnly, OutageLog
+from app.availability import RETRY_AFTER_S
 from app.campaigns.router import router as campaigns_router
 from app.chains.router import router as chains_router
 from app.config import Settings, get_settings
-from app.db import check_ready, make_engine, make_sessionmaker, request_connections
+from app.db import make_engine, make_sessionmaker, request_connections
 from app.deals.router import router as deals_router
-from app.errors import install_error_handlers, problem_response, problem_responses
+from app.errors import (
+    PROBLEM_JSON,
+    install_error_handlers,
+    language_headers,
+    language_of,
+    problem_body,
+    problem_response,
+    problem_responses,
+)
 from app.events.router import router as events_router
 from app.headers import install as install_headers
 from app.imports.router import router as imports_router
@@ -30,12 +38,14 @@ from app.learning.capture import ImpressionLog
 from app.limits import BodySizeLimit, WorkerHeader
 from app.matches.index import MatchingIndex
 from app.matches.router import router as matches_router
-from app.messages import tr
+from app.messages import Text, tr
 from app.needs.router import router as needs_router
 from app.notifications.router import router as notifications_router
 from app.notifications.worker import outbox_sender
 from app.openapi import install_openapi
 from app.organizations.router import router as organizations_router
+from app.platform import health, logs, metrics
+from app.platform.request_id import RequestIdMiddleware
 from app.profiles.router import router as profiles_router
 from app.swagger import install as install_docs
 from app.turns import Turns
@@ -61,18 +71,26 @@ Chinese unless the client sends `Accept-Language: en`.
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
+    # A worker uvicorn spawned starts with no logging set up (the command line's is in the
+    # parent process); under a test runner or `xieshou serve --workers 1` it is set already.
+    logs.configure_once(level=settings.log_level, fmt=settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.ranking_turns = anyio.CapacityLimiter(settings.ranking_concurrency)
-        app.state.matching.start()
+        # Ranking waits are timed for /metrics (an anyio limiter underneath).
+        app.state.ranking_turns = metrics.TimedLimiter(
+            anyio.CapacityLimiter(settings.ranking_concurrency)
+        )
+        app.state.matching.start()  # builds in its thread: /healthz answers meanwhile
         app.state.impressions.start()
         app.state.key_usage.start()
         if app.state.outbox is not None:
             app.state.outbox.start()
+        app.state.metrics_sampler.start()
         try:
             yield
         finally:
+            app.state.metrics_sampler.stop()
             if app.state.outbox is not None:
                 app.state.outbox.stop()
             app.state.key_usage.stop()
@@ -113,11 +131,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker,
         watchers=[app.state.key_cache.on_changes],
         min_score=settings.min_score,
+        ready_wait_s=settings.index_ready_wait_s,
+        build_delay_s=settings.index_build_delay_s,
     )
     app.state.impressions = ImpressionLog(app.state.sessionmaker, app.state.write_turns)
     app.state.key_usage = KeyUsage(app.state.sessionmaker, app.state.write_turns)
     app.state.sessionmaker.configure(info={SESSION_INFO_KEY: app.state.key_usage})
     app.state.outbox = outbox_sender(app.state.sessionmaker, settings, app.state.matching)
+    runners = {
+        "matching_index": app.state.matching,
+        "impressions": app.state.impressions,
+        "key_usage": app.state.key_usage,
+        "outbox_sender": app.state.outbox,
+    }
+    app.state.metrics_sources = metrics.Sources(
+        index=app.state.matching,
+        turns={"writes": app.state.write_turns, "requests": app.state.connection_turns},
+        runners=health.runner_states(runners),
+        ranking=lambda: getattr(app.state, "ranking_turns", None),
+        outbox_counts=lambda: metrics.outbox_counts(app.state.sessionmaker),
+    )
+    app.state.metrics_sampler = metrics.Sampler(app.state.metrics_sources)
 
     install_error_handlers(app)
     install_openapi(app, settings)
@@ -125,7 +159,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.worker_header:
         app.add_middleware(WorkerHeader)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    install_headers(app, forwarded_allow_ips=settings.forwarded_allow_ips)  # outermost
+    app.add_middleware(metrics.RequestMetrics)
+    install_headers(app, forwarded_allow_ips=settings.forwarded_allow_ips)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every line of a request carries its id
 
     # Any call may be refused for a while after failed keys (app.auth.throttle).
     api = APIRouter(prefix="/api/v1", responses=problem_responses(429))
@@ -137,9 +173,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(chains_router)
     api.include_router(interests_router)
     api.include_router(notifications_router)
+    api.include_router(accounts_router)
     api.include_router(deals_router)
     api.include_router(campaigns_router)
-    api.include_router(accounts_router)
     app.include_router(api)
     mount_console(app)
     install_docs(app)
@@ -147,26 +183,63 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get(
         "/healthz",
         tags=["health"],
-        summary="健康检查",
+        summary="存活检查",
         description=(
-            "数据库可读且可写时返回 200；否则返回 503 及 Retry-After。无需密钥，供负载均衡和监控探测"
-            "。只读。"
+            "进程在监听即返回 200，不访问数据库、不等匹配索引：供进程管理器和负载均衡判断是否存活。"
+            "能否服务请看 /readyz。无需密钥。"
+        ),
+    )
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        summary="就绪检查",
+        description=(
+            "数据库可读写、匹配索引已建成且最近读过变更日志、后台任务都在运行时返回 200；"
+            "否则返回 503 problem+json，not_ready 列出未就绪的项，并带 Retry-After。无需密钥。只读。"
         ),
         responses=problem_responses(503),
     )
-    async def healthz(request: Request) -> JSONResponse:
-        outage: OutageLog = request.app.state.database_outage
+    async def readyz(request: Request) -> JSONResponse:
         async with request.app.state.connection_turns.turn():
-            try:
-                await run_in_threadpool(check_ready, engine)
-            except Exception as exc:
-                outage.failed(exc)  # logged once per outage, not on every probe
-                detail = (
-                    str(exc) if isinstance(exc, DatabaseReadOnly) else tr("database unavailable")
-                )
-                headers = {"Retry-After": str(RETRY_AFTER_S)}
-                return problem_response(request, 503, detail, headers=headers)
-        outage.succeeded()
-        return JSONResponse({"status": "ok", "database": engine.dialect.name})
+            database = await run_in_threadpool(
+                health.check_database, engine, request.app.state.database_outage
+            )
+        checks = [
+            database,
+            health.check_index(app.state.matching, max_age_s=settings.ready_index_age_s),
+            *health.check_runners(runners),
+        ]
+        failed = [c for c in checks if not c.ok]
+        if not failed:
+            return JSONResponse(
+                {
+                    "status": "ready",
+                    "database": engine.dialect.name,
+                    "checks": [c.name for c in checks],
+                }
+            )
+        detail: str | Text = tr("not ready: {what}", what=", ".join(c.name for c in failed))
+        if "read-only" in database.detail:
+            detail = database.detail
+        body = problem_body(request, 503, detail) | {
+            "not_ready": [{"check": c.name, "detail": c.detail} for c in failed]
+        }
+        return JSONResponse(
+            body,
+            status_code=503,
+            media_type=PROBLEM_JSON,
+            headers=language_headers(language_of(request)) | {"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics(request: Request) -> Response:
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+        if not metrics.may_read(request, token):
+            return problem_response(request, 403, tr("metrics are for the loopback or a token"))
+        sources = request.app.state.metrics_sources
+        return await run_in_threadpool(metrics.exposition, sources)
 
     return app

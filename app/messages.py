@@ -137,6 +137,9 @@ CATALOGUE: dict[str, str] = {
     "too many {what} at once ({why}); retry after {seconds} s": "同时处理的{what}过多（{why}），请 {seconds} 秒后重试",
     "the database is unavailable; retry later": "数据库暂不可用，请稍后重试",
     "database unavailable": "数据库暂不可用",
+    "the matching index is still being built; retry shortly": "匹配索引仍在构建中，请稍后重试",
+    "not ready: {what}": "尚未就绪：{what}",
+    "metrics are for the loopback or a token": "监控指标仅限本机或持令牌读取",
     "internal error; it has been logged": "服务器内部错误，已记录",
     "request body is larger than {limit} bytes": "请求内容超过 {limit} 字节",
     # common field problems

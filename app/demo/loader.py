@@ -241,18 +241,17 @@ def issue_keys(database_url: str) -> list[DemoKey]:
 def announce_when_ready(
     base: str, *, timeout_s: float = 120.0, say: Callable[[str], None] | None = None
 ) -> threading.Thread:
-    """Print ``serving on <base>/`` once ``GET /healthz`` answers 200 (polled in a thread).
+    """Print ``serving on <base>/`` once ``GET /readyz`` answers 200 (polled in a thread).
 
-    uvicorn opens its socket only after the app's start-up (the matching index is built
-    then), so printing before ``uvicorn.run`` would send a reader to a page that does not
-    answer yet.
+    The worker answers ``/healthz`` while its matching index is still being built; a reader
+    sent to the console then would see shortlists answered 503, so wait for readiness.
     """
 
     def poll() -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310 (http URL built here)
+                with urllib.request.urlopen(base + "/readyz", timeout=2) as response:  # noqa: S310 (http URL built here)
                     if response.status == 200:
                         (say or _stderr)(
                             f"serving on {base}/ (控制台 console; API 文档 docs: {base}/docs)"

@@ -25,10 +25,12 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.availability import OutageLog
+from app.errors import ServiceUnavailable
 from app.learning import registry
 from app.matches.changes import ChangeBatch, ChangeFeed, take_committed
 from app.matches.loading import IndexedNeed, IndexedProfile, load_open_needs, load_profiles
 from app.matches.marks import MarkBook, SideValues, load_marks
+from app.messages import tr
 from app.models import CapabilityProfile, Impression, SupplyNeed
 from app.reference.tables import region_centres
 from matching import NeedIndex, SupplierIndex
@@ -71,8 +73,17 @@ class ShortlistResult(NamedTuple):
     model_version_id: int | None
 
 
+class IndexNotReady(ServiceUnavailable):
+    """The index is still being built at start-up: 503 with Retry-After, never an empty list."""
+
+
 class MatchingIndex:
-    """Supplier and need indexes for one worker, mirroring the database."""
+    """Supplier and need indexes for one worker, mirroring the database.
+
+    :meth:`start` returns at once: the first build runs in the background thread, so the
+    worker answers ``/healthz`` while it builds. Queries wait up to ``ready_wait_s`` for it,
+    then raise :class:`IndexNotReady`.
+    """
 
     def __init__(
         self,
@@ -82,8 +93,10 @@ class MatchingIndex:
         max_staleness_s: float = 0.25,
         watchers: Sequence[Callable[[ChangeBatch], None]] = (),
         min_score: float = 0.1,
+        ready_wait_s: float = 10.0,
+        build_delay_s: float = 0.0,
     ) -> None:
-        """``watchers`` are told of every change batch: this worker's own as each commits,
+        """``build_delay_s`` slows the first build (tests of start-up only). ``watchers`` are told of every change batch: this worker's own as each commits,
         and everyone's (its own again) as they are read from the log."""
         self._sessions = sessions
         self._min_score = min_score
@@ -105,6 +118,10 @@ class MatchingIndex:
         self._dirty = False
         self._model: tuple[int, PairwiseReranker] | None = None
         self._impressions: dict[int, int] = {}
+        self._ready_wait_s = ready_wait_s
+        self._build_delay_s = build_delay_s
+        self._built = threading.Event()
+        self._caught_up_at = 0.0  # last time the change log was read through (or built)
         event.listen(sessions, "after_commit", self._on_commit)
 
     def _on_commit(self, session: Session) -> None:
@@ -140,7 +157,7 @@ class MatchingIndex:
             self._marks = MarkBook()
             self._marks.replace({m.need_id for m in marks}, marks)
             self._load_learning(session)
-            self._refreshed_at = time.monotonic()
+            self._refreshed_at = self._caught_up_at = time.monotonic()
         # The index is long-lived: each full collection would walk all of its objects (about a
         # million at 100,000 profiles) and find nothing. Keep the collector off them.
         gc.collect()
@@ -151,13 +168,44 @@ class MatchingIndex:
             len(needs),
             time.perf_counter() - started,
         )
+        self._built.set()
 
-    def start(self) -> None:
-        """Build, then keep catching up in a background thread until :meth:`stop`."""
-        self.build()
+    def start(self, *, wait: bool = False) -> None:
+        """Build, then keep catching up, in a background thread until :meth:`stop`.
+
+        Returns at once unless ``wait`` (then after the first build, or its first failure).
+        """
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="matching-index", daemon=True)
         self._thread.start()
+        if wait:
+            self.wait_ready()
+
+    @property
+    def ready(self) -> bool:
+        """Whether the index has been built (queries answer from it)."""
+        return self._built.is_set()
+
+    @property
+    def alive(self) -> bool:
+        """Whether the background thread (first build, then catching up) runs."""
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def age_s(self) -> float | None:
+        """Seconds since the change log was last read through; ``None`` before the build."""
+        if not self.ready:
+            return None
+        return time.monotonic() - self._caught_up_at
+
+    def wait_ready(self, timeout_s: float | None = None) -> None:
+        """Wait for the first build; :class:`IndexNotReady` (503) after ``timeout_s``."""
+        wait_s = self._ready_wait_s if timeout_s is None else timeout_s
+        if not self._built.wait(wait_s):
+            raise IndexNotReady(
+                tr("the matching index is still being built; retry shortly"),
+                retry_after_s=5,
+            )
 
     def stop(self) -> None:
         """Stop the background thread."""
@@ -169,6 +217,17 @@ class MatchingIndex:
     def _run(self) -> None:
         # An outage is logged when it starts and when it ends, not on every poll.
         outage = OutageLog(log, "matching index: catching up")
+        if self._build_delay_s and self._stop.wait(self._build_delay_s):
+            return
+        while not self._built.is_set():
+            try:
+                self.build()
+            except Exception as exc:  # the database may come up later: keep trying
+                outage.failed(exc)
+                if self._stop.wait(self._poll_interval_s):
+                    return
+            else:
+                outage.succeeded()
         while not self._stop.wait(self._poll_interval_s):
             try:
                 self.refresh()
@@ -181,10 +240,14 @@ class MatchingIndex:
 
     def refresh(self) -> None:
         """Apply every change logged since the last refresh."""
+        if not self._built.is_set():
+            self.wait_ready()
         with self._catching_up:
             self._catch_up()
 
     def _refresh_if_stale(self) -> None:
+        if not self._built.is_set():
+            self.wait_ready()
         if self._stale():
             with self._catching_up:
                 if self._stale():  # another thread may have caught up while this one waited
@@ -203,7 +266,7 @@ class MatchingIndex:
                 with self._lock:
                     self._apply(session, batch)
                 self._tell_watchers(batch)
-            self._refreshed_at = time.monotonic()
+            self._refreshed_at = self._caught_up_at = time.monotonic()
 
     def _load_learning(self, session: Session) -> None:
         """The active re-ranker and how often each profile was shown (for exploration)."""

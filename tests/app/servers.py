@@ -23,10 +23,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, *, workers: int = 1) -> Iterator[str]:
-    """``xieshou serve --no-upgrade`` on ``database_url`` until /healthz answers; its base URL."""
+def running_server(
+    database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """``xieshou serve --no-upgrade`` on ``database_url`` until /readyz answers 200 (its
+    matching index built, so shortlists are correct); its base URL. ``env`` adds settings."""
     port = free_port()
-    env = os.environ | {"XIESHOU_DATABASE_URL": database_url, "XIESHOU_LOG_LEVEL": "WARNING"}
+    env = (
+        os.environ
+        | {"XIESHOU_DATABASE_URL": database_url, "XIESHOU_LOG_LEVEL": "WARNING"}
+        | (env or {})
+    )
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -46,10 +53,11 @@ def running_server(database_url: str, *, workers: int = 1) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         else:
             pytest.fail("server did not start")
         yield base

@@ -1,4 +1,4 @@
-"""A database that cannot be used is 503 with Retry-After, told the truth by healthz, logged once.
+"""A database that cannot be used is 503 with Retry-After, told the truth by readyz, logged once.
 
 Regressions: with the SQLite file read-only, healthz said 200 while every authenticated request
 failed 500 (GETs too: authenticating wrote the key's ``last_used_at``); with PostgreSQL gone,
@@ -56,7 +56,7 @@ def read_only_app(database_url: str) -> FastAPI:
     return create_app(Settings(database_url=url, environment="test"))
 
 
-def test_with_the_sqlite_file_read_only_reads_work_writes_are_503_and_healthz_says_so(
+def test_with_the_sqlite_file_read_only_reads_work_writes_are_503_and_readyz_says_so(
     client: TestClient, world: World, engine: Engine, read_only_app: FastAPI
 ) -> None:
     body = {"organization_id": world.sme_a.org_id, "products": [{"name": "压力传感器"}]}
@@ -72,10 +72,12 @@ def test_with_the_sqlite_file_read_only_reads_work_writes_are_503_and_healthz_sa
                 "/api/v1/organizations", json=org_body("sme"), headers=world.admin.headers
             )
         )
-        health = read_only.get("/healthz")
+        health = read_only.get("/readyz")
         assert_unavailable(health)
         assert "read-only" in health.json()["detail"]
-    assert client.get("/healthz").status_code == 200  # the same file, writable
+        assert [c["check"] for c in health.json()["not_ready"]] == ["database"]
+        assert read_only.get("/healthz").status_code == 200  # alive all the same
+    assert client.get("/readyz").status_code == 200  # the same file, writable
 
 
 # -- PostgreSQL unreachable ------------------------------------------------------------------
@@ -87,7 +89,7 @@ def postgres_gone_app() -> FastAPI:
     return create_app(Settings(database_url=POSTGRES_GONE, environment="test"))
 
 
-def test_with_postgresql_unreachable_api_calls_and_healthz_are_503_and_logged_once(
+def test_with_postgresql_unreachable_api_calls_and_readyz_are_503_and_logged_once(
     postgres_gone_app: FastAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="xieshou")
@@ -99,7 +101,8 @@ def test_with_postgresql_unreachable_api_calls_and_healthz_are_503_and_logged_on
         assert_unavailable(
             with_client.post("/api/v1/organizations", json=org_body("sme"), headers=key)
         )
-        assert_unavailable(with_client.get("/healthz"))
+        assert_unavailable(with_client.get("/readyz"))
+        assert with_client.get("/healthz").status_code == 200  # the process itself is alive
     outage_lines = [r for r in caplog.records if "unavailable" in r.getMessage()]
     assert len(outage_lines) == 1, [r.getMessage() for r in caplog.records]
     assert outage_lines[0].exc_info is None  # one line, no traceback
@@ -123,7 +126,7 @@ def test_the_index_logs_an_outage_once_when_it_starts_and_once_when_it_ends(
     good, gone = engines
     sessions = make_sessionmaker(good)
     index = MatchingIndex(sessions, poll_interval_s=0.01)
-    index.start()
+    index.start(wait=True)
     caplog.set_level(logging.INFO, logger="xieshou.matching")
     caplog.clear()
     try:

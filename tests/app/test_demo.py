@@ -203,16 +203,23 @@ def test_keys_work_and_every_roles_first_page_shows_the_story(
         assert upstream.json()["products"], "large firms are loaded with their own products"
 
 
-def test_demo_announces_its_url_only_once_the_server_answers(tmp_path: Path) -> None:
+def test_demo_announces_its_url_only_once_the_server_is_ready(tmp_path: Path) -> None:
     import http.server
     import threading
     import time
 
     from app.demo.loader import announce_when_ready
 
+    ready = threading.Event()
+
     class Health(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            self.send_response(200 if self.path == "/healthz" else 404)
+            if self.path == "/healthz":  # alive from the start, while the index builds
+                self.send_response(200)
+            elif self.path == "/readyz":
+                self.send_response(200 if ready.is_set() else 503)
+            else:
+                self.send_response(404)
             self.end_headers()
 
         def log_message(self, *args: object) -> None:
@@ -226,6 +233,9 @@ def test_demo_announces_its_url_only_once_the_server_answers(tmp_path: Path) -> 
     assert lines == [], "announced before the server answered"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
+        time.sleep(0.6)
+        assert lines == [], "announced while the server was alive but not ready"
+        ready.set()
         thread.join(timeout=5)
         assert lines
         assert lines[0].startswith(f"serving on http://127.0.0.1:{port}/")

@@ -1,0 +1,112 @@
+"""Readiness that tells the truth: /healthz is alive at once, /readyz only when the worker can
+serve, and a shortlist asked for before the index is built is 503 with Retry-After.
+
+Regression: a worker built its whole index before it answered anything (31.6 s at 100,000
+profiles on PostgreSQL), so a supervisor's start deadline killed it; /healthz said 200 once it
+answered at all, whether or not the background runners were alive.
+"""
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from tests.app.factories import World, create_org, org_body
+
+BUILD_DELAY_S = 3.0
+
+
+@pytest.fixture
+def slow_app(settings: Settings) -> FastAPI:
+    """The app on the test database, its index's start-up build held for a few seconds."""
+    held = {"index_build_delay_s": BUILD_DELAY_S, "index_ready_wait_s": 0.3}
+    return create_app(settings.model_copy(update=held))
+
+
+@pytest.fixture
+def need_with_a_supplier(client: TestClient, world: World) -> int:
+    """An open need of ``firm_a`` that one SME's profile matches."""
+    sme = create_org(client, world.admin, org_body("sme", region_code="440305", name="深圳电源"))
+    body = {"organization_id": sme, "products": [{"name": "铅蓄电池"}]}
+    assert (
+        client.post("/api/v1/profiles", json=body, headers=world.admin.headers).status_code == 201
+    )
+    need = {"status": "open", "title": "采购铅蓄电池", "products": ["铅蓄电池"]}
+    created = client.post("/api/v1/needs", json=need, headers=world.firm_a.headers)
+    assert created.status_code == 201, created.text
+    return int(created.json()["id"])
+
+
+@pytest.fixture
+def slow(slow_app: FastAPI) -> Iterator[TestClient]:
+    """A client of ``slow_app`` (its lifespan started: the index is building)."""
+    with TestClient(slow_app) as client:
+        yield client
+
+
+def test_healthz_answers_at_once_while_the_index_builds_and_readyz_waits_for_it(
+    world: World, need_with_a_supplier: int, slow: TestClient
+) -> None:
+    started = time.monotonic()
+    alive = slow.get("/healthz")
+    assert alive.status_code == 200
+    assert time.monotonic() - started < 1.0
+
+    not_ready = slow.get("/readyz")
+    assert not_ready.status_code == 503, not_ready.text
+    assert not_ready.headers["content-type"] == "application/problem+json"
+    assert int(not_ready.headers["retry-after"]) >= 1
+    assert [c["check"] for c in not_ready.json()["not_ready"]] == ["matching_index"]
+
+    # Before the index is built a shortlist is refused (after a bounded wait), never empty.
+    early = slow.get(
+        f"/api/v1/needs/{need_with_a_supplier}/shortlist", headers=world.firm_a.headers
+    )
+    assert early.status_code == 503, early.text
+    assert int(early.headers["retry-after"]) >= 1
+
+    deadline = time.monotonic() + BUILD_DELAY_S + 30
+    while slow.get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline, "never ready"
+        time.sleep(0.1)
+    assert time.monotonic() - started >= BUILD_DELAY_S - 0.5
+    ready = slow.get("/readyz").json()
+    assert "matching_index" in ready["checks"]
+    assert "runner:impressions" in ready["checks"]
+    shortlist = slow.get(
+        f"/api/v1/needs/{need_with_a_supplier}/shortlist", headers=world.firm_a.headers
+    )
+    assert shortlist.status_code == 200, shortlist.text
+    assert len(shortlist.json()["items"]) == 1
+
+
+def test_readyz_is_503_naming_a_background_runner_that_died(
+    app: FastAPI, client: TestClient
+) -> None:
+    app.state.matching.wait_ready()
+    assert client.get("/readyz").status_code == 200
+    app.state.key_usage.stop()  # as if its thread had ended
+    try:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert [c["check"] for c in response.json()["not_ready"]] == ["runner:key_usage"]
+        assert client.get("/healthz").status_code == 200
+    finally:
+        app.state.key_usage.start()
+
+
+def test_readyz_is_503_when_the_index_stopped_reading_the_change_log(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"ready_index_age_s": 0.5}))
+    with TestClient(app) as client:
+        app.state.matching.wait_ready()
+        assert client.get("/readyz").status_code == 200
+        app.state.matching.stop()  # no more catching up: it grows stale
+        time.sleep(0.7)
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        failed = {c["check"] for c in response.json()["not_ready"]}
+        assert failed == {"matching_index", "runner:matching_index"}
