@@ -20,7 +20,14 @@ from app.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
-from app.accounts.sessions import LIFETIME, Client, end_session, open_session, session_id_of_token
+from app.accounts.sessions import (
+    LIFETIME,
+    Client,
+    end_session,
+    end_user_sessions,
+    open_session,
+    session_id_of_token,
+)
 from app.auth import throttle
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import Forbidden, problem_responses
@@ -131,6 +138,18 @@ def sign_out(request: Request, session: SessionDep, caller: CallerDep) -> None:
     found = session_id_of_token(session, token)
     if found is not None:
         end_session(session, found)
+
+
+@router.delete(
+    "/sessions",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403),
+    summary="Sign out everywhere: every token and console sign-in of the calling user ends",
+)
+def sign_out_everywhere(session: SessionDep, caller: CallerDep) -> None:
+    if caller.user_id is None:
+        raise Forbidden("an API key is revoked, not signed out (DELETE /api/v1/keys/{id})")
+    end_user_sessions(session, caller.user_id)
 
 
 @router.post(

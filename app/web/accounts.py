@@ -17,6 +17,7 @@ from app.accounts import service as accounts
 from app.accounts.deferred import after_response
 from app.accounts.passwords import password_problem
 from app.accounts.schemas import SignUp
+from app.accounts.sessions import end_user_sessions
 from app.auth import service as keys
 from app.auth.dependencies import SessionDep
 from app.errors import Forbidden, NotFound, ProblemError
@@ -422,6 +423,15 @@ def update_user(
     )
     back = f"?organization_id={organization_id}" if organization_id else ""
     return redirect(f"/account/users{back}")
+
+
+@router.post("/account/sign-out-everywhere")
+def sign_out_everywhere(session: SessionDep, viewer: FormViewerDep) -> Response:
+    """End every sign-in of the signed-in person (this browser's too): 退出所有设备."""
+    if viewer.principal.user_id is None:
+        raise Forbidden("signed in with an API key: revoke the key instead")
+    end_user_sessions(session, viewer.principal.user_id)
+    return redirect("/login")
 
 
 @router.get("/account/keys", response_class=HTMLResponse)

@@ -223,3 +223,25 @@ def test_links_in_messages_use_the_public_url_not_the_requests_host(
     link = last_link(engine, EMAIL, "account.reset")
     assert link.startswith(app.state.settings.public_url.rstrip("/") + "/password/reset?token=")
     assert "evil.example" not in link
+
+
+def test_signing_out_everywhere_ends_every_token_and_console_sign_in(
+    client: TestClient, engine: Engine, world: World
+) -> None:
+    make_user(engine, world.sme_a.org_id, Role.sme, EMAIL)
+    phone, laptop = _token(client), _token(client)
+    csrf = _login_form(client, "password")
+    console = client.post(
+        "/login",
+        data={"email": EMAIL, "password": PASSWORD, "csrf": csrf},
+        follow_redirects=False,
+    )
+    cookie = console.cookies.get("xs_console")
+    assert cookie
+    assert client.delete("/api/v1/sessions", headers=bearer(phone)).status_code == 204
+    assert client.get("/api/v1/me", headers=bearer(laptop)).status_code == 401
+    client.cookies.clear()
+    client.cookies.set("xs_console", cookie)
+    assert client.get("/", follow_redirects=False).status_code == 303  # to 登录
+    # An API key is revoked, not signed out.
+    assert client.delete("/api/v1/sessions", headers=world.sme_a.headers).status_code == 403
