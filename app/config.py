@@ -199,6 +199,26 @@ class Settings(BaseSettings):
         "X-Forwarded-Proto and X-Forwarded-For are believed: the scheme (HSTS, Secure cookies) "
         "and client address (the throttle) then come from them. Unset: nobody's",
     )
+    attachments_backend: Literal["local", "s3"] = Field(
+        default="local",
+        description="Where attachment bytes are kept: a local folder, or an S3-compatible bucket",
+    )
+    attachments_dir: str = Field(
+        default="./attachments", description="The folder of the local attachment backend"
+    )
+    max_attachment_bytes: int = Field(
+        default=20_000_000, ge=1024, description="Larger attachments get 413"
+    )
+    max_attachments: int = Field(
+        default=10, ge=1, le=100, description="Attachments a response may carry at once"
+    )
+    s3_bucket: str = Field(default="xieshou-attachments", description="The S3 backend's bucket")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="S3-compatible endpoint (MinIO, OSS …); unset: AWS"
+    )
+    s3_region: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
 
 
 @lru_cache

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -11,6 +12,9 @@ from app.messages import negotiate, title, tr
 
 #: Paths whose bodies may be as large as ``Settings.max_upload_bytes`` (bulk import files).
 UPLOAD_PATH_PREFIX = "/api/v1/imports/"
+#: Attachment uploads may be as large as ``Settings.max_attachment_bytes`` (and the form).
+ATTACHMENT_PATH = re.compile(r"/api/v1/responses/[0-9]+/attachments|/console/responses/[0-9]+/attachments")
+ATTACHMENT_FORM_BYTES = 64 << 10
 
 
 class BodyTooLarge(StarletteHTTPException):
@@ -76,7 +80,13 @@ class BodySizeLimit:
 
     def _limit(self, scope: Scope) -> int:
         """The limit for this request: import uploads may use ``max_upload_bytes``."""
-        if scope.get("method") == "POST" and scope.get("path", "").startswith(UPLOAD_PATH_PREFIX):
+        path = scope.get("path", "")
+        if scope.get("method") == "POST" and ATTACHMENT_PATH.fullmatch(path):
+            settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+            attachment = getattr(settings, "max_attachment_bytes", None)
+            if isinstance(attachment, int):
+                return attachment + ATTACHMENT_FORM_BYTES
+        if scope.get("method") == "POST" and path.startswith(UPLOAD_PATH_PREFIX):
             app = scope.get("app")
             settings = getattr(getattr(app, "state", None), "settings", None)
             upload = getattr(settings, "max_upload_bytes", None)

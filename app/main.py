@@ -17,6 +17,7 @@ from app.auth.usage import SESSION_INFO_KEY, KeyUsage
 from app.availability import RETRY_AFTER_S
 from app.campaigns.router import router as campaigns_router
 from app.chains.router import router as chains_router
+from app.challenges.router import router as challenges_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, request_connections
 from app.deals.router import router as deals_router
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(accounts_router)
     api.include_router(deals_router)
     api.include_router(campaigns_router)
+    api.include_router(challenges_router)
     app.include_router(api)
     mount_console(app)
     install_docs(app)

@@ -73,24 +73,18 @@ __all__ += [
 
 __all__ += ["Chain", "ChainEdge", "ChainNode", "Placement", "PlacementSource"]
 
-from app.models.user import (
-    Invitation,
-    OrgRole,
-    Registration,
-    RegistrationStatus,
-    TokenPurpose,
-    User,
-    UserToken,
-)
+from app.models.campaign import Campaign, CampaignEvent
+from app.models.deal import CONTRACTED, STAGE_ORDER, Deal, DealStage, DealStageChange, MeetingRating
 
 __all__ += [
-    "Invitation",
-    "OrgRole",
-    "Registration",
-    "RegistrationStatus",
-    "TokenPurpose",
-    "User",
-    "UserToken",
+    "CONTRACTED",
+    "STAGE_ORDER",
+    "Campaign",
+    "CampaignEvent",
+    "Deal",
+    "DealStage",
+    "DealStageChange",
+    "MeetingRating",
 ]
 
 from app.models.notification import (
@@ -113,16 +107,52 @@ __all__ += [
     "OutboxStatus",
 ]
 
-from app.models.campaign import Campaign, CampaignEvent
-from app.models.deal import CONTRACTED, STAGE_ORDER, Deal, DealStage, DealStageChange, MeetingRating
+from app.models.user import (
+    Invitation,
+    OrgRole,
+    Registration,
+    RegistrationStatus,
+    TokenPurpose,
+    User,
+    UserToken,
+)
 
 __all__ += [
-    "CONTRACTED",
-    "STAGE_ORDER",
-    "Campaign",
-    "CampaignEvent",
-    "Deal",
-    "DealStage",
-    "DealStageChange",
-    "MeetingRating",
+    "Invitation",
+    "OrgRole",
+    "Registration",
+    "RegistrationStatus",
+    "TokenPurpose",
+    "User",
+    "UserToken",
+]
+
+from app.models.challenge import (
+    Attachment,
+    Challenge,
+    ChallengeAccess,
+    ChallengeInvitation,
+    ChallengeKind,
+    ChallengeResponse,
+    ChallengeStatus,
+    Clarification,
+    ResponseRevision,
+    ResponseScore,
+    ResponseStatus,
+    TermsAcceptance,
+)
+
+__all__ += [
+    "Attachment",
+    "Challenge",
+    "ChallengeAccess",
+    "ChallengeInvitation",
+    "ChallengeKind",
+    "ChallengeResponse",
+    "ChallengeStatus",
+    "Clarification",
+    "ResponseRevision",
+    "ResponseScore",
+    "ResponseStatus",
+    "TermsAcceptance",
 ]
