@@ -100,8 +100,9 @@ class NameVariant:
     factor: float
     kind: str
     confirmed: bool = False
-    """Whether a dictionary gives it as the same goods under another name (a whole-term
-    synonym whose senses agree): the catalog listing the term too does not make it a guess."""
+    """Whether the dictionary gives it as the same goods under another name (the main sense
+    of one is a sense of the other, :meth:`NameDictionary.same_goods`): the term is then a
+    word, not a pinyin slip, and no typo is guessed for it."""
 
 
 def describe(wanted: str, variant: str, kind: str) -> str:
