@@ -35,6 +35,7 @@ _EOCD = struct.Struct("<4s4H2LH")
 _CHUNK = 64 << 10
 _RATIO_FLOOR = 1 << 20
 #: JPEG start-of-frame markers (C4, C8 and CC are other things).
+_LIED = "压缩包解压后大于其声明的大小（疑似压缩炸弹），不予接收"
 _SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 
@@ -172,6 +173,10 @@ def _office(stream: IO[bytes], size: int, limits: ContentLimits) -> str:
         if declared > limits.max_unpacked_bytes:
             raise Refused(_bomb(declared, limits), too_large=True)
         for info in infos:
+            # Deflate never grows data by more than a few bytes per block: more packed than
+            # unpacked bytes means the declared size is a lie.
+            if info.compress_size > info.file_size + info.file_size // 100 + 1024:
+                raise Refused(_LIED, too_large=True)
             if info.file_size > _RATIO_FLOOR and info.file_size > limits.max_ratio * max(
                 info.compress_size, 1
             ):
@@ -205,6 +210,8 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int
                         "压缩包解压后远大于其声明的大小（压缩炸弹），不予接收", too_large=True
                     )
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        if seen >= info.file_size:  # zipfile stops at the declared size: there was more
+            raise Refused(_LIED, too_large=True) from exc
         raise Refused(f"压缩包条目 {info.filename[:100]} 已损坏或已加密") from exc
     return seen
 
