@@ -176,6 +176,7 @@ class MatchingIndex:
         Returns at once unless ``wait`` (then after the first build, or its first failure).
         """
         self._stop.clear()
+        self._built.clear()  # started again (a test's app): built again, from the log's end
         self._thread = threading.Thread(target=self._run, name="matching-index", daemon=True)
         self._thread.start()
         if wait:

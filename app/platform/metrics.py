@@ -207,6 +207,21 @@ class TimedLimiter:
         return getattr(self._limiter, name)
 
 
+def route_template(scope: Scope) -> str:
+    """The path template of the route that answered (``unmatched`` when none did).
+
+    FastAPI ≥ 0.130 keeps included routers nested, so ``scope["route"].path`` lacks their
+    prefixes; its effective route context has the full template (``tests/app/
+    test_observability.py`` checks it still does).
+    """
+    context = (scope.get("fastapi") or {}).get("effective_route_context")
+    path = getattr(context, "path", None)
+    if isinstance(path, str) and path:
+        return path
+    route = scope.get("route")
+    return getattr(route, "path", None) or "unmatched"
+
+
 class RequestMetrics:
     """Times every HTTP request into :data:`REQUEST_SECONDS`, labelled by route template
     (``/api/v1/needs/{need_id}/shortlist``, never the raw path: bounded label values) and
@@ -231,11 +246,9 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            REQUEST_SECONDS.labels(scope["method"], template, f"{status // 100}xx").observe(
-                time.perf_counter() - started
-            )
+            REQUEST_SECONDS.labels(
+                scope["method"], route_template(scope), f"{status // 100}xx"
+            ).observe(time.perf_counter() - started)
 
 
 def outbox_counts(sessions: "sessionmaker[Session]") -> list[tuple[str, int]]:
