@@ -21,6 +21,7 @@ from app.errors import problem_responses
 from app.events.exports import CSV_TYPE, XLSX_TYPE, content_disposition
 from app.fields import IdParam
 from app.models import Organization, OrganizationKind
+from app.pagination import Page, WholePageDep, page_of
 from app.versioning import IfMatch, expected_version, set_etag
 
 router = APIRouter(
@@ -39,7 +40,15 @@ class ReportFormat(StrEnum):
 SheetKey = StrEnum("SheetKey", {k: k for k in exports.sheet_keys()})  # type: ignore[misc]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a campaign (organizers)")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="创建活动（如百场万企）",
+    description=(
+        "创建一个对接活动：名称、期间、可选的产业链和地区，以及场次、企业数、意向数、签约额目标。"
+        "组织方为本组织创建；管理员须指定组织方 organization_id。响应带 ETag 和 Location。"
+    ),
+)
 def create_campaign(
     body: CampaignCreate, session: SessionDep, caller: CallerDep, response: Response
 ) -> CampaignRead:
@@ -49,12 +58,24 @@ def create_campaign(
     return service.to_read(session, campaign)
 
 
-@router.get("", summary="Your campaigns (organizers; admins all)")
-def list_campaigns(session: SessionDep, caller: CallerDep) -> list[CampaignRead]:
-    return [service.to_read(session, c) for c in service.list_campaigns(session, caller)]
+@router.get(
+    "",
+    summary="查询活动列表",
+    description="分页返回调用方组织方的活动；管理员看全部。只有组织方和管理员可调用。只读。",
+)
+def list_campaigns(
+    session: SessionDep, caller: CallerDep, paging: WholePageDep
+) -> Page[CampaignRead]:
+    campaigns = service.list_campaigns(session, caller)
+    return page_of([service.to_read(session, c) for c in campaigns], paging)
 
 
-@router.get("/{campaign_id:int}", responses=problem_responses(404), summary="Read a campaign")
+@router.get(
+    "/{campaign_id:int}",
+    responses=problem_responses(404),
+    summary="查看活动",
+    description="返回活动的资料、目标和计入的洽谈会。只有其组织方和管理员可查看。响应带 ETag。只读。",
+)
 def read_campaign(
     campaign_id: IdParam, session: SessionDep, caller: CallerDep, response: Response
 ) -> CampaignRead:
@@ -66,7 +87,8 @@ def read_campaign(
 @router.patch(
     "/{campaign_id:int}",
     responses=problem_responses(404, 412, 428),
-    summary="Change a campaign or its targets (send If-Match)",
+    summary="修改活动或其目标",
+    description="修改活动的名称、期间、产业链、地区或目标。只有其组织方和管理员可改，必须带 If-Match。",
 )
 def update_campaign(
     campaign_id: IdParam,
@@ -86,7 +108,8 @@ def update_campaign(
     "/{campaign_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(404, 412),
-    summary="Delete a campaign (its sessions stay)",
+    summary="删除活动",
+    description="删除活动；计入的洽谈会保留。只有其组织方和管理员可删，可带 If-Match。",
 )
 def delete_campaign(
     campaign_id: IdParam, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
@@ -99,7 +122,8 @@ def delete_campaign(
 @router.put(
     "/{campaign_id:int}/events/{event_id:int}",
     responses=problem_responses(404, 409),
-    summary="Count one of your sessions in the campaign",
+    summary="把洽谈会计入活动",
+    description="把组织方自己的一场洽谈会计入活动的统计。只有活动的组织方和管理员可调用。",
 )
 def add_event(
     campaign_id: IdParam, event_id: IdParam, session: SessionDep, caller: CallerDep
@@ -111,7 +135,8 @@ def add_event(
     "/{campaign_id:int}/events/{event_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(404),
-    summary="Stop counting a session in the campaign",
+    summary="不再把洽谈会计入活动",
+    description="从活动中移除一场洽谈会（洽谈会本身不变）。只有活动的组织方和管理员可调用。",
 )
 def remove_event(
     campaign_id: IdParam, event_id: IdParam, session: SessionDep, caller: CallerDep
@@ -123,8 +148,12 @@ def remove_event(
     "/{campaign_id:int}/report",
     responses=problem_responses(404),
     response_model=CampaignReport,
-    summary="The campaign's report for a period: JSON, XLSX (one sheet per breakdown) or CSV",
-    description=report.__doc__ or "",
+    summary="活动成效报表",
+    description=(
+        "活动在一个期间的成效：场次、参会企业、洽谈、意向、交易与签约，对照目标，"
+        "按产业链环节、地区和梯度细分。格式 JSON、XLSX（每个细分一张表）或 CSV（一张表）。"
+        "只有其组织方和管理员可调用。只读。\n\n" + (report.__doc__ or "")
+    ),
 )
 def campaign_report(
     campaign_id: IdParam,
@@ -178,17 +207,22 @@ def file_response(
 @router.get(
     "/{campaign_id:int}/firms",
     responses=problem_responses(404),
-    summary="Firms of the campaign's sessions with their no-show history (the next invitation list)",
+    summary="活动参会企业及其缺席记录",
+    description=(
+        "分页返回活动各洽谈会的参会企业和缺席次数，可按缺席次数筛选和排序，作为下一次邀请名单。"
+        "只有活动的组织方和管理员可调用。只读。"
+    ),
 )
 def campaign_firms(
     campaign_id: IdParam,
     session: SessionDep,
     caller: CallerDep,
+    paging: WholePageDep,
     sort: FirmSort = FirmSort.no_shows,
     max_no_shows: Annotated[int | None, Query(ge=0, le=1000)] = None,
     kind: OrganizationKind | None = None,
-) -> list[FirmRow]:
-    return firm_list(
+) -> Page[FirmRow]:
+    rows = firm_list(
         session,
         caller,
         campaign_id,
@@ -197,3 +231,4 @@ def campaign_firms(
         max_no_shows=max_no_shows,
         kind=kind,
     )
+    return page_of(rows, paging)

@@ -57,7 +57,10 @@ class CampaignCreate(BaseModel):
 class CampaignUpdate(BaseModel):
     """Changes to a campaign (send If-Match)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"target_intents": 2500, "ends_on": "2026-12-31"}]},
+    )
 
     name: Name | None = None
     description: LongText | None = None

@@ -10,7 +10,7 @@ from app.deals.schemas import DealCreate, DealDetail, DealRead, DealUpdate, Rati
 from app.errors import problem_responses
 from app.fields import IdParam
 from app.models import DealStage
-from app.pagination import Page, PageDep
+from app.pagination import Page, PageDep, WholePageDep, page_of
 from app.versioning import IfMatch, expected_version, set_etag
 
 router = APIRouter(tags=["deals"], responses=problem_responses(401, 422))
@@ -25,7 +25,12 @@ def term_limit(request: Request) -> int:
     "/deals",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(403, 409),
-    summary="Open a deal at 意向 from a meeting or a mutual interest (either firm)",
+    summary="从洽谈或双向意向开一笔交易（意向阶段）",
+    description=(
+        "由一场洽谈（meeting_id），或双方都标了感兴趣的需求与画像（need_id 和 profile_id）"
+        "开一笔交易，阶段为意向。只有这两家企业之一可开。账期超过上限时通知中小企业。"
+        "响应带 ETag 和 Location。"
+    ),
 )
 def create_deal(
     body: DealCreate, request: Request, session: SessionDep, caller: CallerDep, response: Response
@@ -37,7 +42,14 @@ def create_deal(
     return service.detail(session, deal, date.today(), limit)
 
 
-@router.get("/deals", summary="Deals you may see (your firm's; organizer: its sessions')")
+@router.get(
+    "/deals",
+    summary="查询交易列表",
+    description=(
+        "分页返回调用方可见的交易：企业看自己的，组织方看其洽谈会产生的，管理员看全部。"
+        "可按阶段、洽谈会、是否待跟进筛选。只读。"
+    ),
+)
 def list_deals(
     request: Request,
     session: SessionDep,
@@ -61,14 +73,21 @@ def list_deals(
 
 @router.get(
     "/deals/follow-ups",
-    summary="待跟进: open deals whose stage has not moved for 30 or 90 days",
+    summary="待跟进的交易",
+    description=("分页返回阶段 30 天或 90 天未变的未结交易，调用方可见范围同交易列表。只读。"),
 )
-def follow_ups(request: Request, session: SessionDep, caller: CallerDep) -> list[DealRead]:
-    return service.follow_ups(session, caller, date.today(), term_limit(request))
+def follow_ups(
+    request: Request, session: SessionDep, caller: CallerDep, paging: WholePageDep
+) -> Page[DealRead]:
+    due = service.follow_ups(session, caller, date.today(), term_limit(request))
+    return page_of(due, paging)
 
 
 @router.get(
-    "/deals/{deal_id:int}", responses=problem_responses(404), summary="A deal and its history"
+    "/deals/{deal_id:int}",
+    responses=problem_responses(404),
+    summary="查看交易及其阶段历史",
+    description="返回一笔交易和它的阶段变更历史。两家企业、相关组织方和管理员可查看。响应带 ETag。只读。",
 )
 def read_deal(
     deal_id: IdParam, request: Request, session: SessionDep, caller: CallerDep, response: Response
@@ -81,7 +100,11 @@ def read_deal(
 @router.patch(
     "/deals/{deal_id:int}",
     responses=problem_responses(403, 404, 409, 412, 428),
-    summary="Change a deal or move its stage one step (or 终止 with a reason); send If-Match",
+    summary="修改交易或推进阶段",
+    description=(
+        "修改交易信息，或把阶段向前推进一步（或带原因终止）；签约需填合同金额。"
+        "只有交易的两家企业可改，必须带 If-Match。阶段变更记入历史。"
+    ),
 )
 def update_deal(
     deal_id: IdParam,
@@ -102,7 +125,11 @@ def update_deal(
 @router.put(
     "/meetings/{meeting_id:int}/rating",
     responses=problem_responses(404, 409),
-    summary="Rate a meeting your firm had: useful or not, one line (private to organizers)",
+    summary="评价一场洽谈",
+    description=(
+        "参加洽谈的企业评价这场洽谈是否有用，可附一句话；再次提交覆盖上次评价。"
+        "洽谈安排发布后才可评价。评价只给组织方看。"
+    ),
 )
 def rate_meeting(
     meeting_id: IdParam, body: RatingSet, session: SessionDep, caller: CallerDep
@@ -113,7 +140,8 @@ def rate_meeting(
 @router.get(
     "/meetings/{meeting_id:int}/rating",
     responses=problem_responses(404),
-    summary="Your firm's rating of a meeting",
+    summary="查看本企业对洽谈的评价",
+    description="返回调用方企业对这场洽谈的评价。只有给出评价的企业可查看。只读。",
 )
 def read_rating(meeting_id: IdParam, session: SessionDep, caller: CallerDep) -> RatingRead:
     return ratings.own_rating(session, caller, meeting_id)
@@ -122,7 +150,10 @@ def read_rating(meeting_id: IdParam, session: SessionDep, caller: CallerDep) -> 
 @router.get(
     "/events/{event_id:int}/ratings",
     responses=problem_responses(403, 404),
-    summary="Firms' ratings of a session's meetings (its organizer)",
+    summary="洽谈会的洽谈评价",
+    description="分页返回企业对一场洽谈会各场洽谈的评价。只有该洽谈会的组织方和管理员可查看。只读。",
 )
-def event_ratings(event_id: IdParam, session: SessionDep, caller: CallerDep) -> list[RatingRead]:
-    return ratings.event_ratings(session, caller, event_id)
+def event_ratings(
+    event_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
+) -> Page[RatingRead]:
+    return page_of(ratings.event_ratings(session, caller, event_id), paging)

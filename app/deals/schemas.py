@@ -61,7 +61,10 @@ class DealUpdate(BaseModel):
     """Changes to a deal (send If-Match). ``stage`` moves one step forward, or to ``ended``
     with an ``end_reason``; 签约 needs ``amount_wan``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"stage": "sample", "note": "样品已寄出，下周验厂"}]},
+    )
 
     stage: DealStage | None = None
     end_reason: Line | None = None
@@ -129,7 +132,10 @@ class DealDetail(DealRead):
 class RatingSet(BaseModel):
     """A firm's word on a meeting it had."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"useful": True, "comment": "技术对口，约了下周送样"}]},
+    )
 
     useful: bool
     comment: Line = Field(default="", max_length=200)

@@ -1,6 +1,6 @@
 """Reading the outbox and changing choices and feeds, with the caller's rights checked."""
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from app import audit
@@ -36,13 +36,26 @@ def readable(caller: Principal) -> Select[OutboxMessage]:
 
 
 def outbox_page(
-    session: Session, caller: Principal, *, limit: int = 50, before: int | None = None
+    session: Session,
+    caller: Principal,
+    *,
+    limit: int = 50,
+    before: int | None = None,
+    offset: int = 0,
 ) -> list[OutboxMessage]:
     """A page of the outbox as ``caller`` may read it (``before``: ids below this one)."""
     statement = readable(caller)
     if before is not None:
         statement = statement.where(OutboxMessage.id < before)
-    return list(session.scalars(statement.limit(limit)))
+    return list(session.scalars(statement.offset(offset).limit(limit)))
+
+
+def outbox_total(session: Session, caller: Principal, *, before: int | None = None) -> int:
+    """How many outbox messages ``caller`` may read (``before``: ids below this one)."""
+    statement = readable(caller)
+    if before is not None:
+        statement = statement.where(OutboxMessage.id < before)
+    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
 
 
 def _managed_firm(session: Session, caller: Principal, organization_id: int) -> Organization:

@@ -49,7 +49,7 @@ def test_only_its_organizer_and_admins_run_a_campaign(client: TestClient, world:
             ).status_code
             == 403
         )
-    assert client.get(CAMPAIGNS, headers=world.other_organizer.headers).json() == []
+    assert client.get(CAMPAIGNS, headers=world.other_organizer.headers).json()["items"] == []
     other_event = open_event(client, world)  # the organizer's: fine
     assert (
         client.put(f"{url}/events/{other_event['id']}", headers=world.organizer.headers).status_code
@@ -235,12 +235,13 @@ def test_the_no_show_history_sorts_and_filters_the_next_invitation_list(
             update(EventMeeting).where(EventMeeting.id == m2).values(attendance="sme_absent")
         )
     url = f"{CAMPAIGNS}/{built['campaign']['id']}/firms"
-    firms = client.get(url, params={"sort": "-no_shows"}, headers=world.organizer.headers).json()
+    listed = client.get(url, params={"sort": "-no_shows"}, headers=world.organizer.headers)
+    firms = listed.json()["items"]
     assert (firms[0]["organization_id"], firms[0]["no_shows"]) == (built["smes"]["x"], 1)
     assert all(f["no_shows"] == 0 for f in firms[1:])
     kept = client.get(
         url, params={"max_no_shows": 0, "kind": "sme"}, headers=world.organizer.headers
-    ).json()
+    ).json()["items"]
     assert built["smes"]["x"] not in {f["organization_id"] for f in kept}
     assert {f["kind"] for f in kept} == {"sme"}
     assert client.get(url, headers=world.other_organizer.headers).status_code == 404

@@ -232,16 +232,16 @@ def test_an_idle_deal_is_due_a_follow_up_at_30_and_90_days(
     m = met(client, world, engine)
     deal = open_deal(client, world.sme_a, meeting_id=m.meeting_id)
     assert deal["follow_up_due"] is None
-    assert client.get(f"{DEALS}/follow-ups", headers=world.sme_a.headers).json() == []
+    assert client.get(f"{DEALS}/follow-ups", headers=world.sme_a.headers).json()["items"] == []
     age(engine, deal["id"], 30)
-    due = client.get(f"{DEALS}/follow-ups", headers=world.sme_a.headers).json()
+    due = client.get(f"{DEALS}/follow-ups", headers=world.sme_a.headers).json()["items"]
     assert [(d["id"], d["follow_up_due"]) for d in due] == [(deal["id"], 30)]
     assert (
         client.get(f"{DEALS}?follow_up=true", headers=world.organizer.headers).json()["total"] == 1
     )
-    assert client.get(f"{DEALS}/follow-ups", headers=world.sme_b.headers).json() == []
+    assert client.get(f"{DEALS}/follow-ups", headers=world.sme_b.headers).json()["items"] == []
     age(engine, deal["id"], 90)
-    due = client.get(f"{DEALS}/follow-ups", headers=world.firm_a.headers).json()
+    due = client.get(f"{DEALS}/follow-ups", headers=world.firm_a.headers).json()["items"]
     assert [d["follow_up_due"] for d in due] == [90]
     fresh = client.get(f"{DEALS}/{deal['id']}", headers=world.sme_a.headers).json()
     status, moved = patch(client, world.sme_a, fresh, stage="sample")
@@ -271,7 +271,7 @@ def test_ratings_are_private_to_the_organizer(
     )
     assert client.get(url, headers=world.sme_b.headers).status_code == 404
     listing = f"/api/v1/events/{m.event_id}/ratings"
-    rows = client.get(listing, headers=world.organizer.headers).json()
+    rows = client.get(listing, headers=world.organizer.headers).json()["items"]
     assert {(r["organization_id"], r["useful"], r["comment"]) for r in rows} == {
         (world.sme_a.org_id, True, "对方技术扎实"),
         (world.firm_a.org_id, False, ""),

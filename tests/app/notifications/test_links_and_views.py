@@ -139,7 +139,7 @@ def test_the_outbox_view_admin_sees_all_a_firm_its_own(
     def ids(actor_headers: dict[str, str]) -> set[int]:
         response = client.get("/api/v1/outbox", headers=actor_headers)
         assert response.status_code == 200, response.text
-        return {row["id"] for row in response.json()}
+        return {row["id"] for row in response.json()["items"]}
 
     assert ids(world.admin.headers) == {mine, theirs}
     assert ids(world.firm_a.headers) == {mine}
