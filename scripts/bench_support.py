@@ -74,17 +74,24 @@ def admin_key(url: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Server:
-    """A running ``xieshou serve``: its base URL, when it was spawned and when it answered."""
+    """A running ``xieshou serve``: its base URL, when it was spawned, answered and was ready."""
 
     base: str
     spawned: float  # time.monotonic() at spawn
-    ready_s: float  # spawn → first 200 from /healthz (includes the index build at start-up)
+    ready_s: float  # spawn → first 200 from /readyz (its matching index built)
     proc: subprocess.Popen[bytes]
+    alive_s: float = 0.0  # spawn → first 200 from /healthz (the process answers)
 
 
 @contextmanager
-def running_server(url: str, *, workers: int = 1, ready_timeout_s: float = 60) -> Iterator[Server]:
-    """Run ``xieshou serve --no-upgrade`` on ``url`` until /healthz answers; stop it after."""
+def running_server(
+    url: str, *, workers: int = 1, ready_timeout_s: float = 60, poll_s: float = 0.1
+) -> Iterator[Server]:
+    """Run ``xieshou serve --no-upgrade`` on ``url`` until /readyz answers; stop it after.
+
+    /healthz answers as soon as a worker listens (its index may still be building); /readyz
+    once it can serve correct shortlists. Both times are kept.
+    """
     cli = [sys.executable, "-m", "app.cli"]
     port = free_port()
     spawned = time.monotonic()
@@ -93,18 +100,21 @@ def running_server(url: str, *, workers: int = 1, ready_timeout_s: float = 60) -
         env=server_env(url),
     )
     base = f"http://127.0.0.1:{port}"
+    alive_s = 0.0
     try:
         deadline = spawned + ready_timeout_s
         while True:
             try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                if not alive_s and httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    alive_s = time.monotonic() - spawned
+                if alive_s and httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError("server did not start")
-            time.sleep(0.1)
-        yield Server(base, spawned, time.monotonic() - spawned, proc)
+            time.sleep(poll_s)
+        yield Server(base, spawned, time.monotonic() - spawned, proc, alive_s)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
