@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.web import accounts, auth, chains, dashboard, events, interests, needs, profiles, regions
 from app.web import campaigns as campaign_pages
+from app.web import challenges as challenge_pages
 from app.web import deals as deal_pages
 from app.web import imports as import_pages
 from app.web import keys as key_pages
@@ -33,6 +34,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(key_pages.router)
     app.include_router(import_pages.router)
     app.include_router(deal_pages.router)
+    app.include_router(challenge_pages.router)
     app.include_router(campaign_pages.router)
     app.include_router(notification_pages.router)
     app.include_router(notification_pages.public)
