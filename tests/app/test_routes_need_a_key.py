@@ -30,7 +30,7 @@ PUBLIC = {
 
 
 def test_the_public_routes_exist_and_want_a_body(app: FastAPI, client: TestClient) -> None:
-    assert PUBLIC <= set(_api_routes(app))
+    assert set(_api_routes(app)) >= PUBLIC
     for method, path in PUBLIC:
         assert client.request(method, path, json={}).status_code == 422
 
