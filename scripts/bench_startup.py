@@ -8,7 +8,10 @@ database; then ``xieshou serve`` is started ``--repeat`` times on it and each st
 - ``spawn_to_shortlist_s``: the first ``GET /api/v1/needs/{id}/shortlist`` answered 200 with
   a non-empty list (asked right after healthz: it waits for the index, or is 503 and retried),
 - ``healthz_while_building``: how many of the /healthz probes sent between the first healthz
-  and readiness were answered 200 within a second (a supervisor's view during the build).
+  and readiness were answered 200 within a second (a load balancer's view during the build),
+- ``supervisor_kills``: workers uvicorn's supervisor killed as unresponsive ("Child process
+  [...] died" in the server's log; with ``--workers`` ≥ 2), ``index_builds``: index builds
+  logged (one per worker when none was killed).
 
 One JSON line per start, then one with the medians. Progress goes to stderr::
 
@@ -47,6 +50,16 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+SERVE = [sys.executable, "-m", "app.cli", "serve", "--no-upgrade"]
+
+
+def _message(line: str) -> str:
+    try:
+        return str(json.loads(line).get("message", ""))
+    except (ValueError, AttributeError):
+        return line
+
+
 def _status(url: str, **kwargs: object) -> int | None:
     try:
         return httpx.get(url, timeout=1, **kwargs).status_code  # type: ignore[arg-type]
@@ -61,19 +74,11 @@ def time_one_start(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     spawned = time.monotonic()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below) the server's log, for kills
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--no-upgrade",
-        ],
-        env=server_env(url),
+        [*SERVE, "--port", str(port), "--workers", str(workers)],
+        env=server_env(url, "INFO") | {"XIESHOU_LOG_FORMAT": "json"},
+        stderr=log,
     )
     out: dict[str, float] = {}
     probes = answered = 0
@@ -119,6 +124,13 @@ def time_one_start(
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+        log.seek(0)
+        messages = [_message(line) for line in log.read().decode("utf-8", "replace").splitlines()]
+        log.close()
+    out["supervisor_kills"] = sum(
+        1 for m in messages if m.startswith("Child process [") and m.endswith("died")
+    )
+    out["index_builds"] = sum(1 for m in messages if m.startswith("matching index built"))
     out = {k: round(v, 2) for k, v in out.items()}
     out["healthz_while_building"] = answered
     out["healthz_probes_while_building"] = probes

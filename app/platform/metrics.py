@@ -24,7 +24,6 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
-    Counter,
     Gauge,
     Histogram,
     generate_latest,
@@ -95,11 +94,6 @@ OUTBOX_MESSAGES = Gauge(
     "and skipped are totals so far), read from the database at scrape time",
     ["status"],
     multiprocess_mode="mostrecent",
-)
-OUTBOX_DELIVERIES = Counter(
-    "xieshou_outbox_deliveries",
-    "Outbox messages this worker's sender finished, by outcome (sent, failed)",
-    ["outcome"],
 )
 
 
