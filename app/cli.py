@@ -339,6 +339,10 @@ def _import_template(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from app.demo.loader import run_demo
 
+    if not os.environ.get("XIESHOU_LOG_FORMAT"):  # a person reads the demo: plain lines
+        from app.platform.logs import configure as configure_logs
+
+        configure_logs(level=_settings().log_level, fmt="text")
     return run_demo(
         args.database_url or _settings().database_url,
         host=args.host,

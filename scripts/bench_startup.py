@@ -15,13 +15,14 @@ database; then ``xieshou serve`` is started ``--repeat`` times on it and each st
 
 One JSON line per start, then one with the medians. Progress goes to stderr::
 
-    python scripts/bench_startup.py --profiles 100000 --db postgresql --repeat 3
+    python scripts/bench_startup.py --profiles 100000 --db postgresql --repeat 3 --workers 1,2
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -146,7 +147,7 @@ def main() -> int:
     ap.add_argument("--needs", type=int, default=50)
     ap.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--workers", default="1", help="uvicorn workers; a list (1,2) runs each")
     ap.add_argument("--timeout", type=float, default=600, help="seconds to wait for a start")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
@@ -155,10 +156,10 @@ def main() -> int:
             p.name
             for line in DEFAULT_FIRMS.read_text(encoding="utf-8").splitlines()
             for p in clean_products(json.loads(line)["products"])
+            if p.name.isprintable()  # the importer refuses control characters (one has U+007F)
         }
     )
     profiles, needs = synthetic_catalog(vocab, args.profiles, args.needs, args.seed)
-    common = {"db": args.db, "profiles": args.profiles, "workers": args.workers}
     with tempfile.TemporaryDirectory() as tmp, scratch_database(args.db) as url:
         _log(f"importing {args.profiles} profiles into {args.db} …")
         t0 = time.perf_counter()
@@ -166,17 +167,24 @@ def main() -> int:
         _log(f"imported in {time.perf_counter() - t0:.1f} s {loaded}")
         key = admin_key(url)
         need_id = open_need_ids(url)[0]
-        runs = []
-        for n in range(1, args.repeat + 1):
-            _log(f"start {n}/{args.repeat} …")
-            run = time_one_start(url, key, need_id, workers=args.workers, timeout_s=args.timeout)
-            runs.append(run)
-            print(json.dumps({"stage": "startup", "run": n, **common, **run}), flush=True)
-        medians = {
-            f"median_{k}": round(statistics.median(r[k] for r in runs), 2)
-            for k in ("spawn_to_healthz_s", "spawn_to_readyz_s", "spawn_to_shortlist_s")
-        }
-        print(json.dumps({"stage": "startup_median", **common, "runs": len(runs), **medians}))
+        for workers in [int(w) for w in args.workers.split(",")]:
+            common = {"db": args.db, "profiles": args.profiles, "workers": workers}
+            runs = []
+            for n in range(1, args.repeat + 1):
+                _log(f"{workers} worker(s): start {n}/{args.repeat} …")
+                run = time_one_start(url, key, need_id, workers=workers, timeout_s=args.timeout)
+                runs.append(run)
+                load = {"load1": round(os.getloadavg()[0], 2)}  # the machine is shared
+                print(
+                    json.dumps({"stage": "startup", "run": n, **common, **run, **load}), flush=True
+                )
+            medians = {
+                f"median_{k}": round(statistics.median(r[k] for r in runs), 2)
+                for k in ("spawn_to_healthz_s", "spawn_to_readyz_s", "spawn_to_shortlist_s")
+            }
+            kills = sum(r["supervisor_kills"] for r in runs)
+            line = {"stage": "startup_median", **common, "runs": len(runs), **medians}
+            print(json.dumps(line | {"supervisor_kills": kills}), flush=True)
     return 0
 
 
