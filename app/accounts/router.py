@@ -35,6 +35,7 @@ from app.fields import IdParam
 from app.models import Invitation, OrgRole, Registration, Role, User
 from app.models.base import utcnow
 from app.organizations.schemas import Email
+from app.pagination import Page, WholePageDep, page_of
 
 router = APIRouter(tags=["accounts"])
 
@@ -48,7 +49,9 @@ class Accepted(BaseModel):
 class ResetRequest(BaseModel):
     """Ask for a password-reset link."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"email": "wang@example.com"}]}
+    )
 
     email: Email
 
@@ -105,7 +108,11 @@ def _invitation_read(row: Invitation) -> InvitationRead:
     "/sessions",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 422),
-    summary="Sign in with e-mail and password: a bearer token for the API (shown once)",
+    summary="用邮箱和密码登录",
+    description=(
+        "用邮箱和密码换取调用 API 的令牌（只显示这一次，到期失效）。任何人可调用；"
+        "多次失败会被暂时限制。新建一个登录会话。"
+    ),
 )
 def sign_in(body: SignIn, request: Request, session: SessionDep) -> SignedIn:
     user = service.sign_in_password(
@@ -129,7 +136,8 @@ def sign_in(body: SignIn, request: Request, session: SessionDep) -> SignedIn:
     "/sessions/current",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403),
-    summary="Sign out: the bearer token presented stops working everywhere",
+    summary="退出登录",
+    description="所出示的令牌随即失效。用令牌登录的用户可调用；API 密钥不能退出，只能吊销。",
 )
 def sign_out(request: Request, session: SessionDep, caller: CallerDep) -> None:
     if caller.user_id is None:
@@ -144,7 +152,8 @@ def sign_out(request: Request, session: SessionDep, caller: CallerDep) -> None:
     "/sessions",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 403),
-    summary="Sign out everywhere: every token and console sign-in of the calling user ends",
+    summary="退出所有设备",
+    description="结束调用用户的所有令牌和控制台登录。用令牌登录的用户可调用；API 密钥不能调用。",
 )
 def sign_out_everywhere(session: SessionDep, caller: CallerDep) -> None:
     if caller.user_id is None:
@@ -156,7 +165,11 @@ def sign_out_everywhere(session: SessionDep, caller: CallerDep) -> None:
     "/sign-ups",
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(422),
-    summary="A firm registers itself; a verification e-mail follows (same answer for any e-mail)",
+    summary="企业自助注册",
+    description=(
+        "企业填写名称、统一社会信用代码、地区、联系人和密码注册，随后收到验证邮件；"
+        "验证后等待组织方审核。任何人可调用；无论邮箱是否已注册，回答都一样。"
+    ),
 )
 def sign_up(body: SignUp, request: Request, session: SessionDep) -> Accepted:
     service.sign_up(session, body, base_url=_base(request))
@@ -167,7 +180,8 @@ def sign_up(body: SignUp, request: Request, session: SessionDep) -> Accepted:
     "/password-resets",
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(422),
-    summary="E-mail a password-reset link (same answer for any e-mail)",
+    summary="申请重置密码",
+    description="向该邮箱发送重置密码的链接。任何人可调用；无论邮箱是否已注册，回答都一样。",
 )
 def request_reset(body: ResetRequest, request: Request, background: BackgroundTasks) -> Accepted:
     base = _base(request)
@@ -180,10 +194,14 @@ def request_reset(body: ResetRequest, request: Request, background: BackgroundTa
 @router.get(
     "/registrations",
     responses=problem_responses(401, 403),
-    summary="Sign-ups awaiting approval (an organizer's: of its region; an admin's: all)",
+    summary="待审核的注册",
+    description="分页返回待审核的企业注册：组织方看本地区的，管理员看全部。其他调用方被拒绝。只读。",
 )
-def approval_queue(session: SessionDep, caller: CallerDep) -> list[RegistrationRead]:
-    return [_registration_read(session, row) for row in service.approval_queue(session, caller)]
+def approval_queue(
+    session: SessionDep, caller: CallerDep, paging: WholePageDep
+) -> Page[RegistrationRead]:
+    rows = service.approval_queue(session, caller)
+    return page_of([_registration_read(session, row) for row in rows], paging)
 
 
 def _registration_read(session: SessionDep, row: Registration) -> RegistrationRead:
@@ -205,7 +223,8 @@ def _registration_read(session: SessionDep, row: Registration) -> RegistrationRe
 @router.post(
     "/registrations/{registration_id:int}/approve",
     responses=problem_responses(401, 404, 409),
-    summary="Approve a sign-up: the firm's organization and first user are created",
+    summary="批准注册",
+    description="批准一个企业注册：建立企业记录（或认领已导入的记录）和它的第一个用户，并通知企业。本地区组织方和管理员可调用。",
 )
 def approve(
     registration_id: IdParam, request: Request, session: SessionDep, caller: CallerDep
@@ -217,7 +236,8 @@ def approve(
     "/registrations/{registration_id:int}/reject",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(401, 404, 409),
-    summary="Turn a sign-up down",
+    summary="驳回注册",
+    description="驳回一个企业注册并通知企业。本地区组织方和管理员可调用。",
 )
 def reject(
     registration_id: IdParam, request: Request, session: SessionDep, caller: CallerDep
@@ -229,7 +249,8 @@ def reject(
     "/invitations",
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 404, 422),
-    summary="Invite someone by e-mail to claim an organization's record",
+    summary="邀请认领企业记录",
+    description="通过邮件邀请某人认领一家企业的记录（不填邮箱则用企业自己的联系邮箱）。管理该企业的组织方和管理员可调用。",
 )
 def invite(
     body: InvitationCreate, request: Request, session: SessionDep, caller: CallerDep
@@ -247,30 +268,44 @@ class Invited(BaseModel):
 @router.post(
     "/invitations/imported",
     responses=problem_responses(401, 403),
-    summary="Invite every firm you manage that has a contact e-mail and no user yet",
+    summary="批量邀请导入的企业",
+    description="向所管理的、有联系邮箱但还没有用户的每家企业发出认领邀请，返回邀请数。组织方和管理员可调用。",
 )
 def invite_imported(request: Request, session: SessionDep, caller: CallerDep) -> Invited:
     return Invited(invited=service.invite_imported(session, caller, base_url=_base(request)))
 
 
-@router.get("/invitations", responses=problem_responses(401), summary="Invitations you sent")
-def invitations(session: SessionDep, caller: CallerDep) -> list[InvitationRead]:
-    return [_invitation_read(row) for row in service.invitations_of(session, caller)]
+@router.get(
+    "/invitations",
+    responses=problem_responses(401),
+    summary="我发出的邀请",
+    description="分页返回调用方发出的认领邀请及其状态。任何调用方可查询自己的。只读。",
+)
+def invitations(
+    session: SessionDep, caller: CallerDep, paging: WholePageDep
+) -> Page[InvitationRead]:
+    rows = service.invitations_of(session, caller)
+    return page_of([_invitation_read(row) for row in rows], paging)
 
 
 @router.get(
     "/organizations/{organization_id:int}/users",
     responses=problem_responses(401, 404),
-    summary="The users of an organization you manage",
+    summary="企业的用户",
+    description="分页返回一个组织的用户。该组织自己的用户、管理它的组织方和管理员可查看。只读。",
 )
-def users(organization_id: IdParam, session: SessionDep, caller: CallerDep) -> list[UserRead]:
-    return [user_read(u) for u in service.users_of(session, caller, organization_id)]
+def users(
+    organization_id: IdParam, session: SessionDep, caller: CallerDep, paging: WholePageDep
+) -> Page[UserRead]:
+    rows = service.users_of(session, caller, organization_id)
+    return page_of([user_read(u) for u in rows], paging)
 
 
 @router.patch(
     "/users/{user_id:int}",
     responses=problem_responses(401, 403, 404, 409),
-    summary="Make a user an owner or member, or disable it (owners of its organization)",
+    summary="修改用户的角色或停用用户",
+    description="把用户设为所有者或成员，或停用、启用用户。该组织的所有者和管理员可调用。停用立即结束其登录。",
 )
 def update_user(
     user_id: IdParam, body: UserUpdate, session: SessionDep, caller: CallerDep

@@ -29,7 +29,23 @@ Password = Annotated[
 class SignUp(BaseModel):
     """A firm registering itself: the firm, its contact person and the person's password."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "sme",
+                    "name": "深圳市精密传动科技有限公司",
+                    "uscc": "91440300MA5FXXXX0U",
+                    "region_code": "440300",
+                    "person": "王经理",
+                    "email": "wang@example.com",
+                    "phone": "0755-8888 0000",
+                    "password": "换成你自己的长密码-2026",
+                }
+            ]
+        },
+    )
 
     kind: Literal["sme", "large_firm"]
     name: Name
@@ -44,7 +60,12 @@ class SignUp(BaseModel):
 class SignIn(BaseModel):
     """E-mail and password, for a bearer token."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"email": "wang@example.com", "password": "换成你自己的长密码-2026"}]
+        },
+    )
 
     email: Email
     password: Password
@@ -77,7 +98,9 @@ class UserRead(BaseModel):
 class UserUpdate(BaseModel):
     """What an organization's owner may change about one of its users."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"org_role": "owner"}]}
+    )
 
     org_role: OrgRole | None = None
     disabled: bool | None = None
@@ -86,7 +109,10 @@ class UserUpdate(BaseModel):
 class InvitationCreate(BaseModel):
     """Invite someone by e-mail to claim an organization's record."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"organization_id": 3, "email": "li@example.com"}]},
+    )
 
     organization_id: Id
     email: Email | None = Field(

@@ -152,10 +152,13 @@ def test_an_owner_manages_users_and_issues_keys_for_its_own_organization_only(
 
     # Owners change standing; the member cannot; the last owner cannot step down.
     users = client.get(f"/api/v1/organizations/{world.sme_a.org_id}/users", headers=member)
-    assert {u["email"] for u in users.json()} == {"owner@a.example.cn", "member@a.example.cn"}
+    assert {u["email"] for u in users.json()["items"]} == {
+        "owner@a.example.cn",
+        "member@a.example.cn",
+    }
     refused = client.patch(f"/api/v1/users/{member_id}", json={"org_role": "owner"}, headers=member)
     assert refused.status_code == 403
-    owner_id = next(u["id"] for u in users.json() if u["org_role"] == "owner")
+    owner_id = next(u["id"] for u in users.json()["items"] if u["org_role"] == "owner")
     alone = client.patch(f"/api/v1/users/{owner_id}", json={"org_role": "member"}, headers=owner)
     assert alone.status_code == 409
     promoted = client.patch(f"/api/v1/users/{member_id}", json={"org_role": "owner"}, headers=owner)
@@ -187,7 +190,9 @@ def test_a_colleague_claims_with_an_owners_invitation_and_becomes_a_member(
         f"/api/v1/organizations/{world.firm_a.org_id}", headers=world.admin.headers
     ).json()["uscc"]
     assert _claim(client, token, uscc) == 200
-    users = client.get(f"/api/v1/organizations/{world.firm_a.org_id}/users", headers=owner).json()
+    users = client.get(f"/api/v1/organizations/{world.firm_a.org_id}/users", headers=owner).json()[
+        "items"
+    ]
     assert {u["email"]: u["org_role"] for u in users} == {
         "owner@f.example.cn": "owner",
         "colleague@f.example.cn": "member",

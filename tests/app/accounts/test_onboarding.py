@@ -45,11 +45,13 @@ def test_a_firm_signs_up_verifies_is_approved_and_signs_in(
     answer = client.post("/api/v1/sign-ups", json=body)
     assert answer.status_code == 202, answer.text
     # Not in the approval queue until the e-mail is verified; nothing created yet.
-    assert client.get("/api/v1/registrations", headers=world.organizer.headers).json() == []
+    assert (
+        client.get("/api/v1/registrations", headers=world.organizer.headers).json()["items"] == []
+    )
     orgs_before = _count(engine, Organization)
     _verify(client, engine, body["email"])
 
-    queue = client.get("/api/v1/registrations", headers=world.organizer.headers).json()
+    queue = client.get("/api/v1/registrations", headers=world.organizer.headers).json()["items"]
     assert [r["uscc"] for r in queue] == [body["uscc"]]
     # The organizers' people of the region are told (both organizers are at 440300).
     told = messages_to(engine, "staff@bureau.example.cn", "account.approval")
@@ -113,8 +115,10 @@ def test_an_organizer_of_another_region_does_not_see_or_approve_the_firm(
     body = signup_body()
     client.post("/api/v1/sign-ups", json=body)
     _verify(client, engine, body["email"])
-    assert client.get("/api/v1/registrations", headers=far).json() == []
-    row_id = client.get("/api/v1/registrations", headers=world.admin.headers).json()[0]["id"]
+    assert client.get("/api/v1/registrations", headers=far).json()["items"] == []
+    row_id = client.get("/api/v1/registrations", headers=world.admin.headers).json()["items"][0][
+        "id"
+    ]
     assert client.post(f"/api/v1/registrations/{row_id}/approve", headers=far).status_code == 404
     for firm in (world.sme_a, world.firm_a):
         refused = client.post(f"/api/v1/registrations/{row_id}/approve", headers=firm.headers)
@@ -154,7 +158,9 @@ def test_sign_up_answers_the_same_for_a_known_email(
     body = signup_body()
     client.post("/api/v1/sign-ups", json=body)
     _verify(client, engine, body["email"])
-    row_id = client.get("/api/v1/registrations", headers=world.admin.headers).json()[0]["id"]
+    row_id = client.get("/api/v1/registrations", headers=world.admin.headers).json()["items"][0][
+        "id"
+    ]
     client.post(f"/api/v1/registrations/{row_id}/approve", headers=world.admin.headers)
 
     known = client.post("/api/v1/sign-ups", json=signup_body(email=body["email"]))
@@ -179,7 +185,9 @@ def test_secrets_are_stored_hashed(client: TestClient, engine: Engine, world: Wo
     assert stored.verify_hash != token
     assert len(stored.verify_hash) == 64
     client.post("/verify", data={"token": token})
-    row_id = client.get("/api/v1/registrations", headers=world.admin.headers).json()[0]["id"]
+    row_id = client.get("/api/v1/registrations", headers=world.admin.headers).json()["items"][0][
+        "id"
+    ]
     client.post(f"/api/v1/registrations/{row_id}/approve", headers=world.admin.headers)
     signed = client.post("/api/v1/sessions", json={"email": body["email"], "password": PASSWORD})
     bearer_token = signed.json()["token"]
@@ -199,7 +207,9 @@ def test_an_existing_record_is_claimed_by_approval_of_its_organizer_only(
     body = signup_body(uscc=imported["uscc"], name=imported["name"])
     client.post("/api/v1/sign-ups", json=body)
     _verify(client, engine, body["email"])
-    queue = client.get("/api/v1/registrations", headers=world.other_organizer.headers).json()
+    queue = client.get("/api/v1/registrations", headers=world.other_organizer.headers).json()[
+        "items"
+    ]
     assert queue[0]["existing_record_id"] == org_id
     # Another organizer of the region does not manage the record: no claim, no duplicate.
     other = client.post(
