@@ -292,7 +292,20 @@ def _held_meetings(session: Session, buyers: list[int], smes: list[int]) -> list
 
 def own_address(org: Organization) -> str | None:
     """A firm's contact e-mail, used only to mail the firm itself (its invitation to claim its
-    record); accounts never show it to anyone."""
+    record, its own notices and notification choices); never shown to anyone else."""
+    return org.contact_email or None
+
+
+def own_phone(org: Organization) -> str | None:
+    """A firm's contact phone, used only to text the firm itself (its own notices)."""
+    return org.contact_phone or None
+
+
+def organizer_address(org: Organization | None) -> str | None:
+    """An organizer's contact e-mail, named as the organizer of the calendar entries of its
+    sessions (the firms it schedules may reply to it); a firm's address is never given out."""
+    if org is None or org.kind != OrganizationKind.organizer.value:
+        return None
     return org.contact_email or None
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.consent import own_address
 from app.deals.schemas import STAGE_ZH
 from app.models import Deal, DealStage, Organization
 from app.notifications.messages import Message
@@ -31,7 +32,7 @@ def payment_term(session: Session, deal: Deal, limit: int) -> None:
         session,
         Message(
             topic="deal.payment_term",
-            to_email=sme.contact_email,
+            to_email=own_address(sme),
             organization_id=sme.id,
             subject=f"账期提醒：与{buyer.name}的交易账期 {deal.payment_term_days} 天",
             text=(
@@ -59,7 +60,7 @@ def follow_up(session: Session, deal: Deal, due: int) -> int:
             session,
             Message(
                 topic="deal.follow_up",
-                to_email=firm.contact_email,
+                to_email=own_address(firm),
                 organization_id=firm.id,
                 subject=f"跟进提醒：与{other.name}的交易已 {due} 天未更新",
                 text=(

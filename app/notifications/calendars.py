@@ -17,6 +17,7 @@ from icalendar import Event as VEvent
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.consent import organizer_address
 from app.models import (
     Event,
     EventMeeting,
@@ -135,7 +136,7 @@ def _vevent(
     item.add("location", entry.location)
     item.add("description", f"{event.name}（{event.date.isoformat()}）")
     item.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
-    address = vCalAddress(f"mailto:{(organizer and organizer.contact_email) or f'noreply@{host}'}")
+    address = vCalAddress(f"mailto:{organizer_address(organizer) or f'noreply@{host}'}")
     address.params["cn"] = organizer.name if organizer else "携手平台"
     item.add("organizer", address)
     return item

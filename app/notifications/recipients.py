@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.consent import own_address, own_phone
 from app.models import Organization
 
 
@@ -24,10 +25,11 @@ def of_organization(session: Session, organization_id: int) -> list[Recipient]:
         return []
     found: list[Recipient] = []
     seen: set[str] = set()
-    if org.contact_email or org.contact_phone:
-        found.append(Recipient(org.contact_email, org.contact_phone))
-        if org.contact_email:
-            seen.add(org.contact_email.strip().lower())
+    email, phone = own_address(org), own_phone(org)
+    if email or phone:
+        found.append(Recipient(email, phone))
+        if email:
+            seen.add(email.strip().lower())
     try:
         from app.models.user import User  # accounts (issue 16); absent in older trees
     except ImportError:  # pragma: no cover

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.auth.dependencies import SessionDep
+from app.consent import own_address
 from app.errors import Forbidden
 from app.models import Channel, Organization
 from app.notifications import calendars, links, preferences, service
@@ -50,7 +51,7 @@ def _address(session: SessionDep, viewer: Viewer) -> tuple[str | None, int | Non
         if user is not None:
             return user.email, user.id
     org = session.get(Organization, viewer.org_id) if viewer.org_id else None
-    return (org.contact_email if org else None), None
+    return (own_address(org) if org else None), None
 
 
 @router.get("/notifications")
