@@ -3,9 +3,9 @@
 import datetime as dt
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
-from app.fields import Id, Line, Name, RegionCode
+from app.fields import Id, Line, Name, RegionCode, single_line
 from app.matches.schemas import MatchedProduct
 from app.messages import TextError, tr
 from app.models import (
@@ -485,11 +485,17 @@ class CheckIn(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"token": "42.Yk3mQ0vR8pLx2aTn5cW7eQ"}]}
     )
 
-    token: Annotated[str, Field(min_length=8, max_length=80, pattern=r"^[0-9]+\.[A-Za-z0-9_-]+$")]
+    token: Annotated[
+        str,
+        Field(min_length=8, max_length=80, pattern=r"^[0-9]+\.[A-Za-z0-9_-]+$"),
+        AfterValidator(single_line),
+    ]
 
 
 RoomUrl = Annotated[
-    str, Field(max_length=500, pattern=r"^(https?://\S+)?$", description="https://… or empty")
+    str,
+    Field(max_length=500, pattern=r"^(https?://\S+)?$", description="https://… or empty"),
+    AfterValidator(single_line),
 ]
 
 
