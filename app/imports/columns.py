@@ -24,7 +24,7 @@ class Column:
 
 
 _KEYS = (
-    Column("uscc", "统一社会信用代码", "91440300MA5FXXXX0X", ("信用代码", "社会信用代码")),
+    Column("uscc", "统一社会信用代码", "91440300MA5FXXXX0U", ("信用代码", "社会信用代码")),
     Column("external_id", "外部编号", "600000.SH", ("外部ID", "编号", "股票代码")),
 )
 
@@ -33,7 +33,7 @@ FIRM_COLUMNS: tuple[Column, ...] = (
     Column(
         "uscc",
         "统一社会信用代码",
-        "91440300MA5FXXXX0X",
+        "91440300MA5FXXXX0U",
         ("信用代码", "社会信用代码"),
         required=True,
     ),

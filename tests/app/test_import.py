@@ -256,6 +256,16 @@ def test_the_templates_own_examples_import(engine: Engine) -> None:
     assert _count(engine, SupplyNeed) == 1
 
 
+def test_every_column_example_of_a_uscc_is_a_valid_code() -> None:
+    """The 说明 sheet shows each column's example: a USCC there passes its check character."""
+    from app.imports.columns import COLUMNS
+    from app.reference.uscc import uscc_issue
+
+    examples = [c.example for columns in COLUMNS.values() for c in columns if c.key == "uscc"]
+    assert examples
+    assert [e for e in examples if uscc_issue(e) is not None] == []
+
+
 def test_the_xlsx_template_explains_which_firms_list_main_products() -> None:
     from openpyxl import load_workbook
 
