@@ -128,7 +128,9 @@ class ChallengeRead(BaseModel):
 class TermsAccept(BaseModel):
     """The click-through: the version of the terms read."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"terms_version": 1}]}
+    )
 
     terms_version: Annotated[Integer, Field(ge=1)]
 
@@ -191,7 +193,26 @@ class Quotation(BaseModel):
 class ResponseWrite(BaseModel):
     """A response or its revision: a ``proposal`` for 揭榜, a ``quotation`` for 询价."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "proposal": {
+                        "summary": "采用新型柔轮材料与齿形修形",
+                        "technical_route": "材料—齿形—寿命试验",
+                        "commitments": [{"indicator": "寿命", "value": "2.2万小时"}],
+                        "duration_days": 180,
+                        "price_min_wan": "80",
+                        "price_max_wan": "120",
+                        "team": "博士 2 人",
+                        "prior_cases": "为某机器人企业配套",
+                    },
+                    "note": "",
+                }
+            ]
+        },
+    )
 
     proposal: Proposal | None = None
     quotation: Quotation | None = None
@@ -260,7 +281,19 @@ class ScoreItem(BaseModel):
 class ScoresWrite(BaseModel):
     """The calling reviewer's scores of one response (replaces the reviewer's earlier ones)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "scores": [
+                        {"criterion": 0, "score": 85, "note": "路线清楚"},
+                        {"criterion": 1, "score": 70},
+                    ]
+                }
+            ]
+        },
+    )
 
     scores: list[ScoreItem] = Field(min_length=1, max_length=20)
 
@@ -277,7 +310,9 @@ class ScoreRead(BaseModel):
 class ShortlistWrite(BaseModel):
     """Put a response on the shortlist (入围) or take it off."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"shortlisted": True}]}
+    )
 
     shortlisted: bool
 
@@ -285,7 +320,10 @@ class ShortlistWrite(BaseModel):
 class ClarificationWrite(BaseModel):
     """A question (buyer) or an answer (SME) on a response; ``parent_id`` threads it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"body": "寿命试验按什么标准？", "parent_id": None}]},
+    )
 
     body: Annotated[LongText, Field(min_length=1)]
     parent_id: Id | None = None
@@ -339,7 +377,10 @@ class Comparison(BaseModel):
 class SelectionWrite(BaseModel):
     """Select one or more responses (遴选); the others are told politely."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"response_ids": [3, 7], "note": "请于两周内联系"}]},
+    )
 
     response_ids: list[Id] = Field(min_length=1, max_length=50)
     note: Line = Field(default="", description="a line for the announcement")

@@ -154,7 +154,7 @@ def test_clarifications_thread_between_the_buyer_and_the_responder_only(
         headers=world.firm_a.headers,
     )
     assert (stray.status_code, fields(stray.json())) == (422, ["body.parent_id"])
-    thread = client.get(url, headers=world.organizer.headers).json()
+    thread = client.get(url, headers=world.organizer.headers).json()["items"]
     assert [m["body"] for m in thread] == ["寿命试验按什么标准？", "按 GB/T 35089"]
     with make_sessionmaker(engine)() as session:
         told = session.scalars(
