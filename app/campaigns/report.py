@@ -48,6 +48,7 @@ from app.chains.placing import top_nodes
 from app.chains.schemas import Level, WeakLinkReport
 from app.deals.schemas import STAGE_ZH
 from app.errors import InvalidInput
+from app.messages import tr
 from app.models import (
     DAY_STATUSES,
     HELD_OUTCOMES,
@@ -173,7 +174,7 @@ def build(
     start = period_from or campaign.starts_on
     end = period_to or campaign.ends_on
     if end < start:
-        raise InvalidInput("query.to", "is before from")
+        raise InvalidInput("query.to", tr("is before from"))
     all_ids = service.event_ids(session, campaign.id)
     sessions = session.scalars(
         select(Event).where(Event.id.in_(all_ids), Event.date >= start, Event.date <= end)

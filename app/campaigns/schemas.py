@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.deals.schemas import Amount
 from app.fields import Id, Integer, LongText, Name, RegionCode
+from app.messages import TextError, tr
 from app.models import DealStage
 
 Target = Annotated[Integer, Field(ge=0, le=10_000_000)]
@@ -50,7 +51,7 @@ class CampaignCreate(BaseModel):
     @model_validator(mode="after")
     def _period(self) -> "CampaignCreate":
         if self.ends_on < self.starts_on:
-            raise ValueError("ends_on is before starts_on")
+            raise TextError(tr("ends_on is before starts_on"))
         return self
 
 

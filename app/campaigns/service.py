@@ -11,8 +11,9 @@ from app import audit
 from app.auth.principal import Principal
 from app.campaigns.schemas import CampaignCreate, CampaignRead, CampaignUpdate
 from app.db import flush
-from app.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, FieldText, Forbidden, InvalidInput, NotFound
 from app.events import service as events
+from app.messages import tr
 from app.models import Campaign, CampaignEvent, Chain, Organization, OrganizationKind
 from app.models.base import utcnow
 from app.models.deal import plain_wan
@@ -32,7 +33,7 @@ def readable(caller: Principal) -> Select[Campaign]:
 def require_organizer(caller: Principal) -> None:
     """Campaigns are for organizers and admins (403 for firms)."""
     if not (caller.is_admin or caller.is_organizer):
-        raise Forbidden("campaigns are run by organizers")
+        raise Forbidden(tr("campaigns are run by organizers"))
 
 
 def get(session: Session, caller: Principal, campaign_id: int) -> Campaign:
@@ -40,7 +41,7 @@ def get(session: Session, caller: Principal, campaign_id: int) -> Campaign:
     require_organizer(caller)
     found = session.scalar(readable(caller).where(Campaign.id == campaign_id))
     if found is None:
-        raise NotFound(f"campaign {campaign_id} not found")
+        raise NotFound(tr("campaign {id} not found", id=campaign_id))
     return found
 
 
@@ -89,7 +90,7 @@ def list_campaigns(session: Session, caller: Principal) -> list[Campaign]:
 
 def _check_chain(session: Session, chain_id: int | None) -> None:
     if chain_id is not None and session.get(Chain, chain_id) is None:
-        raise InvalidInput("body.chain_id", f"no chain {chain_id}")
+        raise InvalidInput("body.chain_id", tr("no chain {id}", id=chain_id))
 
 
 def create(session: Session, caller: Principal, data: CampaignCreate) -> Campaign:
@@ -97,15 +98,15 @@ def create(session: Session, caller: Principal, data: CampaignCreate) -> Campaig
     require_organizer(caller)
     if caller.is_organizer:
         if data.organization_id not in (None, caller.organization_id):
-            raise Forbidden("organizers create campaigns for their own organization")
+            raise Forbidden(tr("organizers create campaigns for their own organization"))
         org_id = caller.organization_id
     else:
         if data.organization_id is None:
-            raise InvalidInput("body.organization_id", "required for admin keys")
+            raise InvalidInput("body.organization_id", tr("required for admin keys"))
         org_id = data.organization_id
     org = session.get(Organization, org_id)
     if org is None or org.kind != OrganizationKind.organizer:
-        raise InvalidInput("body.organization_id", "must be an organizer")
+        raise InvalidInput("body.organization_id", tr("must be an organizer"))
     _check_chain(session, data.chain_id)
     campaign = Campaign(
         organization_id=org.id,
@@ -135,13 +136,13 @@ def update(
     fields = data.model_dump(exclude_unset=True)
     for name, value in fields.items():
         if value is None and name not in ("chain_id", "region_code"):
-            raise InvalidInput(f"body.{name}", "cannot be null")
+            raise InvalidInput(f"body.{name}", tr("cannot be null"))
     if "chain_id" in fields:
         _check_chain(session, data.chain_id)
     for name, value in fields.items():
         setattr(campaign, name, value)
     if campaign.ends_on < campaign.starts_on:
-        raise InvalidInput("body.ends_on", "is before starts_on")
+        raise InvalidInput("body.ends_on", tr("is before starts_on"))
     campaign.updated_at = utcnow()
     flush(session, f"campaign {campaign.id}")
     audit.record(session, caller, "campaign.update", "campaign", campaign.id, fields=sorted(fields))
@@ -165,8 +166,8 @@ def add_event(session: Session, caller: Principal, campaign_id: int, event_id: i
     event = events.get_managed(session, caller, event_id)
     if event.organization_id != campaign.organization_id:
         raise Conflict(
-            "the session belongs to another organizer",
-            errors=[FieldError(field="path.event_id", message="another organizer's session")],
+            tr("the session belongs to another organizer"),
+            errors=[FieldText("path.event_id", tr("another organizer's session"))],
         )
     if session.get(CampaignEvent, (campaign.id, event.id)) is None:
         session.add(CampaignEvent(campaign_id=campaign.id, event_id=event.id))

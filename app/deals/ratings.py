@@ -13,6 +13,7 @@ from app.auth.principal import Principal
 from app.deals.schemas import RatingRead, RatingSet
 from app.errors import Conflict, Forbidden, NotFound
 from app.events import service as events
+from app.messages import tr
 from app.models import EventMeeting, EventParticipant, MeetingRating, Organization
 from app.models.base import utcnow
 
@@ -20,7 +21,7 @@ from app.models.base import utcnow
 def _meeting_and_firms(session: Session, meeting_id: int) -> tuple[EventMeeting, set[int]]:
     meeting = session.get(EventMeeting, meeting_id)
     if meeting is None:
-        raise NotFound(f"meeting {meeting_id} not found")
+        raise NotFound(tr("meeting {id} not found", id=meeting_id))
     firms = set(
         session.scalars(
             select(EventParticipant.organization_id).where(
@@ -48,9 +49,11 @@ def rate(session: Session, caller: Principal, meeting_id: int, data: RatingSet) 
     meeting, firms = _meeting_and_firms(session, meeting_id)
     org_id = caller.organization_id
     if org_id is None or org_id not in firms:
-        raise NotFound(f"meeting {meeting_id} not found")  # others' meetings do not exist for it
+        raise NotFound(
+            tr("meeting {id} not found", id=meeting_id)
+        )  # others' meetings do not exist for it
     if not meeting.published:
-        raise Conflict("a meeting is rated after its schedule is published")
+        raise Conflict(tr("a meeting is rated after its schedule is published"))
     rating = session.scalar(
         select(MeetingRating).where(
             MeetingRating.meeting_id == meeting.id, MeetingRating.organization_id == org_id
@@ -72,7 +75,7 @@ def own_rating(session: Session, caller: Principal, meeting_id: int) -> RatingRe
     """The caller's firm's rating of a meeting; 404 when it gave none."""
     _meeting, firms = _meeting_and_firms(session, meeting_id)
     if caller.organization_id not in firms:
-        raise NotFound(f"meeting {meeting_id} not found")
+        raise NotFound(tr("meeting {id} not found", id=meeting_id))
     rating = session.scalar(
         select(MeetingRating).where(
             MeetingRating.meeting_id == meeting_id,
@@ -80,7 +83,7 @@ def own_rating(session: Session, caller: Principal, meeting_id: int) -> RatingRe
         )
     )
     if rating is None:
-        raise NotFound(f"your firm has not rated meeting {meeting_id}")
+        raise NotFound(tr("your firm has not rated meeting {id}", id=meeting_id))
     return _to_read(session, rating)
 
 
@@ -88,7 +91,7 @@ def event_ratings(session: Session, caller: Principal, event_id: int) -> list[Ra
     """Every rating of a session's meetings: its organizer and admins only."""
     event = events.get_managed(session, caller, event_id)
     if not events.manages(caller, event):
-        raise Forbidden("ratings are for the session's organizer")
+        raise Forbidden(tr("ratings are for the session's organizer"))
     rows = session.scalars(
         select(MeetingRating)
         .join(EventMeeting, EventMeeting.id == MeetingRating.meeting_id)

@@ -37,7 +37,8 @@ from app.deals.schemas import (
     DealUpdate,
     StageChangeRead,
 )
-from app.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, FieldText, Forbidden, InvalidInput, NotFound
+from app.messages import Text, tr
 from app.models import (
     CONTRACTED,
     STAGE_ORDER,
@@ -104,7 +105,7 @@ def get_readable(session: Session, caller: Principal, deal_id: int) -> Deal:
     """The deal if ``caller`` may read it; 404 otherwise (others' deals do not exist for it)."""
     deal = session.scalar(readable(caller).where(Deal.id == deal_id))
     if deal is None:
-        raise NotFound(f"deal {deal_id} not found")
+        raise NotFound(tr("deal {id} not found", id=deal_id))
     return deal
 
 
@@ -120,7 +121,7 @@ def get_writable(session: Session, caller: Principal, deal_id: int) -> Deal:
     """The deal if ``caller`` may change it: 404 unseen, 403 seen only (the organizer)."""
     deal = get_readable(session, caller, deal_id)
     if not is_party(caller, deal):
-        raise Forbidden(f"only the two firms of deal {deal_id} change it")
+        raise Forbidden(tr("only the two firms of deal {id} change it", id=deal_id))
     return deal
 
 
@@ -319,7 +320,7 @@ def _top_node_of_firm(session: Session, org_id: int) -> int | None:
 
 def _check_node(session: Session, node_id: int | None) -> None:
     if node_id is not None and session.get(ChainNode, node_id) is None:
-        raise InvalidInput("body.node_id", f"no chain node {node_id}")
+        raise InvalidInput("body.node_id", tr("no chain node {id}", id=node_id))
 
 
 def create(session: Session, caller: Principal, data: DealCreate, limit: int) -> Deal:
@@ -329,43 +330,47 @@ def create(session: Session, caller: Principal, data: DealCreate, limit: int) ->
     need_id: int | None = None
     if data.meeting_id is not None:
         if data.need_id is not None or data.profile_id is not None:
-            raise InvalidInput("body.need_id", "give a meeting_id or a need_id and profile_id")
+            raise InvalidInput(
+                "body.need_id", tr("give a meeting_id, or a need_id and a profile_id")
+            )
         meeting = session.get(EventMeeting, data.meeting_id)
         if meeting is None:
-            raise InvalidInput("body.meeting_id", f"no meeting {data.meeting_id}")
+            raise InvalidInput("body.meeting_id", tr("no meeting {id}", id=data.meeting_id))
         buyer_id, sme_id = _meeting_firms(session, meeting)
         if not (caller.is_admin or caller.organization_id in (buyer_id, sme_id)):
-            raise Forbidden("only the two firms of a meeting open a deal from it")
+            raise Forbidden(tr("only the two firms of a meeting open a deal from it"))
         if meeting.outcome == Outcome.not_held.value:
             raise Conflict(
-                "the meeting was not held",
-                errors=[FieldError(field="body.meeting_id", message="the meeting was not held")],
+                tr("the meeting was not held"),
+                errors=[FieldText("body.meeting_id", tr("the meeting was not held"))],
             )
         if event_id not in (None, meeting.event_id):
-            raise InvalidInput("body.event_id", "must be the meeting's session")
+            raise InvalidInput("body.event_id", tr("must be the meeting's session"))
         event_id, meeting_id = meeting.event_id, meeting.id
     elif data.need_id is not None and data.profile_id is not None:
         need = session.get(SupplyNeed, data.need_id)
         profile = session.get(CapabilityProfile, data.profile_id)
         if need is None:
-            raise InvalidInput("body.need_id", f"no need {data.need_id}")
+            raise InvalidInput("body.need_id", tr("no need {id}", id=data.need_id))
         if profile is None:
-            raise InvalidInput("body.profile_id", f"no profile {data.profile_id}")
+            raise InvalidInput("body.profile_id", tr("no profile {id}", id=data.profile_id))
         buyer_id, sme_id = need.organization_id, profile.organization_id
         if not (caller.is_admin or caller.organization_id in (buyer_id, sme_id)):
-            raise Forbidden("only the two firms of a pair open a deal from it")
+            raise Forbidden(tr("only the two firms of a pair open a deal from it"))
         if not _mutual(session, need.id, profile.id):
             raise Conflict(
-                "the interest is not mutual",
-                errors=[
-                    FieldError(field="body.need_id", message="both sides must mark 感兴趣 first")
-                ],
+                tr("the interest is not mutual"),
+                errors=[FieldText("body.need_id", tr("both sides must mark 感兴趣 first"))],
             )
         if event_id is not None and not _took_part(session, event_id, [buyer_id, sme_id]):
-            raise InvalidInput("body.event_id", "both firms must have taken part in the session")
+            raise InvalidInput(
+                "body.event_id", tr("both firms must have taken part in the session")
+            )
         need_id = need.id
     else:
-        raise InvalidInput("body.meeting_id", "give a meeting_id, or a need_id and a profile_id")
+        raise InvalidInput(
+            "body.meeting_id", tr("give a meeting_id, or a need_id and a profile_id")
+        )
     kinds = dict(
         session.execute(
             select(Organization.id, Organization.kind).where(
@@ -377,7 +382,7 @@ def create(session: Session, caller: Principal, data: DealCreate, limit: int) ->
         kinds.get(buyer_id) != OrganizationKind.large_firm
         or kinds.get(sme_id) != OrganizationKind.sme
     ):
-        raise InvalidInput("body.meeting_id", "a deal is between a large firm and an SME")
+        raise InvalidInput("body.meeting_id", tr("a deal is between a large firm and an SME"))
     _check_node(session, data.node_id)
     node_id = data.node_id
     if node_id is None and need_id is not None:
@@ -442,22 +447,26 @@ def check_transition(current: DealStage, wanted: DealStage, *, end_reason: str) 
     """Refuse a stage change that is not the next step or 终止 (409 naming ``body.stage``),
     and 终止 without a reason (422 naming ``body.end_reason``)."""
 
-    def refuse(message: str) -> Conflict:
-        return Conflict(message, errors=[FieldError(field="body.stage", message=message)])
+    def refuse(message: Text) -> Conflict:
+        return Conflict(message, errors=[FieldText("body.stage", message)])
 
     if current is DealStage.ended:
-        raise refuse("an ended deal does not change stage")
+        raise refuse(tr("an ended deal does not change stage"))
     if wanted is DealStage.ended:
         if not end_reason.strip():
-            raise InvalidInput("body.end_reason", "say why the deal ended")
+            raise InvalidInput("body.end_reason", tr("say why the deal ended"))
         return
     here, there = STAGE_ORDER.index(current), STAGE_ORDER.index(wanted)
     if there != here + 1:
         raise refuse(
-            f"a deal at {STAGE_ZH[current]} moves to {STAGE_ZH[STAGE_ORDER[here + 1]]} or 终止, "
-            f"not {STAGE_ZH[wanted]}"
+            tr(
+                "a deal at {current} moves to {next} or 终止, not {wanted}",
+                current=STAGE_ZH[current],
+                next=STAGE_ZH[STAGE_ORDER[here + 1]],
+                wanted=STAGE_ZH[wanted],
+            )
             if here + 1 < len(STAGE_ORDER)
-            else f"a deal at {STAGE_ZH[current]} can only end (终止)"
+            else tr("a deal at {current} can only end (终止)", current=STAGE_ZH[current])
         )
 
 
@@ -477,7 +486,7 @@ def update(
     fields = data.model_dump(exclude_unset=True)
     for name in ("title", "stage"):
         if name in fields and fields[name] is None:
-            raise InvalidInput(f"body.{name}", "cannot be null")
+            raise InvalidInput(f"body.{name}", tr("cannot be null"))
     if "node_id" in fields:
         _check_node(session, data.node_id)
     was_over = over_limit(deal.payment_term_days, limit)
@@ -497,7 +506,7 @@ def update(
         end_reason = data.end_reason or ""
         check_transition(current, wanted, end_reason=end_reason)
         if wanted in CONTRACTED and deal.amount_wan is None:
-            raise InvalidInput("body.amount_wan", "签约 needs the contract amount (万元)")
+            raise InvalidInput("body.amount_wan", tr("签约 needs the contract amount (万元)"))
         now = utcnow()
         deal.stage = wanted.value
         deal.stage_changed_at = now

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.auth.principal import Principal
 from app.errors import Forbidden, NotFound
+from app.messages import tr
 from app.models import Organization, Role
 from app.models.notification import OutboxMessage
 from app.notifications import calendars
@@ -61,9 +62,9 @@ def outbox_total(session: Session, caller: Principal, *, before: int | None = No
 def _managed_firm(session: Session, caller: Principal, organization_id: int) -> Organization:
     org = session.get(Organization, organization_id)
     if org is None:
-        raise NotFound(f"organization {organization_id} not found")
+        raise NotFound(tr("organization {id} not found", id=organization_id))
     if not caller.manages(org):
-        raise Forbidden("only the firm, its organizer or an admin manage its calendar feed")
+        raise Forbidden(tr("only the firm, its organizer or an admin manage its calendar feed"))
     return org
 
 
