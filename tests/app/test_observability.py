@@ -164,3 +164,8 @@ def test_json_log_lines_carry_the_request_id_and_stay_one_line() -> None:
     assert parsed["message"] == "两行\n消息 x"
     assert parsed["level"] == "ERROR"
     assert parsed["logger"] == "xieshou.test"
+    record.color_message = "\x1b[1m两行\x1b[0m"  # uvicorn's coloured copy: not repeated
+    record.outbox_id = 7  # an extra: kept
+    parsed = json.loads(logs.JsonFormatter().format(record))
+    assert "color_message" not in parsed
+    assert parsed["outbox_id"] == 7
