@@ -2,6 +2,7 @@
 mutual interest, follow-ups (待跟进) and meeting ratings."""
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -337,3 +338,20 @@ def test_the_command_line_runs_the_follow_up_pass(
         )
     assert len(texts) == 2
     assert all("90 天未更新" in t for t in texts)
+
+
+def test_deal_and_campaign_errors_are_chinese_by_default_and_english_on_request(
+    client: TestClient, world: World
+) -> None:
+    english = {"Accept-Language": "en"}
+    for url, actor in (
+        (f"{DEALS}/424242", world.firm_a),
+        ("/api/v1/campaigns/424242", world.organizer),
+        ("/api/v1/meetings/424242/rating", world.firm_a),
+    ):
+        zh = client.get(url, headers=actor.headers)
+        en = client.get(url, headers=actor.headers | english)
+        assert zh.status_code == en.status_code == 404, url
+        assert re.search(r"[\u4e00-\u9fff]", zh.json()["detail"]), url
+        assert en.json()["detail"].isascii(), url
+        assert "424242" in zh.json()["detail"]
