@@ -721,3 +721,18 @@ def announce(
         smes = list(dict.fromkeys(owners[p] for p in profile_ids if p in owners))
     notices.published(session, challenge, need, buyer, smes)
     return smes
+
+
+def open_for_needs(session: Session, caller: Principal, need_ids: Sequence[int]) -> dict[int, int]:
+    """need id → id of its open challenge that ``caller`` may read (the opportunity feed's link)."""
+    if not need_ids:
+        return {}
+    rows = session.execute(
+        access.readable_challenges(caller)
+        .with_only_columns(Challenge.need_id, Challenge.id)
+        .where(
+            Challenge.need_id.in_(list(need_ids)),
+            Challenge.status == ChallengeStatus.open.value,
+        )
+    ).all()
+    return {int(need_id): int(challenge_id) for need_id, challenge_id in rows}

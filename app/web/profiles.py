@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ValidationError
 
 from app.auth.dependencies import SessionDep
+from app.challenges import service as challenge_service
 from app.errors import NotFound, ProblemError
 from app.fields import IdParam
 from app.interests import service as interests
@@ -259,4 +260,7 @@ def opportunities(
         can_mark=interests.acts_for(viewer.principal, stored.organization),
         result=result,
         filters={"region": region, "min_score": min_score, "limit": limit},
+        challenge_of=challenge_service.open_for_needs(
+            session, viewer.principal, [o.need_id for o in result.items]
+        ),
     )
