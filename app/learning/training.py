@@ -3,7 +3,8 @@
 Data: every (need, profile) pair shown in an open need's shortlist to its firm, with the pair
 features logged when it was first shown, and a graded response from the interactions:
 ``buyer.interested`` 1, ``sme.interested`` 0.5, a meeting of the two firms with outcome
-意向 or 签约 1 (summed; a withdrawn mark counts no more, a decline is 0). One group per need.
+意向 or 签约 1, a response to the need's challenge (揭榜) 1, its selection (遴选) 2 (summed; a
+withdrawn mark counts no more, a decline is 0). One group per need.
 
 Evaluation: a time split on the needs (by when each was first shown): the latest
 ``test_fraction`` of the needs with a response are held out. The candidate, fitted on the
@@ -39,6 +40,10 @@ from matching.rerank import FEATURE_NAMES, PairwiseReranker
 GAIN_BUYER = 1.0
 GAIN_SME = 0.5
 GAIN_MEETING = 1.0
+#: A response filed to the need's challenge: the SME did real work for this buyer.
+GAIN_RESPONDED = 1.0
+#: A response selected after review: the strongest word a buyer gives on a pair.
+GAIN_SELECTED = 2.0
 POSITIVE_OUTCOMES = frozenset({"intent", "signed"})
 MIN_GAIN = 0.005
 """Default NDCG@10 margin a candidate must win by: smaller gains are within the noise of a
@@ -77,6 +82,7 @@ def load_dataset(session: Session) -> Dataset:
             first[(need_id, profile_id)] = (shown_at, features)
     marks: dict[tuple[int, int], dict[str, str]] = defaultdict(dict)
     met: set[tuple[int, int]] = set()
+    challenged: dict[tuple[int, int], float] = {}
     n_interactions = 0
     events = session.execute(
         select(
@@ -97,6 +103,10 @@ def load_dataset(session: Session) -> Dataset:
                 marks[(mark_need, mark_profile)][head] = value
         elif head == "meeting" and value in POSITIVE_OUTCOMES and buyer_org and sme_org:
             met.add((buyer_org, sme_org))
+        elif head == "challenge" and mark_need is not None and mark_profile is not None:
+            earned = GAIN_SELECTED if value == "selected" else GAIN_RESPONDED
+            pair = (mark_need, mark_profile)
+            challenged[pair] = max(challenged.get(pair, 0.0), earned)
     need_org, profile_org = _organizations(session, first) if met else ({}, {})
     rows_x, y, groups = [], [], []
     first_shown: dict[int, datetime] = {}
@@ -106,6 +116,7 @@ def load_dataset(session: Session) -> Dataset:
         gain += GAIN_SME * (mark.get("sme") == "interested")
         orgs = (need_org.get(need_id), profile_org.get(profile_id))
         gain += GAIN_MEETING * (orgs in met)
+        gain += challenged.get((need_id, profile_id), 0.0)
         rows_x.append(features)
         y.append(gain)
         groups.append(need_id)
