@@ -26,6 +26,7 @@ import anyio
 
 from app.errors import ServiceUnavailable
 from app.messages import tr
+from app.platform.metrics import TURN_WAIT_SECONDS
 
 
 @dataclass(eq=False)
@@ -106,12 +107,14 @@ class Turns:
         with self._mutex:
             if self._held < self.capacity and not self._queue:
                 self._held += 1
+                TURN_WAIT_SECONDS.labels(self.what).observe(0.0)
                 return
             if len(self._queue) >= self.max_waiting:
                 raise self._busy(f"{len(self._queue)} are waiting")
             waiter = _Waiter(loop=loop, future=loop.create_future())
             self._queue.append(waiter)
         assert waiter.future is not None
+        started = time.perf_counter()
         try:
             with anyio.fail_after(self.max_wait_s):
                 await waiter.future
@@ -123,6 +126,7 @@ class Turns:
             if not self._give_up(waiter):
                 self.release()
             raise
+        TURN_WAIT_SECONDS.labels(self.what).observe(time.perf_counter() - started)
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:

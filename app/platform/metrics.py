@@ -66,6 +66,13 @@ TURNS_WAITING = Gauge(
     ["queue"],
     multiprocess_mode="livesum",
 )
+TURN_WAIT_SECONDS = Histogram(
+    "xieshou_turn_wait_seconds",
+    "Time a request waited for its turn (writes: the SQLite writer; requests: a database "
+    "connection); 503s after the longest wait are not counted",
+    ["queue"],
+    buckets=(0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
 INDEX_READY = Gauge(
     "xieshou_matching_index_ready",
     "1 when this worker's matching index is built",

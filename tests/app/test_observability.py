@@ -25,6 +25,7 @@ FAMILIES = (
     "xieshou_ranking_wait_seconds",
     "xieshou_ranking_queue_depth",
     "xieshou_turns_queue_depth",
+    "xieshou_turn_wait_seconds",
     "xieshou_matching_index_ready",
     "xieshou_matching_index_age_seconds",
     "xieshou_matching_index_size",
@@ -83,6 +84,7 @@ def test_metrics_name_the_route_template_and_the_families(
     assert f"/api/v1/needs/{need}/" not in text  # never the raw path
     assert "/no/such/page" not in text
     assert _sample(text, "xieshou_ranking_wait_seconds_count") >= 3
+    assert _sample(text, "xieshou_turn_wait_seconds_count", queue="requests") >= 4
     assert _sample(text, "xieshou_matching_index_size", kind="profiles") == 1
     assert _sample(text, "xieshou_matching_index_ready") == 1
     assert _sample(text, "xieshou_outbox_messages", status="pending") >= 0
