@@ -131,8 +131,10 @@ def test_organizer_opens_a_shortlist_runs_the_schedule_and_reads_the_xlsx_agenda
     sheet = load_workbook(target).active
     assert sheet is not None
     rows_read = list(sheet.iter_rows(values_only=True))
-    assert list(rows_read[0]) == ["参会企业", "轮次", "时间", "桌号", "洽谈桌", "洽谈对象"]
-    met = {row[5] for row in rows_read[1:]}
+    header = list(rows_read[0])
+    # An agenda says when and where (issue 17): date, venue, round, time, table, counterpart.
+    assert header[:8] == ["参会企业", "日期", "地点", "轮次", "时间", "洽谈桌", "桌号", "洽谈对象"]
+    met = {row[header.index("洽谈对象")] for row in rows_read[1:]}
     assert met == {names[ids.sme_a], names[ids.sme_b]}
     assert {row[0] for row in rows_read[1:]} == {names[ids.buyer]}
     meetings = client.get(
