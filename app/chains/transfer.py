@@ -47,6 +47,7 @@ from app.chains.schemas import (
 from app.db import flush
 from app.errors import InvalidInput
 from app.imports.readers import detect_encoding
+from app.messages import Text, tr, validation_text
 from app.models import Chain, ChainEdge, ChainNode
 from app.models.base import utcnow
 
@@ -72,7 +73,7 @@ _HEADER_KEYS = {
 class ImportFileProblem(InvalidInput):
     """The file as a whole cannot be read."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | Text) -> None:
         super().__init__("file", message)
 
 
@@ -87,8 +88,10 @@ class _Plan:
     edge_fields: dict[tuple[str, str, str], str] = field(default_factory=dict)
     errors: list[ChainImportError] = field(default_factory=list)
 
-    def error(self, row: int, field: str, reason: str) -> None:
-        self.errors.append(ChainImportError(row=row, field=field, reason=reason))
+    def error(self, row: int, field: str, reason: str | Text) -> None:
+        """Note a row's problem; the import report reads in Chinese, as the console's."""
+        text = reason.zh if isinstance(reason, Text) else reason
+        self.errors.append(ChainImportError(row=row, field=field, reason=text))
 
 
 def _terms(cell: str) -> list[str]:
@@ -98,7 +101,9 @@ def _terms(cell: str) -> list[str]:
 def _pydantic_errors(plan: _Plan, row: int, exc: ValidationError, prefix: str = "") -> None:
     for err in exc.errors():
         loc = ".".join(str(p) for p in err.get("loc", ()))
-        plan.error(row, f"{prefix}{loc}" if loc else prefix.rstrip(".") or "row", err["msg"])
+        plan.error(
+            row, f"{prefix}{loc}" if loc else prefix.rstrip(".") or "row", validation_text(err)
+        )
 
 
 def read_csv(stream: IO[bytes]) -> _Plan:
@@ -110,7 +115,7 @@ def read_csv(stream: IO[bytes]) -> _Plan:
         reader = csv.reader(text)
         header = next(reader, None)
         if not header:
-            raise ImportFileProblem("the file is empty")
+            raise ImportFileProblem(tr("the file is empty"))
         keys: list[str | None] = []
         unknown: list[str] = []
         for name in header:
@@ -119,11 +124,15 @@ def read_csv(stream: IO[bytes]) -> _Plan:
             if key is None and name.strip():
                 unknown.append(name)
         if unknown:
-            raise ImportFileProblem(f"unknown column(s): {', '.join(unknown)}")
+            raise ImportFileProblem(tr("unknown column(s): {names}", names=", ".join(unknown)))
         for needed in ("chain", "node"):
             if needed not in keys:
                 raise ImportFileProblem(
-                    f"the header has no {needed} ({CSV_COLUMNS[needed][1]}) column"
+                    tr(
+                        "the header has no {column} ({header}) column",
+                        column=needed,
+                        header=CSV_COLUMNS[needed][1],
+                    )
                 )
         by_name: dict[str, ExportChain] = {}
         for row, cells in enumerate(reader, start=2):
@@ -132,11 +141,11 @@ def read_csv(stream: IO[bytes]) -> _Plan:
             values = {k: c.strip() for k, c in zip(keys, cells, strict=False) if k is not None}
             chain_name = values.get("chain", "")
             if not chain_name:
-                plan.error(row, "chain", "required")
+                plan.error(row, "chain", tr("required"))
                 continue
             stage_text = values.get("stage", "") or "0"
             if not stage_text.isdigit():
-                plan.error(row, "stage", "must be a whole number ≥ 0")
+                plan.error(row, "stage", tr("must be a whole number ≥ 0"))
                 continue
             try:
                 node = ExportNode(
@@ -149,7 +158,7 @@ def read_csv(stream: IO[bytes]) -> _Plan:
             except ValidationError as exc:
                 for err in exc.errors():
                     loc = str(err.get("loc", ("row",))[0])
-                    plan.error(row, "node" if loc == "name" else loc, err["msg"])
+                    plan.error(row, "node" if loc == "name" else loc, validation_text(err))
                 continue
             chain = by_name.get(chain_name)
             if chain is None:
@@ -165,7 +174,11 @@ def read_csv(stream: IO[bytes]) -> _Plan:
                 chain.description = values["chain_description"]
             if (chain_name, node.name) in plan.node_rows:
                 first = plan.node_rows[(chain_name, node.name)]
-                plan.error(row, "node", f"node {node.name!r} already given in row {first}")
+                plan.error(
+                    row,
+                    "node",
+                    tr("node {name} already given in row {row}", name=repr(node.name), row=first),
+                )
                 continue
             plan.node_rows[(chain_name, node.name)] = row
             chain.nodes.append(node)
@@ -174,7 +187,9 @@ def read_csv(stream: IO[bytes]) -> _Plan:
                 plan.edge_rows[(chain_name, source, node.name)] = row
                 plan.edge_fields[(chain_name, source, node.name)] = "inputs"
     except UnicodeDecodeError as exc:
-        raise ImportFileProblem(f"cannot decode the file as {encoding}") from exc
+        raise ImportFileProblem(
+            tr("cannot decode the file as {encoding}", encoding=encoding)
+        ) from exc
     finally:
         text.detach()
     return plan
@@ -186,7 +201,7 @@ def read_json(stream: IO[bytes]) -> _Plan:
     try:
         data: Any = json.loads(raw.decode(detect_encoding(io.BytesIO(raw))))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFileProblem(f"not a JSON document: {exc}") from exc
+        raise ImportFileProblem(tr("not a JSON document: {problem}", problem=exc)) from exc
     plan = _Plan()
     try:
         doc = ChainMapDocument.model_validate(data)
@@ -198,18 +213,24 @@ def read_json(stream: IO[bytes]) -> _Plan:
                 if len(loc) > 1 and loc[0] == "chains" and isinstance(loc[1], int)
                 else 0
             )
-            plan.error(row, ".".join(str(p) for p in loc) or "file", err["msg"])
+            plan.error(row, ".".join(str(p) for p in loc) or "file", validation_text(err))
         return plan
     for i, chain in enumerate(doc.chains):
         row = i + 1
         if chain.name in plan.chain_rows:
-            plan.error(row, f"chains.{i}.name", f"chain {chain.name!r} appears twice")
+            plan.error(
+                row, f"chains.{i}.name", tr("chain {name} appears twice", name=repr(chain.name))
+            )
             continue
         plan.chain_rows[chain.name] = row
         plan.chains.append(chain)
         for j, node in enumerate(chain.nodes):
             if (chain.name, node.name) in plan.node_rows:
-                plan.error(row, f"chains.{i}.nodes.{j}.name", f"node {node.name!r} appears twice")
+                plan.error(
+                    row,
+                    f"chains.{i}.nodes.{j}.name",
+                    tr("node {name} appears twice", name=repr(node.name)),
+                )
             plan.node_rows[(chain.name, node.name)] = row
         for j, edge in enumerate(chain.edges):
             plan.edge_rows[(chain.name, edge.input, edge.output)] = row
@@ -243,19 +264,45 @@ def _check(session: Session, plan: _Plan, replace: bool) -> dict[str, Chain]:
             key = (chain.name, edge.input, edge.output)
             row, where = plan.edge_rows[key], plan.edge_fields[key]
             if edge.input not in nodes:
-                plan.error(row, where, f"no node {edge.input!r} in chain {chain.name!r}")
+                plan.error(
+                    row,
+                    where,
+                    tr(
+                        "no node {node} in chain {chain}",
+                        node=repr(edge.input),
+                        chain=repr(chain.name),
+                    ),
+                )
                 continue
             if edge.output not in nodes:
-                plan.error(row, where, f"no node {edge.output!r} in chain {chain.name!r}")
+                plan.error(
+                    row,
+                    where,
+                    tr(
+                        "no node {node} in chain {chain}",
+                        node=repr(edge.output),
+                        chain=repr(chain.name),
+                    ),
+                )
                 continue
             if edge.input == edge.output:
-                plan.error(row, where, f"node {edge.input!r} cannot be its own input")
+                plan.error(
+                    row, where, tr("node {name} cannot be its own input", name=repr(edge.input))
+                )
                 continue
             pair = (index[edge.input], index[edge.output])
             if pair in pairs:
                 continue
             if service.would_cycle(pairs, pair):
-                plan.error(row, where, f"{edge.input} → {edge.output} would make a cycle")
+                plan.error(
+                    row,
+                    where,
+                    tr(
+                        "{source} → {target} would make a cycle",
+                        source=edge.input,
+                        target=edge.output,
+                    ),
+                )
                 continue
             pairs.append(pair)
     return existing

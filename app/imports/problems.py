@@ -1,12 +1,13 @@
 """Why a file as a whole cannot be imported: the two errors every reader raises."""
 
-from app.errors import FieldError, InvalidInput, ProblemError
+from app.errors import FieldText, InvalidInput, ProblemError
+from app.messages import Text, as_text, tr
 
 
 class FileProblem(InvalidInput):
     """The file as a whole cannot be imported (format, encoding, unknown columns, shape): 422."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | Text) -> None:
         super().__init__("file", message)
 
 
@@ -15,5 +16,6 @@ class FileTooLarge(ProblemError):
 
     status = 413
 
-    def __init__(self, message: str) -> None:
-        super().__init__(f"file: {message}", errors=[FieldError(field="file", message=message)])
+    def __init__(self, message: str | Text) -> None:
+        text = as_text(message)
+        super().__init__(tr("file: {problem}", problem=text), errors=[FieldText("file", text)])

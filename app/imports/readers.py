@@ -6,7 +6,7 @@ header is row 1 and the first record row 2; in JSONL the row is the line number.
 
 Every reader keeps to :class:`~app.imports.limits.ImportLimits` while it reads (lines are
 read at most a row's worth at a time, rows and cells are counted), and every cell's text
-passes :func:`app.fields.text_problem`, the API's rule, so a bad cell rejects its row.
+passes :func:`app.fields.text_issue`, the API's rule, so a bad cell rejects its row.
 """
 
 import codecs
@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any
 
-from app.fields import text_problem
+from app.fields import text_issue
 from app.imports import xlsx
 from app.imports.columns import ImportKind, header_map, resolve_headers
 from app.imports.limits import LIMITS, ImportLimits
 from app.imports.problems import FileProblem, FileTooLarge
+from app.messages import tr
 
 __all__ = ["FileProblem", "FileTooLarge", "RawRecord", "detect_encoding", "read_records"]
 
@@ -84,7 +85,7 @@ def detect_encoding(stream: IO[bytes]) -> str:
         except UnicodeDecodeError:
             encoding = "gb18030"
     if not stream.seekable():
-        raise FileProblem("the upload must be seekable")  # pragma: no cover
+        raise FileProblem(tr("the upload must be seekable"))  # pragma: no cover
     stream.seek(start)
     return encoding
 
@@ -96,25 +97,32 @@ def text_encoding(stream: IO[bytes]) -> str:
     encoding = detect_encoding(stream)
     start = stream.tell()
     decoder = codecs.getincrementaldecoder(encoding)()
-    label = "not UTF-8" if encoding.startswith("utf-8") else "neither UTF-8 nor GBK/GB18030"
+    label = tr("not UTF-8") if encoding.startswith("utf-8") else tr("neither UTF-8 nor GBK/GB18030")
     line = 1
     while chunk := stream.read(_SCAN_CHUNK):
         nul = chunk.find(b"\x00")
         if nul >= 0:
             line += chunk.count(b"\n", 0, nul)
             raise FileProblem(
-                f"line {line} holds a NUL byte: not a text file (UTF-16? save it as CSV UTF-8)"
+                tr(
+                    "line {line} holds a NUL byte: not a text file (UTF-16? save it as CSV UTF-8)",
+                    line=line,
+                )
             )
         try:
             decoder.decode(chunk)
         except UnicodeDecodeError as exc:
             line += chunk.count(b"\n", 0, max(exc.start, 0))
-            raise FileProblem(f"line {line} is {label} (does the file mix encodings?)") from None
+            raise FileProblem(
+                tr("line {line} is {label} (does the file mix encodings?)", line=line, label=label)
+            ) from None
         line += chunk.count(b"\n")
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise FileProblem(f"the file ends inside a character: it is {label}") from None
+        raise FileProblem(
+            tr("the file ends inside a character: it is {label}", label=label)
+        ) from None
     stream.seek(start)
     return encoding
 
@@ -151,14 +159,18 @@ def _checked(records: Records, limits: ImportLimits) -> Records:
                 for text in _texts(value):
                     if len(text) > limits.max_cell_chars:
                         raise FileProblem(
-                            f"row {record.row}, column {key}: longer than "
-                            f"{limits.max_cell_chars:,} characters"
+                            tr(
+                                "row {row}, column {column}: longer than {limit} characters",
+                                row=record.row,
+                                column=key,
+                                limit=f"{limits.max_cell_chars:,}",
+                            )
                         )
-                    problem = text_problem(text, multiline=True)
-                    if problem is not None:
+                    issue = text_issue(text, multiline=True)
+                    if issue is not None:
                         bad.append(key)
                         if record.error is None:
-                            record.error, record.field = problem, key
+                            record.error, record.field = issue.zh, key
             for key in bad:
                 record.values.pop(key, None)
             yield record
@@ -182,7 +194,7 @@ def _texts(value: Any) -> Iterator[str]:
 
 def _count(rows: int, limits: ImportLimits) -> None:
     if rows > limits.max_rows:
-        raise FileTooLarge(f"more than {limits.max_rows:,} rows")
+        raise FileTooLarge(tr("more than {limit} rows", limit=f"{limits.max_rows:,}"))
 
 
 def _lines(text: io.TextIOWrapper, limits: ImportLimits) -> Iterator[str]:
@@ -192,23 +204,37 @@ def _lines(text: io.TextIOWrapper, limits: ImportLimits) -> Iterator[str]:
     while line := text.readline(limit + 1):
         number += 1
         if len(line) > limit:
-            raise FileProblem(f"line {number} is longer than {limit:,} characters")
+            raise FileProblem(
+                tr(
+                    "line {line} is longer than {limit} characters",
+                    line=number,
+                    limit=f"{limit:,}",
+                )
+            )
         yield line
 
 
 def _keyed(kind: ImportKind, headers: list[str], limits: ImportLimits) -> list[str | None]:
     if len(headers) > limits.max_columns:
-        raise FileProblem(f"{len(headers)} columns; at most {limits.max_columns} are accepted")
+        raise FileProblem(
+            tr(
+                "{count} columns; at most {limit} are accepted",
+                count=len(headers),
+                limit=limits.max_columns,
+            )
+        )
     keys, unknown = resolve_headers(kind, headers)
     if unknown:
-        raise FileProblem(f"unknown column(s) for {kind.value}: {', '.join(unknown)}")
+        raise FileProblem(
+            tr("unknown column(s) for {kind}: {names}", kind=kind.value, names=", ".join(unknown))
+        )
     if not any(keys):
-        raise FileProblem("no known column in the header row")
+        raise FileProblem(tr("no known column in the header row"))
     seen: set[str] = set()
     for key in keys:
         if key is not None:
             if key in seen:
-                raise FileProblem(f"column {key} appears twice")
+                raise FileProblem(tr("column {column} appears twice", column=key))
             seen.add(key)
     return keys
 
@@ -229,7 +255,9 @@ def _read_csv(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Reco
             try:
                 cells = next(reader, None)
             except csv.Error as exc:
-                raise FileProblem(f"row {index} is not readable CSV: {exc}") from None
+                raise FileProblem(
+                    tr("row {row} is not readable CSV: {problem}", row=index, problem=exc)
+                ) from None
             if cells is None:
                 break
             _count(index - 1, limits)

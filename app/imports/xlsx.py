@@ -25,6 +25,7 @@ from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_I
 
 from app.imports.limits import ImportLimits
 from app.imports.problems import FileProblem, FileTooLarge
+from app.messages import tr
 
 _CHUNK = 64 << 10
 #: Parts smaller than this are not held to the compression ratio (tiny parts pack oddly).
@@ -51,7 +52,7 @@ def read_rows(stream: IO[bytes], limits: ImportLimits) -> Iterator[Row]:
         parts = _relationships(archive, workbook_path)
         sheet = parts.get(sheet_rid)
         if sheet is None or sheet[0] != "worksheet":
-            raise FileProblem("the workbook's first sheet is not a worksheet")
+            raise FileProblem(tr("the workbook's first sheet is not a worksheet"))
         by_type = dict(parts.values())
         strings = (
             _shared_strings(archive, by_type["sharedStrings"])
@@ -77,7 +78,7 @@ class _Archive:
         try:
             self.zip = zipfile.ZipFile(stream)
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise FileProblem(f"not a readable .xlsx workbook: {exc}") from exc
+            raise FileProblem(tr("not a readable .xlsx workbook: {problem}", problem=exc)) from exc
 
     def close(self) -> None:
         self.zip.close()
@@ -94,7 +95,7 @@ class _Archive:
         try:
             info = self.zip.getinfo(name)
         except KeyError:
-            raise FileProblem(f"the workbook has no part {name}") from None
+            raise FileProblem(tr("the workbook has no part {name}", name=name)) from None
         self._check_declared(info, cap)
         seen = 0
         try:
@@ -104,32 +105,54 @@ class _Archive:
                     self.unpacked += len(chunk)
                     # zipfile stops at the declared size; count anyway, it costs nothing.
                     if seen > info.file_size:
-                        raise FileTooLarge(f"{name} unpacks to more than it declares")
+                        raise FileTooLarge(tr("{name} unpacks to more than it declares", name=name))
                     self._check_unpacked(name, seen, cap)
                     yield chunk
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise FileProblem(f"{name} cannot be unpacked: {exc}") from exc
+            raise FileProblem(
+                tr("{name} cannot be unpacked: {problem}", name=name, problem=exc)
+            ) from exc
 
     def _check_unpacked(self, name: str, size: int, cap: int) -> None:
         if size > cap:
-            raise FileTooLarge(f"{name} unpacks to more than {cap:,} bytes")
+            raise FileTooLarge(
+                tr("{name} unpacks to more than {limit} bytes", name=name, limit=f"{cap:,}")
+            )
         if self.unpacked > self.limits.max_unpacked_bytes:
             raise FileTooLarge(
-                f"the workbook unpacks to more than {self.limits.max_unpacked_bytes:,} bytes"
+                tr(
+                    "the workbook unpacks to more than {limit} bytes",
+                    limit=f"{self.limits.max_unpacked_bytes:,}",
+                )
             )
 
     def _check_declared(self, info: zipfile.ZipInfo, cap: int) -> None:
         name, size, limits = info.filename, info.file_size, self.limits
         if size > cap:
-            raise FileTooLarge(f"{name} unpacks to {size:,} bytes; at most {cap:,} are accepted")
+            raise FileTooLarge(
+                tr(
+                    "{name} unpacks to {size} bytes; at most {limit} are accepted",
+                    name=name,
+                    size=f"{size:,}",
+                    limit=f"{cap:,}",
+                )
+            )
         if size > _RATIO_FLOOR and size > limits.max_ratio * max(info.compress_size, 1):
             ratio = size // max(info.compress_size, 1)
             raise FileTooLarge(
-                f"{name} is packed {ratio:,}:1; at most {limits.max_ratio}:1 is accepted"
+                tr(
+                    "{name} is packed {ratio}:1; at most {limit}:1 is accepted",
+                    name=name,
+                    ratio=f"{ratio:,}",
+                    limit=limits.max_ratio,
+                )
             )
         if self.unpacked + size > limits.max_unpacked_bytes:
             raise FileTooLarge(
-                f"the workbook unpacks to more than {limits.max_unpacked_bytes:,} bytes"
+                tr(
+                    "the workbook unpacks to more than {limit} bytes",
+                    limit=f"{limits.max_unpacked_bytes:,}",
+                )
             )
 
 
@@ -143,18 +166,22 @@ def _check_directory(stream: IO[bytes], limits: ImportLimits) -> None:
     stream.seek(0)
     at = end.rfind(b"PK\x05\x06")
     if at < 0 or at + _EOCD.size > len(end):
-        raise FileProblem("not a readable .xlsx workbook: no ZIP directory found")
+        raise FileProblem(tr("not a readable .xlsx workbook: no ZIP directory found"))
     _, _, _, _, entries, directory_size, _, _ = _EOCD.unpack_from(end, at)
     # A ZIP64 record just before the locator just before the end record overrides both
     # counts, as zipfile reads it.
     record = at - _LOCATOR.size - _EOCD64.size
     if record >= 0 and end[at - _LOCATOR.size : at - _LOCATOR.size + 4] == b"PK\x06\x07":
         if end[record : record + 4] != b"PK\x06\x06":
-            raise FileProblem("not a readable .xlsx workbook: a broken ZIP64 directory")
+            raise FileProblem(tr("not a readable .xlsx workbook: a broken ZIP64 directory"))
         entries, directory_size = _EOCD64.unpack_from(end, record)[7:9]
     if entries > limits.max_entries or directory_size > limits.max_entries * 1024:
         raise FileTooLarge(
-            f"the archive has {entries:,} entries; at most {limits.max_entries:,} are accepted"
+            tr(
+                "the archive has {count} entries; at most {limit} are accepted",
+                count=f"{entries:,}",
+                limit=f"{limits.max_entries:,}",
+            )
         )
 
 
@@ -192,7 +219,9 @@ def _parser(name: str, handler: _Handler) -> Any:
         handler.end(local)
 
     def no_dtd(*_: object) -> None:
-        raise FileProblem(f"{name} declares a DTD (<!DOCTYPE>), which a workbook never has")
+        raise FileProblem(
+            tr("{name} declares a DTD (<!DOCTYPE>), which a workbook never has", name=name)
+        )
 
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -210,7 +239,9 @@ def _feed(parser: Any, name: str, data: bytes, *, final: bool = False) -> None:
     try:
         parser.Parse(data, final)
     except expat.ExpatError as exc:
-        raise FileProblem(f"{name} is not well-formed XML: {exc}") from exc
+        raise FileProblem(
+            tr("{name} is not well-formed XML: {problem}", name=name, problem=exc)
+        ) from exc
 
 
 def _parse(archive: _Archive, name: str, cap: int, handler: _Handler) -> None:
@@ -281,7 +312,7 @@ def _workbook(archive: _Archive, path: str) -> tuple[datetime, str]:
     handler = _Workbook()
     _parse(archive, path, archive.limits.max_part_bytes, handler)
     if handler.first_sheet is None:
-        raise FileProblem("the workbook has no sheet")
+        raise FileProblem(tr("the workbook has no sheet"))
     return handler.epoch, handler.first_sheet
 
 
@@ -327,8 +358,12 @@ class _SharedStrings(_Handler):
         self.length += len(data)
         if self.length > self.max_chars:
             raise FileProblem(
-                f"shared string {len(self.ends) + 1} in {self.name} is longer than "
-                f"{self.max_chars:,} characters"
+                tr(
+                    "shared string {number} in {name} is longer than {limit} characters",
+                    number=len(self.ends) + 1,
+                    name=self.name,
+                    limit=f"{self.max_chars:,}",
+                )
             )
         self.parts.append(data)
 
@@ -358,7 +393,9 @@ class _Styles(_Handler):
             elif name == "xf" and parent == "cellXfs":
                 self.formats.append(int(attrs.get("numFmtId", "0")))
         except ValueError as exc:
-            raise FileProblem(f"the workbook's styles are unreadable: {exc}") from exc
+            raise FileProblem(
+                tr("the workbook's styles are unreadable: {problem}", problem=exc)
+            ) from exc
 
     def end(self, name: str) -> None:
         self.stack.pop()
@@ -439,14 +476,22 @@ class _Sheet(_Handler):
     def _row(self, attrs: dict[str, str]) -> None:
         self.rows += 1
         if self.rows > self.limits.max_rows + 1:
-            raise FileTooLarge(f"more than {self.limits.max_rows:,} rows")
+            raise FileTooLarge(tr("more than {limit} rows", limit=f"{self.limits.max_rows:,}"))
         ref = attrs.get("r")
         try:
             number = int(ref) if ref is not None else self.row + 1
         except ValueError:
-            raise FileProblem(f"row {self.row + 1}: not a row number: {str(ref)[:20]!r}") from None
+            raise FileProblem(
+                tr(
+                    "row {row}: not a row number: {value}",
+                    row=self.row + 1,
+                    value=repr(str(ref)[:20]),
+                )
+            ) from None
         if number <= self.row:
-            raise FileProblem(f"row {number} comes after row {self.row}")
+            raise FileProblem(
+                tr("row {row} comes after row {previous}", row=number, previous=self.row)
+            )
         self.row, self.cells, self.column, self.count = number, {}, 0, 0
 
     def _cell(self, attrs: dict[str, str]) -> None:
@@ -455,15 +500,19 @@ class _Sheet(_Handler):
         self.column = _column(ref, limit) if ref else self.column + 1
         self.count += 1
         if self.column > limit or self.count > limit:
-            raise FileProblem(f"row {self.row}: more than {limit} columns")
+            raise FileProblem(tr("row {row}: more than {limit} columns", row=self.row, limit=limit))
         if self.column < 1:
-            raise FileProblem(f"row {self.row}: not a cell reference: {ref!r:.20}")
+            raise FileProblem(
+                tr("row {row}: not a cell reference: {value}", row=self.row, value=f"{ref!r:.20}")
+            )
         self.kind = attrs.get("t", "n")
         style = attrs.get("s")
         try:
             self.style = int(style) if style else 0
         except ValueError:
-            raise FileProblem(f"row {self.row}: not a style number: {style!r:.20}") from None
+            raise FileProblem(
+                tr("row {row}: not a style number: {value}", row=self.row, value=f"{style!r:.20}")
+            ) from None
         self.value, self.parts, self.length = None, None, 0
 
     def _collect(self, attrs: dict[str, str]) -> None:
@@ -485,8 +534,12 @@ class _Sheet(_Handler):
         self.length += len(data)
         if self.length > self.limits.max_cell_chars:
             raise FileProblem(
-                f"row {self.row}, column {self.column}: more than "
-                f"{self.limits.max_cell_chars:,} characters"
+                tr(
+                    "row {row}, column {column}: more than {limit} characters",
+                    row=self.row,
+                    column=self.column,
+                    limit=f"{self.limits.max_cell_chars:,}",
+                )
             )
         self.parts.append(data)
 
@@ -534,6 +587,12 @@ class _Sheet(_Handler):
                 return from_ISO8601(raw)
         except (ValueError, IndexError):
             raise FileProblem(
-                f"row {self.row}, column {self.column}: not a valid {kind!r} cell: {raw[:20]!r}"
+                tr(
+                    "row {row}, column {column}: not a valid {kind} cell: {value}",
+                    row=self.row,
+                    column=self.column,
+                    kind=repr(kind),
+                    value=repr(raw[:20]),
+                )
             ) from None
         return raw  # "str", "inlineStr", "e": the text as it is

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -151,14 +152,18 @@ def test_unreadable_csv_files_are_422_naming_the_line(
 ) -> None:
     # Each of these was a 500 with the connection dropped (issue 14, finding 6).
     before = _organizations(engine)
-    response = client.post(
-        "/api/v1/imports/firms", files={"file": (name, data)}, headers=world.admin.headers
-    )
+    english = world.admin.headers | {"Accept-Language": "en"}
+    response = client.post("/api/v1/imports/firms", files={"file": (name, data)}, headers=english)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert problem["errors"] == [{"field": "file", "message": problem["errors"][0]["message"]}]
     assert says in problem["detail"]
+    chinese = client.post(
+        "/api/v1/imports/firms", files={"file": (name, data)}, headers=world.admin.headers
+    )
+    assert chinese.status_code == 422
+    assert re.search(r"[\u4e00-\u9fff]", chinese.json()["detail"]), chinese.text
     assert _organizations(engine) == before
 
 
@@ -174,9 +179,9 @@ def _jsonl_firm(name: str, uscc: str) -> bytes:
             "bell.csv",
             f"{HEADER}\n甲\a公司,{make_uscc()},中小企业,440300\n".encode(),
             "name",
-            "control character U+0007",
+            "控制字符 U+0007",
         ),
-        ("nul.jsonl", _jsonl_firm("甲\\u0000公司", make_uscc()), "name", "U+0000 (NUL)"),
+        ("nul.jsonl", _jsonl_firm("甲\\u0000公司", make_uscc()), "name", "U+0000（NUL）"),
         ("surrogate.jsonl", _jsonl_firm("甲\\ud800公司", make_uscc()), "name", "U+D800"),
         ("surrogate-key.jsonl", _jsonl_firm("甲公司", "\\udfff"), "uscc", "U+DFFF"),
     ],
