@@ -284,14 +284,17 @@ def import_finished(session: Session, organization_id: int | None, report: "Impo
     if organization_id is None or report.dry_run:
         return
     what = _KINDS.get(report.kind, report.kind)
-    outcome = "已完成" if report.written else "未写入"
+    if report.written:
+        subject = f"{what}导入已完成"
+        text = (
+            f"{subject}：新增 {report.created}，更新 {report.updated}，"
+            f"未变 {report.unchanged}，有误 {report.rejected}。"
+        )
+    else:
+        subject = f"{what}导入未写入"
+        text = f"{subject}：有误 {report.rejected} 行，整批未导入；请按报告改正后重新导入。"
     notify_organization(
-        session,
-        organization_id,
-        topic="import.finished",
-        subject=f"{what}导入{outcome}",
-        text=f"{what}导入{outcome}：新增 {report.created}，更新 {report.updated}，"
-        f"未变 {report.unchanged}，有误 {report.rejected}。",
+        session, organization_id, topic="import.finished", subject=subject, text=text
     )
 
 

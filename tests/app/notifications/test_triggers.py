@@ -201,6 +201,28 @@ def test_an_import_by_a_firm_tells_it_the_counts(
     assert "新增 1" in notices[0].text
 
 
+def test_an_import_that_wrote_nothing_says_so_not_new_rows(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    # Regression: an all-or-nothing import with a bad row was announced as "新增 N".
+    from tests.app.factories import make_uscc
+
+    csv = (
+        "企业名称,统一社会信用代码,企业类型,行政区划代码\n"
+        f"导入测试精密科技有限公司,{make_uscc()},中小企业,440300\n"
+        "导入测试坏行有限公司,123,中小企业,440300\n"
+    ).encode()
+    response = client.post(
+        "/api/v1/imports/firms",
+        files={"file": ("firms.csv", csv, "text/csv")},
+        headers=world.organizer.headers,
+    )
+    assert response.status_code == 422, response.text
+    notices = _outbox(engine, "import.finished")
+    assert [n.subject for n in notices] == ["企业导入未写入"]
+    assert "新增" not in notices[0].text and "有误 1 行" in notices[0].text
+
+
 def test_a_firms_verified_users_get_its_notices_too(
     client: TestClient, world: World, engine: Engine
 ) -> None:
