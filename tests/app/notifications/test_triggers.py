@@ -220,7 +220,8 @@ def test_an_import_that_wrote_nothing_says_so_not_new_rows(
     assert response.status_code == 422, response.text
     notices = _outbox(engine, "import.finished")
     assert [n.subject for n in notices] == ["企业导入未写入"]
-    assert "新增" not in notices[0].text and "有误 1 行" in notices[0].text
+    assert "新增" not in notices[0].text
+    assert "有误 1 行" in notices[0].text
 
 
 def test_a_firms_verified_users_get_its_notices_too(
