@@ -270,6 +270,7 @@ CATALOGUE: dict[str, str] = {
     "is before starts_on": "早于开始日期",
     "ends_on is before starts_on": "结束日期早于开始日期",
     "is before from": "早于起始日期",
+    "a date such as 2026-12-31": "应为日期，如 2026-12-31",
     "the session belongs to another organizer": "这场洽谈会属于另一个组织方",
     "another organizer's session": "另一个组织方的洽谈会",
     "only the firm, its organizer or an admin manage its calendar feed": "只有企业本身、管理它的组织方或管理员可以管理其日历订阅",

@@ -18,6 +18,7 @@ from app.campaigns.schemas import CampaignCreate
 from app.deals import ratings
 from app.errors import InvalidInput
 from app.fields import IdParam
+from app.messages import tr
 from app.models import Event
 from app.web.deals import _parse, number
 from app.web.pages import FormViewerDep, PageRoute, ViewerDep, redirect, render
@@ -31,7 +32,7 @@ def _day(text: str, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise InvalidInput(f"query.{field}", "a date such as 2026-12-31") from exc
+        raise InvalidInput(f"query.{field}", tr("a date such as 2026-12-31")) from exc
 
 
 @router.get("/campaigns", response_class=HTMLResponse)

@@ -16,6 +16,7 @@ from app.deals import ratings, service
 from app.deals.schemas import STAGE_ZH, DealCreate, DealUpdate, RatingSet
 from app.errors import InvalidInput
 from app.fields import IdParam
+from app.messages import validation_text
 from app.models import (
     STAGE_ORDER,
     Deal,
@@ -43,7 +44,7 @@ def _parse(model: Any, data: dict[str, Any]) -> Any:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise InvalidInput(
-            "body." + ".".join(str(p) for p in err["loc"]), str(err.get("msg", ""))
+            "body." + ".".join(str(p) for p in err["loc"]), validation_text(err)
         ) from exc
 
 
