@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 
 from app.db import make_sessionmaker
 from app.models import AuditEntry, Interaction, OutboxMessage, TermsAcceptance
+from tests.app.challenges import files
 from tests.app.challenges.helpers import (
     CHALLENGES,
     RESPONSES,
@@ -238,6 +239,56 @@ def test_responses_are_seen_by_the_sme_the_buyer_and_its_organizer_only(
         headers=actor.headers,
     ).status_code
     assert scored == {"admin": 200, "firm_a": 200}.get(who, 403 if response == 200 else 404)
+
+
+WRITES = ("revise", "withdraw", "attach", "shortlist", "ask", "download")
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        # revise, withdraw, attach (the SME's own); shortlist, ask (the buyer's); download
+        ("admin", (200, 200, 201, 200, 201, 200)),
+        ("firm_a", (403, 403, 403, 200, 201, 200)),
+        ("organizer", (403, 403, 403, 403, 403, 200)),
+        ("sme_a", (200, 200, 201, 403, 201, 200)),
+        ("sme_b", (404, 404, 404, 404, 404, 404)),
+        ("firm_b", (404, 404, 404, 404, 404, 404)),
+        ("other_organizer", (404, 404, 404, 404, 404, 404)),
+    ],
+)
+def test_every_write_on_a_response_is_for_its_own_side_only(
+    client: TestClient,
+    world: World,
+    filed: dict[str, Any],
+    who: str,
+    expected: tuple[int, ...],
+) -> None:
+    rid = filed["response"]["id"]
+    upload = client.post(
+        f"{RESPONSES}/{rid}/attachments",
+        files={"file": ("方案.pdf", files.pdf(), "application/pdf")},
+        headers=world.sme_a.headers,
+    )
+    assert upload.status_code == 201
+    actor = getattr(world, who)
+    got = {
+        "revise": client.put(f"{RESPONSES}/{rid}", json=proposal(), headers=actor.headers),
+        "attach": client.post(
+            f"{RESPONSES}/{rid}/attachments",
+            files={"file": ("附件.pdf", files.pdf(), "application/pdf")},
+            headers=actor.headers,
+        ),
+        "shortlist": client.put(
+            f"{RESPONSES}/{rid}/shortlist", json={"shortlisted": True}, headers=actor.headers
+        ),
+        "ask": client.post(
+            f"{RESPONSES}/{rid}/clarifications", json={"body": "请说明"}, headers=actor.headers
+        ),
+        "download": client.get(upload.json()["url"], headers=actor.headers),
+        "withdraw": client.post(f"{RESPONSES}/{rid}/withdrawal", headers=actor.headers),
+    }
+    assert tuple(got[w].status_code for w in WRITES) == expected
 
 
 def test_an_invited_challenge_is_seen_and_answered_by_the_invited_only(
