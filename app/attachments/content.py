@@ -210,7 +210,9 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int
                         "压缩包解压后远大于其声明的大小（压缩炸弹），不予接收", too_large=True
                     )
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-        if seen >= info.file_size:  # zipfile stops at the declared size: there was more
+        # zipfile stops at the declared size and then finds the checksum wrong: the entry
+        # unpacks to more than it says (a damaged last block reads the same; both are refused).
+        if seen + _CHUNK >= info.file_size and "CRC" in str(exc):
             raise Refused(_LIED, too_large=True) from exc
         raise Refused(f"压缩包条目 {info.filename[:100]} 已损坏或已加密") from exc
     return seen

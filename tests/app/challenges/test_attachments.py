@@ -111,6 +111,7 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "方案-炸弹.docx": files.docx_bomb,
     "报价-800MB.xlsx": hostile.shared_string_bomb,
     "报价-谎报大小.xlsx": lambda: hostile.lying_sizes(100 * hostile.MB),
+    "报价-解压时才发现.xlsx": lambda: hostile.lying_sizes(100 * hostile.MB, declared=hostile.MB),
 }
 
 
