@@ -27,7 +27,7 @@ from app.db import make_sessionmaker
 from app.models import ApiKey
 from app.notifications.sender import Sender
 from tests.app.accounts.helpers import PASSWORD
-from tests.app.events.helpers import BASE, add, open_event
+from tests.app.events.helpers import BASE, add, create_event, open_event, set_status
 from tests.app.factories import World, bearer, make_uscc
 from tests.app.notifications.servers import Mailbox, smtp_server
 
@@ -220,6 +220,25 @@ def test_a_firm_goes_from_nothing_to_a_meeting_in_its_calendar_without_a_key(
     [again] = Calendar.from_ical(refreshed.text).walk("VEVENT")
     assert str(again["UID"]) == uid
     assert "3号馆" in str(again["LOCATION"])
+
+    # 12. Another organizer (which does not manage the SME) invites it to its session: the
+    # invitation e-mail arrives and the SME accepts with its own token (app/consent.py).
+    other = create_event(client, world.other_organizer)
+    other = set_status(client, world.other_organizer, other, "registration")
+    invited = add(client, world.other_organizer, other["id"], sme_org)
+    assert invited["status"] == "invited"
+    assert sender.send_pass() >= 1
+    assert any(other["name"] in str(m["Subject"]) for m in _inbox(mailbox, SME_EMAIL))
+    accepted = client.post(f"{BASE}/{other['id']}/invitation/accept", headers=sme)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "approved"
+
+    # Without SMTP the same messages are read in the outbox view; the SME reads its own.
+    outbox = client.get("/api/v1/outbox", headers=sme)
+    assert outbox.status_code == 200, outbox.text
+    topics = {row["topic"] for row in outbox.json()["items"]}
+    assert {"event.agenda_published", "event.agenda_changed", "event.invitation"} <= topics
+    assert all(row["status"] == "sent" for row in outbox.json()["items"])
 
     # No key was ever issued to the SME.
     with engine.connect() as conn:
