@@ -6,6 +6,7 @@ profiles on PostgreSQL), so a supervisor's start deadline killed it; /healthz sa
 answered at all, whether or not the background runners were alive.
 """
 
+import logging
 import time
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 from tests.app.factories import World, create_org, org_body
+from tests.app.test_database_unavailable import POSTGRES_GONE
 
 BUILD_DELAY_S = 3.0
 
@@ -110,3 +112,22 @@ def test_readyz_is_503_when_the_index_stopped_reading_the_change_log(settings: S
         assert response.status_code == 503
         failed = {c["check"] for c in response.json()["not_ready"]}
         assert failed == {"matching_index", "runner:matching_index"}
+
+
+def test_a_worker_started_with_the_database_down_is_alive_not_ready_and_logs_it_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Its start-up completes (the index build is retried in the background), so a supervisor
+    sees a live process; /readyz names the database and the index."""
+    caplog.set_level(logging.WARNING, logger="xieshou")
+    gone = Settings(database_url=POSTGRES_GONE, environment="test", index_ready_wait_s=0.1)
+    with TestClient(create_app(gone)) as client:
+        assert client.get("/healthz").status_code == 200
+        for _ in range(3):
+            response = client.get("/readyz")
+            assert response.status_code == 503
+            failed = {c["check"] for c in response.json()["not_ready"]}
+            assert {"database", "matching_index"} <= failed
+            time.sleep(0.3)
+    index_lines = [r for r in caplog.records if r.name == "xieshou.matching"]
+    assert len(index_lines) == 1, [r.getMessage() for r in index_lines]  # once, not per retry
