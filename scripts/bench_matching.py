@@ -455,6 +455,7 @@ def main() -> int:
             p.name
             for line in Path(args.firms).read_text(encoding="utf-8").splitlines()
             for p in clean_products(json.loads(line)["products"])
+            if p.name.isprintable()  # the importer refuses control characters (one has U+007F)
         }
     )
     _log(f"vocabulary: {len(vocab)} product names")

@@ -454,7 +454,8 @@ def run_periodic(
     local = now.astimezone(calendars.SESSION_TZ)
     today = local.date().isoformat()
     due = local.hour >= DIGEST_HOUR and _clock.done_on != today and _clock.due("digest", 3600)
-    if index is not None and (force or due):
+    # An index still building would make the pass wait and fail; the next pass sends it.
+    if index is not None and index.ready and (force or due):
         with sessions() as session:
             queued += queue_digests(session, index, now, min_score=settings.digest_min_score)
             session.commit()
