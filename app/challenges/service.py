@@ -132,7 +132,8 @@ def publish(
         indicators=[i.model_dump() for i in data.indicators],
         budget_min_wan=data.budget_min_wan,
         budget_max_wan=data.budget_max_wan,
-        response_deadline=data.response_deadline,
+        # in UTC: SQLite keeps the wall time and drops the offset
+        response_deadline=data.response_deadline.astimezone(dt.UTC),
         criteria=[c.model_dump() for c in data.criteria],
         terms_text=data.terms_text,
         terms_version=1,

@@ -22,8 +22,9 @@ from app.challenges.schemas import (
     ScoresWrite,
     SelectionWrite,
 )
-from app.errors import InvalidInput
+from app.errors import InvalidInput, ProblemError
 from app.fields import IdParam
+from app.matches import service as matches
 from app.models import (
     Challenge,
     ChallengeKind,
@@ -116,8 +117,29 @@ def challenge_form(
     need = needs.get_visible(session, viewer.principal, need_id)
     quotation = service.KIND_OF_NEED[need.kind] is ChallengeKind.quotation
     deadline = (dt.datetime.now(CST) + dt.timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
+    try:  # the need's shortlist, to invite from (a firm that may not see it invites by id)
+        ranked = matches.shortlist(
+            session,
+            viewer.principal,
+            request.app.state.matching,
+            need_id,
+            limit=20,
+            region=None,
+            tier=None,
+            min_score=None,
+            today=dt.date.today(),
+        ).items
+    except ProblemError:
+        ranked = []
+    candidates = [(e.organization.id, e.organization.name, e.score) for e in ranked]
     return render(
-        request, "challenge_form.html", viewer, need=need, quotation=quotation, deadline=deadline
+        request,
+        "challenge_form.html",
+        viewer,
+        need=need,
+        quotation=quotation,
+        deadline=deadline,
+        candidates=candidates,
     )
 
 
@@ -135,6 +157,7 @@ def challenge_publish(
     budget_max_wan: Annotated[str, Form()] = "",
     access_kind: Annotated[str, Form(alias="access")] = "open",
     invited: Annotated[str, Form()] = "",
+    invite: Annotated[list[str] | None, Form()] = None,
     terms_text: Annotated[str, Form()] = "",
 ) -> Response:
     """Publish the need as a challenge; the fitting SMEs are told."""
@@ -148,7 +171,8 @@ def challenge_publish(
         {"name": c["name"], "weight": c["weight"].rstrip("%％ ")}
         for c in _pairs(criteria, "weight")
     ]
-    ids = [int(x) for x in invited.replace("，", ",").split(",") if x.strip().isdigit()]
+    typed = [x.strip() for x in invited.replace("，", ",").split(",")]
+    ids = [int(x) for x in [*typed, *(invite or [])] if x.isdigit() and len(x) < 10]
     data = _parse(
         ChallengeCreate,
         _blank(

@@ -342,3 +342,16 @@ def test_a_published_challenge_is_pushed_to_the_fitting_smes(
     assert world.sme_a.org_id in told
     assert world.sme_b.org_id not in told
     assert any("谐波减速器寿命攻关" in r.subject for r in rows)
+
+
+def test_a_deadline_given_in_beijing_time_is_kept_as_the_same_instant(
+    client: TestClient, world: World
+) -> None:
+    """Regression: SQLite kept the wall time of a +08:00 deadline and dropped the offset."""
+    body = publish(
+        client,
+        world.firm_a,
+        need(client, world.firm_a),
+        response_deadline="2099-01-01T09:00:00+08:00",
+    )
+    assert body["response_deadline"] in ("2099-01-01T01:00:00Z", "2099-01-01T01:00:00+00:00")
