@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import SessionDep
+from app.campaigns import noshows
 from app.errors import Forbidden, InvalidInput, ProblemError
 from app.events import exports, gaps, report, scheduling, service
 from app.events.exports import ExportFormat, ExportKind
@@ -192,6 +193,7 @@ def _detail_context(
         ),
         "find": find,
         "found": None,
+        "no_shows": {},
         "grid": None,
         "left_out": None,
         "unmet": None,
@@ -229,6 +231,11 @@ def _detail_context(
                 tier=None,
                 q=find.strip(),
             ).items
+            # The next invitation list reads the no-show history (爽约, issue 17): firms that
+            # stayed away from earlier sessions show it beside their name.
+            context["no_shows"] = noshows.counts(
+                session, [o.id for o in context["found"]], before=event.date
+            )
     return context
 
 

@@ -146,3 +146,43 @@ def test_the_organizer_gives_a_meeting_an_online_room(client: TestClient, world:
     firm = browser(client, world.sme_a)
     assert "https://meeting.example/r/123" in firm.get(f"/events/{eid}").text
     assert firm.post(f"/events/{eid}/meetings/{mid}/room", {"room_url": ""}).status_code == 403
+
+
+def test_the_invitation_search_shows_each_firms_past_no_shows(
+    client: TestClient, world: World
+) -> None:
+    """Issue 17: a no-show history per firm feeds the next invitation list."""
+    api = world.organizer
+    past = open_event(client, world, slots=2, date="2026-11-01")
+    eid = past["id"]
+    buyer = add(client, api, eid, world.firm_a.org_id)
+    sme = add(client, api, eid, world.sme_a.org_id)
+    wish(client, api, eid, sme["id"], buyer["id"], "must")
+    assert client.post(f"{BASE}/{eid}/schedule", headers=api.headers).status_code == 200
+    assert client.post(f"{BASE}/{eid}/publish", headers=api.headers).status_code == 200
+    (meeting,) = _meetings(client, world, eid)
+    marked = client.put(
+        f"{BASE}/{eid}/meetings/{meeting['id']}/attendance",
+        json={"attendance": "sme_absent"},
+        headers=api.headers,
+    )
+    assert marked.status_code == 200, marked.text
+
+    def no_shows_on(event_id: int, name: str) -> str:
+        page = browser(client, world.organizer).get(f"/events/{event_id}", params={"find": name})
+        found = page.text.split("<h2>添加参会企业</h2>")[1]
+        row = found.split(name + "</td>")[1].split("</tr>")[0]
+        return row.split('class="no-shows">')[1].split("<")[0]
+
+    sme_name = client.get(
+        f"/api/v1/organizations/{world.sme_a.org_id}", headers=api.headers
+    ).json()["name"]
+    buyer_name = client.get(
+        f"/api/v1/organizations/{world.firm_a.org_id}", headers=api.headers
+    ).json()["name"]
+    client.cookies.clear()
+    later = create_event(client, api)
+    assert no_shows_on(later["id"], sme_name) == "1"
+    assert no_shows_on(later["id"], buyer_name) == "0"
+    # The session it missed is not "earlier" than itself.
+    assert no_shows_on(eid, sme_name) == "0"
