@@ -376,6 +376,20 @@ CATALOGUE: dict[str, str] = {
     "you already responded; revise your response": "您已揭榜，请修改已有响应",
     "a withdrawn response is filed again, not revised": "已撤回的响应需重新提交，不能修改",
     "the response is already withdrawn": "该响应已撤回",
+    # the day of a session
+    "a firm marks the attendance of its own meetings only": "企业只能记录自己参加的洽谈的出席情况",
+    "publish the schedule before marking attendance": "请先发布日程再记录出席情况",
+    "its table or the SME's slot went to another meeting in the re-plan": (
+        "该洽谈桌或企业的时段已在现场调整中安排给其他洽谈"
+    ),
+    "the day's re-plan works on a published schedule: publish it first": (
+        "现场调整只适用于已发布的日程：请先发布"
+    ),
+    "run the schedule first: filling uses its free table-slots": "请先运行排程：补排使用排程后空余的洽谈桌",
+    "not an SME taking part in this event": "不是本场洽谈会的参会中小企业",
+    "not a check-in token of this event": "不是本场洽谈会的签到码",
+    "participant {id} is {status}: it does not take part": "参会方 {id} 的状态为 {status}，不参加洽谈",
+    "only the organizer adds standby and walk-in firms": "只有主办组织方可以添加候补和现场加入的企业",
 }
 
 

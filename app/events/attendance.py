@@ -16,13 +16,14 @@ from app.db import flush
 from app.errors import Conflict, Forbidden, NotFound
 from app.events import service
 from app.events.schemas import MeetingRead
+from app.messages import tr
 from app.models import Attendance, Event, EventMeeting, EventParticipant, Presence
 
 
 def _meeting(session: Session, event: Event, meeting_id: int) -> EventMeeting:
     meeting = session.get(EventMeeting, meeting_id)
     if meeting is None or meeting.event_id != event.id:
-        raise NotFound(f"meeting {meeting_id} not found in event {event.id}")
+        raise NotFound(tr("meeting {id} not found in event {event}", id=meeting_id, event=event.id))
     return meeting
 
 
@@ -60,13 +61,13 @@ def set_attendance(
         own = service.own_participant(session, caller, event)
         sides = (meeting.buyer_participant_id, meeting.sme_participant_id)
         if own is None or own.id not in sides or not meeting.published:
-            raise Forbidden("a firm marks the attendance of its own meetings only")
+            raise Forbidden(tr("a firm marks the attendance of its own meetings only"))
     if not meeting.published:
-        raise Conflict("publish the schedule before marking attendance")
+        raise Conflict(tr("publish the schedule before marking attendance"))
     was_free = meeting.attendance not in (None, Attendance.both_present)
     will_hold = attendance in (None, Attendance.both_present)
     if was_free and will_hold and _place_taken(session, meeting):
-        raise Conflict("its table or the SME's slot went to another meeting in the re-plan")
+        raise Conflict(tr("its table or the SME's slot went to another meeting in the re-plan"))
     meeting.attendance = attendance.value if attendance else None
     if attendance in (Attendance.buyer_absent, Attendance.sme_absent):
         absent_id = (

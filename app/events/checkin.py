@@ -19,6 +19,7 @@ from app.auth.principal import Principal
 from app.db import flush
 from app.errors import Conflict, InvalidInput, NotFound
 from app.events import service
+from app.messages import tr
 from app.models import DAY_STATUSES, Event, EventParticipant, Presence
 from app.models.base import utcnow
 
@@ -53,16 +54,18 @@ def _participant_of(session: Session, event: Event, token: str) -> EventParticip
     if not pid_text.isdigit() or not hmac.compare_digest(
         signature, _signature(event, int(pid_text))
     ):
-        raise InvalidInput("body.token", "not a check-in token of this event")
+        raise InvalidInput("body.token", tr("not a check-in token of this event"))
     p = next((p for p in service.participants(session, event.id) if p.id == int(pid_text)), None)
     if p is None:
-        raise InvalidInput("body.token", "not a check-in token of this event")
+        raise InvalidInput("body.token", tr("not a check-in token of this event"))
     return p
 
 
 def _present(session: Session, caller: Principal, event: Event, p: EventParticipant) -> None:
     if p.status not in DAY_STATUSES:
-        raise Conflict(f"participant {p.id} is {p.status}: it does not take part")
+        raise Conflict(
+            tr("participant {id} is {status}: it does not take part", id=p.id, status=p.status)
+        )
     if p.presence != Presence.checked_in:
         p.presence = Presence.checked_in.value
         p.checked_in_at = utcnow()
@@ -96,7 +99,9 @@ def set_presence(
     event = service.get_managed(session, caller, event_id)
     p = next((p for p in service.participants(session, event.id) if p.id == participant_id), None)
     if p is None:
-        raise NotFound(f"participant {participant_id} not found in event {event.id}")
+        raise NotFound(
+            tr("participant {id} not found in event {event}", id=participant_id, event=event.id)
+        )
     if presence is Presence.checked_in:
         _present(session, caller, event, p)
         return p

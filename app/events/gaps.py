@@ -23,6 +23,7 @@ from app.events.problem import (
 )
 from app.events.schemas import FillRead, FreePlaceRead, Slot, UnmetFill, UnmetRead
 from app.matches.index import MatchingIndex
+from app.messages import tr
 from app.models import (
     DAY_STATUSES,
     Event,
@@ -170,7 +171,7 @@ def fill(
     """
     event = service.get_managed(session, caller, event_id)
     if event.status not in (EventStatus.scheduled, EventStatus.published):
-        raise Conflict("run the schedule first: filling uses its free table-slots")
+        raise Conflict(tr("run the schedule first: filling uses its free table-slots"))
     people = service.participants(session, event.id)
     by_id = {p.id: p for p in people}
     wanted: set[str] | None = None
@@ -179,7 +180,7 @@ def fill(
             p = by_id.get(pid)
             if p is None or p.side != Side.sme or not on_the_day(p):
                 raise InvalidInput(
-                    f"body.sme_participant_ids.{i}", "not an SME taking part in this event"
+                    f"body.sme_participant_ids.{i}", tr("not an SME taking part in this event")
                 )
         wanted = {str(pid) for pid in data.sme_participant_ids}
     scores = session_scores(session, index, people, today=today, statuses=DAY_STATUSES)

@@ -30,6 +30,7 @@ from app.events.problem import (
 )
 from app.events.schemas import ReplanRead, ReplanSet
 from app.matches.index import MatchingIndex
+from app.messages import tr
 from app.models import (
     DAY_STATUSES,
     Attendance,
@@ -56,9 +57,11 @@ def run(
     """Re-plan the day of a published session (see the module docstring)."""
     event = service.get_managed(session, caller, event_id)
     if event.status != EventStatus.published:
-        raise Conflict("the day's re-plan works on a published schedule: publish it first")
+        raise Conflict(tr("the day's re-plan works on a published schedule: publish it first"))
     if data.from_slot >= len(event.slots):
-        raise InvalidInput("body.from_slot", f"the event has slots 0 to {len(event.slots) - 1}")
+        raise InvalidInput(
+            "body.from_slot", tr("the event has slots 0 to {last}", last=len(event.slots) - 1)
+        )
     people = service.participants(session, event.id)
     absent = {int(i) for i in absent_ids(people)}
     rows = service.meetings(session, event.id)

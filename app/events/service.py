@@ -362,7 +362,7 @@ def add_participant(
         status = ParticipantStatus(data.day_status or ParticipantStatus.approved)
     else:
         if data.day_status is not None:
-            raise Forbidden("only the organizer adds standby and walk-in firms")
+            raise Forbidden(tr("only the organizer adds standby and walk-in firms"))
         if caller.is_organizer or caller.organization_id is None:
             raise Forbidden(tr("you do not manage event {id}", id=event.id))
         if data.organization_id not in (None, caller.organization_id):
