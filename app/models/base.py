@@ -35,9 +35,13 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             raise ValueError("naive datetime given for a UTC timestamp")
-        return value
+        # SQLite keeps the wall time and drops the offset: 09:00+08:00 would read back as
+        # 09:00Z. Storing UTC makes both databases hold the same instant.
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
