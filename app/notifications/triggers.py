@@ -443,13 +443,21 @@ def run_periodic(
     now: dt.datetime | None = None,
     force: bool = False,
 ) -> int:
-    """Queue the reminders (each minute) and, from 8:00 China time, the day's digests (once a
-    day per process; ``force``: now); returns how many messages were queued."""
+    """Queue the reminders (each minute), the deals' 30/90-day follow-up prompts (each hour)
+    and, from 8:00 China time, the day's digests (once a day per process; ``force``: now);
+    returns how many reminders and digests were queued."""
+    from app.deals.notices import follow_up_pass
+
     now = now or utcnow()
     queued = 0
     if force or _clock.due("reminders", 60):
         with sessions() as session:
             queued += queue_reminders(session, now)
+            session.commit()
+    if force or _clock.due("deal_follow_ups", 3600):
+        # Dedupe keys make a prompt once per deal and due date, whichever worker runs it.
+        with sessions() as session:
+            follow_up_pass(session, now.astimezone(calendars.SESSION_TZ).date())
             session.commit()
     local = now.astimezone(calendars.SESSION_TZ)
     today = local.date().isoformat()

@@ -355,3 +355,27 @@ def test_deal_and_campaign_errors_are_chinese_by_default_and_english_on_request(
         assert re.search(r"[\u4e00-\u9fff]", zh.json()["detail"]), url
         assert en.json()["detail"].isascii(), url
         assert "424242" in zh.json()["detail"]
+
+
+def test_the_senders_periodic_pass_prompts_idle_deals_without_a_cron(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    """The follow-ups go out from the workers' periodic pass (as reminders do), not only from
+    ``xieshou deals follow-ups`` run by a cron nobody set up."""
+    from app.config import Settings
+    from app.db import make_sessionmaker
+    from app.notifications.triggers import run_periodic
+
+    m = met(client, world, engine)
+    deal = open_deal(client, world.sme_a, meeting_id=m.meeting_id)
+    age(engine, deal["id"], 31)
+    sessions = make_sessionmaker(engine)
+    for _ in range(2):
+        run_periodic(sessions, Settings(), None, force=True)
+    with engine.connect() as conn:
+        prompted = conn.execute(
+            select(OutboxMessage.organization_id).where(OutboxMessage.topic == "deal.follow_up")
+        ).scalars()
+        assert sorted(r or 0 for r in prompted) == sorted(
+            [world.sme_a.org_id or 0, world.firm_a.org_id or 0]
+        )
