@@ -355,7 +355,10 @@ def document_problems(openapi: dict[str, Any]) -> None:
                 responses.setdefault("400", {"description": "请求有误：无法读取请求内容"})
             for status, response in responses.items():
                 if str(status)[0] in "45":
-                    response["content"] = _PROBLEM_CONTENT
+                    own = _own_problem_schema(response.get("content", {}))
+                    response["content"] = (
+                        {PROBLEM_JSON: {"schema": own}} if own else _PROBLEM_CONTENT
+                    )
     schemas = openapi.get("components", {}).get("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
@@ -366,6 +369,17 @@ def document_problems(openapi: dict[str, Any]) -> None:
 
 
 _REF = "#/components/schemas/{model}"
+
+
+def _own_problem_schema(content: dict[str, Any]) -> dict[str, Any] | None:
+    """The schema a route declared for an error (a :class:`Problem` with more fields, such as
+    a refused import's rows), or ``None`` for the plain :class:`Problem` and FastAPI's 422."""
+    for media in content.values():
+        schema = media.get("schema") or {}
+        name = str(schema.get("$ref", "")).rsplit("/", 1)[-1]
+        if name and name not in ("Problem", "HTTPValidationError"):
+            return dict(schema)
+    return None
 
 
 #: For ``responses=`` in route declarations, so the error shape shows in OpenAPI.

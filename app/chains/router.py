@@ -9,6 +9,7 @@ from app.auth.dependencies import CallerDep, SessionDep
 from app.chains import placing, service, transfer, weak_links
 from app.chains.schemas import (
     ChainCreate,
+    ChainImportProblem,
     ChainImportSummary,
     ChainRead,
     ChainSummary,
@@ -89,7 +90,14 @@ def export_map(
 @router.post(
     "/import",
     response_model=ChainImportSummary,
-    responses=problem_responses(403, 413, 422),
+    responses=problem_responses(403, 413)
+    | {
+        422: {
+            "model": ChainImportProblem,
+            "description": "输入有误（Invalid input）：文件无法读取，或逐行列出的问题",
+            "content": {PROBLEM_JSON: {}},
+        }
+    },
     summary="导入产业链图谱",
     description=(
         "从 JSON 文档或 CSV 文件导入产业链、环节和连线；有任何问题时不保存并返回 422 及逐行错误。"

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.errors import FieldError, Problem
 from app.fields import Id, Integer, LongText, Number, ShortText
 from app.models import PlacementSource
 
@@ -200,7 +201,22 @@ class ChainImportError(BaseModel):
 
     row: int = Field(examples=[3])
     field: str = Field(examples=["stage"])
-    reason: str = Field(examples=["must be a whole number ≥ 0"])
+    reason: str = Field(examples=["应为不小于 0 的整数"])
+
+
+class ChainImportProblem(Problem):
+    """A refused import (422, problem+json): a file that cannot be read names ``file`` in
+    ``errors``; a file with faulty rows lists each row's problem and the import's counts."""
+
+    errors: list[ChainImportError | FieldError] | None = None  # type: ignore[assignment]
+    written: bool | None = None
+    chains_created: int | None = None
+    chains_updated: int | None = None
+    nodes_created: int | None = None
+    nodes_updated: int | None = None
+    edges_created: int | None = None
+    edges_removed: int | None = None
+    nodes_removed: int | None = None
 
 
 class Subject(StrEnum):
