@@ -339,6 +339,7 @@ CATALOGUE: dict[str, str] = {
     "unknown GB/T 2260 region code {code}": "未知的行政区划代码 {code}（GB/T 2260）",
     "unknown GB/T 4754-2017 industry code {code}": "未知的国民经济行业分类代码 {code}（GB/T 4754-2017）",
     "end must be after start": "结束时间应晚于开始时间",
+    "a time to the minute without a time zone, such as 09:20": "应为精确到分钟、不带时区的时间，如 09:20",
     "slot {i} starts before slot {previous} ends; give slots in order": "第 {i} 轮在第 {previous} 轮结束前开始，请按时间顺序填写轮次",
     # challenges (揭榜挂帅 / 询价), responses and attachments
     "challenge {id} not found": "未找到榜单 {id}",

@@ -29,13 +29,25 @@ MaxMeetings = Annotated[
 SlotIndex = Annotated[int, Strict(), Field(ge=0, lt=MAX_SLOTS)]
 
 
+def _to_the_minute(value: dt.time) -> dt.time:
+    """A slot's time is stored as HH:MM: seconds or a time zone would be lost (and 09:00:00 to
+    09:00:30 would become an empty round)."""
+    if value.second or value.microsecond or value.tzinfo is not None:
+        raise TextError(tr("a time to the minute without a time zone, such as 09:20"))
+    return value
+
+
+#: A slot's start or end, to the minute.
+SlotTime = Annotated[dt.time, AfterValidator(_to_the_minute)]
+
+
 class Slot(BaseModel):
     """One round (轮次) of meetings."""
 
     model_config = ConfigDict(extra="forbid")
 
-    start: dt.time = Field(examples=["09:00"])
-    end: dt.time = Field(examples=["09:20"])
+    start: SlotTime = Field(examples=["09:00"])
+    end: SlotTime = Field(examples=["09:20"])
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:

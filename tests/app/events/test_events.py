@@ -276,3 +276,22 @@ def test_slots_cannot_shrink_below_blocked_slots(client: TestClient, world: Worl
         len(client.get(f"{BASE}/{event['id']}", headers=world.organizer.headers).json()["slots"])
         == 4
     )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [("09:00:00", "09:00:30", "end"), ("09:00+08:00", "09:20", "start")],
+    ids=["seconds", "time-zone"],
+)
+def test_a_slot_time_is_to_the_minute_without_a_time_zone(
+    client: TestClient, world: World, start: str, end: str, field: str
+) -> None:
+    # 09:00:00–09:00:30 was stored as 09:00–09:00 and every read of the session was a 500.
+    body = event_body(slots=[{"start": start, "end": end}])
+    response = client.post(BASE, json=body, headers=world.organizer.headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == f"body.slots.0.{field}"
+    whole = event_body(slots=[{"start": "09:00:00", "end": "09:20:00"}])
+    created = client.post(BASE, json=whole, headers=world.organizer.headers)
+    assert created.status_code == 201, created.text
+    assert created.json()["slots"] == [{"start": "09:00:00", "end": "09:20:00"}]
