@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from app.fields import Id, Integer, Line, LongText, ShortText
+from app.fields import MAX_INT, Id, Integer, Line, LongText, ShortText
 from app.models import ChallengeAccess, ChallengeKind, ChallengeStatus, ResponseStatus
 
 #: An amount in 万元, to the 元.
@@ -132,7 +132,7 @@ class TermsAccept(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"terms_version": 1}]}
     )
 
-    terms_version: Annotated[Integer, Field(ge=1)]
+    terms_version: Annotated[Integer, Field(ge=1, le=MAX_INT)]
 
 
 class TermsAcceptanceRead(BaseModel):
