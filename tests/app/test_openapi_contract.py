@@ -44,7 +44,7 @@ def _json_schema(operation: dict[str, Any], status: str) -> dict[str, Any] | Non
 
 def test_every_list_answers_items_total_page_and_page_size(document: dict[str, Any]) -> None:
     bare, partial = [], []
-    lists = 0
+    lists = rankings = 0
     for method, path, operation in _operations(document):
         if method != "GET":
             continue
@@ -56,15 +56,27 @@ def test_every_list_answers_items_total_page_and_page_size(document: dict[str, A
             bare.append(f"{method} {path}")
         properties = set(schema.get("properties", {}))
         if "items" in properties:
+            names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+            if _is_ranking(document, schema, names):
+                rankings += 1
+                continue
             lists += 1
             if not properties >= PAGE_FIELDS:
                 partial.append(f"{method} {path}")
-            names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
             if not {"page", "page_size"} <= names:
                 partial.append(f"{method} {path} (no page/page_size parameters)")
     assert bare == [], "lists answered as bare arrays"
     assert partial == []
     assert lists >= 12
+    assert rankings == 4  # shortlist, opportunities, upstream suppliers, session suggestions
+
+
+def _is_ranking(document: dict[str, Any], schema: dict[str, Any], query: set[str]) -> bool:
+    """A ranking (a need's shortlist, an SME's opportunities …) is the engine's top ``limit``,
+    best first, each item with its score: not a page of stored records, so it takes
+    ``limit`` instead of ``page``/``page_size`` (a page 2 would be a re-ranking)."""
+    item = _resolve(document, schema["properties"]["items"].get("items", {}))
+    return "limit" in query and "page" not in query and "score" in item.get("properties", {})
 
 
 def test_every_operation_has_a_chinese_summary_and_description(document: dict[str, Any]) -> None:
