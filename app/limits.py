@@ -13,7 +13,9 @@ from app.messages import negotiate, title, tr
 #: Paths whose bodies may be as large as ``Settings.max_upload_bytes`` (bulk import files).
 UPLOAD_PATH_PREFIX = "/api/v1/imports/"
 #: Attachment uploads may be as large as ``Settings.max_attachment_bytes`` (and the form).
-ATTACHMENT_PATH = re.compile(r"/api/v1/responses/[0-9]+/attachments|/console/responses/[0-9]+/attachments")
+ATTACHMENT_PATH = re.compile(
+    r"/api/v1/responses/[0-9]+/attachments|/console/responses/[0-9]+/attachments"
+)
 ATTACHMENT_FORM_BYTES = 64 << 10
 
 

@@ -19,8 +19,10 @@ def test_an_agenda_key_naming_many_meetings_fits_and_stays_distinct() -> None:
     stamp = ",".join(f"meeting-1-{b}-9@xieshou.example#0" for b in range(40))
     first = _message(dedupe_key=f"event.agenda_published:7:{stamp}").dedupe_key
     second = _message(dedupe_key=f"event.agenda_published:7:{stamp}x").dedupe_key
-    assert first is not None and second is not None
-    assert len(first) <= DEDUPE_KEY_LENGTH and len(second) <= DEDUPE_KEY_LENGTH
+    assert first is not None
+    assert second is not None
+    assert len(first) <= DEDUPE_KEY_LENGTH
+    assert len(second) <= DEDUPE_KEY_LENGTH
     assert first.startswith("event.agenda_published:7:")
     assert first != second
 
@@ -33,4 +35,5 @@ def test_a_short_key_is_kept_as_written() -> None:
 
 def test_a_long_subject_is_shortened_to_its_column() -> None:
     subject = _message(subject="洽谈日程已发布：" + "会" * 200).subject
-    assert len(subject) == SUBJECT_LENGTH and subject.endswith("…")
+    assert len(subject) == SUBJECT_LENGTH
+    assert subject.endswith("…")
