@@ -391,6 +391,23 @@ CATALOGUE: dict[str, str] = {
     "not a check-in token of this event": "不是本场洽谈会的签到码",
     "participant {id} is {status}: it does not take part": "参会方 {id} 的状态为 {status}，不参加洽谈",
     "only the organizer adds standby and walk-in firms": "只有主办组织方可以添加候补和现场加入的企业",
+    # people's accounts
+    "an API key is revoked, not signed out (DELETE /api/v1/keys/{{id}})": (
+        "API 密钥应吊销而不是退出（DELETE /api/v1/keys/{{id}}）"
+    ),
+    "only organizers and admins approve sign-ups": "只有组织方和平台管理员可以审核注册",
+    "sign-up {id} not found": "未找到注册申请 {id}",
+    "sign-up {id} is {status}, not awaiting approval": "注册申请 {id} 的状态为 {status}，不在待审核中",
+    "the sign-up's e-mail has an account already": "该注册邮箱已有账号",
+    "USCC {uscc} is on record already; the organizer that manages it approves": (
+        "统一社会信用代码 {uscc} 已有记录，应由管理该企业的组织方审核"
+    ),
+    "only the organization's owners manage its users": "只有本单位的管理员可以管理其用户",
+    "the organization has no contact e-mail: give one": "该单位没有联系邮箱：请填写一个",
+    "only organizers and admins invite imported firms": "只有组织方和平台管理员可以邀请已导入的企业",
+    "this e-mail has an account already: sign in instead": "该邮箱已有账号：请直接登录",
+    "user {id} not found": "未找到用户 {id}",
+    "an organization keeps at least one owner": "每个单位至少保留一名管理员",
 }
 
 

@@ -32,6 +32,7 @@ from app.auth import throttle
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import Forbidden, problem_responses
 from app.fields import IdParam
+from app.messages import tr
 from app.models import Invitation, OrgRole, Registration, Role, User
 from app.models.base import utcnow
 from app.organizations.schemas import Email
@@ -141,7 +142,7 @@ def sign_in(body: SignIn, request: Request, session: SessionDep) -> SignedIn:
 )
 def sign_out(request: Request, session: SessionDep, caller: CallerDep) -> None:
     if caller.user_id is None:
-        raise Forbidden("an API key is revoked, not signed out (DELETE /api/v1/keys/{id})")
+        raise Forbidden(tr("an API key is revoked, not signed out (DELETE /api/v1/keys/{{id}})"))
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
     found = session_id_of_token(session, token)
     if found is not None:
@@ -157,7 +158,7 @@ def sign_out(request: Request, session: SessionDep, caller: CallerDep) -> None:
 )
 def sign_out_everywhere(session: SessionDep, caller: CallerDep) -> None:
     if caller.user_id is None:
-        raise Forbidden("an API key is revoked, not signed out (DELETE /api/v1/keys/{id})")
+        raise Forbidden(tr("an API key is revoked, not signed out (DELETE /api/v1/keys/{{id}})"))
     end_user_sessions(session, caller.user_id)
 
 

@@ -23,6 +23,7 @@ from app.auth.throttle import AuthThrottle
 from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, ProblemError
 from app.listing import region_prefix
+from app.messages import tr
 from app.models import (
     Invitation,
     Organization,
@@ -204,7 +205,7 @@ def approval_queue(session: Session, caller: Principal) -> list[Registration]:
     )
     if not caller.is_admin:
         if not caller.is_organizer:
-            raise Forbidden("only organizers and admins approve sign-ups")
+            raise Forbidden(tr("only organizers and admins approve sign-ups"))
         prefix = _organizer_region(session, caller)
         if prefix is None:
             return []
@@ -215,13 +216,19 @@ def approval_queue(session: Session, caller: Principal) -> list[Registration]:
 def _queued(session: Session, caller: Principal, registration_id: int) -> Registration:
     row = session.get(Registration, registration_id)
     if row is None or not (caller.is_admin or caller.is_organizer):
-        raise NotFound(f"sign-up {registration_id} not found")
+        raise NotFound(tr("sign-up {id} not found", id=registration_id))
     if not caller.is_admin:
         prefix = _organizer_region(session, caller)
         if prefix is None or not row.region_code.startswith(prefix):
-            raise NotFound(f"sign-up {registration_id} not found")
+            raise NotFound(tr("sign-up {id} not found", id=registration_id))
     if row.status != RegistrationStatus.pending:
-        raise Conflict(f"sign-up {registration_id} is {row.status}, not awaiting approval")
+        raise Conflict(
+            tr(
+                "sign-up {id} is {status}, not awaiting approval",
+                id=registration_id,
+                status=row.status,
+            )
+        )
     return row
 
 
@@ -239,13 +246,16 @@ def approve(session: Session, caller: Principal, registration_id: int, *, base_u
     """
     row = _queued(session, caller, registration_id)
     if user_by_email(session, row.email) is not None:
-        raise Conflict("the sign-up's e-mail has an account already")
+        raise Conflict(tr("the sign-up's e-mail has an account already"))
     org = existing_record(session, row)
     claimed = org is not None
     if org is not None:
         if org.kind != row.kind or not caller.manages(org):
             raise Conflict(
-                f"USCC {row.uscc} is on record already; the organizer that manages it approves"
+                tr(
+                    "USCC {uscc} is on record already; the organizer that manages it approves",
+                    uscc=row.uscc,
+                )
             )
     else:
         org = organizations.create(
@@ -477,9 +487,9 @@ def may_administer(session: Session, caller: Principal, org: Organization) -> bo
 def _administered(session: Session, caller: Principal, organization_id: int) -> Organization:
     org = session.get(Organization, organization_id)
     if org is None or not caller.manages(org):
-        raise NotFound(f"organization {organization_id} not found")
+        raise NotFound(tr("organization {id} not found", id=organization_id))
     if not may_administer(session, caller, org):
-        raise Forbidden("only the organization's owners manage its users")
+        raise Forbidden(tr("only the organization's owners manage its users"))
     return org
 
 
@@ -503,7 +513,7 @@ def invite(
     org = _administered(session, caller, organization_id)
     address = normalize_email(email or consent.own_address(org) or "")
     if not address:
-        raise InvalidInput("body.email", "the organization has no contact e-mail: give one")
+        raise InvalidInput("body.email", tr("the organization has no contact e-mail: give one"))
     return _invite(session, caller, org, address, base_url=base_url)
 
 
@@ -551,7 +561,7 @@ def invite_imported(session: Session, caller: Principal, *, base_url: str) -> in
     duplicate organization is ever created.
     """
     if not (caller.is_admin or caller.is_organizer):
-        raise Forbidden("only organizers and admins invite imported firms")
+        raise Forbidden(tr("only organizers and admins invite imported firms"))
     now = utcnow()
     has_user = exists().where(User.organization_id == Organization.id)
     open_invitation = exists().where(
@@ -626,7 +636,7 @@ def claim(session: Session, token: str, *, uscc: str, name: str, password: str) 
         flush(session, "the invitation")
         return None
     if user_by_email(session, row.email) is not None:
-        raise Conflict("this e-mail has an account already: sign in instead")
+        raise Conflict(tr("this e-mail has an account already: sign in instead"))
     now = utcnow()
     has_owner = session.scalar(
         select(func.count())
@@ -661,7 +671,7 @@ def users_of(session: Session, caller: Principal, organization_id: int) -> list[
     """The users of an organization ``caller`` manages (404 otherwise)."""
     org = session.get(Organization, organization_id)
     if org is None or not caller.manages(org):
-        raise NotFound(f"organization {organization_id} not found")
+        raise NotFound(tr("organization {id} not found", id=organization_id))
     return list(
         session.scalars(
             select(User).where(User.organization_id == organization_id).order_by(User.id)
@@ -684,7 +694,7 @@ def update_user(
     """
     user = session.get(User, user_id)
     if user is None or user.organization_id is None:
-        raise NotFound(f"user {user_id} not found")
+        raise NotFound(tr("user {id} not found", id=user_id))
     _administered(session, caller, user.organization_id)
     now = now or utcnow()
     leaves_owners = (org_role is OrgRole.member or disabled) and user.org_role == OrgRole.owner
@@ -696,7 +706,7 @@ def update_user(
             .where(User.org_role == OrgRole.owner.value, User.disabled_at.is_(None))
         )
         if not others:
-            raise Conflict("an organization keeps at least one owner")
+            raise Conflict(tr("an organization keeps at least one owner"))
     if org_role is not None and org_role != user.org_role:
         audit.record(
             session,
