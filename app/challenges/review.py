@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app import audit, consent
+from app import audit
 from app.auth.principal import Principal
 from app.challenges import access, notices, service
 from app.challenges.schemas import (
@@ -31,7 +31,7 @@ from app.challenges.schemas import (
     SelectionWrite,
 )
 from app.db import flush
-from app.deals.service import _record_change as record_stage_change
+from app.deals.service import open_at_intent
 from app.errors import Conflict, FieldText, Forbidden, InvalidInput
 from app.learning import capture
 from app.messages import tr
@@ -42,7 +42,6 @@ from app.models import (
     ChallengeStatus,
     Clarification,
     Deal,
-    DealStage,
     Organization,
     ResponseScore,
     ResponseStatus,
@@ -295,20 +294,17 @@ def _deal_for(
     )
     if deal is not None:
         return deal
-    now = utcnow()
-    deal = Deal(
-        buyer_organization_id=challenge.organization_id,
-        sme_organization_id=sme_id,
-        need_id=need.id,
-        title=need.title[:200],
-        stage=DealStage.intent.value,
-        end_reason="",
-        stage_changed_at=now,
-        **consent.author(caller),
+    deal = open_at_intent(
+        session,
+        caller,
+        Deal(
+            buyer_organization_id=challenge.organization_id,
+            sme_organization_id=sme_id,
+            need_id=need.id,
+            title=need.title[:200],
+        ),
+        note="揭榜遴选入选",
     )
-    session.add(deal)
-    flush(session, "the deal")
-    record_stage_change(session, caller, deal, None, DealStage.intent, "揭榜遴选入选", now)
     audit.record(session, caller, "deal.create", "deal", deal.id, challenge_id=challenge.id)
     return deal
 

@@ -389,30 +389,42 @@ def create(session: Session, caller: Principal, data: DealCreate, limit: int) ->
         node_id = _top_node_of_need(session, need_id)
     if node_id is None:
         node_id = _top_node_of_firm(session, sme_id)
-    now = utcnow()
-    deal = Deal(
-        buyer_organization_id=buyer_id,
-        sme_organization_id=sme_id,
-        event_id=event_id,
-        meeting_id=meeting_id,
-        need_id=need_id,
-        node_id=node_id,
-        title=data.title,
-        stage=DealStage.intent.value,
-        amount_wan=data.amount_wan,
-        expected_signing_on=data.expected_signing_on,
-        expected_supply_on=data.expected_supply_on,
-        payment_term_days=data.payment_term_days,
-        end_reason="",
-        stage_changed_at=now,
-        **consent.author(caller),
+    deal = open_at_intent(
+        session,
+        caller,
+        Deal(
+            buyer_organization_id=buyer_id,
+            sme_organization_id=sme_id,
+            event_id=event_id,
+            meeting_id=meeting_id,
+            need_id=need_id,
+            node_id=node_id,
+            title=data.title,
+            amount_wan=data.amount_wan,
+            expected_signing_on=data.expected_signing_on,
+            expected_supply_on=data.expected_supply_on,
+            payment_term_days=data.payment_term_days,
+        ),
     )
-    session.add(deal)
-    flush(session, "the deal")
-    _record_change(session, caller, deal, None, DealStage.intent, "", now)
     audit.record(session, caller, "deal.create", "deal", deal.id)
     if over_limit(deal.payment_term_days, limit):
         _flag_payment_term(session, deal, limit)
+    return deal
+
+
+def open_at_intent(session: Session, caller: Principal, deal: Deal, note: str = "") -> Deal:
+    """Store ``deal`` (its firms, origin and terms filled in) at 意向, authored by ``caller``,
+    with the first line of its stage history: the one way a deal is opened (from a meeting or
+    a mutual interest here, from a challenge's selection in ``app.challenges``)."""
+    now = utcnow()
+    deal.stage = DealStage.intent.value
+    deal.end_reason = ""
+    deal.stage_changed_at = now
+    for column, value in consent.author(caller).items():
+        setattr(deal, column, value)
+    session.add(deal)
+    flush(session, "the deal")
+    _record_change(session, caller, deal, None, DealStage.intent, note, now)
     return deal
 
 
