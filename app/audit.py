@@ -1,16 +1,26 @@
 """The audit log: every write and every reveal of private contacts."""
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
 from app.models import AuditEntry
+
+
+class Actor(Protocol):
+    """Who acts, as the log records it (:class:`app.auth.principal.Principal`)."""
+
+    @property
+    def key_id(self) -> int | None: ...
+    @property
+    def user_id(self) -> int | None: ...
+    @property
+    def organization_id(self) -> int | None: ...
 
 
 def record(
     session: Session,
-    caller: Principal | None,
+    caller: Actor | None,
     action: str,
     entity: str,
     entity_id: int | None,

@@ -32,7 +32,7 @@ _SQLITE_UNAVAILABLE = (
 
 
 class DatabaseReadOnly(Exception):
-    """The database answers reads but takes no writes (found by :func:`app.db.check_ready`)."""
+    """The database answers reads but takes no writes (found by :func:`app.platform.db.check_ready`)."""
 
 
 def is_unavailable(exc: BaseException) -> bool:

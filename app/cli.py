@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from app.auth.principal import Principal
-    from app.config import Settings
     from app.errors import ProblemError
+    from app.platform.settings import Settings
 
 #: The roles a key may hold (``app.models.Role``; kept here so ``--help`` imports no models).
 ROLES = ("admin", "organizer", "large_firm", "sme")
@@ -32,8 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A command group without its subcommand (``xieshou keys``): that group's help.
         getattr(args, "help_of", parser).print_help()
         return 2
-    from app.config import get_settings
     from app.platform.logs import configure as configure_logs
+    from app.platform.settings import get_settings
 
     configure_logs(level=get_settings().log_level, fmt=get_settings().log_format)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
@@ -85,12 +85,52 @@ def _parser() -> argparse.ArgumentParser:
         title="命令 (commands)", metavar="<命令>", parser_class=_Parser
     )
 
-    serve = commands.add_parser("serve", help="迁移数据库后用 uvicorn 运行 HTTP 服务与控制台")
+    serve = commands.add_parser(
+        "serve", help="迁移数据库后运行 HTTP 服务与控制台（uvicorn；多进程时由 gunicorn 管理）"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-    serve.add_argument("--workers", type=int, default=1, help="工作进程数（默认 1）")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="工作进程数（默认 1）；多于 1 个时先在父进程载入程序与词典再 fork（gunicorn），"
+        "各进程共享这部分内存",
+    )
+    preloading = serve.add_mutually_exclusive_group()
+    preloading.add_argument(
+        "--no-preload",
+        action="store_true",
+        help="多进程时不预载：每个工作进程各自导入程序（uvicorn 的 spawn 方式，占内存更多）",
+    )
+    preloading.add_argument(
+        "--preload",
+        action="store_true",
+        help="只有 1 个工作进程时也先在父进程预载再 fork（与多进程同一形态，用于比较内存）",
+    )
     serve.add_argument("--no-upgrade", action="store_true", help="启动前不迁移数据库")
     serve.set_defaults(run=_serve)
+
+    worker = commands.add_parser(
+        "worker",
+        help="运行后台任务（导入、排程、训练、重建索引）的工作进程",
+        description="从任务队列（XIESHOU_JOBS_URL，默认数据目录中的 SQLite 文件）取任务并运行，"
+        "直到收到 SIGTERM 或 SIGINT（运行中的任务先做完）。web 进程设 XIESHOU_JOBS_CONSUMER=false "
+        "时由它运行全部任务；也可与 web 进程内的任务线程并存。",
+    )
+    worker.add_argument(
+        "--threads", type=int, help="同时运行的任务数（默认 XIESHOU_JOBS_WORKERS，即 2）"
+    )
+    worker.add_argument(
+        "--nice", type=int, default=0, help="降低本进程的 CPU 优先级（os.nice，0 到 19；默认 0）"
+    )
+    worker.add_argument(
+        "--exit-with",
+        type=int,
+        metavar="PID",
+        help="进程 PID 结束后本进程也停止（web 进程启动的任务进程用）",
+    )
+    worker.set_defaults(run=_worker)
 
     db = _group(commands, "db", "数据库结构")
     upgrade = db.add_parser("upgrade", help="执行 alembic 迁移")
@@ -150,7 +190,22 @@ def _parser() -> argparse.ArgumentParser:
 
     index = _group(commands, "index", "匹配索引")
     rebuild = index.add_parser("rebuild", help="从数据库重建索引，并通知所有运行中的工作进程")
+    rebuild.add_argument(
+        "--enqueue", action="store_true", help="排入后台任务由工作进程执行，打印任务编号后即返回"
+    )
     rebuild.set_defaults(run=_index_rebuild)
+
+    log_group = _group(commands, "changes", "变更日志（各工作进程据此保持索引与缓存新鲜）")
+    prune = log_group.add_parser(
+        "prune",
+        help="分批删除早于保留期的变更日志条目",
+        description="删除早于保留期（默认 XIESHOU_CHANGE_LOG_RETENTION_DAYS，即 7 天；"
+        "至少 1 小时）的变更日志条目，每批一个事务。落后于删除点的工作进程会重建索引，"
+        "不会漏掉变更。各工作进程每小时也会自动清理一次。",
+    )
+    prune.add_argument("--retention-days", type=float, help="保留的天数（默认取设置）")
+    prune.add_argument("--batch-size", type=int, default=5000, help="每批删除的条目数")
+    prune.set_defaults(run=_changes_prune)
 
     train = commands.add_parser(
         "train",
@@ -171,6 +226,9 @@ def _parser() -> argparse.ArgumentParser:
         help="NDCG@10 平均提升超过此值（默认 0.005）且经配对自助法检验仍成立才启用",
     )
     train.add_argument("--C", type=float, default=1.0, help="正则化强度的倒数（默认 1.0）")
+    train.add_argument(
+        "--enqueue", action="store_true", help="排入后台任务由工作进程执行，打印任务编号后即返回"
+    )
     train.set_defaults(run=_train)
 
     outbox = _group(commands, "outbox", "通知发件箱")
@@ -191,7 +249,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _outbox_send(args: argparse.Namespace) -> int:
-    from app.notifications.worker import send_once
+    from app.outbox_send import send_once
 
     settings = _settings()
     return send_once(settings.database_url, settings)
@@ -200,8 +258,8 @@ def _outbox_send(args: argparse.Namespace) -> int:
 def _deals_follow_ups(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from app.db import make_engine, make_sessionmaker, session_scope
     from app.deals.notices import follow_up_pass
+    from app.platform.db import make_engine, make_sessionmaker, session_scope
 
     engine = make_engine(_settings().database_url)
     try:
@@ -240,6 +298,17 @@ def _train(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.enqueue:
+        return _enqueue(
+            "app.learning.job",
+            "learning.train",
+            {
+                "min_interactions": args.min_interactions,
+                "test_fraction": args.test_fraction,
+                "min_gain": args.min_gain,
+                "C": args.C,
+            },
+        )
     return run_command(
         _settings().database_url,
         min_interactions=args.min_interactions,
@@ -252,8 +321,8 @@ def _train(args: argparse.Namespace) -> int:
 def _model_list(args: argparse.Namespace) -> int:
     import json
 
-    from app.db import make_engine, make_sessionmaker, session_scope
     from app.learning import registry
+    from app.platform.db import make_engine, make_sessionmaker, session_scope
 
     engine = make_engine(_settings().database_url)
     try:
@@ -268,8 +337,8 @@ def _model_list(args: argparse.Namespace) -> int:
 def _model_rollback(args: argparse.Namespace) -> int:
     import json
 
-    from app.db import make_engine, make_sessionmaker, session_scope
     from app.learning import registry
+    from app.platform.db import make_engine, make_sessionmaker, session_scope
 
     engine = make_engine(_settings().database_url)
     try:
@@ -294,10 +363,71 @@ def _model_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _changes_prune(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from app.platform import changes
+    from app.platform.db import make_engine, make_sessionmaker
+
+    settings = _settings()
+    days = (
+        settings.change_log_retention_days if args.retention_days is None else args.retention_days
+    )
+    if days < 0 or args.batch_size < 1:
+        print("error: --retention-days is 0 or more, --batch-size 1 or more", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    try:
+        sessions = make_sessionmaker(engine)
+        keep_from = None
+        if settings.index_snapshots:  # workers start from a snapshot, then the log after it
+            from app.matches.snapshots import keep_change_log_from
+
+            keep_from = keep_change_log_from(sessions)
+        deleted = changes.prune(
+            sessions,
+            retention=timedelta(days=days),
+            keep_from=keep_from,
+            batch_size=args.batch_size,
+        )
+    finally:
+        engine.dispose()
+    print(deleted)
+    print(f"change log: {deleted} entries older than {days:g} days deleted", file=sys.stderr)
+    return 0
+
+
+def _enqueue(module: str, kind: str, payload: dict[str, Any]) -> int:
+    """Queue a job of ``kind`` (registered by ``module``) for the workers; print its id."""
+    import importlib
+    import json
+
+    from app.platform import jobs
+    from app.platform.db import make_engine, make_sessionmaker
+
+    importlib.import_module(module)
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        sessions = make_sessionmaker(engine)
+        runner = jobs.JobRunner(sessions, settings)
+        sessions.configure(info={jobs.INFO_KEY: runner})
+        with sessions() as session:
+            job = jobs.enqueue(session, kind, payload, organization_id=None, requested_by="cli")
+            session.commit()
+        print(json.dumps({"job": job.id, "kind": kind, "url": f"/api/v1/jobs/{job.id}"}))
+        print(f"job {job.id} ({kind}) queued for the workers", file=sys.stderr)
+    finally:
+        engine.dispose()
+    return 0
+
+
 def _index_rebuild(args: argparse.Namespace) -> int:
-    from app.db import make_engine, make_sessionmaker, session_scope
-    from app.matches import changes
+    if args.enqueue:
+        return _enqueue("app.matches.rebuild_job", "matches.rebuild", {})
     from app.matches.index import MatchingIndex
+    from app.platform import changes
+    from app.platform.db import make_engine, make_sessionmaker, session_scope
 
     engine = make_engine(_settings().database_url)
     try:
@@ -352,7 +482,36 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import gc
+
+    # Python's cyclic collector would run hundreds of times while the app and its libraries
+    # are imported (some 560,000 objects that live as long as the process, almost no garbage
+    # among them): about a fifth of the import's CPU time. It is off until the app is made,
+    # then on again before any request or worker: see _collector_back and PreforkServer.load.
+    gc.disable()
+    try:
+        return _serve_app(args)
+    finally:
+        gc.enable()
+
+
+def _collector_back() -> None:
+    """Turn the collector on again once the app is made, with the heap made so far frozen
+    (``gc.freeze``: full collections never walk the imported code and tables again, and the
+    first index build's collection, ``MatchingIndex._settle_heap``, walks only what came
+    after). The few thousand cyclic objects the import left behind stay with it."""
+    import gc
+
+    gc.freeze()
+    gc.enable()
+
+
+def _serve_app(args: argparse.Namespace) -> int:
+    import gc
+
     import uvicorn
+
+    from app.platform import server
 
     if not args.no_upgrade:
         _db_upgrade(argparse.Namespace(revision="head"))
@@ -363,19 +522,162 @@ def _serve(args: argparse.Namespace) -> int:
             "XIESHOU_SESSION_SECRET unset: console forms open in a browser need a reload after "
             "these workers stop; set it (the same on every replica) to keep them across restarts"
         )
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=_settings().log_level.lower(),
-        log_config=None,  # uvicorn's lines go through app.platform.logs like the app's
+    if (args.workers > 1 or args.preload) and not args.no_preload and server.can_fork():
+        # load once, fork the workers: they share the code and dictionaries' pages
+        from app.main import create_app, preload
+
+        server.serve(
+            preload=preload,
+            factory=create_app,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=_settings().log_level,
+        )
+        return 0
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": _settings().log_level.lower(),
+        "log_config": None,  # uvicorn's lines go through app.platform.logs like the app's
         # The app believes X-Forwarded-* only from XIESHOU_FORWARDED_ALLOW_IPS (app.headers);
         # uvicorn's own default would believe any local process.
-        proxy_headers=False,
-    )
+        "proxy_headers": False,
+    }
+    if args.workers == 1:
+        # made here, not by uvicorn, so that it is imported with the collector off
+        from app.main import create_app
+
+        app = create_app()
+        _collector_back()
+        uvicorn.run(app, **options)
+        return 0
+    gc.enable()  # uvicorn spawns the workers: each imports the app in its own interpreter
+    uvicorn.run("app.main:create_app", factory=True, workers=args.workers, **options)
     return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from app.platform import consumer_process
+
+    if args.threads is not None and not 1 <= args.threads <= 64:
+        print("error: --threads is 1 to 64", file=sys.stderr)
+        return 2
+    if not 0 <= args.nice <= 19:
+        print("error: --nice is 0 to 19", file=sys.stderr)
+        return 2
+    if args.nice:
+        # from the start: a web worker's consumer process never slows the web workers, not
+        # even while it starts (a loaded machine then starts it later)
+        _lower_priority(args.nice)
+    if args.exit_with is not None:
+        _exit_with(args.exit_with)
+    # a web worker's consumer process runs with that worker's settings
+    settings = consumer_process.inherited_settings() or _settings()
+
+    import gc
+
+    gc.disable()  # while the job handlers and their libraries are imported (see _serve)
+    from app.main import load_job_handlers
+    from app.platform import jobs
+    from app.platform.db import make_engine, make_sessionmaker
+    from app.platform.metrics import forget_process
+
+    engine = make_engine(settings.database_url)
+    try:
+        sessions = make_sessionmaker(engine)
+        load_job_handlers()
+        _collector_back()
+        # A job process serves no requests: the web workers' gauges that the imports made
+        # here must not list it as a worker (its job counters and durations stay).
+        forget_process(os.getpid())
+        runner = jobs.JobRunner(sessions, settings, workers=args.threads)
+        sessions.configure(info={jobs.INFO_KEY: runner})
+        runner.provide("matching", lambda: _worker_index(sessions, settings))
+        consumer = runner.consumer(embedded=False)
+        queued = runner.resubmit_queued()
+        runner.keep_leases()  # renews its jobs' leases; takes up those whose consumer died
+        logging.getLogger("xieshou").info(
+            "worker: %s threads on queue %s of %s; %s queued job(s) submitted again; kinds: %s",
+            runner.workers,
+            runner.huey.name,
+            _safe(settings.database_url),
+            queued,
+            ", ".join(sorted(jobs.kinds())) or "none",
+        )
+        consumer.run()
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _lower_priority(step: int) -> None:
+    """Lower this process's CPU priority by ``step``: the threads it has (Linux keeps a
+    priority per thread) and, through the calling thread, those it starts later (the
+    consumer's, OR-Tools')."""
+    import contextlib
+    import threading
+    from pathlib import Path
+
+    os.nice(step)
+    me = threading.get_native_id()
+    tasks = Path("/proc/self/task")
+    for task in tasks.iterdir() if tasks.is_dir() else ():
+        tid = int(task.name)
+        if tid != me:
+            with contextlib.suppress(OSError):  # the thread ended meanwhile
+                os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + step)
+
+
+def _exit_with(pid: int) -> None:
+    """Stop this worker gracefully (as SIGTERM does) once process ``pid`` has ended."""
+    import signal
+    import threading
+    import time
+
+    child = os.getppid() == pid  # its parent: once gone, this process has another parent
+
+    def watch() -> None:
+        while (os.getppid() == pid) if child else _running(pid):
+            time.sleep(1.0)
+        logging.getLogger("xieshou").warning("worker: process %s ended; stopping", pid)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="exit-with", daemon=True).start()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _worker_index(sessions: Any, settings: "Settings") -> Any:
+    """The matching index of a ``xieshou worker`` (made when a job first needs one: a
+    schedule solve scores pairs with it), kept fresh from the change log as a web worker's;
+    it starts from the latest index snapshot when there is one, as a web worker does."""
+    from app.matches.index import MatchingIndex
+    from app.matches.snapshots import snapshot_root
+    from app.platform.settings import data_dir
+
+    index = MatchingIndex(
+        sessions,
+        freshness_s=settings.freshness_s,
+        min_score=settings.min_score,
+        ready_wait_s=300.0,
+        snapshot_dir=(
+            snapshot_root(settings.database_url, data_dir(settings))
+            if settings.index_snapshots
+            else None
+        ),
+        rebuild_above=settings.index_rebuild_above,
+    )
+    index.start()
+    return index
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -389,9 +691,9 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 def _keys_create(args: argparse.Namespace) -> int:
     from app.auth import service
-    from app.db import make_engine, make_sessionmaker, session_scope
     from app.errors import ProblemError
     from app.models import Role
+    from app.platform.db import make_engine, make_sessionmaker, session_scope
 
     engine = make_engine(_settings().database_url)
     try:
@@ -428,8 +730,8 @@ def _keys_list(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from app.auth import service
-    from app.db import make_engine, make_sessionmaker, session_scope
     from app.models import Organization
+    from app.platform.db import make_engine, make_sessionmaker, session_scope
 
     engine = make_engine(_settings().database_url)
     out = csv.writer(sys.stdout, lineterminator="\n")
@@ -475,9 +777,9 @@ def _keys_revoke(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from app.auth import service
-    from app.db import make_engine, make_sessionmaker, session_scope
     from app.errors import ProblemError
     from app.models import ApiKey
+    from app.platform.db import make_engine, make_sessionmaker, session_scope
 
     wanted = str(args.key).strip()
     prefix = wanted.removeprefix("xs_").split("_", 1)[0]
@@ -509,7 +811,7 @@ def _problem(exc: "ProblemError") -> str:
 
 
 def _settings() -> "Settings":
-    from app.config import get_settings
+    from app.platform.settings import get_settings
 
     return get_settings()
 

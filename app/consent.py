@@ -34,12 +34,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app import audit
 from app.auth.principal import Principal, manages
 from app.errors import Forbidden
+from app.fields import Email, PersonName, Phone
 from app.messages import tr
 from app.models import (
     HELD_OUTCOMES,
@@ -55,10 +57,10 @@ from app.models import (
     SupplyNeed,
     Wish,
 )
-from app.organizations.schemas import Contacts
 
 __all__ = [
     "Basis",
+    "Contacts",
     "Reveal",
     "Standing",
     "author",
@@ -69,6 +71,17 @@ __all__ = [
 ]
 
 Basis = Literal["mutual_interest", "meeting_held"]
+
+
+class Contacts(BaseModel):
+    """Private contacts: shown only to those who manage the organization."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person: PersonName | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+
 
 _YES = frozenset({Wish.must.value, Wish.would.value})
 _SIDE_OF_KIND = {

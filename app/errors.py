@@ -105,6 +105,24 @@ class ProblemError(Exception):
         """The field errors in the default language (Chinese), or ``None``."""
         return [e.in_("zh") for e in self.field_texts] or None
 
+    def as_record(self) -> dict[str, Any]:
+        """This problem as plain JSON in both languages (:func:`problem_record`)."""
+        return problem_record(self.status, self.text, self.field_texts)
+
+
+def problem_record(
+    status: int, detail: Text, errors: Sequence[FieldText] | None = None
+) -> dict[str, Any]:
+    """A problem kept as plain JSON (a job's result), in both languages: the reader chooses."""
+    return {
+        "status": status,
+        "detail": detail.zh,
+        "detail_en": detail.en,
+        "errors": [
+            {"field": e.field, "message": e.text.zh, "message_en": e.text.en} for e in errors or []
+        ],
+    }
+
 
 class BadRequest(ProblemError):
     """Malformed or invalid request that is not a plain field validation error."""

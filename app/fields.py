@@ -167,3 +167,23 @@ Line = Annotated[
 LongText = Annotated[
     str, BeforeValidator(_strip), StringConstraints(max_length=5000), AfterValidator(multi_line)
 ]
+
+
+#: A telephone number as people write it (digits, spaces, +, -, parentheses).
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\-() ]{5,30}$"),
+    AfterValidator(single_line),
+]
+#: An e-mail address (one @, a dot in the domain).
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    AfterValidator(single_line),
+]
+#: A person's name (联系人).
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(single_line),
+]

@@ -1,8 +1,11 @@
 """The FastAPI application."""
 
+import importlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -18,8 +21,6 @@ from app.availability import RETRY_AFTER_S
 from app.campaigns.router import router as campaigns_router
 from app.chains.router import router as chains_router
 from app.challenges.router import router as challenges_router
-from app.config import Settings, get_settings
-from app.db import make_engine, make_sessionmaker, request_connections
 from app.deals.router import router as deals_router
 from app.errors import (
     PROBLEM_JSON,
@@ -35,24 +36,110 @@ from app.headers import install as install_headers
 from app.imports.router import router as imports_router
 from app.inputs import check_text_inputs
 from app.interests.router import router as interests_router
+from app.jobs.router import router as jobs_router
 from app.learning.capture import ImpressionLog
 from app.limits import BodySizeLimit, WorkerHeader
 from app.matches.index import MatchingIndex
 from app.matches.router import router as matches_router
+from app.matches.snapshots import keep_change_log_from, preload_snapshot, snapshot_root
 from app.messages import Text, tr
 from app.needs.router import router as needs_router
 from app.notifications.router import router as notifications_router
 from app.notifications.worker import outbox_sender
 from app.openapi import install_openapi
 from app.organizations.router import router as organizations_router
-from app.platform import health, logs, metrics
+from app.platform import health, jobs, logs, metrics
+from app.platform.changes import Pruner
+from app.platform.db import make_engine, make_sessionmaker, request_connections
 from app.platform.request_id import RequestIdMiddleware
+from app.platform.settings import Settings, data_dir, get_settings
 from app.profiles.router import router as profiles_router
 from app.swagger import install as install_docs
 from app.turns import Turns
 from app.web import mount as mount_console
 
 log = logging.getLogger("xieshou")
+
+#: The modules that register job handlers (``app.platform.jobs.register``): imported by the
+#: app and by ``xieshou worker`` at start-up, so the platform layer never imports a domain.
+JOB_MODULES: tuple[str, ...] = (
+    "app.imports.job",
+    "app.events.schedule_job",
+    "app.learning.job",
+    "app.matches.rebuild_job",
+    "app.campaigns.report_job",
+)
+
+
+def load_job_handlers() -> None:
+    """Import every module of :data:`JOB_MODULES` (each registers its kinds of job)."""
+    for name in JOB_MODULES:
+        importlib.import_module(name)
+
+
+def preload() -> None:
+    """Load, once, what every worker would otherwise load for itself: called in the parent
+    process of ``xieshou serve --workers N`` before it forks them (``app.platform.server``),
+    so the workers share these pages.
+
+    The job handlers' modules, and the matching engine's shipped data (the name-variant
+    dictionary, the product vocabulary, the chain map, the region centres), which are loaded
+    on first use: an index of one sample supplier is fitted and asked once. And jieba's
+    dictionary (about 70 MB), which a worker loads at its first term the catalog's names do
+    not attest well (``matching.similarity.related_names``). And the newest matching-index
+    snapshot the database lists (its Python objects: the arrays are mapped files, shared
+    anyway), which each worker's index then starts from. Starts no thread, and leaves no
+    database connection open (the one that reads the snapshot's listing is closed: threads
+    and connections belong to each worker's app, :func:`create_app`, made after the fork: its
+    objects hold the worker's own connections, threads and process id).
+    """
+    from app.reference.tables import region_centres
+    from matching import NeedIndex, SupplierIndex
+    from matching.records import NeedRecord, ProductItem, ProfileRecord
+    from matching.tokenize import tokens
+
+    load_job_handlers()
+    centres = region_centres()
+    sample = ProfileRecord(
+        id=1,
+        name="苏州精密齿轮制造有限公司",
+        products=(ProductItem("齿轮", 0.6), ProductItem("减速器", 0.4)),
+        region_code="320500",
+        tier="specialized",
+    )
+    need = NeedRecord(id=1, title="采购齿轮", products=("齿轮",), application="新能源汽车")
+    SupplierIndex(region_centres=centres).fit([sample]).shortlist(need)
+    NeedIndex(region_centres=centres).fit([need]).opportunities(sample)
+    tokens("精密齿轮加工")
+    _preload_index_snapshot()
+
+
+def _preload_index_snapshot() -> None:
+    """Load the newest index snapshot the database lists, for the workers to share (see
+    :func:`app.matches.snapshots.preload_snapshot`). Its engine is disposed before returning:
+    no connection crosses the fork. A failure only means each worker loads it itself."""
+    settings = get_settings()
+    if not settings.index_snapshots:
+        return
+    root = snapshot_root(settings.database_url, data_dir(settings))
+    if root is None or not root.is_dir():
+        return
+    started = time.perf_counter()
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:
+        token = preload_snapshot(root, make_sessionmaker(engine), min_score=settings.min_score)
+    except Exception as exc:  # the database may not be up yet: the workers retry
+        log.warning("index snapshot not preloaded (%s); each worker loads its own", exc)
+        return
+    finally:
+        engine.dispose()
+    if token is not None:
+        log.info(
+            "index snapshot %s preloaded for the workers in %.2f s",
+            token,
+            time.perf_counter() - started,
+        )
+
 
 DESCRIPTION = """
 携手：沿产业链为大企业（链主）匹配专精特新中小企业，并组织“百场万企”洽谈会。
@@ -85,16 +172,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.matching.start()  # builds in its thread: /healthz answers meanwhile
         app.state.impressions.start()
         app.state.key_usage.start()
+        app.state.change_pruner.start()
         if app.state.outbox is not None:
             app.state.outbox.start()
         app.state.metrics_sampler.start()
+        if settings.jobs_consumer:
+            app.state.jobs.start()
         try:
             yield
         finally:
+            app.state.jobs.stop()
             app.state.metrics_sampler.stop()
             if app.state.outbox is not None:
                 app.state.outbox.stop()
             app.state.key_usage.stop()
+            app.state.change_pruner.stop()
             app.state.impressions.stop()
             app.state.matching.stop()
 
@@ -122,7 +214,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_waiting=settings.request_queue,
         max_wait_s=settings.request_wait_s,
     )
-    app.state.key_cache = KeyCache(ttl_s=settings.key_cache_s)
+    # The key cache answers only while this worker's change feed is fresh (one rule for both).
+    app.state.key_cache = KeyCache(
+        ttl_s=settings.key_cache_s, fresh=lambda: app.state.matching.freshness.caught_up()
+    )
     app.state.auth_throttle = AuthThrottle(
         per_address=settings.auth_failures_per_address,
         per_key=settings.auth_failures_per_key,
@@ -131,19 +226,43 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.matching = MatchingIndex(
         app.state.sessionmaker,
         watchers=[app.state.key_cache.on_changes],
+        freshness_s=settings.freshness_s,
         min_score=settings.min_score,
         ready_wait_s=settings.index_ready_wait_s,
         build_delay_s=settings.index_build_delay_s,
+        snapshot_dir=(
+            snapshot_root(settings.database_url, data_dir(settings))
+            if settings.index_snapshots
+            else None
+        ),
+        rebuild_above=settings.index_rebuild_above,
+    )
+    app.state.change_pruner = Pruner(
+        app.state.sessionmaker,
+        retention=timedelta(days=settings.change_log_retention_days),
+        # the log is kept from the oldest index snapshot's change id on: a worker starting
+        # from that snapshot reads the log after it
+        keep_from=(
+            (lambda: keep_change_log_from(app.state.sessionmaker))
+            if settings.index_snapshots
+            else None
+        ),
     )
     app.state.impressions = ImpressionLog(app.state.sessionmaker, app.state.write_turns)
     app.state.key_usage = KeyUsage(app.state.sessionmaker, app.state.write_turns)
-    app.state.sessionmaker.configure(info={SESSION_INFO_KEY: app.state.key_usage})
+    load_job_handlers()
+    app.state.jobs = jobs.JobRunner(app.state.sessionmaker, settings)
+    app.state.jobs.provide("matching", lambda: app.state.matching)
+    app.state.sessionmaker.configure(
+        info={SESSION_INFO_KEY: app.state.key_usage, jobs.INFO_KEY: app.state.jobs}
+    )
     app.state.outbox = outbox_sender(app.state.sessionmaker, settings, app.state.matching)
     runners = {
         "matching_index": app.state.matching,
         "impressions": app.state.impressions,
         "key_usage": app.state.key_usage,
         "outbox_sender": app.state.outbox,
+        "jobs": app.state.jobs,
     }
     app.state.metrics_sources = metrics.Sources(
         index=app.state.matching,
@@ -178,6 +297,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(deals_router)
     api.include_router(campaigns_router)
     api.include_router(challenges_router)
+    api.include_router(jobs_router)
     app.include_router(api)
     mount_console(app)
     install_docs(app)

@@ -4,9 +4,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app.config import Settings
 from app.errors import document_problems
 from app.pagination import document_page_size
+from app.platform.settings import Settings
 
 
 def install_openapi(app: FastAPI, settings: Settings) -> None:

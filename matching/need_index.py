@@ -15,7 +15,6 @@ from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from matching.catalog import product_vocabulary
@@ -24,6 +23,7 @@ from matching.lexicon import Lexicon
 from matching.postings import Postings
 from matching.query import wanted_terms
 from matching.records import Match, NeedRecord, ProfileRecord, Reasons
+from matching.row_index import REGION_COLUMNS, RowIndex
 from matching.signals import (
     INDUSTRY_BONUS,
     MAX_BONUS,
@@ -41,23 +41,16 @@ from matching.signals import (
 )
 from matching.similarity import match_quality
 from matching.supplier_index import profile_terms
-from matching.table import RowTable
 
 __all__ = ["NeedIndex"]
 
 _ROW_COLUMNS: dict[str, tuple[Any, Any]] = {
-    "id": (np.int64, -1),
-    "alive": (np.bool_, False),
-    "region": (np.int32, -1),
-    "city": (np.int32, -1),
-    "province": (np.int32, -1),
-    "lng": (np.float32, np.nan),
-    "lat": (np.float32, np.nan),
+    **REGION_COLUMNS,
     "deadline": (np.int64, NO_EXPIRY),
 }
 
 
-class NeedIndex(BaseEstimator):  # type: ignore[misc]
+class NeedIndex(RowIndex):
     """Index open needs; rank them for a supplier profile.
 
     Parameters
@@ -78,6 +71,9 @@ class NeedIndex(BaseEstimator):  # type: ignore[misc]
     [1]
     """
 
+    ROW_COLUMNS = _ROW_COLUMNS
+    COUNT = "n_needs_"
+
     def __init__(self, region_centres: RegionCentres | None = None) -> None:
         self.region_centres = region_centres
 
@@ -88,22 +84,27 @@ class NeedIndex(BaseEstimator):  # type: ignore[misc]
         self.terms_ = Postings()
         self.industries_ = Postings()
         self.industry_ids_: dict[str, int] = {}
-        self.rows_ = RowTable(_ROW_COLUMNS)
-        self.row_of_: dict[int, int] = {}
+        self._start_rows()
         self.required_: dict[int, tuple[tuple[str, str], ...]] = {}
         self.expected_: dict[int, tuple[tuple[str, str], ...]] = {}
         self.preferred_: dict[int, tuple[str, ...]] = {}
-        for need in needs:
-            self._append(need)
+        self._ingest(needs)
         self.terms_.build()
         self.industries_.build()
         self.n_needs_ = len(self.row_of_)
         return self
 
+    def _ingest(self, needs: Iterable[NeedRecord]) -> None:
+        for need in needs:
+            self._append(need)
+
+    def _postings(self) -> dict[str, Postings]:
+        return {"terms": self.terms_, "industries": self.industries_}
+
     def _append(self, need: NeedRecord) -> None:
         if need.id in self.row_of_:
             raise ValueError(f"need {need.id} is already indexed; use update()")
-        point = region_point(need.region_code, self.region_centres or {})
+        point = self._region(need.region_code)
         row = self.rows_.append(
             id=need.id,
             alive=True,
@@ -127,52 +128,12 @@ class NeedIndex(BaseEstimator):  # type: ignore[misc]
             col = self.industry_ids_.setdefault(code, len(self.industry_ids_))
             self.industries_.extend([col], [row], [1.0])
 
-    def add(self, need: NeedRecord) -> Self:
-        """Index one more need without rebuilding."""
-        check_is_fitted(self)
-        self._append(need)
-        self.terms_.maybe_build()
-        self.industries_.maybe_build()
-        self.n_needs_ = len(self.row_of_)
-        return self
-
-    def update(self, need: NeedRecord) -> Self:
-        """Replace the indexed need with the same id (or add it if absent)."""
-        check_is_fitted(self)
-        if need.id in self.row_of_:
-            self._kill(need.id)
-        return self.add(need)
-
-    def remove(self, need_id: int) -> Self:
-        """Stop offering a need (closed, deleted).
-
-        Raises
-        ------
-        KeyError
-            If no need with this id is indexed.
-        """
-        check_is_fitted(self)
-        self._kill(need_id)
-        self.n_needs_ = len(self.row_of_)
-        if len(self.rows_) > 1000 and self.n_needs_ < 0.7 * len(self.rows_):
-            self._compact()
-        return self
-
-    def _compact(self) -> None:
-        """Drop removed rows from every structure (renumbering rows, keeping order)."""
-        alive = self.rows_["alive"].copy()
-        row_map = np.where(alive, np.cumsum(alive) - 1, -1).astype(np.int64)
-        for postings in (self.terms_, self.industries_):
-            postings.build(row_map)
-        self.rows_.keep(alive)
-        self.row_of_ = {int(i): r for r, i in enumerate(self.rows_["id"].tolist())}
+    def _renumber(self, row_map: npt.NDArray[np.int64]) -> None:
         self.required_ = {int(row_map[r]): v for r, v in self.required_.items()}
         self.expected_ = {int(row_map[r]): v for r, v in self.expected_.items()}
         self.preferred_ = {int(row_map[r]): v for r, v in self.preferred_.items()}
 
-    def _kill(self, need_id: int) -> None:
-        row = self.row_of_.pop(need_id)
-        self.rows_.set(row, alive=False)
+    def _forget(self, row: int) -> None:
         self.required_.pop(row, None)
         self.expected_.pop(row, None)
         self.preferred_.pop(row, None)

@@ -20,6 +20,9 @@ FloatArray = npt.NDArray[np.float32]
 class Postings:
     """Entries ``(column, row, value)``, gathered by column.
 
+    The main segment may be arrays read from a snapshot (memory-mapped, shared by processes:
+    :meth:`from_arrays`); entries added later go to the private delta.
+
     Examples
     --------
     >>> p = Postings()
@@ -41,6 +44,35 @@ class Postings:
         self._d_rows: list[int] = []
         self._d_vals: list[float] = []
         self._delta: tuple[IntArray, IntArray, FloatArray] | None = None
+
+    @classmethod
+    def from_arrays(
+        cls,
+        indptr: IntArray,
+        rows: IntArray,
+        vals: FloatArray,
+        merge_share: float = 0.1,
+        merge_min: int = 50_000,
+    ) -> Postings:
+        """Postings whose main segment is these arrays (used as they are, e.g. memory-mapped)."""
+        if indptr.ndim != 1 or indptr.size < 1 or rows.shape != vals.shape:
+            raise ValueError("postings arrays do not fit together")
+        if int(indptr[-1]) != rows.size:
+            raise ValueError("postings indptr does not end at the number of entries")
+        out = cls(merge_share, merge_min)
+        out._indptr, out._rows, out._vals = indptr, rows, vals
+        return out
+
+    def arrays(self) -> tuple[IntArray, IntArray, FloatArray]:
+        """The main segment (``indptr``, ``rows``, ``vals``), the delta merged into it first."""
+        if self._d_rows:
+            self.build()
+        return self._indptr, self._rows, self._vals
+
+    @property
+    def delta_size(self) -> int:
+        """Entries added since the main segment was built."""
+        return len(self._d_rows)
 
     @property
     def nnz(self) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import cache
@@ -21,7 +21,6 @@ from typing import Any, NamedTuple, Self
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from matching.catalog import chain_links, is_noise_product, product_key, product_vocabulary
@@ -30,6 +29,7 @@ from matching.lexicon import Lexicon
 from matching.postings import Postings
 from matching.query import WantedTerm, split_free_text, wanted_terms
 from matching.records import Match, NeedRecord, ProfileRecord, Reasons
+from matching.row_index import REGION_COLUMNS, RowIndex
 from matching.signals import (
     INDUSTRY_BONUS,
     MAX_BONUS,
@@ -38,17 +38,16 @@ from matching.signals import (
     TIER_BONUS,
     TIER_NAMES,
     TIER_RANK,
-    RegionPoint,
     cert_key,
     in_regions,
     industry_major,
     region_bonus,
-    region_point,
     significant_prefix,
     top_k,
 )
 from matching.similarity import STRONG_QUALITY, related_names
-from matching.table import RowTable
+from matching.snapshot import SnapshotError, SnapshotReader, SnapshotWriter
+from matching.table import RowIds
 from matching.variants import NameVariant, NameVariants
 
 __all__ = ["CONTEXT_WEIGHT", "SupplierIndex", "profile_terms"]
@@ -57,13 +56,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 _ROW_COLUMNS: dict[str, tuple[Any, Any]] = {
-    "id": (np.int64, -1),
-    "alive": (np.bool_, False),
-    "region": (np.int32, -1),
-    "city": (np.int32, -1),
-    "province": (np.int32, -1),
-    "lng": (np.float32, np.nan),
-    "lat": (np.float32, np.nan),
+    **REGION_COLUMNS,
     "tier": (np.int8, 0),
     "certified": (np.bool_, False),  # lists any certification (else: unknown, not missing)
 }
@@ -161,7 +154,7 @@ def profile_terms(
     return out
 
 
-class SupplierIndex(BaseEstimator):  # type: ignore[misc]
+class SupplierIndex(RowIndex):
     """Index supplier profiles; rank them for a need.
 
     Parameters
@@ -201,6 +194,9 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
     >>> [m.id for m in index.shortlist(NeedRecord(9, "采购锂电池", application="储能电站"))]
     [1]
     """
+
+    ROW_COLUMNS = _ROW_COLUMNS
+    COUNT = "n_profiles_"
 
     def __init__(
         self,
@@ -250,13 +246,12 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         self.industries_ = Postings()
         self.cert_ids_: dict[str, int] = {}
         self.industry_ids_: dict[str, int] = {}
-        self.rows_ = RowTable(_ROW_COLUMNS)
-        self.row_of_: dict[int, int] = {}
+        self._start_rows()
         self.variants_ = NameVariants(self.lexicon_)
         self._term_cache: dict[str, TermNames] = {}
         self._cache_size = -1
-        self._regions: dict[str | None, RegionPoint] = {}
         self._ingest(profiles)
+        self.row_of_ = RowIds.of_column(self.rows_["id"])
         for postings in (self.products_, self.certs_, self.industries_):
             postings.build()
         if self.name_variants:
@@ -264,17 +259,9 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         self.n_profiles_ = len(self.row_of_)
         return self
 
-    def _region(self, code: str | None) -> RegionPoint:
-        point = self._regions.get(code)
-        if point is None:
-            point = region_point(code, self.region_centres or {})
-            if len(self._regions) < 100_000:
-                self._regions[code] = point
-        return point
-
     def _ingest(self, profiles: Iterable[ProfileRecord]) -> None:
         """Append profiles as new rows (the postings take them into their delta)."""
-        columns: dict[str, list[Any]] = {name: [] for name in _ROW_COLUMNS}
+        columns: dict[str, list[Any]] = {name: [] for name in self.ROW_COLUMNS}
         p_cols: list[int] = []
         p_rows: list[int] = []
         p_vals: list[float] = []
@@ -317,56 +304,6 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         first = row - len(columns["id"])
         self.row_of_.update(zip(columns["id"], range(first, row), strict=True))
 
-    def add(self, profile: ProfileRecord) -> Self:
-        """Index one more profile, without rebuilding.
-
-        Raises
-        ------
-        ValueError
-            If a profile with this id is already indexed.
-        """
-        check_is_fitted(self)
-        self._ingest((profile,))
-        for postings in (self.products_, self.certs_, self.industries_):
-            postings.maybe_build()
-        self.n_profiles_ = len(self.row_of_)
-        return self
-
-    def update(self, profile: ProfileRecord) -> Self:
-        """Replace the indexed profile with the same id (or add it if absent)."""
-        check_is_fitted(self)
-        if profile.id in self.row_of_:
-            self._kill(profile.id)
-        return self.add(profile)
-
-    def remove(self, profile_id: int) -> Self:
-        """Stop ranking a profile.
-
-        Raises
-        ------
-        KeyError
-            If no profile with this id is indexed.
-        """
-        check_is_fitted(self)
-        self._kill(profile_id)
-        self.n_profiles_ = len(self.row_of_)
-        if len(self.rows_) > 1000 and self.n_profiles_ < 0.7 * len(self.rows_):
-            self._compact()
-        return self
-
-    def _kill(self, profile_id: int) -> None:
-        row = self.row_of_.pop(profile_id)
-        self.rows_.set(row, alive=False)
-
-    def _compact(self) -> None:
-        """Drop removed rows from every structure (renumbering rows, keeping order)."""
-        alive = self.rows_["alive"].copy()
-        row_map = np.where(alive, np.cumsum(alive) - 1, -1).astype(np.int64)
-        for postings in (self.products_, self.certs_, self.industries_):
-            postings.build(row_map)
-        self.rows_.keep(alive)
-        self.row_of_ = {int(i): r for r, i in enumerate(self.rows_["id"].tolist())}
-
     # -- querying --------------------------------------------------------------------------
 
     def _names_for(
@@ -404,13 +341,22 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             damping = LISTED_DAMPING if self.variants_.evidence(term) >= 1 else 1.0
             found = self.variants_.of(term)
             have = {v.text for v in found}
+            element = self.variants_.dictionary.is_element
+            # a variant that the need's purpose names too is the term's own (two sources agree)
+            found = [
+                replace(v, exact=True, confirmed=True) if v.text in aliases else v for v in found
+            ]
             found += [
-                NameVariant(term, a, PURPOSE_ALIAS, "purpose") for a in aliases if a not in have
+                NameVariant(
+                    term, a, PURPOSE_ALIAS, "purpose", exact=names_the_term(term, a, element)
+                )
+                for a in aliases
+                if a not in have
             ]
             for variant in found:
                 v_ids, v_qualities = related_names(variant.text, self.lexicon_, canonical)
                 for i, q in zip(v_ids, v_qualities, strict=True):
-                    q *= variant.factor * damping
+                    q *= variant.factor * (1.0 if variant.exact else damping)
                     if q > best.get(i, 0.0):
                         best[i] = q
                         via[i] = variant
@@ -515,15 +461,15 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             return []
         rows, text, evidence = hits
         r = self.rows_
-        keep = r["alive"][rows]
+        keep = r.take("alive", rows)
         if exclude:
-            keep &= ~np.isin(r["id"][rows], np.fromiter(exclude, dtype=np.int64))
+            keep &= ~np.isin(r.take("id", rows), np.fromiter(exclude, dtype=np.int64))
         if region_prefix:
-            keep &= in_regions(r["region"][rows], (significant_prefix(region_prefix),))
+            keep &= in_regions(r.take("region", rows), (significant_prefix(region_prefix),))
         if tier is not None:
-            keep &= r["tier"][rows] == TIER_RANK.get(tier, -1)
+            keep &= r.take("tier", rows) == TIER_RANK.get(tier, -1)
         if only is not None:
-            keep &= np.isin(r["id"][rows], np.fromiter(only, dtype=np.int64))
+            keep &= np.isin(r.take("id", rows), np.fromiter(only, dtype=np.int64))
         required = tuple(dict.fromkeys(cert_key(c) for c in need.required_certifications if c))
         for cert in required:
             keep &= np.isin(rows, self._holders(cert, today))
@@ -533,7 +479,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
             if key not in required
         }
         for holders in expected.values():
-            keep &= np.isin(rows, holders) | ~r["certified"][rows]
+            keep &= np.isin(rows, holders) | ~r.take("certified", rows)
         rows, text = rows[keep], text[keep]
         if rows.size == 0:
             return []
@@ -543,7 +489,7 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         if floor > 0:
             ok = score >= floor
             rows, score, dist = rows[ok], score[ok], dist[ok]
-        order = top_k(score, r["id"][rows], k)
+        order = top_k(score, r.take("id", rows), k)
         return self._matches(
             need, rows[order], score[order], dist[order], evidence, required, expected
         )
@@ -626,12 +572,16 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
         r = self.rows_
         here = self._region(need.region_code)
         bonus, dist = region_bonus(
-            here, r["city"][rows], r["province"][rows], r["lng"][rows], r["lat"][rows]
+            here,
+            r.take("city", rows),
+            r.take("province", rows),
+            r.take("lng", rows),
+            r.take("lat", rows),
         )
         if need.preferred_regions:
             prefixes = tuple(significant_prefix(p) for p in need.preferred_regions)
-            bonus = bonus + PREFERRED_REGION_BONUS * in_regions(r["region"][rows], prefixes)
-        bonus = bonus + TIER_BONUS[r["tier"][rows]]
+            bonus = bonus + PREFERRED_REGION_BONUS * in_regions(r.take("region", rows), prefixes)
+        bonus = bonus + TIER_BONUS[r.take("tier", rows)]
         cols = [
             self.industry_ids_[c]
             for c in industry_major(need.industry_codes)
@@ -698,27 +648,75 @@ class SupplierIndex(BaseEstimator):  # type: ignore[misc]
                 certifications_missing=(),
                 certifications_unverified=unverified,
                 distance_km=None if math.isnan(d) else float(d),
-                same_city=here.city >= 0 and int(r["city"][row]) == here.city,
-                same_province=here.province >= 0 and int(r["province"][row]) == here.province,
+                same_city=here.city >= 0 and int(r.value("city", row)) == here.city,
+                same_province=here.province >= 0 and int(r.value("province", row)) == here.province,
                 in_preferred_region=(
-                    bool(in_regions(r["region"][row : row + 1], prefixes)[0]) if prefixes else None
+                    bool(in_regions(r.take("region", np.array([row])), prefixes)[0])
+                    if prefixes
+                    else None
                 ),
-                tier=TIER_NAMES.get(int(r["tier"][row])),
+                tier=TIER_NAMES.get(int(r.value("tier", row))),
                 shared_industry_codes=tuple(shared_by_row.get(row, ())),
                 name_variants=tuple(dict.fromkeys(read_as[p] for p, _ in ranked if p in read_as)),
             )
-            out.append(Match(id=int(r["id"][row]), score=float(score), reasons=reasons))
+            out.append(Match(id=int(r.value("id", row)), score=float(score), reasons=reasons))
         return out
 
-    def memory_bytes(self) -> int:
-        """Approximate bytes held by the index's arrays (not Python dicts and lists)."""
+    # -- snapshots -------------------------------------------------------------------------
+
+    def _snapshot_params(self) -> dict[str, Any]:
+        return {
+            "weight_boost": self.weight_boost,
+            "capability_factor": self.capability_factor,
+            "material_factor": self.material_factor,
+        }
+
+    def save(self, writer: SnapshotWriter, prefix: str = "suppliers") -> None:
+        """Write the index into a snapshot (arrays as ``.npy``; names and small maps as JSON).
+
+        Removed rows are written too (marked dead), so row numbers stay as they are.
+        """
         check_is_fitted(self)
-        return (
-            self.rows_.memory_bytes()
-            + self.products_.memory_bytes()
-            + self.certs_.memory_bytes()
-            + self.industries_.memory_bytes()
+        self._save_arrays(writer, prefix)
+        writer.json(
+            f"{prefix}.meta",
+            {
+                "params": self._snapshot_params(),
+                "names": self.lexicon_.names,
+                "cert_ids": self.cert_ids_,
+                "industry_ids": self.industry_ids_,
+            },
         )
+
+    def load(self, reader: SnapshotReader, prefix: str = "suppliers") -> Self:
+        """Take the index written by :meth:`save`, its arrays memory-mapped (shared, read-only).
+
+        Raises
+        ------
+        SnapshotError
+            If the snapshot was written with other parameters, or does not hold an index.
+        """
+        meta = reader.json(f"{prefix}.meta")
+        if meta.get("params") != self._snapshot_params():
+            raise SnapshotError("the snapshot's supplier index has other parameters")
+        self.lexicon_ = Lexicon()
+        for name in meta["names"]:
+            self.lexicon_.add(name)
+        self.canonical_ = product_vocabulary()
+        p = self._load_arrays(reader, prefix, ("products", "certs", "industries"))
+        self.products_, self.certs_, self.industries_ = p["products"], p["certs"], p["industries"]
+        self.cert_ids_ = {str(k): int(v) for k, v in meta["cert_ids"].items()}
+        self.industry_ids_ = {str(k): int(v) for k, v in meta["industry_ids"].items()}
+        self.variants_ = NameVariants(self.lexicon_)
+        self._term_cache = {}
+        self._cache_size = -1
+        if self.name_variants:
+            self.variants_.prepare()
+        self._count()
+        return self
+
+    def _postings(self) -> dict[str, Postings]:
+        return {"products": self.products_, "certs": self.certs_, "industries": self.industries_}
 
 
 def _best_per_row_sorted(
@@ -806,3 +804,31 @@ def _inputs_of(applications: tuple[str, ...]) -> list[str]:
     return list(
         dict.fromkeys(i for a in dict.fromkeys(applications) if a for i in by_product.get(a, ()))
     )
+
+
+def names_the_term(term: str, alias: str, is_element: Callable[[str], bool] | None = None) -> bool:
+    """Whether an input of what the need is for (a purpose alias, :func:`purpose_aliases`)
+    is written as another form of the wanted ``term``, not as a sibling of it: it holds all
+    the term's characters in order (液化气 → 液化石油气, 密度板 → 中密度纤维板), or it is the
+    term with another last character (铁精矿 → 铁精粉, three characters at least). The chain
+    map says the application takes it, and the buyer's word is that name, so it counts as
+    the term's own (undamped, still :data:`PURPOSE_ALIAS` × an exact match). An input that
+    shares only the head, with another modifier (丙烯 → 乙烯, 铜管 → 钢管), is another kind of
+    the same class and stays a damped guess; so is one chemical element swapped for another
+    (氯化钠 → 氯化钾, with ``is_element``: another compound).
+
+    Examples
+    --------
+    >>> names_the_term("液化气", "液化石油气"), names_the_term("铁精矿", "铁精粉")
+    (True, True)
+    >>> names_the_term("丙烯", "乙烯"), names_the_term("数据采集", "数据通讯")
+    (False, False)
+    >>> names_the_term("氯化钠", "氯化钾", is_element=lambda c: c in "钠钾")
+    False
+    """
+    if len(alias) > len(term):
+        rest = iter(alias)
+        return all(c in rest for c in term)
+    if len(alias) != len(term) or len(term) < 3 or alias[:-1] != term[:-1] or alias == term:
+        return False
+    return not (is_element and is_element(term[-1]) and is_element(alias[-1]))

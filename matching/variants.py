@@ -9,7 +9,11 @@ by (always below 1, so an exact match ranks first) and the kind shown in the rea
 Where the knowledge comes from (nothing here is a per-product table):
 
 - **A dictionary.** Headwords of CC-CEDICT that share an English sense are synonyms
-  (纯碱 and 碳酸钠: *sodium carbonate*), whole or as a part of the term (牡蛎油 → 蚝油);
+  (纯碱 and 碳酸钠: *sodium carbonate*), whole or as a part of the term (牡蛎油 → 蚝油).
+  The English gloss is a pivot: when the term's main sense is specific (no third headword
+  has it, or the other's sense only adds a last word: *hydrogen peroxide solution*), the
+  two name exactly the same goods, and the other name scores just below the term itself
+  even where suppliers list the term too (:meth:`NameDictionary.pivots`);
   English is looked up by sense, a phrase whole or word by word in Chinese order
   (``servo motor`` → 伺服 + 电机); a kind of the head's thing stands for the head (伺服马达:
   马达 is *motor*, 电动机 *electric motor* → 伺服电机). Last characters that end many pairs
@@ -47,10 +51,13 @@ __all__ = [
     "NameDictionary",
     "NameVariant",
     "NameVariants",
+    "SynonymGroups",
     "describe",
     "name_dictionary",
+    "qualifiers_agree",
     "read_as_note",
     "reading_key",
+    "synonym_groups",
 ]
 
 KIND_LABELS: dict[str, str] = {
@@ -67,22 +74,46 @@ SYNONYM = 0.9
 """Factor of a dictionary synonym of the whole term, and of an English name."""
 PART_SYNONYM = 0.85
 """Factor of the term with one of its words replaced by a dictionary synonym."""
+GROUP_SYNONYM = 0.85
+"""Factor of a name a synonym group gives for the whole term (a lexicon built from
+encyclopaedia redirects is less sure than a dictionary's shared sense)."""
 SHORT_LONG = 0.8
 """Factor of a short form (a listed name keeping the term's first and last characters) or a
 long form (one character more)."""
+MAX_INSERTED = 2
+"""A long form has at most this many characters more than the term (one for a term of two)."""
+LONGER = 0.95
+"""A long form two characters longer counts this much less than one a character longer."""
 HOMOPHONE = 0.85
 """Factor of a listed name read the same way in pinyin (an input-method slip)."""
-ONE_OFF = 0.7
-"""Factor of a listed name one character apart that is not read the same way."""
+ONE_OFF = 0.5
+"""Factor of a listed name one character apart that is not read the same way: a guess,
+weaker than an input of what the need is for that the term may name (0.8) and than a short
+or long form (氟铝酸钾 for 氟铝酸钠 is another compound, not a slip)."""
 WEAK_EVIDENCE = 5
 """Fallbacks (short and long forms, typos) are tried when fewer listed names contain the term."""
 MAX_VARIANTS = 8
 """At most this many variants of one term (the best first)."""
 MAX_SENSE_WORDS = 8
+MAX_PHRASE_WORDS = 3
+"""An English name is translated in phrases of at most this many words."""
+MAX_CODE_LETTERS = 4
+"""A word of an English name that the dictionary does not know is kept as a code (PVC, LED)
+when it has at most this many letters."""
 """An English sense shared by more headwords than this is too vague to make synonyms."""
 MIN_SUFFIX_PAIRS = 4
 """Two last characters are interchangeable (减速器 / 减速机) when at least this many pairs of
 dictionary synonyms differ only by them."""
+PIVOT_RANKS = 3
+"""A word's main sense pivots to another headword only when it is among the other's first
+this many senses."""
+PIVOT_SIDE_SENSE = 0.9
+"""Strength of a pivot through a sense that is not the other headword's main sense."""
+SIDE_SENSE = 0.9
+"""Factor by which a dictionary synonym counts less when the sense it shares with the term
+is not its own main sense (豆油, *soy bean oil* first, for 豉油, *soy sauce*)."""
+PIVOT_EXTENDED = 0.85
+"""Strength of a pivot through a sense one word longer (*X solution* for *X*)."""
 _MAX_READINGS = 16
 _MAX_SUBSEQUENCE = 8
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -103,6 +134,13 @@ class NameVariant:
     """Whether the dictionary gives it as the same goods under another name (the main sense
     of one is a sense of the other, :meth:`NameDictionary.same_goods`): the term is then a
     word, not a pinyin slip, and no typo is guessed for it."""
+    exact: bool = False
+    """Whether it names exactly the same goods (:meth:`NameDictionary.pivots`: the two are
+    the only words of a specific English sense; or the term with its last character swapped
+    for an interchangeable one, :func:`interchangeable_suffixes`): its matches then count as
+    the term's own,
+    scaled only by ``factor``, even when suppliers list the term itself too. Other variants
+    count less when they do (a sub-type of what was asked beats a guess)."""
 
 
 def describe(wanted: str, variant: str, kind: str) -> str:
@@ -170,6 +208,7 @@ class NameDictionary:
             if len(parts) == 2 and len(words) <= MAX_SENSE_WORDS:
                 heads.setdefault(parts[1], []).extend(words)
         self._heads = {h: tuple(dict.fromkeys(ws)) for h, ws in heads.items()}
+        self._extended_senses: dict[str, tuple[str, ...]] | None = None
         self.max_len = max((len(w) for w in senses), default=0)
 
     def synonyms(
@@ -199,20 +238,120 @@ class NameDictionary:
                 theirs = self._qualified[other][core]
                 if other == word or (len(other) == 1 and not short_ok):
                     continue
-                if qualifier == theirs:
-                    confidence = 1.0
-                elif qualifier and theirs:
+                confidence = qualifiers_agree(qualifier, theirs)
+                if confidence is None:
                     continue
-                else:
-                    confidence = 0.9
                 out[other] = max(out.get(other, 0.0), confidence)
         return list(out.items())
+
+    def pivots(self, word: str) -> list[tuple[str, float]]:
+        """Headwords naming exactly the same goods as ``word``, through a shared English
+        sense that is specific, with a strength in ``(0, 1]``.
+
+        The English gloss is the pivot: 纯碱 and 碳酸钠 are both *sodium carbonate*, 涤纶 and
+        聚酯纤维 both *polyester fiber*. Specific means no third headword shares the sense (a
+        vague sense such as *paint* or *equipment* joins many words that are not the same
+        goods), the qualifiers do not disagree, it is the main (first) sense of ``word`` and
+        among the first :data:`PIVOT_RANKS` of the other, and the other is no single
+        character (氧气 is *oxygen*, and so is 氧, which names no goods). A sense of two
+        words or more that the other's sense extends by a last word also pivots (*hydrogen
+        peroxide* / *hydrogen peroxide solution*: 过氧化氢 / 双氧水), more weakly, when no
+        third headword has that longer sense; an extra first word is not the same goods
+        (*unplasticized polyvinyl chloride* is a kind of *polyvinyl chloride*).
+
+        Strength: 1 when the sense is the other's main sense too, else
+        :data:`PIVOT_SIDE_SENSE`; times :data:`PIVOT_EXTENDED` for an extended sense.
+
+        Examples
+        --------
+        >>> d = NameDictionary({"纯碱": ("sodium carbonate", "soda ash"),
+        ...     "碳酸钠": ("soda", "sodium carbonate{chemistry}"), "苏打": ("soda",),
+        ...     "涂料": ("paint",), "漆": ("paint",), "颜料": ("paint",),
+        ...     "过氧化氢": ("hydrogen peroxide",), "双氧水": ("hydrogen peroxide solution",)})
+        >>> d.pivots("纯碱"), d.pivots("涂料"), d.pivots("双氧水")
+        ([('碳酸钠', 0.9)], [], [('过氧化氢', 0.85)])
+        """
+        mine = self._qualified.get(word, {})
+        if not mine:
+            return []
+        core, qualifier = next(iter(mine.items()))  # the main sense
+        if core.startswith("="):
+            return []
+        found = [(o, core, 1.0) for o in self.by_sense.get(core, ()) if o != word]
+        if len(found) > 1:
+            return []  # a third word shares it: too vague to say "the same goods"
+        found += [(o, core, PIVOT_EXTENDED) for o in self._extended().get(core, ())]
+        for shorter in self._shortened(core):
+            sharing = self.by_sense.get(shorter, ())
+            found += [(o, shorter, PIVOT_EXTENDED) for o in sharing if len(sharing) == 1]
+        out: dict[str, float] = {}
+        for other, sense, factor in found:
+            if other == word or len(other) == 1 < len(word):
+                continue
+            theirs = self._qualified[other]
+            keys = list(theirs)
+            at = keys.index(sense) if sense in theirs else self._rank_extended(keys, core)
+            if at is None or at >= PIVOT_RANKS:
+                continue
+            if qualifiers_agree(qualifier, theirs.get(sense, "")) is None:
+                continue
+            strength = factor * (1.0 if at == 0 else PIVOT_SIDE_SENSE)
+            out[other] = max(strength, out.get(other, 0.0))
+        return sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    @staticmethod
+    def _shortened(core: str) -> list[str]:
+        """A sense of three words or more less its last word (*X solution* → *X*)."""
+        parts = core.split(" ")
+        if len(parts) < 3:
+            return []
+        return [" ".join(parts[:-1])]
+
+    def _rank_extended(self, keys: list[str], core: str) -> int | None:
+        """Where among ``keys`` (another word's senses, in order) is ``core`` extended by a
+        last word."""
+        for at, key in enumerate(keys):
+            if core in self._shortened(key):
+                return at
+        return None
+
+    def _extended(self) -> dict[str, tuple[str, ...]]:
+        """Each sense of two words or more → the headwords having a sense one word longer
+        that no other headword has (built once)."""
+        if self._extended_senses is None:
+            out: dict[str, list[str]] = {}
+            for sense, words in self.by_sense.items():
+                if len(words) != 1:
+                    continue
+                for shorter in self._shortened(sense):
+                    out.setdefault(shorter, []).append(words[0])
+            self._extended_senses = {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+        return self._extended_senses
+
+    def is_element(self, char: str) -> bool:
+        """Whether ``char`` names a chemical element: a single character whose main sense the
+        dictionary marks as chemistry (锌, *zinc{chemistry}*) or that says so (金).
+
+        Examples
+        --------
+        >>> d = name_dictionary()
+        >>> d.is_element("锌"), d.is_element("钠"), d.is_element("盖"), d.is_element("钢")
+        (True, True, False, False)
+        """
+        senses = self.senses.get(char, ()) if len(char) == 1 else ()
+        return bool(senses) and (
+            "chemistry" in senses[0].partition("{")[2] or "chemical element" in senses
+        )
 
     def main_sense(self, word: str) -> str | None:
         """The first sense of ``word`` without its qualifier (the dictionary lists the main
         sense first), or ``None``."""
         senses = self.senses.get(word)
         return senses[0].partition("{")[0] if senses else None
+
+    def has_sense(self, word: str, sense: str | None) -> bool:
+        """Whether ``sense`` (without its qualifier) is one of the senses of ``word``."""
+        return sense is not None and sense in self._qualified.get(word, {})
 
     def same_goods(self, word: str, other: str) -> bool:
         """Whether the main (first) sense of one of the two words is a sense of the other:
@@ -251,6 +390,64 @@ class NameDictionary:
             else:
                 i += 1
         return out
+
+
+REGISTER_LABELS = frozenset(
+    {
+        "archaic",
+        "bound form",
+        "classical",
+        "coll",
+        "derog",
+        "dialect",
+        "fig",
+        "internet slang",
+        "literary",
+        "loanword",
+        "old",
+        "slang",
+        "tw",
+        "cantonese",
+        "hong kong usage",
+        "abbr",
+    }
+)
+"""Qualifiers that say where or how a word is used (*loanword*, *Tw*, *dialect*), not which
+thing it names: 培林 is a *bearing{mechanical; loanword}*, the same goods as 轴承, a
+*bearing{mechanical}*."""
+
+
+def _meaning_labels(qualifier: str) -> frozenset[str]:
+    parts = (p.strip() for p in qualifier.split(";"))
+    return frozenset(
+        p
+        for p in parts
+        if p
+        and p not in REGISTER_LABELS
+        and not p.startswith(("loanword", "dialect"))
+        and not p.endswith((" dialect", " usage"))
+    )
+
+
+def qualifiers_agree(mine: str, theirs: str) -> float | None:
+    """How far two bracketed qualifiers of the same English sense agree: 1 when they say the
+    same, 0.9 when one says nothing more than the other (none, or a part of the other's,
+    labels of register such as *loanword* or *Tw* aside), ``None`` when they disagree (two
+    things: *nut{of a bolt}* is no *nut{food}*).
+
+    Examples
+    --------
+    >>> qualifiers_agree("mechanical; loanword", "mechanical"), qualifiers_agree("", "food")
+    (0.9, 0.9)
+    >>> qualifiers_agree("msg", "msg; e621"), qualifiers_agree("bolt", "food") is None
+    (0.9, True)
+    """
+    if mine == theirs:
+        return 1.0
+    a, b = _meaning_labels(mine), _meaning_labels(theirs)
+    if not a or not b or a <= b or b <= a:
+        return 0.9
+    return None
 
 
 @cache
@@ -317,6 +514,62 @@ def name_dictionary() -> NameDictionary:
     return NameDictionary({w: tuple(s.split("|")) for w, s in _data_lines("cedict_goods.tsv.gz")})
 
 
+class SynonymGroups:
+    """Small groups of words naming the same thing (the shipped extract of a Chinese synonym
+    lexicon, ``data/synonym_groups.tsv.gz``: built from Chinese Wikipedia's redirects and a
+    synonym dictionary): 混凝土 / 砼, 培林 / 轴承, 钢化玻璃 / 强化玻璃 / 淬火玻璃.
+
+    Examples
+    --------
+    >>> g = SynonymGroups([("培林", "轴承", "啤令"), ("轴承", "轴瓦")])
+    >>> g.mates("培林"), g.mates("轴承")
+    (('轴承', '啤令'), ('培林', '啤令', '轴瓦'))
+    """
+
+    def __init__(self, groups: Iterable[Iterable[str]]) -> None:
+        mates: dict[str, list[str]] = {}
+        for group in groups:
+            words = list(dict.fromkeys(group))
+            for word in words:
+                mates.setdefault(word, []).extend(
+                    w for w in words if w != word and not _negates(w, word)
+                )
+        self._mates = {w: tuple(dict.fromkeys(ms)) for w, ms in mates.items()}
+        self.max_len = max((len(w) for w in self._mates), default=0)
+
+    def mates(self, word: str) -> tuple[str, ...]:
+        """The other words of the groups holding ``word``."""
+        return self._mates.get(word, ())
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._mates
+
+
+NEGATIONS = "非无不未反"
+"""Prefixes that turn a word into its opposite (金属 / 非金属, 极性 / 非极性): a synonym
+lexicon built from encyclopaedia redirects may group the two, but they name other goods."""
+
+
+def _negates(word: str, other: str) -> bool:
+    """Whether one of the two words is the other with a negating prefix (:data:`NEGATIONS`).
+
+    Examples
+    --------
+    >>> _negates("非金属", "金属"), _negates("金属", "非金属"), _negates("无纺布", "纺布")
+    (True, True, True)
+    >>> _negates("混凝土", "砼")
+    False
+    """
+    long, short = (word, other) if len(word) > len(other) else (other, word)
+    return len(long) == len(short) + 1 and long[0] in NEGATIONS and long[1:] == short
+
+
+@cache
+def synonym_groups() -> SynonymGroups:
+    """The shipped synonym groups (``data/synonym_groups.tsv.gz``), loaded once."""
+    return SynonymGroups(_data_lines("synonym_groups.tsv.gz"))
+
+
 @cache
 def _readings() -> dict[str, tuple[str, ...]]:
     return {c: tuple(r.split(",")) for c, r in _data_lines("char_readings.tsv.gz")}
@@ -380,15 +633,36 @@ class NameVariants:
     [('无缝钢管', 'long')]
     """
 
-    def __init__(self, lexicon: Lexicon, dictionary: NameDictionary | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        dictionary: NameDictionary | None = None,
+        groups: SynonymGroups | None = None,
+    ) -> None:
         self.lexicon = lexicon
         self.dictionary = dictionary or name_dictionary()
+        self.groups = groups if groups is not None else synonym_groups()
+        self._pairs: set[str] = set()
+        self._pairs_seen = 0
         self._keys = TextStore()
         self._key_ids: dict[str, list[int]] = {}
         self._sorted_ids: dict[str, list[int]] = {}
 
+    def _may_be_listed(self, text: str) -> bool:
+        """Whether every pair of neighbouring characters of ``text`` occurs in a listed name:
+        a set look-up that spares most scans of the names for a candidate nobody lists."""
+        names = self.lexicon.names
+        if self._pairs_seen < len(names):
+            for name in names[self._pairs_seen :]:
+                self._pairs.update(name[i : i + 2] for i in range(len(name) - 1))
+            self._pairs_seen = len(names)
+        pairs = self._pairs
+        return all(text[i : i + 2] in pairs for i in range(len(text) - 1))
+
     def _listed(self, text: str) -> int:
         """How many listed names contain ``text`` (up to :data:`WEAK_EVIDENCE`)."""
+        if not self._may_be_listed(text):
+            return 0
         n = 0
         for _ in self.lexicon.store.occurrences(text):
             n += 1
@@ -400,6 +674,8 @@ class NameVariants:
         """How well the listed names attest ``term`` itself, up to :data:`WEAK_EVIDENCE`: a
         name ending with it (the term as a head: it or a kind of it) counts 1, a name holding
         it elsewhere ½ (电池芯 inside 太阳电池芯片 is no 电池芯)."""
+        if not self._may_be_listed(term):
+            return 0.0
         names = self.lexicon.names
         total = 0.0
         for i, offset in self.lexicon.store.occurrences(term):
@@ -407,6 +683,19 @@ class NameVariants:
             if total >= WEAK_EVIDENCE:
                 break
         return total
+
+    def _names_or_heads(self, text: str) -> bool:
+        """Whether a listed name starts with ``text`` or ends with it as a word of its own:
+        not with its first character closing a dictionary word (率转换器 ends 频率转换器, but
+        频率 is the word there; 铜箔 ends 电解铜箔 as a word)."""
+        names, words = self.lexicon.names, self.dictionary.senses
+        for i, offset in self.lexicon.store.occurrences(text):
+            name = names[i]
+            if offset == 0:
+                return True  # the name, or its first word (不锈钢管 of 不锈钢管材)
+            if offset + len(text) == len(name) and name[offset - 1 : offset + 1] not in words:
+                return True
+        return False
 
     def _word_like(self, text: str, name: str, offset: int) -> bool:
         """Whether ``text`` found at ``offset`` in a listed ``name`` reads as a word there: a
@@ -424,35 +713,54 @@ class NameVariants:
         """
         found: dict[str, NameVariant] = {}
 
-        def put(text: str, factor: float, kind: str, confirmed: bool = False) -> None:
+        def put(
+            text: str, factor: float, kind: str, confirmed: bool = False, exact: bool = False
+        ) -> None:
             if not text or text == term or (len(text) == 1 and self.lexicon.get(text) is None):
                 return  # one character names a thing only when suppliers list it alone
-            if text not in found or found[text].factor < factor:
-                found[text] = NameVariant(term, text, factor, kind, confirmed)
+            had = found.get(text)
+            if had is None or had.factor < factor:
+                exact = exact or (had is not None and had.exact)
+                found[text] = NameVariant(term, text, factor, kind, confirmed or exact, exact)
 
         if _LATIN_RUN.search(term):
             for text, factor in self._english(term):
                 put(text, factor, "english")
         attested = self.evidence(term) if _HAN.search(term) else WEAK_EVIDENCE
+        if _HAN.search(term):
+            for text, strength in self._pivots(term):
+                put(text, SYNONYM * strength, "synonym", exact=True)
         for text in self._other_suffix(term):
-            put(text, SYNONYM, "synonym")
+            put(text, SYNONYM, "synonym", exact=True)
         same_goods = self.dictionary.same_goods
         if attested >= WEAK_EVIDENCE and _HAN.search(term):
             for text, factor in self._strong_synonyms(term):
                 put(text, factor, "synonym", same_goods(term, text))
+            for text in self.groups.mates(term):
+                if self.evidence(text) >= WEAK_EVIDENCE / 2:
+                    # the dictionary and the lexicon agree (砼 / 混凝土: both *concrete*
+                    # first, and grouped): the same goods, no guess
+                    both = text in found and found[text].confirmed
+                    put(text, GROUP_SYNONYM, "synonym", confirmed=True, exact=both)
         if attested < WEAK_EVIDENCE:
             for text, factor, kind in self._synonyms(term, attested):
                 put(text, factor, kind, same_goods(term, text))
+            for text, factor in self._group_synonyms(term):
+                put(text, factor, "synonym", confirmed=True)
             # a word the dictionary knows, whose other name suppliers list, is no input slip
             known = any(v.confirmed for v in found.values())
             if len(term) >= 2:
                 for text in self._short_forms(term):
-                    put(text, SHORT_LONG, "short")
-                for text in self._long_forms(term):
-                    put(text, SHORT_LONG, "long")
-                one_off = not found and attested < 1
+                    if not self._word_of_its_own(term, text):
+                        put(text, SHORT_LONG, "short")
+                # a known word is no name cut short either (电瓶 is no 电水瓶)
+                for text, factor in [] if known else self._long_forms(term):
+                    put(text, factor, "long")
+                one_off = attested < 1 and all(v.kind != "synonym" for v in found.values())
+                longer = [v.text for v in found.values()]
                 for text, factor in [] if known else self._typos(term, attested, one_off=one_off):
-                    put(text, factor, "typo")
+                    if not any(text in other for other in longer):  # 无缝钢 of 无缝钢管: cut
+                        put(text, factor, "typo")
                 if not found:  # the last resort: the same characters in another order
                     for text in self._reordered(term):
                         put(text, SHORT_LONG, "synonym")
@@ -468,6 +776,39 @@ class NameVariants:
             return []
         swaps = interchangeable_suffixes(self.dictionary).get(term[-1], ())
         return [t for t in (term[:-1] + s for s in swaps) if self.evidence(t) >= 1]
+
+    def _pivots(self, term: str) -> list[tuple[str, float]]:
+        """Listed names of exactly the same goods as the term (:meth:`NameDictionary.pivots`),
+        with their strength: the whole term's, or the term with one of its words replaced by
+        that word's (高纯纯碱 → 高纯碳酸钠), weaker by :data:`PART_SYNONYM` / :data:`SYNONYM`."""
+        d = self.dictionary
+        out = [(w, s) for w, s in d.pivots(term) if self._listed(w)]
+        for start, end in d.words(term):
+            if end - start == len(term) or end - start < 2:
+                continue
+            for other, strength in d.pivots(term[start:end]):
+                text = term[:start] + other + term[end:]
+                if self._listed(text):
+                    out.append((text, strength * PART_SYNONYM / SYNONYM))
+        return out
+
+    def _group_synonyms(self, term: str) -> list[tuple[str, float]]:
+        """Listed names that a synonym group gives for the term (砼 → 混凝土), or for one of
+        its words with the rest kept (沥青砼 → 沥青混凝土, more weakly)."""
+        groups = self.groups
+        out = [(w, GROUP_SYNONYM) for w in groups.mates(term) if self._listed(w)]
+        for start in range(len(term)):
+            for end in range(min(len(term), start + groups.max_len), start, -1):
+                if end - start == len(term) or term[start:end] not in groups:
+                    continue
+                if end - start == 1 and end < len(term):
+                    continue  # one character names a thing only as the head (沥青砼)
+                for other in groups.mates(term[start:end]):
+                    text = term[:start] + other + term[end:]
+                    # a name, or a name's head: not a fragment inside one (强化玻 in 强化玻璃)
+                    if len(text) > 1 and self.evidence(text) >= 1:
+                        out.append((text, GROUP_SYNONYM * PART_SYNONYM / SYNONYM))
+        return out
 
     def _strong_synonyms(self, term: str) -> list[tuple[str, float]]:
         """Whole dictionary synonyms of a well-listed term whose main (first) sense is the
@@ -498,7 +839,16 @@ class NameVariants:
         # 螺帽 is "nut", and so are 螺母 and 坚果: a synonym written with one of the term's
         # characters is the likelier reading, when there is one
         alike = [(w, c) for w, c in whole if set(w) & set(term)]
-        out = [(w, SYNONYM * c, "synonym") for w, c in alike or whole]
+        # and one meaning the term's sense first is likelier than one that has it aside (豉油
+        # is *soy sauce*: 酱油 first, 豆油 *soy bean oil* first, *soy sauce* in a dialect)
+        out = [
+            (
+                w,
+                SYNONYM * c * (1.0 if d.has_sense(term, d.main_sense(w)) else SIDE_SENSE),
+                "synonym",
+            )
+            for w, c in alike or whole
+        ]
         for start, end in d.words(term):
             if end - start == len(term) or end - start < 2:
                 continue
@@ -508,6 +858,10 @@ class NameVariants:
             for other, confidence in d.synonyms(term[start:end], single=True, kinds=kinds):
                 text = head + other + rest
                 factor = PART_SYNONYM * confidence
+                if len(other) == 1 < end - start and self.lexicon.get(text) is None:
+                    # a word cut to one character (空气 → 气, 玻璃 → 玻) names the goods
+                    # only as a whole listed name, not as a fragment of one (气开关)
+                    continue
                 if self._listed(text):
                     out.append((text, factor, "synonym"))
                 else:  # shortened after the qualifiers only: they are the buyer's
@@ -544,8 +898,11 @@ class NameVariants:
 
     def _translations(self, words: list[str]) -> list[tuple[str, float]]:
         """Chinese for an English phrase: whole (with the other Chinese names of the same
-        thing: ``soda ash`` is 纯碱, which is also 碳酸钠), else word by word (the head last, as
-        in Chinese), each combination a listed name confirms."""
+        thing: ``soda ash`` is 纯碱, which is also 碳酸钠, and their pivots,
+        :meth:`NameDictionary.pivots`), else phrase by phrase, the longest the dictionary
+        knows first (``stainless steel`` + ``pipe``: 不锈钢 + 管; the head last, as in Chinese;
+        a hyphen parts words; a short unknown word is a code kept as it is: PVC管), each
+        combination that is a listed name or a listed name's head."""
         d = self.dictionary
         whole = d.translate(" ".join(words))
         if whole:
@@ -553,15 +910,39 @@ class NameVariants:
             for word in whole:
                 for other, confidence in d.synonyms(word):
                     out.setdefault(other, PART_SYNONYM / SYNONYM * confidence)
+                # and the pivot's other name (hydrogen peroxide: 过氧化氢, sold as 双氧水)
+                for other, strength in d.pivots(word):
+                    out[other] = max(out.get(other, 0.0), strength)
             return list(out.items())
-        options = [d.translate(w)[:6] for w in words]
-        if not all(options):
-            return [(" ".join(words), 1.0)]
+        if any("-" in w for w in words):  # lithium-ion battery: lithium ion battery
+            return self._translations([p for w in words for p in w.split("-") if p])
+        options: list[list[str]] = []
+        i = 0
+        while i < len(words):  # the longest phrases the dictionary knows, left to right
+            for j in range(min(len(words), i + MAX_PHRASE_WORDS), i, -1):
+                found = d.translate(" ".join(words[i:j]))[:6]
+                if found:
+                    options.append(found)
+                    i = j
+                    break
+            else:
+                if len(words[i]) > MAX_CODE_LETTERS:
+                    return [(" ".join(words), 1.0)]
+                options.append([words[i]])  # a code such as PVC or LED, kept (PVC管)
+                i += 1
         combos = itertools.islice(itertools.product(*options), 64)
         composed = [("".join(c), 0.95) for c in combos]
-        return [(t, f) for t, f in composed if self._listed(t)] or [(" ".join(words), 1.0)]
+        kept = [(t, f) for t, f in composed if self._names_or_heads(t)]
+        return kept or [(" ".join(words), 1.0)]
 
     # -- the catalog's own names ---------------------------------------------------------
+
+    def _word_of_its_own(self, term: str, short: str) -> bool:
+        """Whether a two-character ``short`` form of ``term`` is a dictionary word naming
+        other goods than the term (果糖, *fructose*, is no 果寡糖 cut short; 气体, *gas*, no
+        气缸体): two characters left of a longer name are that word first."""
+        d = self.dictionary
+        return len(short) == 2 and short in d.senses and not d.same_goods(term, short)
 
     def _shorter(self, term: str) -> list[str]:
         """Listed names of three characters or more that are ``term`` less one character."""
@@ -587,16 +968,26 @@ class NameVariants:
                     out.append(text)
         return list(dict.fromkeys([*out, *self._shorter(term)]))
 
-    def _long_forms(self, term: str) -> list[str]:
-        """Listed text with one more character inside ``term`` (无缝管 → 无缝钢管)."""
-        if len(term) < 3:
+    def _long_forms(self, term: str) -> list[tuple[str, float]]:
+        """Listed words with one or two more characters inside ``term`` (无缝管 → 无缝钢管,
+        锂电池 → 锂离子电池; a term of two characters: one more, 硝铵 → 硝酸铵), the most
+        often listed first, with their factor (:data:`SHORT_LONG`, less for two more).
+        Only where the longer text reads as a word in the name (:meth:`_word_like`)."""
+        if len(term) < 2:
             return []
-        pattern = "|".join(
-            f"{re.escape(term[:i])}[^\\x00{re.escape(term[i])}]{re.escape(term[i:])}"
-            for i in range(1, len(term))
-        )
-        counts = Counter(m.group() for _, _, m in self.lexicon.store.matches(pattern))
-        return [t for t, _ in counts.most_common(3)]
+        most = 1 if len(term) == 2 else MAX_INSERTED
+        gap = f"[^\\x00]{{0,{most}}}"
+        pattern = re.escape(term[0]) + "".join(gap + re.escape(c) for c in term[1:])
+        names = self.lexicon.names
+        counts: Counter[str] = Counter()
+        for n, offset, m in self.lexicon.store.matches(pattern):
+            text = m.group()
+            if len(text) > len(term) and self._word_like(text, names[n], offset):
+                counts[text] += 1
+        return [
+            (t, SHORT_LONG if len(t) == len(term) + 1 else SHORT_LONG * LONGER)
+            for t, _ in counts.most_common(3)
+        ]
 
     def _reordered(self, term: str) -> list[str]:
         """Listed names with the same head (last character) written with the term's other
@@ -646,9 +1037,11 @@ class NameVariants:
         return counts
 
     def prepare(self) -> None:
-        """Read every listed name's pinyin and sorted characters now (it is otherwise done at
-        the first typo or reordering look-up, and then only for names listed since)."""
+        """Read every listed name's pinyin, sorted characters and pairs of neighbouring
+        characters now (it is otherwise done at the first look-up that needs them, and then
+        only for names listed since)."""
         self._sync_keys()
+        self._may_be_listed("")
 
     def _sync_keys(self) -> None:
         names = self.lexicon.names
@@ -693,4 +1086,14 @@ class NameVariants:
             return [(t, HOMOPHONE) for t in homophones]
         if len(term) < 3 or not one_off:
             return []
-        return [(t, ONE_OFF) for t, _ in self._one_off(term).most_common(2)]
+        element = self.dictionary.is_element
+        guesses = [
+            t
+            for t, _ in self._one_off(term).most_common(4)
+            # one element for another is another compound (氟铝酸钾 is no 氟铝酸钠 mistyped)
+            if not any(element(a) and element(b) for a, b in zip(t, term, strict=True) if a != b)
+            # and a guess must name goods: a listed name or its head, not the modifier that
+            # starts one (鲜铁皮 of 鲜铁皮石斛 for 白铁皮)
+            and self.evidence(t) >= 1
+        ]
+        return [(t, ONE_OFF) for t in guesses[:2]]

@@ -7,10 +7,10 @@ from alembic.operations import ops
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
-from app.config import get_settings
-from app.db import make_engine
 from app.migrate import foreign_keys_held
 from app.models import Base
+from app.platform.db import make_engine
+from app.platform.settings import get_settings
 
 config = context.config
 if config.config_file_name is not None:

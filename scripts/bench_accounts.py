@@ -38,12 +38,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.accounts.passwords import hash_password
-from app.config import Settings
-from app.db import make_engine, make_sessionmaker
 from app.main import create_app
 from app.migrate import upgrade
 from app.models import Organization, OrgRole, Role, User
 from app.models.base import utcnow
+from app.platform.db import make_engine, make_sessionmaker
+from app.platform.settings import Settings
 from app.reference.uscc import uscc_check_char
 
 PASSWORD = "known person 2026"  # noqa: S105 (a benchmark account's)

@@ -32,7 +32,6 @@ from sqlalchemy import insert
 
 from app.auth.principal import Principal
 from app.campaigns import exports, report
-from app.db import make_engine, make_sessionmaker, session_scope
 from app.migrate import upgrade
 from app.models import (
     Campaign,
@@ -50,6 +49,7 @@ from app.models import (
     SupplyNeed,
 )
 from app.models.base import utcnow
+from app.platform.db import make_engine, make_sessionmaker, session_scope
 from app.reference.uscc import uscc_check_char
 
 

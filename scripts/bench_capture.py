@@ -27,10 +27,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tqdm import tqdm
 
-from app.config import Settings
 from app.demo.loader import issue_keys, load
 from app.main import create_app
 from app.models import Impression, NeedStatus, Role, SupplyNeed
+from app.platform.settings import Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,16 +7,29 @@
 Generates a firms CSV and a profiles CSV in a temporary folder, imports them into a fresh SQLite
 file (and, with ``--postgres``, into a fresh database ``xieshou_bench`` created on that server
 and dropped afterwards), then re-imports the profiles (all ``unchanged``). Prints one JSON object
-per import on stdout; progress goes to stderr.
+per import on stdout; progress goes to stderr. ``--repeat N`` does it all N times on fresh
+databases and adds one ``"median"`` line per import. ``cpu_s`` is this process's CPU time (the
+importer's own work, less sensitive than ``seconds`` to other load on a shared machine; the
+database server's share is not in it).
+
+On SQLite each line also tells how long the import kept other writers out: a probe thread
+asks for the database's writer turn (``BEGIN IMMEDIATE`` with no busy wait) every 20 ms
+while the import runs; ``lock_max_s`` is the longest stretch in which every ask was refused,
+``lock_s`` the time refused in all (what a concurrent writer would have waited at most).
 """
 
 import argparse
 import csv
 import json
 import random
+import sqlite3
+import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -115,32 +128,148 @@ def generate(folder: Path, rows: int, seed: int = 7) -> tuple[Path, Path]:
     return firms, profiles
 
 
-def bench(db: str, url: str, files: dict[ImportKind, Path], rows: int, *, chain_map: bool) -> None:
+class LockProbe:
+    """How long a SQLite database's writer turn was held by others (see the module's text)."""
+
+    def __init__(self, path: str, every_s: float = 0.02) -> None:
+        self.path = path
+        self.every_s = every_s
+        self.longest_s = 0.0
+        self.total_s = 0.0
+        self.asks = 0
+        self.refused = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        busy_since: float | None = None
+        last = time.perf_counter()
+        try:
+            while not self._stop.is_set():
+                now = time.perf_counter()
+                self.asks += 1
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    conn.execute("ROLLBACK")
+                    free = True
+                except sqlite3.OperationalError:
+                    free = False
+                    self.refused += 1
+                if free:
+                    if busy_since is not None:
+                        self.longest_s = max(self.longest_s, now - busy_since)
+                    busy_since = None
+                else:
+                    self.total_s += now - last
+                    if busy_since is None:
+                        busy_since = now
+                last = now
+                self._stop.wait(self.every_s)
+            if busy_since is not None:
+                self.longest_s = max(self.longest_s, time.perf_counter() - busy_since)
+        finally:
+            conn.close()
+
+    def start(self) -> "LockProbe":
+        """Start asking."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> dict[str, float]:
+        """Stop asking; the figures."""
+        self._stop.set()
+        self._thread.join()
+        return {"lock_max_s": round(self.longest_s, 2), "lock_s": round(self.total_s, 2)}
+
+
+@contextmanager
+def lock_probe(url: str) -> Iterator[dict[str, float]]:
+    """Probe the writer turn of the SQLite database at ``url`` during the block; the figures
+    are put into the yielded dict at its end (nothing for another database)."""
+    figures: dict[str, float] = {}
+    if not url.startswith("sqlite:///"):
+        yield figures
+        return
+    probe = LockProbe(url.removeprefix("sqlite:///")).start()
+    try:
+        yield figures
+    finally:
+        figures.update(probe.stop())
+
+
+def bench(
+    db: str, url: str, files: dict[ImportKind, Path], rows: int, *, chain_map: bool
+) -> list[dict[str, object]]:
     upgrade(url)
     if chain_map:  # as after `xieshou demo`: every imported profile is placed on the map too
         seed(url, place=False)
     runs = [(ImportKind.firms, ""), (ImportKind.profiles, ""), (ImportKind.profiles, "again")]
+    lines: list[dict[str, object]] = []
     for kind, note in runs:
-        start = time.perf_counter()
-        report = import_file(url, kind, files[kind])
-        seconds = time.perf_counter() - start
+        with lock_probe(url) as held:
+            start, cpu = time.perf_counter(), time.process_time()
+            report = import_file(url, kind, files[kind])
+            seconds = time.perf_counter() - start
+            cpu_s = time.process_time() - cpu
         if not report.written or report.rejected:
             raise SystemExit(f"import failed: {report.problems[:5]}")
-        out = {
+        out: dict[str, object] = {
             "db": db,
             "kind": kind.value,
             "rows": rows,
             "seconds": round(seconds, 2),
+            "cpu_s": round(cpu_s, 2),
             "rows_per_s": round(rows / seconds),
             "created": report.created,
             "updated": report.updated,
             "unchanged": report.unchanged,
+            **held,
         }
         if note:
             out["run"] = "re-import"
         if chain_map:
             out["chain_map"] = "seed"
         print(json.dumps(out), flush=True)
+        lines.append(out)
+    return lines
+
+
+def medians(lines: list[dict[str, object]], repeat: int) -> None:
+    """One line per database and import with the median of its ``repeat`` runs."""
+    groups: dict[tuple[object, ...], list[dict[str, object]]] = {}
+    for line in lines:
+        groups.setdefault((line["db"], line["kind"], line.get("run")), []).append(line)
+    for group in groups.values():
+        out = dict(group[0])
+        for key in ("seconds", "cpu_s", "lock_max_s", "lock_s"):
+            if key in out:
+                out[key] = round(statistics.median(float(str(g[key])) for g in group), 2)
+        out["rows_per_s"] = round(int(str(out["rows"])) / float(str(out["seconds"])))
+        out["median_of"] = repeat
+        print(json.dumps(out), flush=True)
+
+
+def bench_postgres(
+    server_url: str,
+    database: str,
+    files: dict[ImportKind, Path],
+    args: argparse.Namespace,
+    run: int,
+) -> list[dict[str, object]]:
+    """The same imports into a fresh PostgreSQL database (dropped afterwards)."""
+    server = make_url(server_url)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        url = server.set(database=database).render_as_string(hide_password=False)
+        return bench("postgresql", url, files, args.rows, chain_map=args.chain_map)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def main() -> int:
@@ -148,6 +277,10 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (any database on it)")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1, help="runs (a median line when > 1)")
+    parser.add_argument(
+        "--database", default="xieshou_bench", help="the PostgreSQL database to create and drop"
+    )
     parser.add_argument(
         "--chain-map",
         action="store_true",
@@ -159,27 +292,20 @@ def main() -> int:
         print(f"generating {args.rows} firms and profiles …", file=sys.stderr)
         firms, profiles = generate(folder, args.rows)
         files = {ImportKind.firms: firms, ImportKind.profiles: profiles}
-        if not args.no_sqlite:
-            bench(
-                "sqlite",
-                f"sqlite:///{folder / 'bench.db'}",
-                files,
-                args.rows,
-                chain_map=args.chain_map,
-            )
-        if args.postgres:
-            server = make_url(args.postgres)
-            admin = create_engine(server, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text("DROP DATABASE IF EXISTS xieshou_bench"))
-                conn.execute(text("CREATE DATABASE xieshou_bench"))
-            try:
-                url = server.set(database="xieshou_bench").render_as_string(hide_password=False)
-                bench("postgresql", url, files, args.rows, chain_map=args.chain_map)
-            finally:
-                with admin.connect() as conn:
-                    conn.execute(text("DROP DATABASE IF EXISTS xieshou_bench WITH (FORCE)"))
-                admin.dispose()
+        lines: list[dict[str, object]] = []
+        for run in range(args.repeat):
+            if not args.no_sqlite:
+                lines += bench(
+                    "sqlite",
+                    f"sqlite:///{folder / f'bench{run}.db'}",
+                    files,
+                    args.rows,
+                    chain_map=args.chain_map,
+                )
+            if args.postgres:
+                lines += bench_postgres(args.postgres, args.database, files, args, run)
+        if args.repeat > 1:
+            medians(lines, args.repeat)
     return 0
 
 

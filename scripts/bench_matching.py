@@ -53,7 +53,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_support import admin_key, measure, running_server, scratch_database
+from bench_support import admin_key, measure, progress, running_server, scratch_database
 
 from matching import NeedRecord, ProductItem, ProfileRecord, SupplierIndex
 from matching.catalog import clean_products
@@ -79,10 +79,6 @@ def _pct(xs: list[float]) -> dict[str, float]:
         "p50_ms": round(float(np.percentile(xs, 50)), 2),
         "p99_ms": round(float(np.percentile(xs, 99)), 2),
     }
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _emit(line: dict[str, object]) -> None:
@@ -179,7 +175,7 @@ def bench_bm25s(profiles: list[ProfileRecord], queries: list[NeedRecord]) -> Non
     import bm25s
 
     n = len(profiles)
-    _log("bm25s: tokenizing …")
+    progress("bm25s: tokenizing …")
     t0 = time.perf_counter()
     vocab_ids: dict[str, int] = {}
     corpus = []
@@ -262,7 +258,7 @@ def write_import_files(
             profs.write(json.dumps({"uscc": code, "products": products}, ensure_ascii=False) + "\n")
     titles = {q.title: q for q in queries}  # a firm's needs are keyed by title: no repeats
     if len(titles) < len(queries):
-        _log(f"  {len(queries) - len(titles)} repeated need title(s) left out of the import")
+        progress(f"  {len(queries) - len(titles)} repeated need title(s) left out of the import")
     with files["needs"].open("w", encoding="utf-8") as needs:
         for q in titles.values():
             row = {
@@ -296,8 +292,8 @@ def load_catalog(url: str, files: dict[str, Path]) -> dict[str, float]:
 
 def time_index_build(url: str) -> dict[str, float]:
     """``MatchingIndex.build()`` (what a server runs at start-up), timed in this process."""
-    from app.db import make_engine, make_sessionmaker
     from app.matches.index import MatchingIndex
+    from app.platform.db import make_engine, make_sessionmaker
 
     engine = make_engine(url)
     try:
@@ -315,8 +311,8 @@ def open_need_ids(url: str) -> list[int]:
     """The ids of the open needs in the database at ``url``."""
     from sqlalchemy import select
 
-    from app.db import make_engine
     from app.models import NeedStatus, SupplyNeed
+    from app.platform.db import make_engine
 
     engine = make_engine(url)
     try:
@@ -347,7 +343,7 @@ async def _http_rounds(
     lines: list[dict[str, object]] = []
     for clients in (1, 8):
         baseline = await measure(health, base, key, requests, clients)
-        _log(f"  shortlist with {clients} client(s), {requests} requests …")
+        progress(f"  shortlist with {clients} client(s), {requests} requests …")
         items.clear()
         result = await measure(shortlist, base, key, requests, clients)
         lines.append(
@@ -378,9 +374,9 @@ def bench_http(
     needs = len({q.title for q in queries})
     common: dict[str, object] = {"db": db, "profiles": n, "needs": needs}
     with tempfile.TemporaryDirectory() as tmp, scratch_database(db) as url:
-        _log(f"[{db}] writing import files …")
+        progress(f"[{db}] writing import files …")
         files = write_import_files(Path(tmp), profiles, queries)
-        _log(f"[{db}] migrating and importing {n} SMEs + profiles, {needs} needs …")
+        progress(f"[{db}] migrating and importing {n} SMEs + profiles, {needs} needs …")
         t0 = time.perf_counter()
         loaded = load_catalog(url, files)
         _emit(
@@ -391,13 +387,13 @@ def bench_http(
                 "total_s": round(time.perf_counter() - t0, 2),
             }
         )
-        _log(f"[{db}] timing MatchingIndex.build() in process …")
+        progress(f"[{db}] timing MatchingIndex.build() in process …")
         _emit({"stage": "http_index_build", **common, **time_index_build(url)})
         key = admin_key(url)
         need_ids = open_need_ids(url)
         if not need_ids:
             raise SystemExit("no open needs were imported")
-        _log(f"[{db}] starting xieshou serve (ready once its index is built) …")
+        progress(f"[{db}] starting xieshou serve (ready once its index is built) …")
         with running_server(url, workers=workers, ready_timeout_s=ready_timeout_s) as server:
             headers = {"Authorization": f"Bearer {key}"}
             r = httpx.get(
@@ -458,9 +454,9 @@ def main() -> int:
             if p.name.isprintable()  # the importer refuses control characters (one has U+007F)
         }
     )
-    _log(f"vocabulary: {len(vocab)} product names")
+    progress(f"vocabulary: {len(vocab)} product names")
     profiles, queries = synthetic_catalog(vocab, args.profiles, args.queries, args.seed)
-    _log(f"generated {len(profiles)} profiles, peak {_peak_mb():.0f} MB")
+    progress(f"generated {len(profiles)} profiles, peak {_peak_mb():.0f} MB")
     if not args.skip_in_process:
         bench_in_process(profiles, queries)
         if not args.skip_bm25:

@@ -35,13 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pydantic import SecretStr
 from sqlalchemy import delete, func, select
 
-from app.config import Settings
-from app.db import make_engine, make_sessionmaker
 from app.migrate import upgrade
 from app.models import OutboxMessage
 from app.notifications.messages import Message
 from app.notifications.outbox import enqueue
 from app.notifications.sender import Sender
+from app.platform.db import make_engine, make_sessionmaker
+from app.platform.settings import Settings
 
 
 def _free_port() -> int:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import gzip
 import itertools
+import json
 import os
 import socket
 import statistics
@@ -25,9 +27,14 @@ from pathlib import Path
 import httpx
 from sqlalchemy import text
 
-from app.db import make_engine
+from app.platform.db import make_engine
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr (stdout carries only the JSON lines)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def free_port() -> int:
@@ -168,3 +175,38 @@ async def measure(
         "p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
         "max_ms": round(max(latencies) * 1000, 2),
     }
+
+
+#: The listed firms of the shared data (``../shared/data`` beside the repository), when there.
+SHARED_FIRMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "firms.jsonl"
+#: The demo's catalog shipped in the repository: the same firms' products, for a checkout
+#: without the shared data (a clean clone elsewhere, CI).
+DEMO_CATALOG = Path(__file__).resolve().parents[1] / "app" / "demo" / "data" / "catalog.jsonl.gz"
+
+
+def product_vocabulary() -> list[str]:
+    """The listed firms' product names (cleaned, printable), sorted: the shared data's
+    ``firms.jsonl`` when it is beside the repository, else the demo's shipped catalog."""
+    from matching.catalog import clean_products
+
+    if SHARED_FIRMS.exists():
+        rows = [
+            json.loads(line)["products"]
+            for line in SHARED_FIRMS.read_text("utf-8").split("\n")
+            if line
+        ]
+    else:
+        with gzip.open(DEMO_CATALOG, "rt", encoding="utf-8") as f:
+            rows = [
+                [{"name": name, "weight": weight} for name, weight in json.loads(line)["products"]]
+                for line in f
+                if line.strip()
+            ]
+    return sorted(
+        {
+            p.name
+            for products in rows
+            for p in clean_products(products)
+            if p.name.isprintable()  # the importer refuses control characters (one has U+007F)
+        }
+    )

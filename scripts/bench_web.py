@@ -23,8 +23,8 @@ from typing import Any
 import httpx
 from bench_support import running_server, scratch_database, server_env
 
-from app.db import make_engine
 from app.models import Role
+from app.platform.db import make_engine
 
 BUDGET_MS = 1000.0
 

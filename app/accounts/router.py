@@ -20,7 +20,9 @@ from app.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
-from app.accounts.sessions import (
+from app.auth import throttle
+from app.auth.dependencies import CallerDep, SessionDep
+from app.auth.sessions import (
     LIFETIME,
     Client,
     end_session,
@@ -28,14 +30,11 @@ from app.accounts.sessions import (
     open_session,
     session_id_of_token,
 )
-from app.auth import throttle
-from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import Forbidden, problem_responses
-from app.fields import IdParam
+from app.fields import Email, IdParam
 from app.messages import tr
 from app.models import Invitation, OrgRole, Registration, Role, User
 from app.models.base import utcnow
-from app.organizations.schemas import Email
 from app.pagination import Page, WholePageDep, page_of
 
 router = APIRouter(tags=["accounts"])

@@ -6,9 +6,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.accounts.passwords import MAX_LENGTH, password_problem
-from app.fields import Id, Name, RegionCode, Uscc, single_line
+from app.fields import Email, Id, Name, PersonName, Phone, RegionCode, Uscc, single_line
 from app.models import OrgRole, Role
-from app.organizations.schemas import Email, PersonName, Phone
 
 
 def _password(value: str) -> str:

@@ -16,11 +16,10 @@ from app import audit, consent
 from app.accounts import messages
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.schemas import SignUp
-from app.accounts.sessions import end_user_sessions
-from app.accounts.tokens import code_matches, hash_token, new_code, new_link_token
 from app.auth.principal import Principal
+from app.auth.sessions import end_user_sessions
 from app.auth.throttle import AuthThrottle
-from app.db import flush
+from app.auth.tokens import code_matches, hash_token, new_code, new_link_token
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, ProblemError
 from app.listing import region_prefix
 from app.messages import tr
@@ -40,6 +39,7 @@ from app.models.base import utcnow
 from app.notifications.outbox import enqueue
 from app.organizations import service as organizations
 from app.organizations.schemas import OrganizationCreate
+from app.platform.db import flush
 
 VERIFY_TTL = timedelta(hours=48)
 RESET_TTL = timedelta(hours=1)

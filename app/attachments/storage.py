@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO, Protocol, cast
 
 if TYPE_CHECKING:
-    from app.config import Settings
+    from app.platform.settings import Settings
 
 _CHUNK = 64 << 10
 

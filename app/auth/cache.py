@@ -1,10 +1,15 @@
 """Recently authenticated API keys, so that most requests need not read their key row.
 
 A revoked key must stop working at once in the worker that revoked it, and promptly in every
-other. Both follow the change log (:mod:`app.matches.changes`): a revocation, or the deletion
+other. Both follow the change log (:mod:`app.platform.changes`): a revocation, or the deletion
 of an organization with its keys, is dropped here when its transaction commits in this worker,
-and when the matching index reads it from the log in the others (every half second). ``ttl_s``
-bounds what a missed notice could cost.
+and when the worker's catch-up reads it from the log in the others.
+
+The cache follows the same freshness rule as the matching index (:mod:`app.platform.notify`):
+it answers only while the worker has read the change log within ``XIESHOU_FRESHNESS_S``
+(``fresh``), so a revocation elsewhere reaches it within that bound; while the log cannot be
+read (the database is down) every request reads its key. ``ttl_s`` is only how long an entry
+lives, a bound on memory and on a change made outside the service.
 """
 
 import threading
@@ -12,7 +17,7 @@ import time
 from collections.abc import Callable, Collection
 
 from app.auth.principal import Principal
-from app.matches.changes import ChangeBatch
+from app.platform.changes import ChangeBatch
 
 
 class KeyCache:
@@ -35,8 +40,17 @@ class KeyCache:
     True
     """
 
-    def __init__(self, *, ttl_s: float = 10.0, max_entries: int = 10_000) -> None:
+    def __init__(
+        self,
+        *,
+        ttl_s: float = 10.0,
+        max_entries: int = 10_000,
+        fresh: Callable[[], bool] | None = None,
+    ) -> None:
+        """``fresh`` says whether the change feed is within the freshness bound (default:
+        always, for a cache nothing else writes to)."""
         self.ttl_s = ttl_s
+        self._fresh = fresh
         self.max_entries = max_entries
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[Principal, float]] = {}
@@ -48,7 +62,10 @@ class KeyCache:
         return self._epoch
 
     def get(self, key_hash: str) -> Principal | None:
-        """The cached principal of a key, unless it is unknown or older than ``ttl_s``."""
+        """The cached principal of a key, unless it is unknown, older than ``ttl_s``, or the
+        change feed that would drop it is behind the freshness bound."""
+        if self._fresh is not None and not self._fresh():
+            return None
         found = self._entries.get(key_hash)
         if found is None or time.monotonic() - found[1] > self.ttl_s:
             return None
@@ -78,7 +95,8 @@ class KeyCache:
         self._drop(lambda _p: True)
 
     def on_changes(self, batch: ChangeBatch) -> None:
-        """A change-log watcher (see :class:`app.matches.index.MatchingIndex`)."""
+        """A change-log watcher (see :class:`app.matches.index.MatchingIndex`): told of this
+        worker's changes as each commits and of everyone's as they are read from the log."""
         if batch.rebuild:
             self.clear()
             return

@@ -10,11 +10,11 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.accounts.sessions import API_TOKEN_PREFIX, resume_api_token
 from app.auth import throttle
 from app.auth.cache import KeyCache
 from app.auth.keys import hash_key
 from app.auth.principal import Principal
+from app.auth.sessions import API_TOKEN_PREFIX, resume_api_token
 from app.errors import Unauthorized
 from app.messages import tr
 from app.turns import Turns
@@ -28,7 +28,7 @@ async def get_session(request: Request) -> AsyncGenerator[Session, None]:
     On SQLite, writing requests of one process take turns first (:mod:`app.turns`): SQLite
     allows one writer at a time, and waiting for a turn is far quicker than SQLite's busy-retry
     sleeps. Then every request takes one of the worker's connection turns (as many as the pool
-    has connections for requests, :func:`app.db.request_connections`): a request waiting for a
+    has connections for requests, :func:`app.platform.db.request_connections`): a request waiting for a
     connection inside a pool thread could leave those holding one without a thread to finish
     on. Both waits are on the event loop and bounded: 503 with Retry-After. The write turn is
     taken first, never while holding a connection turn, so the two cannot deadlock.
@@ -83,7 +83,7 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     """Authenticate ``Authorization: Bearer <key>``; 401 when missing, unknown or revoked.
 
     The bearer is an API key (``xs_…``) or a token a user signed in for (``xsu_…``, see
-    :mod:`app.accounts.sessions`); a user's token is read from the database every time,
+    :mod:`app.auth.sessions`); a user's token is read from the database every time,
     so signing out or a password reset ends it at once.
 
     A key checked in the last few seconds is answered from this worker's key cache

@@ -7,9 +7,7 @@ from app import audit
 from app.auth.keys import matches, may_revoke, new_key, split_prefix
 from app.auth.principal import Principal
 from app.auth.usage import SESSION_INFO_KEY, KeyUsage
-from app.db import flush
 from app.errors import Forbidden, InvalidInput, NotFound, Unauthorized
-from app.matches import changes
 from app.messages import tr, word
 from app.models import (
     ApiKey,
@@ -21,6 +19,8 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.platform import changes
+from app.platform.db import flush
 
 #: Which roles a key of an organization of each kind may have.
 ROLES_FOR_KIND: dict[OrganizationKind, frozenset[Role]] = {

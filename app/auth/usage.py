@@ -15,9 +15,9 @@ from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.availability import OutageLog, is_unavailable
-from app.background import PeriodicFlush
 from app.models import ApiKey
 from app.models.base import utcnow
+from app.platform.background import PeriodicFlush
 from app.turns import Turns
 
 log = logging.getLogger("xieshou.auth")

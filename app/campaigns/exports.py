@@ -3,7 +3,7 @@
 Each sheet: a title row, a row with the period, the organizer and the day it was made, then
 the Chinese header, the rows and a 合计 row (sums written as numbers, not formulas). Every
 text cell a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``, tab, CR) is made literal
-(:func:`app.events.exports.neutralize`). CSV is one sheet, UTF-8 with a BOM.
+(:func:`app.spreadsheets.neutralize`). CSV is one sheet, UTF-8 with a BOM.
 """
 
 import datetime as dt
@@ -11,13 +11,9 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from app.campaigns.report import TIER_ZH
 from app.campaigns.schemas import BreakdownRow, CampaignReport
-from app.events.exports import Cell, Sheet, neutralize, to_csv
+from app.spreadsheets import Cell, Sheet, neutralize, to_csv
 
 TOTAL = "合计"
 KIND = {"large_firm": "大企业", "sme": "中小企业", "organizer": "组织方"}
@@ -196,6 +192,11 @@ def sheet_keys() -> list[str]:
 
 def xlsx_bytes(report: CampaignReport, *, organizer: str, today: dt.date) -> bytes:
     """The report as an XLSX workbook, one sheet per breakdown."""
+    # openpyxl is imported when a workbook is made, not at start-up
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     first = book.active
     assert first is not None

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import CallerDep, SessionDep
-from app.campaigns import exports, report, service
+from app.campaigns import exports, report, report_job, service
 from app.campaigns.firms import FirmSort, firm_list
 from app.campaigns.schemas import (
     CampaignCreate,
@@ -18,10 +18,12 @@ from app.campaigns.schemas import (
 )
 from app.deals.router import term_limit
 from app.errors import problem_responses
-from app.events.exports import CSV_TYPE, XLSX_TYPE, content_disposition
 from app.fields import IdParam
+from app.jobs.router import ACCEPTED, accepted, requested_by
+from app.jobs.schemas import JobRead
 from app.models import Organization, OrganizationKind
 from app.pagination import Page, WholePageDep, page_of
+from app.spreadsheets import CSV_TYPE, XLSX_TYPE, content_disposition
 from app.versioning import IfMatch, expected_version, set_etag
 
 router = APIRouter(
@@ -177,6 +179,37 @@ def campaign_report(
     if format is ReportFormat.json:
         return built
     return file_response(session, built, format, sheet.value if sheet else "overview")
+
+
+@router.post(
+    "/{campaign_id:int}/report/jobs",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobRead,
+    responses={**ACCEPTED, **problem_responses(404)},
+    summary="活动成效报表（后台任务）",
+    description=(
+        "与 GET …/report 相同的报表，在后台统计：返回 202 及后台任务（Location 指向 "
+        "/api/v1/jobs/{id}），任务的 result 即 JSON 报表。活动的场次和洽谈很多时用它。"
+    ),
+)
+def campaign_report_job(
+    campaign_id: IdParam,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    period_from: Annotated[dt.date | None, Query(alias="from")] = None,
+    period_to: Annotated[dt.date | None, Query(alias="to")] = None,
+) -> Response:
+    job = report_job.enqueue(
+        session,
+        caller,
+        campaign_id,
+        period_from=period_from,
+        period_to=period_to,
+        limit=term_limit(request),
+        requested_by=requested_by(caller),
+    )
+    return accepted(job)
 
 
 def file_response(

@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.auth.principal import Principal
 from app.campaigns.schemas import CampaignCreate, CampaignRead, CampaignUpdate
-from app.db import flush
 from app.errors import Conflict, FieldText, Forbidden, InvalidInput, NotFound
 from app.events import service as events
 from app.messages import tr
 from app.models import Campaign, CampaignEvent, Chain, Organization, OrganizationKind
 from app.models.base import utcnow
 from app.models.deal import plain_wan
+from app.platform.db import flush
 from app.versioning import check_version
 
 

@@ -7,8 +7,8 @@ from tqdm import tqdm
 
 from app.chains import placing, service, transfer
 from app.chains.seed import load_seed
-from app.db import make_engine, make_sessionmaker, session_scope
 from app.migrate import upgrade
+from app.platform.db import make_engine, make_sessionmaker, session_scope
 
 
 def seed(database_url: str, *, place: bool) -> int:

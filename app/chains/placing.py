@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select
@@ -27,7 +26,6 @@ from app.chains.schemas import (
     PlaceSummary,
     Subject,
 )
-from app.db import flush
 from app.errors import Forbidden, InvalidInput, NotFound
 from app.messages import tr, word
 from app.models import (
@@ -42,6 +40,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.pagination import Page, PageParams
+from app.platform.db import flush
 from matching.placement import ChainPlacer, NodeDoc, PlacementTerm
 from matching.query import wanted_terms
 from matching.records import NeedRecord
@@ -141,10 +140,27 @@ def _replace(
     items: Sequence[tuple[int, list[PlacementTerm]]],
 ) -> int:
     """Replace the model placements of these subjects; frozen chains are left alone."""
+    rows = model_placements(session, model, subject, items)
+    if rows:
+        session.execute(insert(Placement), rows)
+    return len(rows)
+
+
+def model_placements(
+    session: Session,
+    model: ChainPlacer | None,
+    subject: Subject,
+    items: Sequence[tuple[int, list[PlacementTerm]]],
+    *,
+    new: bool = False,
+) -> list[dict[str, Any]]:
+    """Delete the model placements of these subjects and return the rows that replace them
+    (for the caller to insert; frozen chains are left alone). ``new``: the subjects were
+    created in this transaction, so they have no placements yet and nothing is looked up."""
     ids = [sid for sid, _ in items]
     column = _subject_column(subject)
-    frozen = _frozen_chains(session, subject, ids)
-    for start in range(0, len(ids), 900):
+    frozen = {} if new else _frozen_chains(session, subject, ids)
+    for start in range(0, 0 if new else len(ids), 900):
         session.execute(
             delete(Placement)
             .where(column.in_(ids[start : start + 900]))
@@ -153,7 +169,7 @@ def _replace(
             execution_options={"synchronize_session": False},
         )
     if model is None or not ids:
-        return 0
+        return []
     placed = model.place_many([terms for _, terms in items])
     now = utcnow()
     rows: list[dict[str, Any]] = []
@@ -176,9 +192,7 @@ def _replace(
                     "updated_at": now,
                 }
             )
-    if rows:
-        session.execute(insert(Placement), rows)
-    return len(rows)
+    return rows
 
 
 def place_profile(session: Session, profile: CapabilityProfile) -> int:
@@ -238,24 +252,6 @@ def place_all(
         placements=done.placements,
         seconds=round(time.perf_counter() - started, 3),
     )
-
-
-def place_written(session: Session, kind: str, *, since: datetime) -> int:
-    """Place the profiles (``kind`` ``profiles``) or needs written at or after ``since``.
-
-    For bulk imports, which write rows without loading them as objects.
-    """
-    model = placer(session)
-    if kind == "profiles":
-        rows = session.execute(
-            select(
-                CapabilityProfile.id, CapabilityProfile.products, CapabilityProfile.technologies
-            ).where(CapabilityProfile.updated_at >= since)
-        ).all()
-        items = [(r.id, profile_terms(r.products, r.technologies)) for r in rows]
-        return _replace(session, model, Subject.profile, items)
-    needs = session.scalars(select(SupplyNeed).where(SupplyNeed.updated_at >= since)).all()
-    return _replace(session, model, Subject.need, [(n.id, need_terms(n)) for n in needs])
 
 
 def subject_count(session: Session) -> int:

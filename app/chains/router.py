@@ -6,7 +6,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import CallerDep, SessionDep
-from app.chains import placing, service, transfer, weak_links
+from app.chains import placing, service, transfer, weak_link_files, weak_links
 from app.chains.schemas import (
     ChainCreate,
     ChainImportProblem,
@@ -29,11 +29,11 @@ from app.chains.schemas import (
     WeakLinkReport,
 )
 from app.errors import PROBLEM_JSON, language_headers, language_of, problem_body, problem_responses
-from app.events.exports import CSV_TYPE, XLSX_TYPE, content_disposition
 from app.fields import IdParam
 from app.messages import tr
 from app.models import PlacementSource
 from app.pagination import Page, PageDep, WholePageDep, page_of
+from app.spreadsheets import CSV_TYPE, XLSX_TYPE, content_disposition
 from app.versioning import IfMatch, expected_version, set_etag
 
 router = APIRouter(prefix="/chains", tags=["chains"], responses=problem_responses(401, 422))
@@ -374,11 +374,11 @@ def weak_link_report(
     if format is ReportFormat.json:
         return JSONResponse(report.model_dump(mode="json"))
     if format is ReportFormat.csv:
-        content, media = weak_links.csv_bytes(report), CSV_TYPE
+        content, media = weak_link_files.csv_bytes(report), CSV_TYPE
     elif format is ReportFormat.xlsx:
-        content, media = weak_links.xlsx_bytes(report), XLSX_TYPE
+        content, media = weak_link_files.xlsx_bytes(report), XLSX_TYPE
     else:
-        content, media = weak_links.svg(session, report), "image/svg+xml; charset=utf-8"
+        content, media = weak_link_files.svg(session, report), "image/svg+xml; charset=utf-8"
     disposition = content_disposition(
         f"{name}.{format.value}", f"{fallback}.{format.value}", inline=format is ReportFormat.svg
     )

@@ -28,11 +28,11 @@ from app.chains.schemas import (
     NodeRead,
     NodeUpdate,
 )
-from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.messages import tr
 from app.models import Chain, ChainEdge, ChainNode
 from app.models.base import utcnow
+from app.platform.db import flush
 from app.versioning import check_version
 
 

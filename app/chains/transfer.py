@@ -44,12 +44,12 @@ from app.chains.schemas import (
     ExportEdge,
     ExportNode,
 )
-from app.db import flush
 from app.errors import InvalidInput
-from app.imports.readers import detect_encoding
 from app.messages import Text, tr, validation_text
 from app.models import Chain, ChainEdge, ChainNode
 from app.models.base import utcnow
+from app.platform.db import flush
+from app.spreadsheets import detect_encoding, neutralize
 
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "chain": ("chain", "产业链", "产业链名称", "链"),
@@ -426,8 +426,6 @@ def _apply(
 
 def export_csv(doc: ChainMapDocument) -> bytes:
     """The chain map as CSV (UTF-8 with BOM, one row per node, formulas neutralised)."""
-    from app.events.exports import neutralize
-
     inputs: dict[tuple[str, str], list[str]] = defaultdict(list)
     for chain in doc.chains:
         for edge in chain.edges:

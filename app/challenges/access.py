@@ -9,10 +9,10 @@ the buyer, and admins; never another SME. Reviewing, clarifying as the buyer and
 are for the buyer's own people (and admins); the organizer reads.
 """
 
-from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
+from app.auth.principal import Principal, readable_rows
 from app.errors import Forbidden, NotFound
 from app.messages import tr
 from app.models import (
@@ -33,16 +33,13 @@ def _managed_buyers(org_id: int) -> Select[int]:
 
 def readable_challenges(caller: Principal) -> Select[Challenge]:
     """The challenges ``caller`` may read."""
-    statement = select(Challenge)
-    if caller.is_admin:
-        return statement
-    org = caller.organization_id
-    if org is None:
-        return statement.where(false())
-    rule = Challenge.organization_id == org
-    if caller.is_organizer:
-        rule = or_(rule, Challenge.organization_id.in_(_managed_buyers(org)))
-    if caller.role is Role.sme:
+
+    def rule(org: int) -> ColumnElement[bool]:
+        own = Challenge.organization_id == org
+        if caller.is_organizer:
+            return or_(own, Challenge.organization_id.in_(_managed_buyers(org)))
+        if caller.role is not Role.sme:
+            return own
         invited = exists().where(
             ChallengeInvitation.challenge_id == Challenge.id,
             ChallengeInvitation.organization_id == org,
@@ -55,24 +52,24 @@ def readable_challenges(caller: Principal) -> Select[Challenge]:
             Challenge.status != ChallengeStatus.cancelled.value,
             or_(Challenge.access == ChallengeAccess.open.value, invited),
         )
-        rule = or_(rule, listed, responded)
-    return statement.where(rule)
+        return or_(own, listed, responded)
+
+    return readable_rows(select(Challenge), caller, rule)
 
 
 def readable_responses(caller: Principal) -> Select[ChallengeResponse]:
     """The responses ``caller`` may read (joined to their challenge)."""
+
+    def rule(org: int) -> ColumnElement[bool]:
+        own = or_(ChallengeResponse.organization_id == org, Challenge.organization_id == org)
+        if caller.is_organizer:
+            return or_(own, Challenge.organization_id.in_(_managed_buyers(org)))
+        return own
+
     statement = select(ChallengeResponse).join(
         Challenge, Challenge.id == ChallengeResponse.challenge_id
     )
-    if caller.is_admin:
-        return statement
-    org = caller.organization_id
-    if org is None:
-        return statement.where(false())
-    rule = or_(ChallengeResponse.organization_id == org, Challenge.organization_id == org)
-    if caller.is_organizer:
-        rule = or_(rule, Challenge.organization_id.in_(_managed_buyers(org)))
-    return statement.where(rule)
+    return readable_rows(statement, caller, rule)
 
 
 def get_challenge(session: Session, caller: Principal, challenge_id: int) -> Challenge:

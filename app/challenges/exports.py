@@ -4,11 +4,9 @@ mean score per criterion, the weighted total and the quote's terms; formulas neu
 import io
 from decimal import Decimal
 
-from openpyxl import Workbook
-
 from app.challenges.schemas import RESPONSE_ZH, Comparison
-from app.events.exports import Cell, neutralize
 from app.models import ChallengeKind
+from app.spreadsheets import Cell, neutralize
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,6 +67,8 @@ def rows(table: Comparison) -> list[list[Cell]]:
 
 def comparison_xlsx(table: Comparison) -> bytes:
     """The workbook's bytes."""
+    from openpyxl import Workbook  # when a workbook is made, not at start-up
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -30,7 +30,6 @@ from app.challenges.schemas import (
     ScoresWrite,
     SelectionWrite,
 )
-from app.db import flush
 from app.deals.service import open_at_intent
 from app.errors import Conflict, FieldText, Forbidden, InvalidInput
 from app.learning import capture
@@ -48,6 +47,7 @@ from app.models import (
     SupplyNeed,
 )
 from app.models.base import utcnow
+from app.platform.db import flush
 
 
 def _reviewer(caller: Principal) -> str:

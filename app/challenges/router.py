@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, File, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 
-from app.attachments import service as attachments
 from app.attachments.storage import Storage, from_settings
 from app.auth.dependencies import CallerDep, SessionDep
-from app.challenges import access, exports, review, service
+from app.challenges import access, attachments, exports, review, service
 from app.challenges.schemas import (
     AttachmentRead,
     ChallengeCreate,

@@ -35,7 +35,6 @@ from app.challenges.schemas import (
     RevisionRead,
     TermsAcceptanceRead,
 )
-from app.db import flush
 from app.errors import Conflict, FieldText, Forbidden, InvalidInput, NotFound
 from app.learning import capture
 from app.messages import tr
@@ -61,6 +60,7 @@ from app.models.base import utcnow
 from app.models.deal import plain_wan
 from app.needs import service as needs
 from app.pagination import Page, PageParams
+from app.platform.db import flush
 
 if TYPE_CHECKING:
     from app.matches.index import MatchingIndex

@@ -16,6 +16,7 @@ from app.deals.schemas import STAGE_ZH
 from app.models import Deal, DealStage, Organization
 from app.notifications.messages import Message
 from app.notifications.outbox import enqueue
+from app.notifications.triggers import every_hour
 
 
 def _firm(session: Session, org_id: int) -> Organization:
@@ -93,3 +94,6 @@ def follow_up_pass(session: Session, today: dt.date) -> int:
             follow_up(session, deal, due)
             prompted += 1
     return prompted
+
+
+every_hour("deal_follow_ups", follow_up_pass)

@@ -22,12 +22,11 @@ due a follow-up, and again at 90 (:func:`follow_up_due`, :func:`follow_ups`).
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from app import audit, consent
-from app.auth.principal import Principal
-from app.db import flush
+from app.auth.principal import Principal, readable_rows
 from app.deals import notices
 from app.deals.schemas import (
     STAGE_ZH,
@@ -64,6 +63,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.deal import plain_wan
 from app.pagination import Page, PageParams
+from app.platform.db import flush
 from app.versioning import check_version
 
 FOLLOW_UP_DAYS: tuple[int, ...] = (90, 30)  # checked longest first
@@ -88,17 +88,15 @@ def follow_up_due(deal: Deal, today: dt.date) -> int | None:
 
 def readable(caller: Principal) -> Select[Deal]:
     """The deals ``caller`` may read: all (admin), its firm's own, its sessions' (organizer)."""
-    statement = select(Deal)
-    if caller.is_admin:
-        return statement
-    org = caller.organization_id
-    if org is None:
-        return statement.where(false())
-    rule = or_(Deal.buyer_organization_id == org, Deal.sme_organization_id == org)
-    if caller.is_organizer:
-        own_events = select(Event.id).where(Event.organization_id == org)
-        rule = or_(rule, Deal.event_id.in_(own_events))
-    return statement.where(rule)
+
+    def rule(org: int) -> ColumnElement[bool]:
+        own = or_(Deal.buyer_organization_id == org, Deal.sme_organization_id == org)
+        if caller.is_organizer:
+            own_events = select(Event.id).where(Event.organization_id == org)
+            return or_(own, Deal.event_id.in_(own_events))
+        return own
+
+    return readable_rows(select(Deal), caller, rule)
 
 
 def get_readable(session: Session, caller: Principal, deal_id: int) -> Deal:

@@ -14,12 +14,12 @@ from datetime import date
 from sqlalchemy import select
 
 from app.auth.principal import Principal
-from app.config import get_settings
-from app.db import make_engine, make_sessionmaker
 from app.demo import story
 from app.matches import service as matches
 from app.matches.index import MatchingIndex
 from app.models import CapabilityProfile, NeedStatus, Organization, Role, SupplyNeed
+from app.platform.db import make_engine, make_sessionmaker
+from app.platform.settings import get_settings
 
 ADMIN = Principal(None, Role.admin, None)
 

@@ -28,7 +28,6 @@ from tqdm import tqdm
 from app.auth import service as keys
 from app.chains import placing
 from app.chains.seed import load_seed
-from app.db import make_engine, make_sessionmaker, session_scope
 from app.demo import session as demo_session
 from app.demo import story
 from app.demo.rules import firm_kind, sme_tier, synthetic_uscc
@@ -38,6 +37,7 @@ from app.imports.readers import RawRecord
 from app.matches.index import MatchingIndex
 from app.migrate import upgrade
 from app.models import Event, Organization, OrganizationKind, Role
+from app.platform.db import make_engine, make_sessionmaker, session_scope
 from app.reference.region_inference import infer_region
 from app.reference.uscc import uscc_check_char
 
@@ -283,7 +283,7 @@ def run_demo(database_url: str, *, host: str, port: int, serve: bool) -> int:
         return 0
     import uvicorn
 
-    from app.config import get_settings
+    from app.platform.settings import get_settings
 
     os.environ["XIESHOU_DATABASE_URL"] = database_url
     get_settings.cache_clear()

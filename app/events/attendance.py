@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.auth.principal import Principal
-from app.db import flush
 from app.errors import Conflict, Forbidden, NotFound
 from app.events import service
 from app.events.schemas import MeetingRead
 from app.messages import tr
 from app.models import Attendance, Event, EventMeeting, EventParticipant, Presence
+from app.platform.db import flush
 
 
 def _meeting(session: Session, event: Event, meeting_id: int) -> EventMeeting:

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.auth.principal import Principal
-from app.db import flush
 from app.errors import Conflict, InvalidInput, NotFound
 from app.events import service
 from app.messages import tr
 from app.models import DAY_STATUSES, Event, EventParticipant, Presence
 from app.models.base import utcnow
+from app.platform.db import flush
 
 #: Desk search: at most this many firms shown.
 DESK_LIMIT = 30

@@ -1,22 +1,16 @@
-"""Organizer exports: match list, master grid (slot × table), agendas; CSV or XLSX.
+"""Organizer exports: match list, master grid (slot × table), agendas; CSV, XLSX or HTML.
 
-Every text cell that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
-``@``, tab or CR) gets a leading apostrophe, so a firm's name cannot run code in Excel.
+The cells go through :mod:`app.spreadsheets` (formula-like text made literal); the HTML pages
+are Jinja2 templates in ``templates/`` with autoescaping on.
 """
 
-import csv
-import html
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from urllib.parse import quote
 
 from fastapi import Response
 from jinja2 import Environment, PackageLoader, select_autoescape
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
@@ -27,11 +21,41 @@ from app.events.suggestions import PairScore, pair_scores
 from app.matches.index import MatchingIndex
 from app.messages import tr
 from app.models import DAY_STATUSES, Attendance, Side, Wish
+from app.spreadsheets import (
+    CSV_TYPE,
+    HTML_TYPE,
+    XLSX_TYPE,
+    Cell,
+    Sheet,
+    content_disposition,
+    neutralize,
+    to_csv,
+    to_xlsx,
+)
 
-Cell = str | int | float | None
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
+__all__ = [
+    "CSV_TYPE",
+    "XLSX_TYPE",
+    "Cell",
+    "Document",
+    "ExportFormat",
+    "ExportKind",
+    "Sheet",
+    "agenda",
+    "export",
+    "file_response",
+    "neutralize",
+    "render",
+    "to_csv",
+    "to_html",
+    "to_xlsx",
+]
+
+#: Autoescaped: every value a firm typed is escaped in the pages.
+_TEMPLATES = Environment(
+    loader=PackageLoader("app.events", "templates"),
+    autoescape=select_autoescape(["html"]),
+)
 
 
 class ExportKind(StrEnum):
@@ -56,22 +80,6 @@ TITLES = {
     ExportKind.agendas: "洽谈日程",
 }
 _WISH_ZH = {Wish.must: "必须洽谈", Wish.would: "愿意洽谈", Wish.no: "不洽谈", None: ""}
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """A table of cells with a header row."""
-
-    title: str
-    header: list[str]
-    rows: list[list[Cell]]
-
-
-def neutralize(value: Cell) -> Cell:
-    """Text that a spreadsheet would evaluate, made literal with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _time(slot: Slot) -> str:
@@ -214,63 +222,9 @@ def agenda_sheet(
     return Sheet(TITLES[ExportKind.agendas], [*header, "线上会议室"], rows)
 
 
-def to_csv(sheet: Sheet) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralize(h) for h in sheet.header])
-    for row in sheet.rows:
-        writer.writerow(["" if c is None else neutralize(c) for c in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _width(value: Cell) -> int:
-    text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def to_xlsx(sheet: Sheet) -> bytes:
-    """One sheet, header row frozen, columns wide enough for their text (capped)."""
-    book = Workbook()
-    ws = book.active
-    assert ws is not None
-    ws.title = sheet.title
-    ws.append([neutralize(h) for h in sheet.header])
-    for row in sheet.rows:
-        ws.append([neutralize(c) for c in row])
-    ws.freeze_panes = "A2"
-    for i, title in enumerate(sheet.header):
-        widest = max([_width(title)] + [_width(r[i]) for r in sheet.rows])
-        ws.column_dimensions[get_column_letter(i + 1)].width = min(max(widest + 2, 8), 60)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def to_html(sheet: Sheet, heading: str) -> bytes:
-    """A printable page with the sheet as a table; every value escaped."""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in sheet.header)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{html.escape('' if c is None else str(c))}</td>" for c in r)
-        + "</tr>"
-        for r in sheet.rows
-    )
-    page = (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{html.escape(heading)}</title>"
-        "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
-        "th,td{border:1px solid #999;padding:4px 8px}@media print{button{display:none}}</style>"
-        f"</head><body><h1>{html.escape(heading)}</h1>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>"
-    )
-    return page.encode("utf-8")
-
-
-def content_disposition(filename: str, fallback: str, *, inline: bool = False) -> str:
-    """``attachment`` with an ASCII fallback and the real (Chinese) name per RFC 5987."""
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    """A printable page with the sheet as a table (``templates/sheet.html``; autoescaped)."""
+    return _TEMPLATES.get_template("sheet.html").render(heading=heading, sheet=sheet).encode()
 
 
 def render(sheet: Sheet, fmt: ExportFormat, heading: str) -> tuple[bytes, str]:
@@ -279,7 +233,7 @@ def render(sheet: Sheet, fmt: ExportFormat, heading: str) -> tuple[bytes, str]:
         return to_csv(sheet), CSV_TYPE
     if fmt is ExportFormat.xlsx:
         return to_xlsx(sheet), XLSX_TYPE
-    return to_html(sheet, heading), "text/html; charset=utf-8"
+    return to_html(sheet, heading), HTML_TYPE
 
 
 @dataclass(frozen=True)
@@ -380,7 +334,7 @@ def agenda(
     if fmt is not ExportFormat.html:
         return _file(sheet, fmt, name, fallback)
     token = checkin.token_for(event, who.id) if who.status in DAY_STATUSES else ""
-    page = _AGENDA.render(
+    page = _TEMPLATES.get_template("agenda.html").render(
         heading=f"{event.name} 洽谈日程",
         firm=who.organization.name,
         date=f"{event.date:%Y年%m月%d日}",
@@ -399,11 +353,4 @@ def agenda(
             for row in sheet.rows
         ],
     )
-    return Document(
-        page.encode("utf-8"), "text/html; charset=utf-8", f"{name}.html", f"{fallback}.html"
-    )
-
-
-_AGENDA = Environment(
-    loader=PackageLoader("app.events", "templates"), autoescape=select_autoescape(["html"])
-).get_template("agenda.html")
+    return Document(page.encode("utf-8"), HTML_TYPE, f"{name}.html", f"{fallback}.html")

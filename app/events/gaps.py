@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.auth.principal import Principal
-from app.db import flush
 from app.errors import Conflict, InvalidInput
 from app.events import service
 from app.events.problem import (
@@ -34,6 +33,7 @@ from app.models import (
     Side,
 )
 from app.notifications import triggers
+from app.platform.db import flush
 from matching.scheduling import (
     Meeting,
     ScheduleProblem,

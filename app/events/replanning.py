@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.auth.principal import Principal
-from app.db import flush
 from app.errors import Conflict, InvalidInput
 from app.events import gaps, service
 from app.events.problem import (
@@ -39,6 +38,7 @@ from app.models import (
     ParticipantStatus,
 )
 from app.notifications import triggers
+from app.platform.db import flush
 from matching.scheduling import LockedMeeting, replan
 
 TIME_LIMIT_S = 10.0

@@ -7,7 +7,15 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
-from app.events import contacts, exports, report, scheduling, service, suggestions
+from app.events import (
+    contacts,
+    exports,
+    report,
+    schedule_job,
+    scheduling,
+    service,
+    suggestions,
+)
 from app.events.day_router import router as day_router
 from app.events.exports import ExportFormat, ExportKind
 from app.events.schemas import (
@@ -24,10 +32,11 @@ from app.events.schemas import (
     ParticipantUpdate,
     PreferenceRead,
     PreferenceSet,
-    ScheduleRead,
     Suggestions,
 )
 from app.fields import IdParam
+from app.jobs.router import ACCEPTED, accepted, requested_by
+from app.jobs.schemas import JobRead
 from app.models import EventStatus
 from app.pagination import Page, PageDep, WholePageDep, page_of
 from app.versioning import IfMatch, expected_version, set_etag
@@ -274,31 +283,26 @@ def list_suggestions(
 
 @router.post(
     "/{event_id:int}/schedule",
-    responses=_WRITE,
-    summary="自动排期",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobRead,
+    responses={**ACCEPTED, **_WRITE},
+    summary="自动排期（后台任务）",
     description=(
         "根据匹配分数、双方意愿、可参加轮次和上限，自动安排洽谈（轮次 × 洽谈桌）。已发布的洽谈保"
-        "持不变，除非 replan_all=true。只有主办组织方可运行；结果和未能安排的配对及原因一并保存。"
+        "持不变，除非 replan_all=true。只有主办组织方可运行。返回 202 及后台任务（Location 指向 "
+        "/api/v1/jobs/{id}）；求解在后台进行，任务的 result 即排期结果（洽谈、未能安排的配对及原因）。"
     ),
 )
 def run_schedule(
     event_id: IdParam,
-    request: Request,
     session: SessionDep,
     caller: CallerDep,
-    response: Response,
     replan_all: Annotated[bool, Query(description="plan published meetings anew too")] = False,
-) -> ScheduleRead:
-    result = scheduling.run(
-        session,
-        caller,
-        request.app.state.matching,
-        event_id,
-        replan_all=replan_all,
-        today=date.today(),
+) -> Response:
+    job = schedule_job.enqueue(
+        session, caller, event_id, replan_all=replan_all, requested_by=requested_by(caller)
     )
-    set_etag(response, result.event.version)
-    return result
+    return accepted(job)
 
 
 @router.post(

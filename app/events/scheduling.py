@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.auth.principal import Principal
-from app.db import flush
 from app.errors import Conflict
 from app.events import gaps, service
 from app.events.problem import build_problem, session_scores, table_id, table_number
@@ -20,6 +19,7 @@ from app.models import (
     EventStatus,
 )
 from app.notifications import triggers
+from app.platform.db import flush
 from matching.scheduling import (
     Meeting,
     Schedule,

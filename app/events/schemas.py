@@ -5,6 +5,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
+from app.consent import Contacts
 from app.fields import Id, Line, Name, RegionCode, single_line
 from app.matches.schemas import MatchedProduct
 from app.messages import TextError, tr
@@ -18,7 +19,6 @@ from app.models import (
     Tier,
     Wish,
 )
-from app.organizations.schemas import Contacts
 
 MAX_SLOTS = 60
 MeetingMinutes = Annotated[int, Strict(), Field(ge=5, le=240, description="length of one meeting")]

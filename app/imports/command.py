@@ -2,15 +2,16 @@
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
-from app.db import make_engine, make_sessionmaker
 from app.imports import jobs
 from app.imports.columns import ImportKind
 from app.imports.report import ImportReport
 from app.imports.templates import template_csv, template_xlsx
+from app.platform.db import make_engine, make_sessionmaker
 
 #: How many row problems are printed on stderr (the --report file has them all).
 SHOWN_PROBLEMS = 20
@@ -49,6 +50,7 @@ def import_file(
                     dry_run=dry_run,
                     partial=partial,
                     progress=bar.update,
+                    counting=lambda note: _restart(bar, f"{kind.value} {path.name} ({note})"),
                 )
             finally:
                 session.close()
@@ -60,6 +62,12 @@ def import_file(
 
 
 _KIND_WORDS = {"firms": "企业", "profiles": "能力画像", "needs": "需求"}
+
+
+def _restart(bar: Any, description: str) -> None:
+    """Count again from 0 under ``description`` (an all-or-nothing import's second pass)."""
+    bar.reset()
+    bar.set_description_str(description)
 
 
 def describe(report: ImportReport) -> str:

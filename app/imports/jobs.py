@@ -2,7 +2,11 @@
 demo loader and the benchmark all run imports through here).
 
 - all-or-nothing (default): one transaction for the whole file, committed only when every
-  row is good; a bad row, an error or a kill (Ctrl-C, SIGTERM, a crash) rolls it all back;
+  row is good; a bad row, an error or a kill (Ctrl-C, SIGTERM, a crash) rolls it all back.
+  Every row is parsed, checked and planned first without writing (a bad row ends the import
+  there, having written nothing); only then does the writing transaction start, checking each
+  plan against the database and writing it in bulk, so other writers wait seconds rather than
+  the whole import (on SQLite, for its one writer turn);
 - ``partial``: each batch of :data:`~app.imports.service.BATCH_SIZE` rows is its own
   transaction; the good rows of a batch are committed together, bad rows are reported and
   skipped. A kill leaves the batches already committed and nothing of the one in flight, so
@@ -37,9 +41,15 @@ def run_records(
     dry_run: bool = False,
     partial: bool = False,
     progress: Callable[[int], None] | None = None,
+    counting: Callable[[str], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
-    """Import ``records`` and commit or roll back as the mode says; returns the report."""
+    """Import ``records`` and commit or roll back as the mode says; returns the report.
+
+    ``progress(rows)`` is called after each batch; with ``counting(note)``, an all-or-nothing
+    import tells when its count starts again: rows checked, then rows imported (see
+    :func:`~app.imports.service.import_records`).
+    """
     try:
         report = import_records(
             session,
@@ -50,6 +60,7 @@ def run_records(
             partial=partial,
             checkpoint=session.commit,
             progress=progress,
+            counting=counting,
             batch_size=batch_size,
         )
     except BaseException:
@@ -73,6 +84,7 @@ def run_file(
     dry_run: bool = False,
     partial: bool = False,
     progress: Callable[[int], None] | None = None,
+    counting: Callable[[str], None] | None = None,
     batch_size: int = BATCH_SIZE,
     limits: ImportLimits = LIMITS,
 ) -> ImportReport:
@@ -86,5 +98,6 @@ def run_file(
             dry_run=dry_run,
             partial=partial,
             progress=progress,
+            counting=counting,
             batch_size=batch_size,
         )

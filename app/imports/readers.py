@@ -19,11 +19,11 @@ from datetime import date, datetime, time
 from typing import IO, Any
 
 from app.fields import text_issue
-from app.imports import xlsx
 from app.imports.columns import ImportKind, header_map, resolve_headers
 from app.imports.limits import LIMITS, ImportLimits
 from app.imports.problems import FileProblem, FileTooLarge
 from app.messages import tr
+from app.spreadsheets import detect_encoding
 
 __all__ = ["FileProblem", "FileTooLarge", "RawRecord", "detect_encoding", "read_records"]
 
@@ -59,35 +59,6 @@ def detect_format(filename: str, head: bytes) -> str:
     if head.lstrip().startswith(b"{"):
         return "jsonl"
     return "csv"
-
-
-def detect_encoding(stream: IO[bytes]) -> str:
-    """``utf-8-sig`` (BOM), ``utf-8`` when the whole file decodes as UTF-8, else ``gb18030``.
-
-    GB18030 is a superset of GBK and GB2312, the encodings Excel on Chinese Windows writes.
-    A seekable stream is scanned whole (fast: no decoding into strings is kept) and rewound.
-    """
-    start = stream.tell() if stream.seekable() else 0
-    head = stream.read(_SCAN_CHUNK)
-    if head.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    else:
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        encoding = "utf-8"
-        chunk = head
-        try:
-            while chunk:
-                decoder.decode(chunk)
-                if not stream.seekable():
-                    break
-                chunk = stream.read(_SCAN_CHUNK)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            encoding = "gb18030"
-    if not stream.seekable():
-        raise FileProblem(tr("the upload must be seekable"))  # pragma: no cover
-    stream.seek(start)
-    return encoding
 
 
 def text_encoding(stream: IO[bytes]) -> str:
@@ -288,6 +259,8 @@ def _cell(value: Any) -> Any:
 
 
 def _read_xlsx(stream: IO[bytes], kind: ImportKind, limits: ImportLimits) -> Records:
+    from app.imports import xlsx  # and openpyxl with it: when a workbook comes, not at start-up
+
     keys: list[str | None] | None = None
     for index, values in xlsx.read_rows(stream, limits):
         cells = [_cell(v) for v in values]

@@ -1,38 +1,28 @@
 """HTTP routes for bulk imports and their templates (organizers and admins)."""
 
 import logging
-import time
-from collections.abc import Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-import anyio.from_thread
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.auth.dependencies import CallerDep, get_principal, get_session
+from app.auth.dependencies import CallerDep, SessionDep, get_principal, get_session
 from app.auth.principal import Principal
-from app.errors import (
-    PROBLEM_JSON,
-    Forbidden,
-    NotFound,
-    language_headers,
-    language_of,
-    problem_body,
-    problem_responses,
-)
-from app.imports import jobs
+from app.errors import Forbidden, NotFound, problem_responses
+from app.fields import IdParam
+from app.imports import job as import_job
 from app.imports.columns import ImportKind
-from app.imports.schemas import ImportSummary
-from app.imports.staging import ClientGone, stage
 from app.imports.templates import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, template_csv, template_xlsx
+from app.jobs.router import ACCEPTED, accepted, requested_by, visible_job
+from app.jobs.schemas import JobRead
 from app.messages import tr
+from app.models import Job
+from app.platform import jobs as platform_jobs
 
 log = logging.getLogger("xieshou")
-
-#: Seconds between two checks, while an import runs, that its client is still connected.
-CLIENT_CHECK_S = 0.5
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=problem_responses(401, 403))
 
@@ -75,32 +65,29 @@ async def _caller_before_reading(request: Request) -> Principal:
         return await get_principal(request, session)
 
 
-def _client_gone(request: Request) -> Callable[[], bool]:
-    """A check, for the import's worker thread, that the client has disconnected."""
-    last = time.monotonic()
-
-    def gone() -> bool:
-        nonlocal last
-        if time.monotonic() - last < CLIENT_CHECK_S:
-            return False
-        last = time.monotonic()
-        return anyio.from_thread.run(request.is_disconnected)
-
-    return gone
+def _enqueue(session: Session, caller: Principal, data: dict[str, Any]) -> Job:
+    return platform_jobs.enqueue(
+        session,
+        import_job.KIND,
+        data,
+        organization_id=caller.organization_id,
+        requested_by=requested_by(caller),
+    )
 
 
 @router.post(
     "/{kind}",
-    response_model=ImportSummary,
-    responses={
-        200: {"content": {"text/csv": {}}},
-        **problem_responses(413, 422),
-    },
-    summary="批量导入企业、能力画像或需求",
+    status_code=202,
+    response_model=JobRead,
+    responses={**ACCEPTED, **problem_responses(413, 422)},
+    summary="批量导入企业、能力画像或需求（后台任务）",
     description=(
-        "上传 CSV（UTF-8 或 GBK）、XLSX 或 JSONL 文件。默认全有或全无：任何一行有误就不保存并返回"
-        " 422 及逐行报告；partial=true 时保存正确的行并报告错误行；dry_run=true 只校验不保存；rep"
-        "ort=csv 以 CSV 返回逐行报告。只有组织方和管理员可导入；组织方导入的企业由其管理。"
+        "上传 CSV（UTF-8 或 GBK）、XLSX 或 JSONL 文件，返回 202 及后台任务（Location 指向 "
+        "/api/v1/jobs/{id}），任务的 result 是导入报告。默认全有或全无：任何一行有误就不保存，任务"
+        "以 failed 结束，result 含逐行报告；partial=true 时保存正确的行并报告错误行；dry_run=true "
+        "只校验不保存；report=csv 或 inline 时另存逐行 CSV 报告（report=csv 的从 result.report_url "
+        "下载）。文件无法读取时任务以 failed 结束，result.problem 说明原因。运行中可取消："
+        "全有或全无的导入不留下任何数据。只有组织方和管理员可导入；组织方导入的企业由其管理。"
     ),
 )
 async def import_file(
@@ -114,37 +101,37 @@ async def import_file(
 ) -> Response:
     if not (caller.is_admin or caller.is_organizer):
         raise Forbidden(tr("only organizers and admins import files"))
-    gone = _client_gone(request)
-    try:
-        # The whole file is read and checked before the writing session (and on SQLite the
-        # writer turn) is taken: a hostile or slow file holds up no other writer.
-        staged = await run_in_threadpool(stage, file.file, file.filename or "", kind, stop=gone)
-        with staged:
-            async with asynccontextmanager(get_session)(request) as session:
-                result = await run_in_threadpool(
-                    jobs.run_records,
-                    session,
-                    kind,
-                    staged.read(stop=gone),
-                    caller=caller,
-                    dry_run=dry_run,
-                    partial=partial,
-                )
-    except ClientGone:
-        log.info("import of %s stopped: the client went away", kind.value)
-        return Response(status_code=499)  # nginx's "client closed request"; nobody reads it
-    failed = not result.written and not dry_run
-    status = 422 if failed else 200
-    if report == "csv":
-        return Response(result.to_csv(), status_code=status, media_type=CSV_MEDIA_TYPE)
-    summary = ImportSummary.of(result, with_csv=report == "inline").model_dump()
-    if not failed:
-        return JSONResponse(summary)
-    detail = tr("{count} row(s) rejected; nothing was imported", count=result.rejected)
-    problem = problem_body(request, 422, detail)
-    return JSONResponse(
-        problem | summary,
-        status_code=422,
-        media_type=PROBLEM_JSON,
-        headers=language_headers(language_of(request)),
+    settings = request.app.state.settings
+    filename = file.filename or ""
+    # The file waits in the spool folder; the job reads, checks and imports it.
+    board = request.app.state.jobs.board
+    spooled = await run_in_threadpool(import_job.spool, settings, file.file, filename, board)
+    data = import_job.payload(
+        caller, kind, spooled, filename, dry_run=dry_run, partial=partial, report=report
     )
+    try:
+        async with asynccontextmanager(get_session)(request) as session:
+            job = await run_in_threadpool(_enqueue, session, caller, data)
+    except BaseException:
+        await run_in_threadpool(import_job.unspool, settings, spooled, board)
+        raise
+    log.info("import of %s queued as job %s", kind.value, job.id)
+    return accepted(job)
+
+
+@router.get(
+    "/jobs/{job_id:int}/report",
+    responses={200: {"content": {CSV_MEDIA_TYPE: {}}}, **problem_responses(404)},
+    summary="下载导入任务的逐行报告（CSV）",
+    description=(
+        "以 report=csv 或 report=inline 上传的导入任务结束后，下载其逐行报告（CSV，中文表头，带 "
+        "BOM）。调用方所属组织的任务及管理员可下载。只读。"
+    ),
+)
+def import_report(job_id: IdParam, session: SessionDep, caller: CallerDep) -> Response:
+    job = visible_job(session, caller, job_id)
+    result = (job.result or {}) if job.kind == import_job.KIND else {}
+    text = result.get("report_csv")
+    if not text:
+        raise NotFound(tr("job {id} has no import report", id=job_id))
+    return Response("\ufeff" + text, media_type=CSV_MEDIA_TYPE)

@@ -18,9 +18,11 @@ from app.imports.columns import ImportKind
 from app.messages import validation_text
 from app.models import NeedKind, NeedStatus, OrganizationKind, Tier
 from app.needs.schemas import NeedCreate
+from app.organizations import rules as organization_rules
 from app.organizations.schemas import OrganizationCreate
 from app.profiles.schemas import ProfileFields
 from app.reference.uscc import normalize_code, uscc_issue
+from app.rules import RuleProblem
 
 _SPLIT = re.compile(r"[、；;,，|\n]")
 _SHARE = re.compile(r"^(.*\S)\s*[:：]\s*([0-9.]+)\s*(%?)$")
@@ -185,8 +187,11 @@ _CHOICES = {
     "tier": "梯度应为 创新型、专精特新 或 专精特新小巨人",
     "status": "状态应为 草稿、发布 或 关闭",
 }
-TIER_ONLY_SME = "只有中小企业有梯度"
-TIER_YEAR_ALONE = "填了梯度年份却没有梯度"
+
+
+def rule_problem(row: int, broken: RuleProblem, field: str | None = None) -> RowProblem:
+    """A domain rule's verdict on a row, in the API's words (Chinese, like the report)."""
+    return RowProblem(row, field or broken.field, broken.message.zh)
 
 
 def _problems(row: int, exc: ValidationError, names: dict[str, str]) -> list[RowProblem]:
@@ -252,18 +257,12 @@ def parse_firm(row: int, values: dict[str, Any]) -> ParsedRow | list[RowProblem]
     problems = []
     if data.kind == OrganizationKind.organizer:
         problems.append(RowProblem(row, "kind", "只能导入大企业和中小企业"))
-    if data.tier is not None and data.kind != OrganizationKind.sme:
-        problems.append(RowProblem(row, "tier", TIER_ONLY_SME))
-    if data.tier_year is not None and data.tier is None:
-        problems.append(RowProblem(row, "tier_year", TIER_YEAR_ALONE))
-    if data.products and data.kind != OrganizationKind.large_firm:
-        problems.append(
-            RowProblem(
-                row,
-                "products",
-                "只有大企业在这里填主营产品；中小企业的产品请用能力画像导入（主要产品）",
-            )
-        )
+    for broken in (
+        organization_rules.tier_problem(data.kind, data.tier, data.tier_year),
+        organization_rules.products_problem(data.kind, data.products),
+    ):
+        if broken is not None:
+            problems.append(rule_problem(row, broken))
     if problems:
         return problems
     return ParsedRow(row, data.uscc, data.external_id, data)

@@ -5,8 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.consent import Contacts
 from app.models import InterestValue, NeedKind, NeedStatus
-from app.organizations.schemas import Contacts
 from app.profiles.schemas import OrganizationSummary
 
 

@@ -20,7 +20,6 @@ from app.auth.principal import Principal
 from app.errors import Conflict, Forbidden
 from app.interests.schemas import CandidateEntry, InterestEntry, InterestMarks, PairRead
 from app.learning import capture
-from app.matches import changes
 from app.messages import tr, word
 from app.models import (
     CapabilityProfile,
@@ -37,6 +36,7 @@ from app.models.base import utcnow
 from app.needs import service as needs
 from app.notifications import triggers
 from app.pagination import Page, PageParams
+from app.platform import changes
 from app.profiles import service as profiles
 from app.profiles.schemas import OrganizationSummary
 

@@ -15,9 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.availability import OutageLog, is_unavailable
-from app.background import PeriodicFlush
 from app.models import CapabilityProfile, EventMeeting, EventParticipant, Impression, Interaction
 from app.models.base import utcnow
+from app.platform.background import PeriodicFlush
 from app.turns import Turns
 
 log = logging.getLogger("xieshou.learning")

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.matches import changes
 from app.models import ModelStatus, ModelVersion
 from app.models.base import utcnow
+from app.platform import changes
 from matching.rerank import PairwiseReranker
 
 

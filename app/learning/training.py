@@ -368,7 +368,7 @@ def run_command(
     """``xieshou train``: progress on stderr, the comparison as one JSON line on stdout."""
     from tqdm import tqdm
 
-    from app.db import make_engine, make_sessionmaker, session_scope
+    from app.platform.db import make_engine, make_sessionmaker, session_scope
 
     engine = make_engine(database_url)
     try:

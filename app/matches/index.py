@@ -1,10 +1,10 @@
 """This worker's matching index: built from the database, kept fresh from the change log.
 
 Each worker process holds its own :class:`MatchingIndex`. It is built at start-up and
-catches up with the change log from a background thread (every ``poll_interval_s``), and on
-demand before a query when this process has committed a change since its last catch-up or
-the last catch-up is older than ``max_staleness_s``: a worker sees its own writes at once and
-everyone else's within a fraction of a second. Other caches of the worker (the API key cache)
+catches up with the change log from a background thread, woken by PostgreSQL NOTIFY or this
+worker's own commits, and otherwise every ``freshness_s / 2`` (see
+:mod:`app.platform.notify`): a worker sees its own writes at once and everyone else's within
+``freshness_s``. A query reads the log itself only when that thread is late. Other caches of the worker (the API key cache)
 follow the same log through ``watchers``. Writes to the in-memory indexes happen under
 a lock; queries take the same lock, briefly. Reading the log does not take it.
 
@@ -19,19 +19,31 @@ import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
+from pathlib import Path
 from typing import NamedTuple
 
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.availability import OutageLog
 from app.errors import ServiceUnavailable
 from app.learning import registry
-from app.matches.changes import ChangeBatch, ChangeFeed, take_committed
 from app.matches.loading import IndexedNeed, IndexedProfile, load_open_needs, load_profiles
 from app.matches.marks import MarkBook, SideValues, load_marks
+from app.matches.snapshots import (
+    IndexState,
+    ProfileBook,
+    build_lock,
+    build_state,
+    load_snapshot,
+    release_memory,
+    write_snapshot,
+)
 from app.messages import tr
 from app.models import CapabilityProfile, Impression, SupplyNeed
+from app.platform.changes import ChangeBatch, ChangeFeed, take_committed
+from app.platform.notify import Freshness
 from app.reference.tables import region_centres
 from matching import NeedIndex, SupplierIndex
 from matching.records import Match, NeedRecord, ProductItem, ProfileRecord
@@ -41,6 +53,8 @@ from matching.upstream import PredictedInput, UpstreamMatch, UpstreamPredictor
 log = logging.getLogger("xieshou.matching")
 _shipped_predictor: UpstreamPredictor | None = None
 _predictor_lock = threading.Lock()
+_heap_frozen = False  # see MatchingIndex._settle_heap
+_heap_lock = threading.Lock()
 
 
 def shipped_predictor() -> UpstreamPredictor:
@@ -89,45 +103,49 @@ class MatchingIndex:
         self,
         sessions: sessionmaker[Session],
         *,
-        poll_interval_s: float = 0.5,
-        max_staleness_s: float = 0.25,
+        freshness_s: float = 0.5,
+        listen: bool = True,
         watchers: Sequence[Callable[[ChangeBatch], None]] = (),
         min_score: float = 0.1,
         ready_wait_s: float = 10.0,
         build_delay_s: float = 0.0,
+        snapshot_dir: Path | None = None,
+        rebuild_above: int = 20_000,
     ) -> None:
         """``build_delay_s`` slows the first build (tests of start-up only). ``watchers`` are told of every change batch: this worker's own as each commits,
         and everyone's (its own again) as they are read from the log."""
         self._sessions = sessions
         self._min_score = min_score
         self._watchers = tuple(watchers)
-        self._poll_interval_s = poll_interval_s
-        self._max_staleness_s = max_staleness_s
+        self._freshness = Freshness(
+            getattr(sessions.kw.get("bind"), "url", None), freshness_s, listen=listen
+        )
         self._lock = threading.RLock()
         self._catching_up = threading.Lock()  # taken before _lock, never after
         self._feed = ChangeFeed()
         self._suppliers = SupplierIndex(region_centres=region_centres(), min_score=min_score)
         self._needs = NeedIndex(region_centres=region_centres())
-        self._profiles: dict[int, IndexedProfile] = {}
-        self._profile_of_org: dict[int, int] = {}
+        self._profiles = ProfileBook()
+        self._snapshot_dir = snapshot_dir
+        self._rebuild_above = rebuild_above
+        self._rebuild_wanted = threading.Event()
+        self._rebuild_covering = 0  # the change id a wanted rebuild must reflect
+        self._snapshot_token: str | None = None
         self._open_needs: dict[int, IndexedNeed] = {}
         self._marks = MarkBook()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._refreshed_at = 0.0
-        self._dirty = False
         self._model: tuple[int, PairwiseReranker] | None = None
         self._impressions: dict[int, int] = {}
         self._ready_wait_s = ready_wait_s
         self._build_delay_s = build_delay_s
         self._built = threading.Event()
-        self._caught_up_at = 0.0  # last time the change log was read through (or built)
         event.listen(sessions, "after_commit", self._on_commit)
 
     def _on_commit(self, session: Session) -> None:
         batch = take_committed(session)
         if batch:
-            self._dirty = True
+            self._freshness.committed()
             self._tell_watchers(batch)
 
     def _tell_watchers(self, batch: ChangeBatch) -> None:
@@ -139,46 +157,114 @@ class MatchingIndex:
 
     # -- life cycle ------------------------------------------------------------------------
 
-    def build(self) -> None:
-        """(Re)build both indexes from the database."""
+    def build(self, *, covering: int = 0) -> None:
+        """(Re)build both indexes, aside, and swap them in.
+
+        From the newest snapshot that reflects change id ``covering`` when snapshots are kept
+        (then the change log since it), else from the database (then written as a snapshot,
+        under the folder's lock: other workers wait and load it). Queries go on answering from
+        the current indexes meanwhile; no lock is held while building.
+        """
         started = time.perf_counter()
-        with self._lock, self._sessions() as session:
-            self._feed.start(session)
-            profiles = load_profiles(session)
-            needs = load_open_needs(session)
-            self._suppliers = SupplierIndex(
-                region_centres=region_centres(), min_score=self._min_score
-            ).fit([p.record for p in profiles])
-            self._needs = NeedIndex(region_centres=region_centres()).fit([n.record for n in needs])
-            self._profiles = {p.record.id: p for p in profiles}
-            self._profile_of_org = {p.firm.id: p.record.id for p in profiles}
-            self._open_needs = {n.record.id: n for n in needs}
-            marks = load_marks(session)
-            self._marks = MarkBook()
-            self._marks.replace({m.need_id for m in marks}, marks)
-            self._load_learning(session)
-            self._refreshed_at = self._caught_up_at = time.monotonic()
-        # The index is long-lived: each full collection would walk all of its objects (about a
-        # million at 100,000 profiles) and find nothing. Keep the collector off them.
-        gc.collect()
-        gc.freeze()
+        state, how = self._new_state(covering)
+        marks, learning = MarkBook(), None
+        with self._sessions() as session:
+            rows = load_marks(session)
+            marks.replace({m.need_id for m in rows}, rows)
+            learning = self._read_learning(session)
+        with self._catching_up:
+            with self._lock:
+                self._suppliers, self._needs = state.suppliers, state.needs
+                self._profiles, self._open_needs = state.profiles, state.open_needs
+                self._feed = state.feed()
+                self._marks = marks
+                self._model, self._impressions = learning
+                self._snapshot_token = state.token
+            self._catch_up()  # the change log since the snapshot (or since the build began)
+        del state
+        self._settle_heap()
+        profiles, needs = self.sizes
         log.info(
-            "matching index built: %d profiles, %d open needs in %.2f s",
-            len(profiles),
-            len(needs),
+            "matching index %s: %d profiles, %d open needs in %.2f s",
+            how,
+            profiles,
+            needs,
             time.perf_counter() - started,
         )
         self._built.set()
+
+    def _new_state(self, covering: int) -> tuple[IndexState, str]:
+        """A new index state and how it was made (built from the database, or loaded)."""
+        root = self._snapshot_dir
+        with self._sessions() as session:
+            if root is None:
+                return build_state(session, min_score=self._min_score)[0], "built"
+            state = load_snapshot(root, session, min_score=self._min_score, covering=covering)
+            if state is not None:
+                return state, f"loaded from snapshot {state.token} (change {state.change_id})"
+        with build_lock(root), self._sessions() as session:
+            # another worker may have written one while this one waited for the lock
+            state = load_snapshot(root, session, min_score=self._min_score, covering=covering)
+            if state is not None:
+                return state, f"loaded from snapshot {state.token} (change {state.change_id})"
+            built, profiles, needs = build_state(session, min_score=self._min_score)
+            session.rollback()  # end the read transaction: the build may have taken a while
+            try:
+                token = write_snapshot(root, built, profiles, needs, self._sessions)
+            except (OSError, ValueError, SQLAlchemyError) as exc:  # a full disk, read-only db
+                log.warning("matching index: snapshot not written (%s); using the build", exc)
+                return built, "built"
+            del built, profiles, needs
+            release_memory()  # the build's objects: the snapshot's shared arrays replace them
+            state = load_snapshot(root, session, min_score=self._min_score, covering=covering)
+            if state is None or state.token != token:
+                raise RuntimeError("matching index: the snapshot just written cannot be read")
+            return state, f"built and written as snapshot {token}"
+
+    def _settle_heap(self) -> None:
+        """Keep the collector off the process's long-lived objects, once per process.
+
+        After the first build the heap (imported code, the name dictionaries the build loaded,
+        that index) is collected once and frozen (``gc.freeze``): full collections no longer
+        walk it. Later builds neither unfreeze nor freeze. Freezing after every rebuild kept
+        each old index's garbage for ever (frozen objects are never collected); unfreezing and
+        collecting the whole heap at every rebuild cost a quarter of a second of held GIL
+        (every test's app start paid it). Now at most the first index's Python objects stay
+        frozen, and with a snapshot those are few (its arrays are mapped files); later indexes
+        are collected as usual.
+        """
+        global _heap_frozen
+        with _heap_lock:
+            if not _heap_frozen:
+                gc.collect()
+                gc.freeze()
+                _heap_frozen = True
+
+    def want_rebuild(self, covering: int | None = None) -> None:
+        """Ask the background thread to rebuild aside (reflecting change id ``covering``,
+        default the last one read)."""
+        self._rebuild_covering = max(
+            self._rebuild_covering, self._feed.last_id if covering is None else covering
+        )
+        self._rebuild_wanted.set()
+        self._freshness.committed()  # wake the background thread
 
     def start(self, *, wait: bool = False) -> None:
         """Build, then keep catching up, in a background thread until :meth:`stop`.
 
         Returns at once unless ``wait`` (then after the first build, or its first failure).
+        Starting an index that runs already changes nothing (a second start used to leave the
+        first thread running, unstoppable, beside the new one).
         """
+        if self.alive:
+            if wait:
+                self.wait_ready()
+            return
         self._stop.clear()
         self._built.clear()  # started again (a test's app): built again, from the log's end
         self._thread = threading.Thread(target=self._run, name="matching-index", daemon=True)
         self._thread.start()
+        self._freshness.start()
         if wait:
             self.wait_ready()
 
@@ -197,7 +283,12 @@ class MatchingIndex:
         """Seconds since the change log was last read through; ``None`` before the build."""
         if not self.ready:
             return None
-        return time.monotonic() - self._caught_up_at
+        return self._freshness.age_s
+
+    @property
+    def freshness(self) -> Freshness:
+        """This worker's freshness rule (its caches follow it too)."""
+        return self._freshness
 
     def wait_ready(self, timeout_s: float | None = None) -> None:
         """Wait for the first build; :class:`IndexNotReady` (503) after ``timeout_s``."""
@@ -211,6 +302,7 @@ class MatchingIndex:
     def stop(self) -> None:
         """Stop the background thread."""
         self._stop.set()
+        self._freshness.stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
@@ -225,17 +317,30 @@ class MatchingIndex:
                 self.build()
             except Exception as exc:  # the database may come up later: keep trying
                 outage.failed(exc)
-                if self._stop.wait(self._poll_interval_s):
+                if self._stop.wait(self._freshness.freshness_s):
                     return
             else:
                 outage.succeeded()
-        while not self._stop.wait(self._poll_interval_s):
+        while not self._stop.is_set():
+            self._freshness.wait()  # a NOTIFY, a commit here, a late request, or the poll
+            if self._stop.is_set():
+                return
             try:
                 self.refresh()
+                self._rebuild_if_wanted()
             except Exception as exc:  # keep polling: the next round may succeed
                 outage.failed(exc)
             else:
                 outage.succeeded()
+
+    def _rebuild_if_wanted(self) -> None:
+        """Rebuild aside when asked, or when this worker's changes since its snapshot grew
+        past ``rebuild_above`` (they live in private memory; a new snapshot shares them)."""
+        if self._snapshot_token is not None and self._profiles.changed > self._rebuild_above:
+            self.want_rebuild()
+        if self._rebuild_wanted.is_set():
+            self._rebuild_wanted.clear()
+            self.build(covering=self._rebuild_covering)
 
     # -- catching up -----------------------------------------------------------------------
 
@@ -249,39 +354,45 @@ class MatchingIndex:
     def _refresh_if_stale(self) -> None:
         if not self._built.is_set():
             self.wait_ready()
-        if self._stale():
+        if self._freshness.must_read():  # the catch-up thread is late: read here
             with self._catching_up:
                 if self._stale():  # another thread may have caught up while this one waited
                     self._catch_up()
 
     def _stale(self) -> bool:
-        return self._dirty or time.monotonic() - self._refreshed_at > self._max_staleness_s
+        return not self._freshness.is_fresh()
 
     def _catch_up(self) -> None:
         # The log is read without the index lock, so queries go on meanwhile; only applying
         # a change takes it (the catching-up lock keeps one reader of the log at a time).
         with self._sessions() as session:
-            self._dirty = False
+            reading = self._freshness.reading()
             batch = self._feed.read(session)
             if batch:
                 with self._lock:
                     self._apply(session, batch)
                 self._tell_watchers(batch)
-            self._refreshed_at = self._caught_up_at = time.monotonic()
+            self._freshness.read_done(reading)
 
     def _load_learning(self, session: Session) -> None:
         """The active re-ranker and how often each profile was shown (for exploration)."""
+        self._model, self._impressions = self._read_learning(session)
+
+    @staticmethod
+    def _read_learning(
+        session: Session,
+    ) -> tuple[tuple[int, PairwiseReranker] | None, dict[int, int]]:
         try:
-            self._model = registry.load_active(session)
+            model = registry.load_active(session)
         except (ValueError, KeyError):  # a bad artifact must not take shortlists down
             log.exception("matching index: the active model could not be loaded; engine order")
-            self._model = None
+            model = None
         counts = select(Impression.profile_id, func.count()).group_by(Impression.profile_id)
-        self._impressions = {int(p): int(n) for p, n in session.execute(counts)}
+        return model, {int(p): int(n) for p, n in session.execute(counts)}
 
     def _apply(self, session: Session, batch: ChangeBatch) -> None:
-        if batch.rebuild:
-            self.build()
+        if batch.rebuild:  # rebuilt aside by the background thread, not under the lock
+            self.want_rebuild()
             return
         if batch.model:
             self._load_learning(session)
@@ -289,7 +400,7 @@ class MatchingIndex:
         need_ids = set(batch.needs)
         if batch.organizations:
             orgs = batch.organizations
-            profile_ids |= {p.record.id for p in self._profiles.values() if p.firm.id in orgs}
+            profile_ids |= self._profiles.of_orgs(orgs)
             need_ids |= {n.record.id for n in self._open_needs.values() if n.firm.id in orgs}
             profile_ids |= set(
                 session.scalars(
@@ -299,6 +410,9 @@ class MatchingIndex:
             need_ids |= set(
                 session.scalars(select(SupplyNeed.id).where(SupplyNeed.organization_id.in_(orgs)))
             )
+        if len(profile_ids) > self._rebuild_above:  # an import: rebuild aside, then swap
+            self.want_rebuild()
+            profile_ids = set()
         if profile_ids:
             found = {p.record.id: p for p in load_profiles(session, profile_ids)}
             for profile_id in profile_ids:
@@ -315,16 +429,13 @@ class MatchingIndex:
         if profile is None:
             if known:
                 self._suppliers.remove(profile_id)
-                old = self._profiles.pop(profile_id)
-                if self._profile_of_org.get(old.firm.id) == profile_id:
-                    del self._profile_of_org[old.firm.id]
+                self._profiles.put(profile_id, None)
             return
         if known:
             self._suppliers.update(profile.record)
         else:
             self._suppliers.add(profile.record)
-        self._profiles[profile_id] = profile
-        self._profile_of_org[profile.firm.id] = profile_id
+        self._profiles.put(profile_id, profile)
 
     def _put_need(self, need_id: int, need: IndexedNeed | None) -> None:
         known = need_id in self._open_needs
@@ -400,7 +511,7 @@ class MatchingIndex:
         inputs = predictor.predict_inputs(products)
         self._refresh_if_stale()
         with self._lock:
-            own = self._profile_of_org.get(buyer_id)
+            own = self._profiles.profile_of_org(buyer_id)
             matches = predictor.rank_suppliers(
                 self._suppliers,
                 products,
@@ -473,7 +584,7 @@ class MatchingIndex:
         """An open need as indexed (its record is the shortlist's query, ready-made), if any.
 
         As fresh as the index: this worker's own writes at once, others' within
-        ``max_staleness_s``.
+        ``freshness_s``.
         """
         self._refresh_if_stale()
         with self._lock:

@@ -2,7 +2,7 @@
 
 Marks are people's clicks (a few per need), so every mark is kept, for open and closed needs
 alike. The index reloads a need's marks when the change log says they changed
-(:data:`app.matches.changes.INTEREST`, written with every mark and withdrawal) or the need
+(:data:`app.platform.changes.INTEREST`, written with every mark and withdrawal) or the need
 itself changed. Marks of deleted needs or profiles may linger until the next rebuild; they
 are never shown, since those records are never ranked.
 """

@@ -1,35 +1,25 @@
 """HTTP routes for shortlists, opportunity feeds and chain discovery."""
 
-from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Annotated, TypeVar
 
-import anyio.to_thread
 from fastapi import APIRouter, Query, Request
 
 from app.auth.dependencies import CallerDep, SessionDep
 from app.errors import problem_responses
 from app.fields import IdParam
-from app.matches import service
+from app.matches import reading, service
 from app.matches.schemas import Opportunities, Shortlist, UpstreamSuppliers
+from app.matches.turns import opportunities_call, ranking, shortlist_call
 from app.models import Tier
+from app.needs import service as needs
+from app.needs.schemas import NeedReadingOut
 
 T = TypeVar("T")
 
 
-async def ranking(request: Request, rank: Callable[[], T]) -> T:
-    """Run ``rank`` in a worker thread, taking turns: ``Settings.ranking_concurrency`` at once.
-
-    Ranking is CPU-bound Python. Run twenty at once and they only share the one interpreter
-    lock in an order nobody chose, so every answer comes late and some very late; taken in
-    turn (first come, first served) each runs at full speed and the slowest wait is short.
-    Other requests keep the rest of the thread pool.
-    """
-    return await anyio.to_thread.run_sync(rank, limiter=request.app.state.ranking_turns)
-
-
-router = APIRouter(tags=["matching"], responses=problem_responses(401, 403, 404, 422))
+rankings = APIRouter(tags=["matching"], responses=problem_responses(401, 403, 404, 422))
 
 Limit = Annotated[int, Query(ge=1, le=100, description="how many to return")]
 Region = Annotated[
@@ -38,7 +28,7 @@ Region = Annotated[
 MinScore = Annotated[float | None, Query(ge=0, le=1, description="drop results scoring lower")]
 
 
-@router.get(
+@rankings.get(
     "/needs/{need_id:int}/shortlist",
     summary="需求的候选中小企业",
     description=(
@@ -56,26 +46,22 @@ async def need_shortlist(
     tier: Tier | None = None,
     min_score: MinScore = None,
 ) -> Shortlist:
-    state = request.app.state
     return await ranking(
         request,
-        partial(
-            service.shortlist,
+        shortlist_call(
+            request,
             session,
             caller,
-            state.matching,
             need_id,
             limit=limit,
             region=region,
             tier=tier,
             min_score=min_score,
-            today=date.today(),
-            on_shown=state.impressions.add if state.settings.log_impressions else None,
         ),
     )
 
 
-@router.get(
+@rankings.get(
     "/profiles/{profile_id:int}/opportunities",
     summary="中小企业的商机",
     description=(
@@ -94,21 +80,13 @@ async def profile_opportunities(
 ) -> Opportunities:
     return await ranking(
         request,
-        partial(
-            service.opportunities,
-            session,
-            caller,
-            request.app.state.matching,
-            profile_id,
-            limit=limit,
-            region=region,
-            min_score=min_score,
-            today=date.today(),
+        opportunities_call(
+            request, session, caller, profile_id, limit=limit, region=region, min_score=min_score
         ),
     )
 
 
-@router.get(
+@rankings.get(
     "/organizations/{organization_id:int}/upstream-suppliers",
     summary="大企业的上游供应商（补链发现）",
     description=(
@@ -141,3 +119,28 @@ async def upstream_suppliers(
             today=date.today(),
         ),
     )
+
+
+#: Under the needs' tag and paths: what a need's shortlist ranks on.
+readings = APIRouter(prefix="/needs", tags=["needs"], responses=problem_responses(401, 422))
+
+
+@readings.get(
+    "/{need_id:int}/reading",
+    responses=problem_responses(404),
+    summary="查看服务如何理解一条需求",
+    description=(
+        "返回服务从需求中读出的所需产品、用途、资质要求和地区，以及各项的来源（填写的字段或说明中"
+        "的句子），便于核对匹配依据。能看到该需求的调用方可查。只读。"
+    ),
+)
+def read_need_reading(need_id: IdParam, session: SessionDep, caller: CallerDep) -> NeedReadingOut:
+    """What the need's shortlist ranks on, read from its text with the firm's fields laid over
+    it; correct it by PATCHing the need's fields."""
+    return reading.reading_of(needs.get_visible(session, caller, need_id))
+
+
+#: Both, the reading first (as it was listed when it sat with the needs' routes).
+router = APIRouter()
+router.include_router(readings)
+router.include_router(rankings)

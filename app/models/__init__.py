@@ -39,7 +39,9 @@ from app.models.event import (
     Side,
     Wish,
 )
+from app.models.index_snapshot import IndexSnapshot
 from app.models.interest import InterestMark, InterestValue
+from app.models.job import Job, JobStatus
 from app.models.learning import Impression, Interaction, ModelStatus, ModelVersion
 from app.models.need import SupplyNeed
 from app.models.notification import (
@@ -101,10 +103,13 @@ __all__ = [
     "EventPreference",
     "EventStatus",
     "Impression",
+    "IndexSnapshot",
     "Interaction",
     "InterestMark",
     "InterestValue",
     "Invitation",
+    "Job",
+    "JobStatus",
     "MeetingCalendarEntry",
     "MeetingRating",
     "ModelStatus",

@@ -86,6 +86,9 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    #: The request that queued it (or whose job did), for the sender's log lines; none for
+    #: notices the clock queued (reminders, digests).
+    request_id: Mapped[str | None] = mapped_column(String(128))
 
 
 class NotificationRecipient(Base):

@@ -1,7 +1,7 @@
 """People's accounts: users, firms' sign-ups awaiting approval, invitations to claim a record.
 
 Every secret here (password, e-mailed link, one-time code) is stored hashed: passwords with
-argon2, link tokens and codes with SHA-256 (see :mod:`app.accounts.tokens`).
+argon2, link tokens and codes with SHA-256 (see :mod:`app.auth.tokens`).
 """
 
 import enum

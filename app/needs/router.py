@@ -9,7 +9,7 @@ from app.errors import problem_responses
 from app.fields import IdParam
 from app.models import NeedKind, NeedStatus
 from app.needs import service
-from app.needs.schemas import NeedCreate, NeedRead, NeedReadingOut, NeedUpdate
+from app.needs.schemas import NeedCreate, NeedRead, NeedUpdate
 from app.pagination import Page, PageDep
 from app.versioning import IfMatch, expected_version, set_etag
 
@@ -122,18 +122,3 @@ def delete_need(
     need_id: IdParam, session: SessionDep, caller: CallerDep, if_match: IfMatch = None
 ) -> None:
     service.delete(session, caller, need_id, expected_version(if_match, required=False))
-
-
-@router.get(
-    "/{need_id:int}/reading",
-    responses=problem_responses(404),
-    summary="查看服务如何理解一条需求",
-    description=(
-        "返回服务从需求中读出的所需产品、用途、资质要求和地区，以及各项的来源（填写的字段或说明中"
-        "的句子），便于核对匹配依据。能看到该需求的调用方可查。只读。"
-    ),
-)
-def read_need_reading(need_id: IdParam, session: SessionDep, caller: CallerDep) -> NeedReadingOut:
-    """What the need's shortlist ranks on, read from its text with the firm's fields laid over
-    it; correct it by PATCHing the need's fields."""
-    return service.reading_of(service.get_visible(session, caller, need_id))

@@ -6,35 +6,27 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from app import audit
 from app.auth.principal import Principal
 from app.chains import placing
-from app.db import flush
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
-from app.matches import changes, loading
-from app.messages import tr, word
-from app.models import NeedKind, NeedStatus, Organization, OrganizationKind, SupplyNeed, Tier
+from app.messages import tr
+from app.models import NeedKind, NeedStatus, Organization, SupplyNeed, Tier
 from app.models.base import utcnow
+from app.needs import rules as need_rules
 from app.needs.schemas import (
     NeedCreate,
     NeedRead,
-    NeedReadingOut,
     NeedUpdate,
-    ReadProduct,
-    ReadQuantity,
-    ReadRegion,
 )
 from app.organizations import service as organizations
 from app.pagination import Page, PageParams
+from app.platform import changes
+from app.platform.db import flush
 from app.profiles.schemas import OrganizationSummary
-from app.reference.tables import regions
+from app.rules import enforce
 from app.versioning import check_version
-from matching.reading import read_need
 
-#: Allowed status changes; anything else is 409.
-TRANSITIONS: dict[NeedStatus, frozenset[NeedStatus]] = {
-    NeedStatus.draft: frozenset({NeedStatus.open, NeedStatus.closed}),
-    NeedStatus.open: frozenset({NeedStatus.closed}),
-    NeedStatus.closed: frozenset(),
-}
+#: Allowed status changes; anything else is 409 (the rule is :mod:`app.needs.rules`'s).
+TRANSITIONS = need_rules.TRANSITIONS
 _NULLABLE = frozenset({"quantity", "quantity_unit", "deadline"})
 
 
@@ -92,49 +84,14 @@ def to_read(need: SupplyNeed) -> NeedRead:
     )
 
 
-def reading_of(need: SupplyNeed) -> NeedReadingOut:
-    """How the service reads the need (:func:`matching.reading.read_need`): the firm's own
-    fields laid over what its title and description say."""
-    read = read_need(loading.as_written(need))
-    return NeedReadingOut(
-        need_id=need.id,
-        sentence=read.sentence(),
-        products=[ReadProduct(text=p.text, weight=p.weight, where=p.where) for p in read.products],
-        applications=list(read.applications),
-        required_certifications=list(read.certifications),
-        preferred_regions=[
-            ReadRegion(name=_region_name(r.name), codes=list(r.codes)) for r in read.regions
-        ],
-        quantity=ReadQuantity(
-            text=read.quantity.text, value=read.quantity.value, unit=read.quantity.unit
-        )
-        if read.quantity
-        else None,
-        deadline=read.deadline,
-        notes=list(read.notes),
-        warnings=list(read.warnings),
-        from_firm=sorted(read.from_buyer),
-    )
-
-
-def _region_name(name: str) -> str:
-    """A region's name; a code the firm entered is shown by its name (440300 → 深圳市)."""
-    found = regions().get(name) if name.isdigit() else None
-    return found.name if found else name
-
-
 def create(session: Session, caller: Principal, data: NeedCreate) -> SupplyNeed:
     """Post a need for a large firm (the caller's own, or one it manages)."""
     org_id = data.organization_id if data.organization_id is not None else caller.organization_id
     if org_id is None:
         raise InvalidInput("body.organization_id", tr("required for keys without an organization"))
     org = organizations.get_managed(session, caller, org_id)
-    if org.kind != OrganizationKind.large_firm:
-        raise InvalidInput(
-            "body.organization_id", tr("supply needs are posted by large firms only")
-        )
-    if data.status == NeedStatus.closed:
-        raise InvalidInput("body.status", tr("a new need is draft or open"))
+    enforce(need_rules.poster_problem(org.kind))
+    enforce(need_rules.new_status_problem(data.status))
     fields = data.model_dump(exclude={"organization_id"}, mode="json")
     need = SupplyNeed(organization_id=org.id, **fields)
     need.deadline = data.deadline
@@ -161,16 +118,8 @@ def update(
     for field, value in fields.items():
         if value is None and field not in _NULLABLE:
             raise InvalidInput(f"body.{field}", tr("cannot be null"))
-    if "status" in fields and fields["status"] != need.status:
-        current, wanted = NeedStatus(need.status), NeedStatus(fields["status"])
-        if wanted not in TRANSITIONS[current]:
-            raise Conflict(
-                tr(
-                    "a {current} need cannot become {wanted}",
-                    current=word(current),
-                    wanted=word(wanted),
-                )
-            )
+    if "status" in fields:
+        enforce(need_rules.transition_problem(need.status, fields["status"]))
     for field, value in fields.items():
         setattr(need, field, value)
     if "deadline" in fields:

@@ -10,10 +10,9 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, vCalAddress
-from icalendar import Event as VEvent
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -26,6 +25,9 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.notification import CalendarFeed, MeetingCalendarEntry
+
+if TYPE_CHECKING:  # icalendar is imported when a calendar is written, not at start-up
+    from icalendar import Event as VEvent
 
 #: Sessions are held in China; slots are local times of the event's date.
 SESSION_TZ = ZoneInfo("Asia/Shanghai")
@@ -125,7 +127,10 @@ def _vevent(
     summary: str,
     organizer: Organization | None,
     host: str,
-) -> VEvent:
+) -> "VEvent":
+    from icalendar import Event as VEvent
+    from icalendar import vCalAddress
+
     item = VEvent()
     item.add("uid", entry.uid)
     item.add("sequence", entry.sequence)
@@ -151,6 +156,8 @@ def ics_text(
     host: str,
 ) -> str:
     """An iCalendar of ``entries`` (each with its summary); ``method`` REQUEST, CANCEL or none."""
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -218,6 +225,8 @@ def feed_ics(session: Session, organization_id: int, host: str) -> str:
         )
         .order_by(MeetingCalendarEntry.starts_at)
     ).all()
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.models.notification import Channel, OutboxMessage, OutboxStatus
 from app.notifications.messages import Message
 from app.notifications.preferences import channels_for, link_user
+from app.platform import request_id
 
 log = logging.getLogger("xieshou.notifications")
 
@@ -21,6 +22,8 @@ def enqueue(session: Session, message: Message) -> int:
     message whose ``dedupe_key`` is already queued is not queued again: the earlier row's id
     is returned. The channels are those the recipient chose for the topic; a recipient who
     chose none (or unsubscribed) still gets the row, marked ``skipped``, for the outbox view.
+    The row keeps the id of the request (or of the job's request) that queued it, so the
+    sender's log lines about it carry that id.
     """
     row_id = enqueue_new(session, message)
     if row_id is None:
@@ -51,6 +54,7 @@ def enqueue_new(session: Session, message: Message) -> int | None:
         "channels": [c.value for c in channels],
         "delivered": [],
         "status": (OutboxStatus.pending if channels else OutboxStatus.skipped).value,
+        "request_id": request_id.current(),
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert

@@ -20,8 +20,6 @@ from urllib.parse import urlsplit
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.background import PeriodicFlush
-from app.config import Settings
 from app.models.base import utcnow
 from app.models.notification import Channel, OutboxMessage, OutboxStatus
 from app.notifications.channels import (
@@ -34,6 +32,9 @@ from app.notifications.channels import (
 )
 from app.notifications.links import unsubscribe_path
 from app.notifications.topics import is_essential
+from app.platform import request_id
+from app.platform.background import PeriodicFlush
+from app.platform.settings import Settings
 
 log = logging.getLogger("xieshou.notifications")
 
@@ -152,44 +153,52 @@ class Sender:
                 self._mailer = None
 
     def deliver(self, row_id: int) -> bool:
-        """Deliver a claimed row on its remaining channels; True when it is sent."""
+        """Deliver a claimed row on its remaining channels; True when it is sent.
+
+        Its log lines carry the id of the request that queued the message.
+        """
         with self._sessions() as session:
-            # Renewing the lease proves the claim is still ours and gives this message the
-            # whole lease: a long batch cannot let another sender take a row being sent.
-            lease = self.clock() + timedelta(seconds=self.lease_s)
-            if not self._record(session, row_id, claimed_until=lease):
-                return False
-            row = session.get(OutboxMessage, row_id)
-            if row is None:
-                return False
-            delivered = list(row.delivered)
-            remaining = [
-                c for c in row.channels if c not in delivered and f"{c}:{LOCAL}" not in delivered
-            ]
-            try:
-                for n, channel in enumerate(remaining, start=1):
-                    done = self._deliver_on(session, row, Channel(channel))
-                    delivered.append(channel if done else f"{channel}:{LOCAL}")
-                    # Recorded at once: a retry after a later channel fails skips this one
-                    # (the last one is recorded with the row marked sent, below).
-                    if n < len(remaining) and not self._record(
-                        session, row_id, delivered=delivered
-                    ):
-                        return False
-            except DeliveryError as exc:
-                session.rollback()
-                self._failed(session, row_id, row.attempts, str(exc))
-                return False
-            now = self.clock()
-            return self._record(
-                session,
-                row_id,
-                delivered=delivered,
-                status=OutboxStatus.sent.value,
-                sent_at=now,
-                claimed_until=None,
-                last_error=None,
+            queued_by = session.scalar(
+                select(OutboxMessage.request_id).where(OutboxMessage.id == row_id)
             )
+            with request_id.bound(queued_by):
+                return self._deliver(session, row_id)
+
+    def _deliver(self, session: Session, row_id: int) -> bool:
+        # Renewing the lease proves the claim is still ours and gives this message the
+        # whole lease: a long batch cannot let another sender take a row being sent.
+        lease = self.clock() + timedelta(seconds=self.lease_s)
+        if not self._record(session, row_id, claimed_until=lease):
+            return False
+        row = session.get(OutboxMessage, row_id)
+        if row is None:
+            return False
+        delivered = list(row.delivered)
+        remaining = [
+            c for c in row.channels if c not in delivered and f"{c}:{LOCAL}" not in delivered
+        ]
+        try:
+            for n, channel in enumerate(remaining, start=1):
+                done = self._deliver_on(session, row, Channel(channel))
+                delivered.append(channel if done else f"{channel}:{LOCAL}")
+                # Recorded at once: a retry after a later channel fails skips this one
+                # (the last one is recorded with the row marked sent, below).
+                if n < len(remaining) and not self._record(session, row_id, delivered=delivered):
+                    return False
+        except DeliveryError as exc:
+            session.rollback()
+            self._failed(session, row_id, row.attempts, str(exc))
+            return False
+        now = self.clock()
+        return self._record(
+            session,
+            row_id,
+            delivered=delivered,
+            status=OutboxStatus.sent.value,
+            sent_at=now,
+            claimed_until=None,
+            last_error=None,
+        )
 
     def _record(self, session: Session, row_id: int, **values: object) -> bool:
         result = session.execute(

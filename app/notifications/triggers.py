@@ -11,13 +11,13 @@ import datetime as dt
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Settings, get_settings
 from app.models import (
     CapabilityProfile,
     Event,
@@ -32,12 +32,79 @@ from app.notifications import calendars
 from app.notifications.messages import Message
 from app.notifications.outbox import enqueue_new
 from app.notifications.recipients import of_organization
-
-if TYPE_CHECKING:
-    from app.imports.report import ImportReport
-    from app.matches.index import MatchingIndex
+from app.platform.settings import Settings, get_settings
+from matching.records import Match
 
 log = logging.getLogger("xieshou.notifications")
+
+
+# -- what the notices read from the domains above (they pass it in; nothing is imported) -----
+
+
+class ImportCounts(Protocol):
+    """An import's counts (:class:`app.imports.report.ImportReport`)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def written(self) -> bool: ...
+    @property
+    def created(self) -> int: ...
+    @property
+    def updated(self) -> int: ...
+    @property
+    def unchanged(self) -> int: ...
+    @property
+    def rejected(self) -> int: ...
+
+
+class _Firm(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class RankedNeed(Protocol):
+    """A need as the opportunity feed ranks it (:class:`app.matches.index.IndexedNeed`)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def firm(self) -> _Firm: ...
+
+
+class OpportunityFeed(Protocol):
+    """What the digest asks of the matching index (:class:`app.matches.index.MatchingIndex`)."""
+
+    @property
+    def ready(self) -> bool:
+        """Whether the index answers yet."""
+        ...
+
+    def opportunities(
+        self,
+        profile_id: int,
+        *,
+        limit: int,
+        region_prefix: str | None,
+        min_score: float | None,
+        today: dt.date,
+    ) -> Sequence[tuple[Match, RankedNeed]]:
+        """Ranked open needs for a profile."""
+        ...
+
+
+#: A domain's hourly pass: ``(session, today in China time)``; see :func:`every_hour`.
+HourlyPass = Callable[[Session, dt.date], object]
+_HOURLY: dict[str, HourlyPass] = {}
+
+
+def every_hour(name: str, run: HourlyPass) -> None:
+    """Have :func:`run_periodic` call ``run`` once an hour in its own transaction (``name``
+    keys its clock). A domain registers its own pass (the deals' follow-up prompts), so the
+    notifications never import the domains that use them."""
+    _HOURLY[name] = run
 
 
 def _host(settings: Settings) -> str:
@@ -279,7 +346,7 @@ def event_cancelled(session: Session, event: Event) -> int:
 _KINDS = {"firms": "企业", "profiles": "能力画像", "needs": "需求"}
 
 
-def import_finished(session: Session, organization_id: int | None, report: "ImportReport") -> None:
+def import_finished(session: Session, organization_id: int | None, report: ImportCounts) -> None:
     """An import by a firm or an organizer finished: its counts."""
     if organization_id is None or report.dry_run:
         return
@@ -370,7 +437,7 @@ def fresh_needs(session: Session, now: dt.datetime) -> set[int]:
 
 def queue_digests(
     session: Session,
-    index: "MatchingIndex",
+    index: OpportunityFeed,
     now: dt.datetime,
     *,
     min_score: float,
@@ -438,27 +505,26 @@ _clock.last["digest"] = time.monotonic() - 3600 + DIGEST_DELAY_S
 def run_periodic(
     sessions: sessionmaker[Session],
     settings: Settings,
-    index: "MatchingIndex | None" = None,
+    index: OpportunityFeed | None = None,
     *,
     now: dt.datetime | None = None,
     force: bool = False,
 ) -> int:
-    """Queue the reminders (each minute), the deals' 30/90-day follow-up prompts (each hour)
-    and, from 8:00 China time, the day's digests (once a day per process; ``force``: now);
-    returns how many reminders and digests were queued."""
-    from app.deals.notices import follow_up_pass
-
+    """Queue the reminders (each minute), the domains' hourly passes (:func:`every_hour`: the
+    deals' 30/90-day follow-up prompts) and, from 8:00 China time, the day's digests (once a
+    day per process; ``force``: now); returns how many reminders and digests were queued."""
     now = now or utcnow()
     queued = 0
     if force or _clock.due("reminders", 60):
         with sessions() as session:
             queued += queue_reminders(session, now)
             session.commit()
-    if force or _clock.due("deal_follow_ups", 3600):
-        # Dedupe keys make a prompt once per deal and due date, whichever worker runs it.
-        with sessions() as session:
-            follow_up_pass(session, now.astimezone(calendars.SESSION_TZ).date())
-            session.commit()
+    for name, run in list(_HOURLY.items()):
+        if force or _clock.due(name, 3600):
+            # Dedupe keys make each prompt once (per deal and due date), whichever worker runs it.
+            with sessions() as session:
+                run(session, now.astimezone(calendars.SESSION_TZ).date())
+                session.commit()
     local = now.astimezone(calendars.SESSION_TZ)
     today = local.date().isoformat()
     due = local.hour >= DIGEST_HOUR and _clock.done_on != today and _clock.due("digest", 3600)

@@ -5,28 +5,22 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints
 
-from app.fields import IndustryCode, LongText, Name, RegionCode, Uscc, single_line
+from app.consent import Contacts
+from app.fields import (
+    IndustryCode,
+    LongText,
+    Name,
+    Number,
+    RegionCode,
+    ShortText,
+    Uscc,
+    single_line,
+)
 from app.models import OrganizationKind, Tier
-from app.profiles.schemas import ProductItem
 
-Phone = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\-() ]{5,30}$"),
-    AfterValidator(single_line),
-]
-Email = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
-    AfterValidator(single_line),
-]
 Website = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$"),
-    AfterValidator(single_line),
-]
-PersonName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
     AfterValidator(single_line),
 ]
 ExternalId = Annotated[
@@ -39,14 +33,13 @@ TierYear = Annotated[
 ]
 
 
-class Contacts(BaseModel):
-    """Private contacts: shown only to those who manage the organization."""
+class ProductItem(BaseModel):
+    """One product, with its optional share of revenue (0–1)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    person: PersonName | None = None
-    phone: Phone | None = None
-    email: Email | None = None
+    name: ShortText
+    share: Number | None = Field(default=None, ge=0, le=1)
 
 
 class OrganizationCreate(BaseModel):

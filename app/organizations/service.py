@@ -8,10 +8,8 @@ from sqlalchemy.orm import Session, object_session, selectinload
 
 from app import audit, consent
 from app.auth.principal import Principal
-from app.db import flush
 from app.errors import Conflict, FieldText, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
-from app.matches import changes as change_log
 from app.messages import field_problem, tr
 from app.models import (
     CapabilityProfile,
@@ -22,14 +20,18 @@ from app.models import (
     Tier,
 )
 from app.models.base import utcnow
+from app.organizations import rules as organization_rules
 from app.organizations.schemas import (
     OrganizationCreate,
     OrganizationRead,
     OrganizationUpdate,
+    ProductItem,
 )
 from app.pagination import Page, PageParams
-from app.profiles.schemas import ProductItem
+from app.platform import changes as change_log
+from app.platform.db import flush
 from app.reference.tables import regions
+from app.rules import enforce
 from app.versioning import check_version
 
 CONTACT_FIELDS = ("person", "phone", "email")
@@ -51,7 +53,7 @@ def get_managed(session: Session, caller: Principal, org_id: int) -> Organizatio
     """The organization if ``caller`` manages it; 404 if it does not exist, 403 otherwise."""
     org = get(session, org_id)
     if not caller.manages(org):
-        raise Forbidden(tr("you do not manage organization {id}", id=org_id))
+        raise Forbidden(organization_rules.not_managed(org_id))
     return org
 
 
@@ -96,20 +98,11 @@ def _profile_id(org: Organization) -> int | None:
 
 
 def _check_tier(kind: str, tier: str | None, year: int | None) -> None:
-    if tier is not None and kind != OrganizationKind.sme:
-        raise InvalidInput("body.tier", tr("only SMEs have a tier"))
-    if year is not None and tier is None:
-        raise InvalidInput("body.tier_year", tr("given without a tier"))
+    enforce(organization_rules.tier_problem(kind, tier, year))
 
 
 def _check_products(kind: str, products: Sequence[ProductItem]) -> None:
-    if products and kind != OrganizationKind.large_firm:
-        raise InvalidInput(
-            "body.products",
-            tr(
-                "only large firms list their own products here; an SME lists its products in its capability profile"
-            ),
-        )
+    enforce(organization_rules.products_problem(kind, products))
 
 
 def _set_products(org: Organization, products: Sequence[ProductItem]) -> None:

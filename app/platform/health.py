@@ -14,8 +14,8 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from app.availability import DatabaseReadOnly, OutageLog
-from app.db import check_ready
 from app.messages import tr
+from app.platform.db import check_ready
 
 
 class _Index(Protocol):

@@ -35,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.background import PeriodicFlush
+from app.platform.background import PeriodicFlush
 
 log = logging.getLogger("xieshou.metrics")
 
@@ -95,6 +95,19 @@ RUNNER_ALIVE = Gauge(
     ["runner"],
     multiprocess_mode="liveall",
 )
+LISTENER_CONNECTED = Gauge(
+    "xieshou_change_listener_connected",
+    "1 while this worker's PostgreSQL LISTEN connection for change notifications is up; 0 "
+    "while it is down (the worker polls the change log until it reconnects) and always 0 on "
+    "SQLite, which has no listener and polls",
+    multiprocess_mode="liveall",
+)
+LISTENER_SILENT_SECONDS = Gauge(
+    "xieshou_change_listener_silent_seconds",
+    "Seconds since this worker's PostgreSQL change listener last heard a notification or "
+    "(re)connected (it grows while nobody writes); always 0 on SQLite, which has no listener",
+    multiprocess_mode="liveall",
+)
 OUTBOX_MESSAGES = Gauge(
     "xieshou_outbox_messages",
     "Notification outbox rows by status (pending and sending are the backlog; sent, failed "
@@ -104,6 +117,18 @@ OUTBOX_MESSAGES = Gauge(
 )
 
 
+class _Listening(Protocol):
+    @property
+    def connected(self) -> bool: ...
+    @property
+    def silent_s(self) -> float: ...
+
+
+class _Fresh(Protocol):
+    @property
+    def listener(self) -> _Listening | None: ...
+
+
 class _Sized(Protocol):
     @property
     def ready(self) -> bool: ...
@@ -111,6 +136,8 @@ class _Sized(Protocol):
     def age_s(self) -> float | None: ...
     @property
     def sizes(self) -> tuple[int, int]: ...
+    @property
+    def freshness(self) -> _Fresh: ...
 
 
 class _Waiting(Protocol):
@@ -145,6 +172,9 @@ class Sources:
         profiles, needs = self.index.sizes
         INDEX_SIZE.labels("profiles").set(profiles)
         INDEX_SIZE.labels("open_needs").set(needs)
+        listener = self.index.freshness.listener
+        LISTENER_CONNECTED.set(1 if listener is not None and listener.connected else 0)
+        LISTENER_SILENT_SECONDS.set(listener.silent_s if listener is not None else 0)
         for name, turns in self.turns.items():
             TURNS_WAITING.labels(name).set(turns.waiting if turns is not None else 0)
         for name, alive in self.runners().items():
@@ -259,6 +289,17 @@ def outbox_counts(sessions: "sessionmaker[Session]") -> list[tuple[str, int]]:
     with sessions() as session:
         query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
         return [(str(status), int(n)) for status, n in session.execute(query)]
+
+
+def forget_process(pid: int) -> None:
+    """Drop process ``pid``'s live gauges from ``/metrics`` (multiprocess mode only).
+
+    For a process that serves no requests (the pre-forking server's parent, a job process)
+    or that is gone: its per-worker gauges (index ready, queue depth …) would otherwise list
+    it as a worker that is not ready. Its counters and histograms stay: they are totals.
+    """
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
 def _registry() -> CollectorRegistry:

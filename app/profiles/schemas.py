@@ -4,17 +4,9 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.fields import Id, Line, LongText, Number, RegionCode, ShortText
+from app.fields import Id, Line, LongText, RegionCode, ShortText
 from app.models import Tier
-
-
-class ProductItem(BaseModel):
-    """One product, with its optional share of revenue (0–1)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: ShortText
-    share: Number | None = Field(default=None, ge=0, le=1)
+from app.organizations.schemas import ProductItem
 
 
 class Certification(BaseModel):

@@ -8,21 +8,23 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit
 from app.auth.principal import Principal
 from app.chains import placing
-from app.db import flush
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.listing import in_industry, region_prefix, text_filter
-from app.matches import changes
 from app.messages import tr
-from app.models import CapabilityProfile, Organization, OrganizationKind, Tier
+from app.models import CapabilityProfile, Organization, Tier
 from app.models.base import utcnow
 from app.organizations import service as organizations
 from app.pagination import Page, PageParams
+from app.platform import changes
+from app.platform.db import flush
+from app.profiles import rules as profile_rules
 from app.profiles.schemas import (
     OrganizationSummary,
     ProfileCreate,
     ProfileRead,
     ProfileUpdate,
 )
+from app.rules import enforce
 from app.versioning import check_version
 
 _NULLABLE = frozenset({"capacity", "minimum_order"})
@@ -90,8 +92,7 @@ def create(session: Session, caller: Principal, data: ProfileCreate) -> Capabili
     if org_id is None:
         raise InvalidInput("body.organization_id", tr("required for keys without an organization"))
     org = organizations.get_managed(session, caller, org_id)
-    if org.kind != OrganizationKind.sme:
-        raise InvalidInput("body.organization_id", tr("capability profiles are for SMEs only"))
+    enforce(profile_rules.owner_problem(org.kind))
     if session.scalar(
         select(CapabilityProfile.id).where(CapabilityProfile.organization_id == org.id)
     ):

@@ -12,6 +12,7 @@ from app.web import campaigns as campaign_pages
 from app.web import challenges as challenge_pages
 from app.web import deals as deal_pages
 from app.web import imports as import_pages
+from app.web import jobs as job_pages
 from app.web import keys as key_pages
 from app.web import notifications as notification_pages
 from app.web.security import SessionStore
@@ -33,6 +34,7 @@ def mount(app: FastAPI) -> None:
         app.include_router(module.router)
     app.include_router(key_pages.router)
     app.include_router(import_pages.router)
+    app.include_router(job_pages.router)
     app.include_router(deal_pages.router)
     app.include_router(challenge_pages.router)
     app.include_router(campaign_pages.router)

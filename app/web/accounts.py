@@ -17,9 +17,9 @@ from app.accounts import service as accounts
 from app.accounts.deferred import after_response
 from app.accounts.passwords import password_problem
 from app.accounts.schemas import SignUp
-from app.accounts.sessions import end_user_sessions
 from app.auth import service as keys
 from app.auth.dependencies import SessionDep
+from app.auth.sessions import end_user_sessions
 from app.errors import Forbidden, NotFound, ProblemError
 from app.fields import IdParam
 from app.models import ApiKey, Organization, OrganizationKind, OrgRole, Role

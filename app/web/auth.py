@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.accounts import service as accounts
 from app.accounts.deferred import after_response
-from app.accounts.sessions import principal_of_user
 from app.auth import throttle
 from app.auth.dependencies import SessionDep
+from app.auth.sessions import principal_of_user
 from app.errors import Unauthorized
 from app.models import ApiKey, User
 from app.web.pages import (

@@ -12,11 +12,11 @@ from fastapi.responses import HTMLResponse
 
 from app.auth.dependencies import SessionDep
 from app.chains import service as chains
-from app.chains import weak_links
+from app.chains import weak_link_files, weak_links
 from app.chains.schemas import Level, NodeRead, WeakLinkReport
 from app.errors import Forbidden
-from app.events.exports import CSV_TYPE, XLSX_TYPE, content_disposition
 from app.fields import IdParam
+from app.spreadsheets import CSV_TYPE, XLSX_TYPE, content_disposition
 from app.web.pages import PageRoute, ViewerDep, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -80,11 +80,11 @@ def weak_link_file(
         return Response(status_code=404)
     report = weak_links.build(session, viewer.principal, chain_id, level, min_confidence)
     if fmt == "svg":
-        content, media = weak_links.svg(session, report), "image/svg+xml; charset=utf-8"
+        content, media = weak_link_files.svg(session, report), "image/svg+xml; charset=utf-8"
     elif fmt == "csv":
-        content, media = weak_links.csv_bytes(report), CSV_TYPE
+        content, media = weak_link_files.csv_bytes(report), CSV_TYPE
     else:
-        content, media = weak_links.xlsx_bytes(report), XLSX_TYPE
+        content, media = weak_link_files.xlsx_bytes(report), XLSX_TYPE
     name = f"{report.chain_name}-薄弱环节-{'省' if level is Level.province else '市'}.{fmt}"
     disposition = content_disposition(
         name, f"chain-{chain_id}-weak-links-{level.value}.{fmt}", inline=fmt == "svg"

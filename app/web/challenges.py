@@ -11,9 +11,8 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from app.attachments import service as attachments
 from app.auth.dependencies import SessionDep
-from app.challenges import access, exports, review, service
+from app.challenges import access, attachments, exports, review, service
 from app.challenges.router import storage_of
 from app.challenges.schemas import (
     ChallengeCreate,
@@ -24,7 +23,7 @@ from app.challenges.schemas import (
 )
 from app.errors import InvalidInput, ProblemError
 from app.fields import IdParam
-from app.matches import service as matches
+from app.matches.turns import in_turn, shortlist_call
 from app.models import (
     Challenge,
     ChallengeKind,
@@ -118,16 +117,19 @@ def challenge_form(
     quotation = service.KIND_OF_NEED[need.kind] is ChallengeKind.quotation
     deadline = (dt.datetime.now(CST) + dt.timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
     try:  # the need's shortlist, to invite from (a firm that may not see it invites by id)
-        ranked = matches.shortlist(
-            session,
-            viewer.principal,
-            request.app.state.matching,
-            need_id,
-            limit=20,
-            region=None,
-            tier=None,
-            min_score=None,
-            today=dt.date.today(),
+        ranked = in_turn(
+            request,
+            shortlist_call(
+                request,
+                session,
+                viewer.principal,
+                need_id,
+                limit=20,
+                region=None,
+                tier=None,
+                min_score=None,
+                log_views=False,
+            ),
         ).items
     except ProblemError:
         ranked = []

@@ -1,6 +1,5 @@
 """工作台: one dashboard per role, built from the same service calls as the API."""
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,7 +11,7 @@ from app.auth.dependencies import SessionDep
 from app.auth.principal import Principal
 from app.events import service as events
 from app.interests import service as interests
-from app.matches import service as matches
+from app.matches.turns import in_turn, opportunities_call
 from app.models import CapabilityProfile, NeedStatus, OrganizationKind, Role
 from app.needs import service as needs
 from app.needs.schemas import NeedRead
@@ -125,15 +124,11 @@ def dashboard(request: Request, session: SessionDep, viewer: ViewerDep) -> HTMLR
             profiles.to_read(profiles.get(session, profile_id)) if profile_id else None
         )
         context["opportunities"] = (
-            matches.opportunities(
-                session,
-                caller,
-                request.app.state.matching,
-                profile_id,
-                limit=5,
-                region=None,
-                min_score=None,
-                today=date.today(),
+            in_turn(
+                request,
+                opportunities_call(
+                    request, session, caller, profile_id, limit=5, region=None, min_score=None
+                ),
             )
             if profile_id
             else None

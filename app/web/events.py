@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.auth.dependencies import SessionDep
 from app.campaigns import noshows
 from app.errors import Forbidden, InvalidInput, ProblemError
-from app.events import exports, gaps, report, scheduling, service
+from app.events import exports, gaps, report, schedule_job, scheduling, service
 from app.events.exports import ExportFormat, ExportKind
 from app.events.schemas import (
     EventCreate,
@@ -29,6 +29,7 @@ from app.events.schemas import (
     UnmetFill,
 )
 from app.fields import IdParam
+from app.jobs.router import requested_by
 from app.matches.index import MatchingIndex
 from app.models import DAY_STATUSES, EventStatus, OrganizationKind, Side, Wish
 from app.organizations import service as organizations
@@ -412,19 +413,20 @@ def run_schedule(
     event_id: IdParam,
     replan_all: Annotated[bool, Form()] = False,
 ) -> Response:
-    """运行排程: the scheduler places meetings; published ones stay unless replan_all."""
+    """运行排程: a background job places the meetings (published ones stay unless
+    replan_all); the browser goes to the job's page, which comes back here when it is done."""
     try:
-        scheduling.run(
+        job = schedule_job.enqueue(
             session,
             viewer.principal,
-            request.app.state.matching,
             event_id,
             replan_all=replan_all,
-            today=dt.date.today(),
+            requested_by=requested_by(viewer.principal),
+            console=True,
         )
     except ProblemError as exc:
         return _failed(request, session, viewer, event_id, exc, "schedule")
-    return redirect(f"/events/{event_id}?done=scheduled#grid")
+    return redirect(f"/jobs/{job.id}")
 
 
 @router.post("/events/{event_id:int}/publish", response_class=HTMLResponse)

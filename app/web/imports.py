@@ -1,32 +1,35 @@
 """导入: upload a CSV, XLSX or JSONL file of firms, profiles or needs, see its report, and
 download the templates (organizers and admins, as over the API).
 
-The upload runs exactly as ``POST /api/v1/imports/{kind}`` does: the file is read and checked
-whole (:func:`app.imports.staging.stage`) before a writing session is taken, then
-:func:`app.imports.jobs.run_records` imports it with the viewer's principal.
+The upload runs exactly as ``POST /api/v1/imports/{kind}`` does: the file is spooled and an
+import job (:mod:`app.imports.job`) reads, checks and imports it with the viewer's principal;
+the browser goes to the job's page (:mod:`app.web.jobs`), which shows its progress and then
+the report.
 """
 
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.auth.dependencies import get_session
-from app.errors import Forbidden, NotFound, ProblemError
-from app.imports import jobs
-from app.imports.columns import COLUMNS, ImportKind
-from app.imports.report import OUTCOME_WORDS, ImportReport
-from app.imports.staging import stage
+from app.errors import Forbidden, NotFound
+from app.imports import job as import_job
+from app.imports.columns import ImportKind
 from app.imports.templates import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, template_csv, template_xlsx
+from app.jobs.router import requested_by
+from app.models import Job
+from app.platform import jobs as platform_jobs
 from app.web.pages import (
     CsrfRejected,
     PageRoute,
     Viewer,
     ViewerDep,
-    chinese_detail,
     current_viewer,
+    redirect,
     render,
     same_origin,
 )
@@ -39,16 +42,11 @@ MODES = {
     "partial": "部分导入：导入正确的行，报告出错的行",
     "dry_run": "试运行：只检查，不写入",
 }
-SHOWN_LINES = 200
 
 
 def _may_import(viewer: Viewer) -> None:
     if not (viewer.principal.is_admin or viewer.principal.is_organizer):
         raise Forbidden("只有组织方和平台管理员可以导入文件")
-
-
-def _headers(kind: str) -> dict[str, str]:
-    return {c.key: c.header for c in COLUMNS[ImportKind(kind)]}
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -102,7 +100,6 @@ async def import_upload(
     if not same_origin(request) or not check_token(viewer.csrf, csrf):
         raise CsrfRejected("表单已过期，请刷新页面后重试")
     _may_import(viewer)
-    values = {"kind": kind, "mode": mode}
     if kind not in KINDS or mode not in MODES:
         return render(
             request,
@@ -116,47 +113,35 @@ async def import_upload(
             error="请选择导入内容和方式",
         )
     import_kind = ImportKind(kind)
+    settings = request.app.state.settings
+    filename = file.filename or ""
+    # The file waits in the spool folder; a background job reads, checks and imports it,
+    # and the job's page shows its progress and then the report.
+    board = request.app.state.jobs.board
+    spooled = await run_in_threadpool(import_job.spool, settings, file.file, filename, board)
+    data = import_job.payload(
+        viewer.principal,
+        import_kind,
+        spooled,
+        filename,
+        dry_run=mode == "dry_run",
+        partial=mode == "partial",
+        console=True,
+    )
     try:
-        staged = await run_in_threadpool(stage, file.file, file.filename or "", import_kind)
-    except ProblemError as exc:  # unreadable, too large: nothing was imported
-        return render(
-            request,
-            "imports.html",
-            viewer,
-            status_code=exc.status,
-            kinds=KINDS,
-            modes=MODES,
-            values=values,
-            report=None,
-            error=f"无法读取文件 {file.filename or ''}：{chinese_detail(exc.status, exc.detail)}",
-        )
-    with staged:
         async with asynccontextmanager(get_session)(request) as session:
-            report: ImportReport = await run_in_threadpool(
-                jobs.run_records,
-                session,
-                import_kind,
-                staged.read(),
-                caller=viewer.principal,
-                dry_run=mode == "dry_run",
-                partial=mode == "partial",
-            )
-    failed = not report.written and not report.dry_run
-    lines = sorted(report.lines, key=lambda line: line.row)
-    return render(
-        request,
-        "imports.html",
-        viewer,
-        status_code=422 if failed else 200,
-        kinds=KINDS,
-        modes=MODES,
-        values=values,
-        report=report,
-        failed=failed,
-        lines=lines[:SHOWN_LINES],
-        more_lines=max(0, len(lines) - SHOWN_LINES),
-        outcomes={k: words[0 if report.written else 1] for k, words in OUTCOME_WORDS.items()},
-        headers=_headers(kind),
-        filename=file.filename or "",
-        error="",
+            job = await run_in_threadpool(_enqueue, session, viewer, data)
+    except BaseException:
+        await run_in_threadpool(import_job.unspool, settings, spooled, board)
+        raise
+    return redirect(f"/jobs/{job.id}")
+
+
+def _enqueue(session: Session, viewer: Viewer, data: dict[str, Any]) -> Job:
+    return platform_jobs.enqueue(
+        session,
+        import_job.KIND,
+        data,
+        organization_id=viewer.principal.organization_id,
+        requested_by=requested_by(viewer.principal),
     )

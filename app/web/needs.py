@@ -1,6 +1,5 @@
 """需求: the list, a need with its shortlist and reasons, posting a need, opening or closing it."""
 
-from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -12,8 +11,9 @@ from app.auth.dependencies import SessionDep
 from app.errors import Forbidden, InvalidInput, ProblemError
 from app.fields import IdParam
 from app.interests import service as interests
-from app.matches import service as matches
+from app.matches import reading
 from app.matches.schemas import Shortlist
+from app.matches.turns import in_turn, shortlist_call
 from app.models import NeedKind, NeedStatus, Role, Tier
 from app.needs import service as needs
 from app.needs.schemas import NeedCreate, NeedUpdate
@@ -154,18 +154,19 @@ def need_detail(
     state = request.app.state
     shortlist: Shortlist | None = None
     try:
-        shortlist = matches.shortlist(
-            session,
-            viewer.principal,
-            request.app.state.matching,
-            need_id,
-            limit=limit,
-            region=_blank(region),
-            tier=Tier(tier) if tier in Tier.__members__ else None,
-            min_score=min_score,
-            today=date.today(),
-            # The firm's own views are training data for the re-ranker, as over the API.
-            on_shown=state.impressions.add if state.settings.log_impressions else None,
+        # The same call and turns as the API (the firm's own views logged as there).
+        shortlist = in_turn(
+            request,
+            shortlist_call(
+                request,
+                session,
+                viewer.principal,
+                need_id,
+                limit=limit,
+                region=_blank(region),
+                tier=Tier(tier) if tier in Tier.__members__ else None,
+                min_score=min_score,
+            ),
         )
     except Forbidden:
         shortlist = None
@@ -184,7 +185,7 @@ def need_detail(
         "need.html",
         viewer,
         need=needs.to_read(need),
-        reading=needs.reading_of(need),
+        reading=reading.reading_of(need),
         own_profile=own_profile,
         sme_marks=sme_marks,
         manages=viewer.principal.manages(need.organization),

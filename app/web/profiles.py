@@ -1,6 +1,5 @@
 """能力画像 (an SME's profile: view, create, edit) and 商机 (its ranked opportunities)."""
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, Response
@@ -12,7 +11,7 @@ from app.challenges import service as challenge_service
 from app.errors import NotFound, ProblemError
 from app.fields import IdParam
 from app.interests import service as interests
-from app.matches import service as matches
+from app.matches.turns import in_turn, opportunities_call
 from app.organizations import service as organizations
 from app.profiles import service as profiles
 from app.profiles.schemas import ProfileCreate, ProfileUpdate
@@ -241,15 +240,17 @@ def opportunities(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> HTMLResponse:
     """Ranked open needs for a profile, with reasons (for that SME and who manages it)."""
-    result = matches.opportunities(
-        session,
-        viewer.principal,
-        request.app.state.matching,
-        profile_id,
-        limit=limit,
-        region=region.strip() or None,
-        min_score=min_score,
-        today=date.today(),
+    result = in_turn(
+        request,
+        opportunities_call(
+            request,
+            session,
+            viewer.principal,
+            profile_id,
+            limit=limit,
+            region=region.strip() or None,
+            min_score=min_score,
+        ),
     )
     stored = profiles.get(session, profile_id)
     return render(

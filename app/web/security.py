@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.accounts import sessions as sign_ins
 from app.auth import service as auth
+from app.auth import sessions as sign_ins
 from app.auth.principal import Principal
 from app.models import ApiKey, ConsoleSession, User
 from app.models.base import utcnow

@@ -10,11 +10,14 @@ with ``bonus`` larger than the sum of all candidate values, i.e. coverage first
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
+from typing import TYPE_CHECKING
 
 from matching.scheduling.index import Instance
 from matching.scheduling.placement import Board
 from matching.scheduling.selection import scaled
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 
 def solve_exact(
@@ -38,6 +41,10 @@ def solve_exact(
     optimal : bool
         ``True`` if CP-SAT proved optimality.
     """
+    # OR-Tools takes a tenth of a second to import: loaded when a solve runs, not when a
+    # worker starts.
+    from ortools.sat.python import cp_model
+
     base = Board(inst)
     s_count = inst.num_slots
     model = cp_model.CpModel()

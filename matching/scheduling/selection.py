@@ -17,7 +17,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from ortools.graph.python import min_cost_flow
 
 SCALE = 10_000
 """Values are multiplied by this and rounded to integer flow costs."""
@@ -72,6 +71,9 @@ def max_weight_b_matching(
     n_pairs = len(pair_b)
     if n_pairs == 0:
         return np.zeros(0, dtype=bool), 0
+    # Imported here, not at the top: workers that never schedule do not load OR-Tools.
+    from ortools.graph.python import min_cost_flow
+
     smcf = min_cost_flow.SimpleMinCostFlow()
     source, sink = 0, 1 + n_buyers + n_smes
     buyer_node = 1 + np.arange(n_buyers, dtype=np.int64)

@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.auth import service as keys
-from app.db import make_sessionmaker, session_scope
 from app.models import Role
+from app.platform.db import make_sessionmaker, session_scope
 from app.reference.uscc import uscc_check_char
 
 _serial = itertools.count(1)

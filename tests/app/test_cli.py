@@ -7,8 +7,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from app.config import Settings
 from app.main import create_app
+from app.platform.settings import Settings
 
 
 def _xieshou(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -158,8 +158,8 @@ def test_keys_list_and_revoke_by_prefix(tmp_path: Path) -> None:
     app.state.engine.dispose()
     from sqlalchemy import select
 
-    from app.db import make_engine
     from app.models import AuditEntry
+    from app.platform.db import make_engine
 
     engine = make_engine(f"sqlite:///{db}")
     with engine.connect() as conn:

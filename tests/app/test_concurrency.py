@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.auth.principal import Principal
-from app.db import flush, make_sessionmaker
 from app.errors import PreconditionFailed
 from app.models import Role
+from app.platform.db import flush, make_sessionmaker
 from app.profiles import service as profiles
 from app.profiles.schemas import ProfileUpdate
 from tests.app.factories import World, org_body
@@ -50,22 +50,24 @@ def test_two_clients_updating_one_profile_one_wins_the_other_is_told(
 ) -> None:
     path, etag = profile
     headers = world.sme_a.headers | {"If-Match": etag}
-    with TestClient(app) as first, TestClient(app) as second:
-        responses = _together(
-            [
-                lambda: first.patch(path, json={"capacity": "甲: 年产 1 万台"}, headers=headers),
-                lambda: second.patch(path, json={"capacity": "乙: 年产 2 万台"}, headers=headers),
-            ]
-        )
-        statuses = sorted(r.status_code for r in responses)
-        assert statuses == [200, 412], [r.text for r in responses]
-        winner = next(r for r in responses if r.status_code == 200)
-        loser = next(r for r in responses if r.status_code == 412)
-        assert loser.headers["content-type"] == "application/problem+json"
-        stored = first.get(path, headers=world.sme_a.headers)
-        assert stored.json()["capacity"] == winner.json()["capacity"]
-        assert stored.json()["version"] == 2
-        assert stored.headers["ETag"] == winner.headers["ETag"] == '"2"'
+    # Two more clients of the app the ``client`` fixture started (a client used as a context
+    # manager would start the app's background threads again, and leave them running).
+    first, second = TestClient(app), TestClient(app)
+    responses = _together(
+        [
+            lambda: first.patch(path, json={"capacity": "甲: 年产 1 万台"}, headers=headers),
+            lambda: second.patch(path, json={"capacity": "乙: 年产 2 万台"}, headers=headers),
+        ]
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200, 412], [r.text for r in responses]
+    winner = next(r for r in responses if r.status_code == 200)
+    loser = next(r for r in responses if r.status_code == 412)
+    assert loser.headers["content-type"] == "application/problem+json"
+    stored = first.get(path, headers=world.sme_a.headers)
+    assert stored.json()["capacity"] == winner.json()["capacity"]
+    assert stored.json()["version"] == 2
+    assert stored.headers["ETag"] == winner.headers["ETag"] == '"2"'
 
 
 def test_stale_write_lost_between_read_and_flush_is_refused(
@@ -127,19 +129,17 @@ def test_malformed_if_match_is_422_naming_the_header(
 
 def test_concurrent_registrations_with_one_uscc_create_one_firm(app: Any, world: World) -> None:
     body = org_body("sme")
-    with TestClient(app) as a, TestClient(app) as b, TestClient(app) as c:
-        responses = _together(
-            [
-                lambda client=client: client.post(  # type: ignore[misc]
-                    "/api/v1/organizations", json=body, headers=world.admin.headers
-                )
-                for client in (a, b, c)
-            ]
-        )
-        assert sorted(r.status_code for r in responses) == [201, 409, 409], [
-            r.text for r in responses
+    # Clients of the app the ``world`` fixture's client started (not context managers: each
+    # would start the app's background threads again, and leave them running).
+    a, b, c = TestClient(app), TestClient(app), TestClient(app)
+    responses = _together(
+        [
+            lambda client=client: client.post(  # type: ignore[misc]
+                "/api/v1/organizations", json=body, headers=world.admin.headers
+            )
+            for client in (a, b, c)
         ]
-        found = a.get(
-            "/api/v1/organizations", params={"q": body["name"]}, headers=world.admin.headers
-        )
-        assert found.json()["total"] == 1
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409, 409], [r.text for r in responses]
+    found = a.get("/api/v1/organizations", params={"q": body["name"]}, headers=world.admin.headers)
+    assert found.json()["total"] == 1

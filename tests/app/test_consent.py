@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select, update
 from app.models import AuditEntry, EventPreference
 from tests.app.events.helpers import BASE, accept, add, create_event, open_event, set_status, wish
 from tests.app.factories import Actor, World, create_org, org_body
+from tests.app.jobs.wait import post_job
 
 NEEDS = "/api/v1/needs"
 PROFILES = "/api/v1/profiles"
@@ -120,12 +121,12 @@ def test_an_outcome_recorded_by_an_organizer_for_a_firm_it_does_not_manage_revea
     buyer = add(client, o1, eid, y.org_id)
     invited = add(client, o1, eid, a.org_id)
     # not accepted: A takes no part in the schedule
-    assert client.post(f"{BASE}/{eid}/schedule", headers=o1.headers).status_code == 200
+    post_job(client, f"{BASE}/{eid}/schedule", o1.headers)
     assert client.get(f"{BASE}/{eid}/meetings", headers=o1.headers).json()["items"] == []
 
     accept(client, a, eid)  # A chose to come
     assert _put_wish(client, o1, eid, buyer["id"], invited["id"]).status_code == 200
-    assert client.post(f"{BASE}/{eid}/schedule", headers=o1.headers).status_code == 200
+    post_job(client, f"{BASE}/{eid}/schedule", o1.headers)
     assert client.post(f"{BASE}/{eid}/publish", headers=o1.headers).status_code == 200
     meeting = _meeting_between(client, o1, eid, invited["id"])
     _outcome(client, o1, eid, meeting, "signed")
@@ -160,7 +161,7 @@ def test_a_firms_own_decline_beats_a_meeting_its_organizer_recorded(
     buyer = add(client, org, eid, world.firm_a.org_id)
     sme = add(client, org, eid, world.sme_a.org_id)
     wish(client, org, eid, sme["id"], buyer["id"], "would")
-    assert client.post(f"{BASE}/{eid}/schedule", headers=org.headers).is_success
+    post_job(client, f"{BASE}/{eid}/schedule", org.headers)
     assert client.post(f"{BASE}/{eid}/publish", headers=org.headers).is_success
     _outcome(client, org, eid, _meeting_between(client, org, eid, sme["id"]), "intent")
     assert [c["basis"] for c in _contacts(client, world.firm_a, eid)] == ["meeting_held"]

@@ -7,8 +7,8 @@ from typing import Any
 from alembic import command
 from sqlalchemy import Connection, MetaData, Table, text
 
-from app.db import make_engine
 from app.migrate import alembic_config
+from app.platform.db import make_engine
 from tests.app.test_migrations import scratch_url
 
 __all__ = ["scratch_url"]  # the fixture: an empty SQLite, and PostgreSQL when configured

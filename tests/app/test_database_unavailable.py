@@ -16,12 +16,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
-from app.config import Settings
-from app.db import make_engine, make_sessionmaker
 from app.learning.capture import ImpressionLog
 from app.main import create_app
 from app.matches.index import MatchingIndex
 from app.models import ApiKey, Impression, Role
+from app.platform.db import make_engine, make_sessionmaker
+from app.platform.settings import Settings
 from tests.app.factories import World, bearer, issue_key, org_body
 from tests.app.servers import free_port
 
@@ -125,7 +125,7 @@ def test_the_index_logs_an_outage_once_when_it_starts_and_once_when_it_ends(
 ) -> None:
     good, gone = engines
     sessions = make_sessionmaker(good)
-    index = MatchingIndex(sessions, poll_interval_s=0.01)
+    index = MatchingIndex(sessions, freshness_s=0.02, listen=False)  # polls only
     index.start(wait=True)
     caplog.set_level(logging.INFO, logger="xieshou.matching")
     caplog.clear()

@@ -10,8 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from app.config import Settings
-from app.db import make_engine
 from app.demo import check, loader, session, story
 from app.demo.rules import synthetic_uscc
 from app.main import create_app
@@ -25,6 +23,8 @@ from app.models import (
     Placement,
     SupplyNeed,
 )
+from app.platform.db import make_engine
+from app.platform.settings import Settings
 from app.reference.uscc import uscc_problem
 from tests.app.web.helpers import sign_in
 

@@ -17,9 +17,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.config import Settings
 from app.headers import DATA_POLICY, SANDBOX_POLICY
 from app.main import create_app
+from app.platform.settings import Settings
 from app.web.security import COOKIE, LOGIN_CSRF_COOKIE
 from tests.app.events.helpers import add, open_event
 from tests.app.factories import World, bearer

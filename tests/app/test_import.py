@@ -9,7 +9,6 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 
-from app.db import make_sessionmaker
 from app.imports import jobs, service
 from app.imports.columns import ImportKind
 from app.imports.command import import_file
@@ -22,6 +21,7 @@ from app.models import (
     OrganizationProduct,
     SupplyNeed,
 )
+from app.platform.db import make_sessionmaker
 from tests.app.factories import make_uscc
 
 FIRM_HEADER = (
@@ -206,11 +206,24 @@ def test_a_crash_mid_import_leaves_nothing(engine: Engine, monkeypatch: pytest.M
             raise KeyboardInterrupt
         return real(self, rows, write=write)
 
-    monkeypatch.setattr(service._FirmImporter, "run", crash_on_third)
+    real_apply = service._FirmImporter.apply
+
+    def crash_on_third_write(self: Any, plan: Any) -> bool:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        return real_apply(self, plan)
+
+    # All-or-nothing writes in its second pass (after every row was checked): crash there.
+    monkeypatch.setattr(service._FirmImporter, "apply", crash_on_third_write)
     with pytest.raises(KeyboardInterrupt):
         _run(engine, "firms", text, "f.csv", batch_size=10)
+    assert calls == 3
     assert _count(engine, Organization) == 0
     assert _count(engine, ChangeEntry) == 0
+    monkeypatch.setattr(service._FirmImporter, "apply", real_apply)
+    monkeypatch.setattr(service._FirmImporter, "run", crash_on_third)
     calls = 0
     with pytest.raises(KeyboardInterrupt):
         _run(engine, "firms", text, "f.csv", batch_size=10, partial=True)

@@ -8,13 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from app.config import Settings
-from app.db import make_sessionmaker
 from app.imports.columns import FIRM_COLUMNS
 from app.main import create_app
 from app.models import Organization, Role
+from app.platform.db import make_sessionmaker
+from app.platform.settings import Settings
 from tests.app import hostile_files as hostile
 from tests.app.factories import World, issue_key, make_uscc
+from tests.app.jobs.wait import run_job, wait_for_job
 
 HEADER = "企业名称,统一社会信用代码,企业类型,行政区划代码"
 
@@ -33,8 +34,7 @@ def test_organizers_and_admins_import_firms_register_them(
         files={"file": ("f.csv", f"{HEADER}\n甲有限公司,{uscc},中小企业,440300\n".encode())},
         headers=world.organizer.headers,
     )
-    assert response.status_code == 200, response.text
-    body = response.json()
+    body = run_job(client, response, world.organizer.headers)
     assert (body["created"], body["rejected"], body["written"]) == (1, 0, True)
     with make_sessionmaker(engine)() as session:
         org = session.scalars(select(Organization).where(Organization.uscc == uscc)).one()
@@ -44,9 +44,13 @@ def test_organizers_and_admins_import_firms_register_them(
         files={"file": ("f.csv", f"{HEADER}\n甲有限公司,{uscc},中小企业,440300\n".encode())},
         headers=world.admin.headers,
     )
-    assert again.status_code == 200
-    assert again.headers["content-type"].startswith("text/csv")
-    assert f"2,{uscc},未变" in again.text
+    result = run_job(client, again, world.admin.headers)
+    report = client.get(result["report_url"], headers=world.admin.headers)
+    assert report.status_code == 200
+    assert report.headers["content-type"].startswith("text/csv")
+    assert f"2,{uscc},未变" in report.text
+    # the report is the admin's: the organizer (another organization) does not see it
+    assert client.get(result["report_url"], headers=world.organizer.headers).status_code == 404
 
 
 def test_firms_may_not_import_and_anonymous_is_401(client: TestClient, world: World) -> None:
@@ -70,8 +74,7 @@ def test_organizer_cannot_update_firms_it_did_not_register(
         files={"file": ("f.csv", f"{HEADER}\n改名有限公司,{uscc},中小企业,440300\n".encode())},
         headers=world.organizer.headers,
     )
-    assert response.status_code == 200
-    body = response.json()
+    body = run_job(client, response, world.organizer.headers)
     assert (body["rejected"], body["errors"][0]["field"]) == (1, "uscc")
 
 
@@ -82,9 +85,12 @@ def test_bad_rows_are_422_with_the_row_errors(client: TestClient, world: World) 
         files={"file": ("f.csv", text.encode())},
         headers=world.admin.headers,
     )
-    assert response.status_code == 422
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
+    job = wait_for_job(client, response, world.admin.headers)
+    assert job["status"] == "failed"
+    assert job["error"] == "1 行被拒绝，未导入任何数据"
+    body = job["result"]
+    assert body["problem"]["status"] == 422
+    assert body["problem"]["detail_en"] == "1 row(s) rejected; nothing was imported"
     assert body["written"] is False
     assert {(e["row"], e["field"]) for e in body["errors"]} == {(3, "uscc"), (3, "region_code")}
     # Nothing was imported, so nothing is counted as created: the good row would have been.
@@ -95,7 +101,9 @@ def test_bad_rows_are_422_with_the_row_errors(client: TestClient, world: World) 
         files={"file": ("f.csv", text.encode())},
         headers=world.admin.headers,
     )
-    assert report.status_code == 422
+    failed = wait_for_job(client, report, world.admin.headers)
+    assert failed["status"] == "failed"
+    report = client.get(failed["result"]["report_url"], headers=world.admin.headers)
     assert report.content.startswith(b"\xef\xbb\xbf"), "a BOM, like the CLI's report"
     rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
     assert rows[0] == ["行号", "标识", "结果", "字段", "说明"]
@@ -152,18 +160,17 @@ def test_unreadable_csv_files_are_422_naming_the_line(
 ) -> None:
     # Each of these was a 500 with the connection dropped (issue 14, finding 6).
     before = _organizations(engine)
-    english = world.admin.headers | {"Accept-Language": "en"}
-    response = client.post("/api/v1/imports/firms", files={"file": (name, data)}, headers=english)
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem = response.json()
-    assert problem["errors"] == [{"field": "file", "message": problem["errors"][0]["message"]}]
-    assert says in problem["detail"]
-    chinese = client.post(
+    response = client.post(
         "/api/v1/imports/firms", files={"file": (name, data)}, headers=world.admin.headers
     )
-    assert chinese.status_code == 422
-    assert re.search(r"[\u4e00-\u9fff]", chinese.json()["detail"]), chinese.text
+    job = wait_for_job(client, response, world.admin.headers)
+    assert job["status"] == "failed", job
+    problem = job["result"]["problem"]
+    assert problem["status"] == 422
+    assert [e["field"] for e in problem["errors"]] == ["file"]
+    assert says in problem["detail_en"]
+    assert re.search(r"[\u4e00-\u9fff]", problem["detail"]), problem
+    assert job["error"] == problem["detail"]
     assert _organizations(engine) == before
 
 
@@ -200,17 +207,20 @@ def test_text_the_api_refuses_rejects_its_row_naming_the_column(
     before = _organizations(engine)
     headers = world.admin.headers
     response = client.post("/api/v1/imports/firms", files={"file": (name, data)}, headers=headers)
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    [error] = response.json()["errors"]
+    job = wait_for_job(client, response, headers)
+    assert job["status"] == "failed", job
+    assert job["result"]["problem"]["status"] == 422
+    [error] = job["result"]["errors"]
     row = 2 if name.endswith(".csv") else 1
     assert (error["field"], error["row"]) == (column, row)
     assert says in error["reason"]
     # The per-row report holds no text that cannot be written either (it was a 500).
-    report = client.post(
+    started = client.post(
         "/api/v1/imports/firms?report=csv", files={"file": (name, data)}, headers=headers
     )
-    assert report.status_code == 422
+    failed = wait_for_job(client, started, headers)
+    report = client.get(failed["result"]["report_url"], headers=headers)
+    assert report.status_code == 200
     lines = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
     header = {c.key: c.header for c in FIRM_COLUMNS}[column]
     assert [str(row), "拒绝", header] in [[r[0], r[2], r[3]] for r in lines[1:]]

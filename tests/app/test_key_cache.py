@@ -1,5 +1,9 @@
-"""The API key cache: a checked key is not read again, and revocations still take at once."""
+"""The API key cache: a checked key is not read again, and revocations still take at once.
 
+The cache follows the worker's change feed and its freshness bound (``XIESHOU_FRESHNESS_S``).
+"""
+
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -30,15 +34,39 @@ def key_reads(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", note)
 
 
+def wait_fresh(app: FastAPI) -> None:
+    """Wait until the app's index is built and has read the change log within the bound."""
+    app.state.matching.wait_ready()
+    deadline = time.monotonic() + 10
+    while not app.state.matching.freshness.caught_up():
+        assert time.monotonic() < deadline, "the change feed never caught up"
+        time.sleep(0.02)
+
+
 def test_a_key_checked_moments_ago_is_not_read_from_the_database_again(
     app: FastAPI, client: TestClient, world: World
 ) -> None:
+    wait_fresh(app)  # the cache answers while the change feed is fresh
     headers = world.sme_a.headers
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     with key_reads(app.state.engine) as reads:
         for _ in range(3):
             assert client.get("/api/v1/me", headers=headers).status_code == 200
     assert reads == []
+
+
+def test_while_the_change_feed_is_behind_a_cached_key_is_read_again(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    """A revocation elsewhere could not reach the cache: it does not answer (one freshness rule)."""
+    wait_fresh(app)
+    headers = world.sme_a.headers
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    app.state.matching.stop()  # its catch-up stops: the feed falls behind the bound
+    time.sleep(app.state.settings.freshness_s + 0.1)
+    with key_reads(app.state.engine) as reads:
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert len(reads) == 1
 
 
 def test_a_key_revoked_by_someone_else_is_refused_at_once(client: TestClient, world: World) -> None:

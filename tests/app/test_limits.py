@@ -9,9 +9,9 @@ import anyio
 from fastapi.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
-from app.config import Settings
 from app.limits import BodySizeLimit
 from app.main import create_app
+from app.platform.settings import Settings
 
 
 def test_responses_name_no_process_unless_the_worker_header_is_on(settings: Settings) -> None:

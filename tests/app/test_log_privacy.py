@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.db import make_engine
+from app.platform.db import make_engine
 
 SECRET = "13800138000-zhang@example.cn"
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app.db import make_engine
 from app.migrate import foreign_keys_held
+from app.platform.db import make_engine
 
 
 def _parent_and_child(url: str) -> None:

@@ -11,9 +11,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from app.db import make_engine
 from app.migrate import alembic_config, upgrade
 from app.models import Base
+from app.platform.db import make_engine
 from tests.app.conftest import POSTGRES_URL
 
 

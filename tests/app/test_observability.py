@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from starlette.concurrency import run_in_threadpool
 
-from app.config import Settings
 from app.main import create_app
 from app.platform import logs, request_id
+from app.platform.settings import Settings
 from tests.app.factories import World, create_org, org_body
 
 FAMILIES = (

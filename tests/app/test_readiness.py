@@ -14,8 +14,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.config import Settings
 from app.main import create_app
+from app.platform.settings import Settings
 from tests.app.factories import World, create_org, org_body
 from tests.app.test_database_unavailable import POSTGRES_GONE
 
@@ -56,7 +56,7 @@ def test_healthz_answers_at_once_while_the_index_builds_and_readyz_waits_for_it(
     started = time.monotonic()
     alive = slow.get("/healthz")
     assert alive.status_code == 200
-    assert time.monotonic() - started < 1.0
+    # /healthz answered while the build was still held: /readyz, asked after it, still says no.
 
     not_ready = slow.get("/readyz")
     assert not_ready.status_code == 503, not_ready.text
@@ -102,12 +102,17 @@ def test_readyz_is_503_naming_a_background_runner_that_died(
 
 
 def test_readyz_is_503_when_the_index_stopped_reading_the_change_log(settings: Settings) -> None:
-    app = create_app(settings.model_copy(update={"ready_index_age_s": 0.5}))
+    max_age_s = 2.0
+    app = create_app(settings.model_copy(update={"ready_index_age_s": max_age_s}))
     with TestClient(app) as client:
         app.state.matching.wait_ready()
-        assert client.get("/readyz").status_code == 200
+        # On a busy machine one catch-up can be late; ready means it caught up at least once.
+        deadline = time.monotonic() + 30
+        while client.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, client.get("/readyz").json()
+            time.sleep(0.1)
         app.state.matching.stop()  # no more catching up: it grows stale
-        time.sleep(0.7)
+        time.sleep(max_age_s + 0.5)
         response = client.get("/readyz")
         assert response.status_code == 503
         failed = {c["check"] for c in response.json()["not_ready"]}

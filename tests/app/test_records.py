@@ -252,8 +252,8 @@ def test_changes_are_audited_without_contact_values(
 ) -> None:
     from sqlalchemy import select
 
-    from app.db import make_sessionmaker
     from app.models import AuditEntry
+    from app.platform.db import make_sessionmaker
 
     path = f"/api/v1/organizations/{world.sme_a.org_id}"
     _patch(client, path, {"contacts": {"phone": "13800000000"}}, world.sme_a.headers)

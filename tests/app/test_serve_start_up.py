@@ -91,6 +91,8 @@ def test_serve_answers_healthz_before_ready_and_logs_json_with_the_request_id(
             assert healthz_count
             assert sum(float(line.rsplit(" ", 1)[1]) for line in healthz_count) >= 10
             assert "xieshou_matching_index_ready{" in metrics.text  # one per worker (pid)
+            # the supervisor that forked the workers serves nothing: no gauge of its own
+            assert f'pid="{proc.pid}"' not in metrics.text
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -101,5 +103,11 @@ def test_serve_answers_healthz_before_ready_and_logs_json_with_the_request_id(
     probe = [r for r in records if r.get("request_id") == "probe-from-the-lb-1"]
     assert probe, lines[-20:]
     assert any("/api/v1/me" in r["message"] for r in probe)  # uvicorn's access line
-    built = [r for r in records if r["message"].startswith("matching index built")]
-    assert len(built) == 2  # each worker built its own
+    indexes = [
+        r["message"]
+        for r in records
+        if r["message"].startswith(("matching index built", "matching index loaded"))
+    ]
+    assert len(indexes) == 2, indexes  # each worker has its own index
+    # one built it and wrote the snapshot (under the build lock); the other loaded that one
+    assert sum("written as snapshot" in m for m in indexes) == 1, indexes

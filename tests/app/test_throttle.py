@@ -18,9 +18,9 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from app.auth.throttle import AuthThrottle, TooManyAttempts, authenticate
-from app.config import Settings
-from app.db import make_sessionmaker
 from app.errors import Unauthorized
+from app.platform.db import make_sessionmaker
+from app.platform.settings import Settings
 from app.web.security import COOKIE
 from tests.app.factories import World, bearer
 from tests.app.web.helpers import csrf_of, sign_in

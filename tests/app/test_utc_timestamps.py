@@ -4,8 +4,8 @@ import datetime as dt
 
 from sqlalchemy import Engine, select
 
-from app.db import make_sessionmaker, session_scope
 from app.models import AuditEntry
+from app.platform.db import make_sessionmaker, session_scope
 
 
 def test_an_offset_timestamp_reads_back_as_the_same_instant(engine: Engine) -> None:

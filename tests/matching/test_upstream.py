@@ -238,3 +238,70 @@ def test_makers_of_other_inputs_come_up_between_makers_of_the_strongest() -> Non
     mixed = ranked(0.4)
     assert [i for _, i in mixed] == ["隔膜", "电解液", "隔膜", "隔膜"]
     assert sorted(mixed) == sorted(plain)  # the same SMEs, only re-ordered
+
+
+def test_inputs_beyond_max_inputs_only_fill_in_below_the_main_ranking() -> None:
+    # 锂电池 takes 隔膜 (named by both of the buyer's products) and 电解液 (by one): with room
+    # for one input, 电解液 is a tail input, whose maker comes after the 隔膜 makers.
+    links = [("隔膜", "锂电池"), ("电解液", "锂电池"), ("隔膜", "储能电站")]
+    index = SupplierIndex().fit([profile(1, "隔膜"), profile(2, "隔膜"), profile(3, "电解液")])
+    buyer = ["锂电池", "储能电站"]
+    narrow = UpstreamPredictor(max_inputs=1, tail_inputs=0).fit(links)
+    assert [p.input for p in narrow.predict_inputs(buyer)] == ["隔膜"]
+    assert {m.id for m in narrow.rank_suppliers(index, buyer)} == {1, 2}
+    tailed = UpstreamPredictor(max_inputs=1, tail_inputs=5).fit(links)
+    assert [p.input for p in tailed.predict_inputs(buyer)] == ["隔膜"]  # the API's list
+    ranked = tailed.rank_suppliers(index, buyer)
+    assert [m.id for m in ranked][-1] == 3
+    assert ranked[-1].paths[0].input == "电解液"
+    assert ranked[-1].paths[0].buyer_product == "锂电池"
+    assert ranked[-1].score < min(m.score for m in ranked[:-1])
+    assert len(tailed.rank_suppliers(index, buyer, k=2)) == 2
+
+
+def test_a_tail_makers_score_is_scaled_by_tail_weight() -> None:
+    links = [("隔膜", "锂电池"), ("电解液", "锂电池"), ("隔膜", "储能电站")]
+    index = SupplierIndex().fit([profile(1, "隔膜"), profile(3, "电解液")])
+    buyer = ["锂电池", "储能电站"]
+
+    def tail_score(weight: float) -> float:
+        predictor = UpstreamPredictor(max_inputs=1, tail_weight=weight).fit(links)
+        return next(m.score for m in predictor.rank_suppliers(index, buyer) if m.id == 3)
+
+    assert tail_score(0.4) == pytest.approx(2 * tail_score(0.2))
+
+
+def test_given_inputs_rank_as_predicted_ones_and_the_tail_skips_them() -> None:
+    predictor = UpstreamPredictor().fit(chain_links())
+    index = SupplierIndex().fit(
+        [profile(i, name) for i, name in enumerate(["隔膜", "电解液", "铜箔", "铝箔", "钢材"])]
+    )
+    buyer = ["锂电池", "动力电池系统"]
+    inputs = predictor.predict_inputs(buyer)
+    given = predictor.rank_suppliers(index, buyer, inputs=inputs)
+    assert [(m.id, m.score) for m in given] == [
+        (m.id, m.score) for m in predictor.rank_suppliers(index, buyer)
+    ]
+    assert len({m.id for m in given}) == len(given)
+
+
+def test_a_product_borrows_from_products_of_its_head_even_when_the_names_share_nothing_else() -> (
+    None
+):
+    links = [("药物", "气雾剂"), ("辅料", "硬膏剂"), ("钢材", "汽车"), ("树脂", "ABC")]
+    strict = {"min_similarity": 0.9}  # no n-gram neighbour qualifies: only the head can link
+    with_heads = UpstreamPredictor(**strict).fit(links)  # type: ignore[arg-type]
+    got = {p.input: p for p in with_heads.predict_inputs(["片剂"])}
+    assert set(got) == {"药物", "辅料"}
+    source = got["药物"].sources[0]
+    assert (source.product, source.via, source.similarity) == ("片剂", "气雾剂", 0.2)
+    assert with_heads.predict_inputs(["钢铁"]) == []  # 铁: no chain-map product ends in it
+    assert with_heads.predict_inputs(["XBC"]) == []  # a Latin letter is no head
+    off = UpstreamPredictor(head_neighbors=0, **strict).fit(links)  # type: ignore[arg-type]
+    assert off.predict_inputs(["片剂"]) == []
+
+
+def test_head_neighbors_keeps_the_most_similar_products_of_the_head() -> None:
+    links = [("药物", "气雾剂"), ("辅料", "硬膏剂")]
+    one = UpstreamPredictor(min_similarity=0.9, head_neighbors=1).fit(links)
+    assert [p.input for p in one.predict_inputs(["软膏剂"])] == ["辅料"]  # 膏剂 in common

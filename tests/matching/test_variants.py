@@ -10,11 +10,15 @@ from importlib import resources
 from matching import Match, NeedRecord, ProductItem, ProfileRecord, SupplierIndex
 from matching.lexicon import Lexicon, TextStore
 from matching.variants import (
+    NameDictionary,
     NameVariants,
+    SynonymGroups,
     describe,
     name_dictionary,
+    qualifiers_agree,
     read_as_note,
     reading_key,
+    synonym_groups,
 )
 
 
@@ -267,20 +271,234 @@ def test_a_dictionary_word_whose_other_name_is_listed_is_no_typo() -> None:
 
 
 def test_a_wanted_term_may_name_an_input_of_what_it_is_for() -> None:
-    # the chain map says a 淋浴房 takes 钢化玻璃; a buyer asking for 强化玻璃 for one means it
-    suppliers = [profile(1, "钢化玻璃"), profile(2, "强化玻璃"), profile(3, "滑轮")]
+    # the chain map says a 淋浴房 takes 钢化玻璃; a buyer asking for 防爆玻璃 for one means it
+    # (no dictionary or synonym group pairs the two)
+    suppliers = [profile(1, "钢化玻璃"), profile(2, "防爆玻璃"), profile(3, "滑轮")]
     index = SupplierIndex().fit(suppliers)
     for_shower = NeedRecord(
-        id=1, title="采购强化玻璃", products=("强化玻璃",), application="淋浴房"
+        id=1, title="采购防爆玻璃", products=("防爆玻璃",), application="淋浴房"
     )
     got = index.shortlist(for_shower)
     assert [m.id for m in got][:2] == [2, 1]
     assert got[0].score > got[1].score
-    assert got[1].reasons.name_variants == (("强化玻璃", "钢化玻璃", "purpose"),)
-    assert describe("强化玻璃", "钢化玻璃", "purpose") == "强化玻璃 ≈ 钢化玻璃 (按用途)"
+    assert got[1].reasons.name_variants == (("防爆玻璃", "钢化玻璃", "purpose"),)
+    assert describe("防爆玻璃", "钢化玻璃", "purpose") == "防爆玻璃 ≈ 钢化玻璃 (按用途)"
     # without the purpose nothing says the two are the same goods
-    alone = by_id(index.shortlist(need("强化玻璃"), min_score=0.0))
+    alone = by_id(index.shortlist(need("防爆玻璃"), min_score=0.0))
     assert 1 not in alone or alone[1].reasons.name_variants == ()
     # a term the chain map lists for the purpose is taken as it is
     exact = NeedRecord(id=2, title="采购钢化玻璃", products=("钢化玻璃",), application="淋浴房")
     assert index.query_terms(exact)[0].aliases == ()
+
+
+def test_english_gloss_pivot_is_specific_and_starts_from_the_terms_main_sense() -> None:
+    d = NameDictionary(
+        {
+            "甲名": ("widget alloy", "metal"),
+            "乙名": ("shiny thing", "widget alloy"),
+            "丙名": ("lacquer",),
+            "丁名": ("lacquer",),
+            "戊名": ("lacquer", "varnish"),
+            "己名": ("gadget salt",),
+            "庚名": ("gadget salt solution",),
+            "辛名": ("unsoftened gadget salt",),
+        }
+    )
+    # the term's main sense, the other's side sense: a pivot, a little weaker
+    assert d.pivots("甲名") == [("乙名", 0.9)]
+    # from a side sense of the term: no pivot (乙名 is first a "shiny thing")
+    assert d.pivots("乙名") == []
+    # three words share "lacquer": too vague to be the same goods
+    assert d.pivots("丙名") == []
+    # a sense extended by a last word pivots, more weakly; an extra first word does not
+    assert d.pivots("己名") == [("庚名", 0.85)]
+    assert d.pivots("庚名") == [("己名", 0.85)]
+    assert d.pivots("辛名") == []
+
+
+def test_a_pivot_synonym_ranks_above_sub_types_of_a_listed_term_and_below_it() -> None:
+    # 胶木 and 电木 are both "bakelite" (the shipped CC-CEDICT subset), and only they are
+    index = SupplierIndex().fit(
+        [
+            profile(1, "胶木"),
+            profile(2, "电木"),
+            profile(3, "酚醛胶木板材"),
+            profile(4, "胶木把手"),
+            profile(5, "木材"),
+        ]
+    )
+    got = index.shortlist(need("胶木"))
+    order = [m.id for m in got]
+    assert order[:2] == [1, 2]
+    assert got[0].score > got[1].score > by_id(got)[3].score
+    assert got[1].reasons.name_variants == (("胶木", "电木", "synonym"),)
+    assert describe("胶木", "电木", "synonym") == "胶木 ≈ 电木 (同义)"
+
+
+def test_pivot_variants_are_marked_exact_and_need_a_listed_name() -> None:
+    d = NameDictionary({"甲名": ("widget alloy",), "乙名": ("widget alloy",)})
+    lex = Lexicon()
+    finder = NameVariants(lex, d)
+    assert finder.of("甲名") == []  # nobody lists 乙名
+    lex.add("乙名")
+    (variant,) = finder.of("甲名")
+    assert (variant.text, variant.kind, variant.exact, variant.confirmed) == (
+        "乙名",
+        "synonym",
+        True,
+        True,
+    )
+    assert variant.factor < 1
+
+
+def test_an_interchangeable_last_character_counts_as_the_same_name() -> None:
+    # 器 / 机 end many pairs of dictionary synonyms: 粉碎机 is the 粉碎器 asked for, above a
+    # sub-type of the listed term, below the term itself
+    index = SupplierIndex().fit(
+        [
+            profile(1, "粉碎器"),
+            profile(2, "粉碎机"),
+            profile(3, "家用食品粉碎器"),
+            profile(4, "机器"),
+        ]
+    )
+    got = index.shortlist(need("粉碎器"))
+    assert [m.id for m in got][:3] == [1, 2, 3]
+    assert got[1].reasons.name_variants == (("粉碎器", "粉碎机", "synonym"),)
+
+
+def test_a_word_of_the_term_pivots_too_and_the_rest_is_kept() -> None:
+    d = NameDictionary({"甲名": ("widget alloy",), "乙名": ("widget alloy",)})
+    lex = Lexicon()
+    for name in ("高纯乙名", "乙名"):
+        lex.add(name)
+    got = {v.text: v for v in NameVariants(lex, d).of("高纯甲名")}
+    assert got["高纯乙名"].exact
+    assert got["高纯乙名"].factor < NameVariants(lex, d).of("甲名")[0].factor < 1
+
+
+def test_synonym_group_names_a_trade_name_the_dictionary_cannot() -> None:
+    # 培林 (a loanword for a bearing) and 轴承 share a group of the shipped synonym lexicon
+    index = SupplierIndex().fit([profile(1, "轴承"), profile(2, "培林"), profile(3, "滑轮")])
+    got = index.shortlist(need("培林"))
+    assert [m.id for m in got][:2] == [2, 1]
+    assert got[0].score > got[1].score
+    assert got[1].reasons.name_variants == (("培林", "轴承", "synonym"),)
+    notes = [
+        read_as_note(w, o, got[1].reasons.name_variants) for w, o in got[1].reasons.matched_products
+    ]
+    assert notes == ["培林 ≈ 轴承 (同义)"]
+    assert 3 not in {m.id for m in got}
+
+
+def test_synonym_group_replaces_a_word_of_the_term_but_never_makes_a_fragment() -> None:
+    groups = SynonymGroups([("砼", "混凝土"), ("玻璃", "玻")])
+    lex = Lexicon()
+    for name in ("沥青混凝土", "强化玻璃制品", "玻"):
+        lex.add(name)
+    finder = NameVariants(lex, groups=groups)
+    assert [(v.text, v.kind) for v in finder.of("沥青砼")] == [("沥青混凝土", "synonym")]
+    # 强化玻 is only a piece of 强化玻璃制品, not a name
+    assert "强化玻" not in {v.text for v in finder.of("强化玻璃")}
+
+
+def test_shipped_synonym_groups_are_small_and_carry_their_source() -> None:
+    blob = resources.files("matching.data").joinpath("synonym_groups.tsv.gz").read_bytes()
+    lines = gzip.decompress(blob).decode("utf-8").splitlines()
+    assert "cnsyn" in lines[0]
+    assert "Apache-2.0" in lines[0]
+    groups = [line.split("\t") for line in lines[1:]]
+    assert len(groups) > 1000
+    assert all(2 <= len(g) <= 4 for g in groups)
+    assert "混凝土" in synonym_groups().mates("砼")
+
+
+def test_register_labels_do_not_make_two_senses_disagree() -> None:
+    d = NameDictionary(
+        {
+            "培林": ("bearing{mechanical; loanword}",),
+            "轴承": ("bearing{mechanical}",),
+            "方位": ("bearing{direction}",),
+        }
+    )
+    assert d.synonyms("培林") == [("轴承", 0.9)]
+    assert qualifiers_agree("mechanical", "direction") is None
+
+
+def test_english_name_reaches_the_pivots_other_name() -> None:
+    # hydrogen peroxide is 过氧化氢; suppliers sell it as 双氧水 (hydrogen peroxide solution)
+    index = SupplierIndex().fit([profile(1, "双氧水"), profile(2, "过氧化钠")])
+    got = index.shortlist(need("hydrogen peroxide"))
+    assert [m.id for m in got][:1] == [1]
+    assert ("HYDROGEN PEROXIDE", "双氧水", "english") in got[0].reasons.name_variants
+
+
+def test_long_forms_two_characters_longer_and_of_two_character_terms() -> None:
+    index = SupplierIndex().fit(
+        [profile(1, "锂离子电池"), profile(2, "硝酸铵"), profile(3, "电池"), profile(4, "硝酸")]
+    )
+    lithium = index.shortlist(need("锂电池"))
+    assert lithium[0].id == 1
+    assert lithium[0].reasons.name_variants == (("锂电池", "锂离子电池", "long"),)
+    # (硝铵 / 硝酸铵 is also a synonym group: without the groups, the catalog alone)
+    lex = Lexicon()
+    for name in ("硝酸铵", "硝酸", "硝化棉"):
+        lex.add(name)
+    found = NameVariants(lex, groups=SynonymGroups([])).of("硝铵")
+    assert [(v.text, v.kind) for v in found] == [("硝酸铵", "long")]
+    assert found[0].factor < 1
+
+
+def test_english_phrase_translated_by_the_longest_phrases_the_dictionary_knows() -> None:
+    # "stainless steel" is 不锈钢 (no word of it alone says so), "pipe" 管
+    index = SupplierIndex().fit(
+        [profile(1, "不锈钢管"), profile(2, "不锈钢板"), profile(3, "钢管")]
+    )
+    got = index.shortlist(need("stainless steel pipe"))
+    assert [m.id for m in got][:1] == [1]
+    assert ("STAINLESS STEEL PIPE", "不锈钢管", "english") in got[0].reasons.name_variants
+
+
+def test_an_english_word_by_word_reading_must_not_be_a_piece_of_a_longer_word() -> None:
+    # frequency is 频率 but also 率 (rate); 率转换器 ends 频率转换器, where 频率 is the word
+    lex = Lexicon()
+    lex.add("功率因数频率转换器")
+    found = NameVariants(lex, groups=SynonymGroups([]))._translations(["FREQUENCY", "CONVERTER"])
+    assert all(not text.startswith("率") for text, _ in found)
+
+
+def test_a_one_character_guess_names_goods_and_never_swaps_one_element_for_another() -> None:
+    lex = Lexicon()
+    for name in ("氟铝酸钾", "电能表", "智能电能表", "鲜铁皮石斛系列"):
+        lex.add(name)
+    finder = NameVariants(lex, groups=SynonymGroups([]))
+    # 度 / 能: a listed name one character apart, a guess shown as such
+    assert [(v.text, v.kind) for v in finder.of("电度表")] == [("电能表", "typo")]
+    # 钾 / 钠 are two elements: another compound, not a slip
+    assert finder.of("氟铝酸钠") == []
+    # 鲜铁皮 only starts a name (a modifier of 石斛), it names no goods
+    assert finder.of("白铁皮") == []
+
+
+def test_a_name_listed_after_the_first_look_up_is_found_by_the_next() -> None:
+    lex = Lexicon()
+    lex.add("滑轮")
+    finder = NameVariants(lex, groups=SynonymGroups([("培林", "轴承")]))
+    assert finder.of("培林") == []
+    assert finder.evidence("轴承") == 0
+    lex.add("深沟球轴承")
+    assert finder.evidence("轴承") == 1
+    assert [(v.text, v.kind) for v in finder.of("培林")] == [("轴承", "synonym")]
+
+
+def test_english_name_with_a_hyphen_or_a_code_in_it() -> None:
+    index = SupplierIndex().fit(
+        [profile(1, "锂离子电池"), profile(2, "PVC管材"), profile(3, "PE管"), profile(4, "电池")]
+    )
+    lithium = index.shortlist(need("lithium-ion battery"))
+    assert lithium[0].id == 1
+    assert ("LITHIUM-ION BATTERY", "锂离子电池", "english") in lithium[0].reasons.name_variants
+    pvc = index.shortlist(need("PVC pipe"))
+    assert [m.id for m in pvc][:1] == [2]
+    assert ("PVC PIPE", "PVC管", "english") in pvc[0].reasons.name_variants
+    assert 3 not in {m.id for m in pvc}

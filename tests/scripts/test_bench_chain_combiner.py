@@ -1,27 +1,12 @@
 """scripts/bench_chain_combiner.py: buyers that share a relevant supplier stay together."""
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import numpy as np
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "bench_chain_combiner.py"
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_chain_combiner_script", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.scripts.loading import load_script
 
 
 def test_buyers_sharing_a_supplier_directly_or_through_others_are_one_group() -> None:
-    mod = _load()
+    mod = load_script("bench_chain_combiner")
     empty = np.zeros((0, len(mod.FEATURES)))
     buyers = [
         mod.Buyer("a", [], empty, {1, 2}),
@@ -38,7 +23,7 @@ def test_buyers_sharing_a_supplier_directly_or_through_others_are_one_group() ->
 
 
 def test_the_engines_order_is_scored_when_no_model_is_given() -> None:
-    mod = _load()
+    mod = load_script("bench_chain_combiner")
     signals = np.zeros((3, len(mod.FEATURES)))
     buyer = mod.Buyer("a", [5, 6, 7], signals, {6})
     got = mod.scores([buyer], None)

@@ -1,22 +1,11 @@
 """scripts/evaluate.py on a tiny catalog: need lines and buyer lines in one file."""
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "evaluate.py"
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("evaluate_script", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.scripts.loading import load_script
 
 
 def _firm(code: str, *products: str) -> dict[str, object]:
@@ -47,7 +36,7 @@ def test_a_mixed_file_scores_needs_and_buyers_separately(
     ]
     queries.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in lines) + "\n")
 
-    assert _load().main(["--catalog", str(catalog), "--queries", str(queries)]) == 0
+    assert load_script("evaluate").main(["--catalog", str(catalog), "--queries", str(queries)]) == 0
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     by_task = {(o["method"], o["task"]): o for o in out}
     assert set(by_task) == {("xieshou", "need_supplier"), ("xieshou", "chain_discovery")}
@@ -66,7 +55,7 @@ def test_the_buyer_never_ranks_itself_and_the_baseline_runs(
     catalog.write_text("\n".join(json.dumps(f, ensure_ascii=False) for f in firms) + "\n")
     queries = tmp_path / "chain.jsonl"
     queries.write_text(json.dumps({"id": "c1", "buyer": "BUYER", "relevant": ["GLASS"]}) + "\n")
-    module = _load()
+    module = load_script("evaluate")
     profiles, codes = module.load_catalog(catalog)
     for build in (module.xieshou_buyer_ranker, module.tfidf_products_ranker):
         assert codes.index("BUYER") not in build(profiles)(codes.index("BUYER"))

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 
 from app.accounts.passwords import hash_password
-from app.db import make_sessionmaker
 from app.models import OrgRole, Role, User
 from app.models.base import utcnow
 from app.models.notification import OutboxMessage
+from app.platform.db import make_sessionmaker
 
 PASSWORD = "correct horse 9"
 _LINK = re.compile(r"https?://\S+?\?token=[A-Za-z0-9_\-]+")

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
-from app.config import Settings
 from app.models import Role
 from app.notifications.sender import Sender
+from app.platform.settings import Settings
 from tests.app.accounts.helpers import PASSWORD, make_user
 from tests.app.factories import World, make_uscc
 from tests.app.notifications.servers import Mailbox, smtp_server

@@ -6,8 +6,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete, update
 
-from app.db import make_sessionmaker, session_scope
 from app.models import Event, Placement
+from app.platform.db import make_sessionmaker, session_scope
 from tests.app.chains.helpers import make_chain, node_id
 from tests.app.deals.helpers import meeting, open_deal, patch
 from tests.app.events.helpers import add, open_event

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Engine, update
 
-from app.db import make_sessionmaker, session_scope
 from app.models import EventMeeting
+from app.platform.db import make_sessionmaker, session_scope
 from tests.app.campaigns.helpers import CAMPAIGNS, TODAY, YEAR, _campaign, _sign, build
 from tests.app.deals.helpers import open_deal
 from tests.app.events.helpers import open_event

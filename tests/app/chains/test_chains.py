@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from app.chains.seed import load_seed, seed_document
-from app.db import make_sessionmaker, session_scope
 from app.models import Chain, ChainEdge, ChainNode
+from app.platform.db import make_sessionmaker, session_scope
 from tests.app.chains.helpers import BASE, make_chain, node_id
 from tests.app.factories import World
 

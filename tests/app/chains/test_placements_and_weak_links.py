@@ -12,6 +12,7 @@ from tests.app.chains.helpers import BASE, make_chain, need, node_id, placements
 from tests.app.events.helpers import BASE as EVENTS
 from tests.app.events.helpers import add, new_org, open_event, wish
 from tests.app.factories import World
+from tests.app.jobs.wait import post_job
 
 
 def _where(items: list[dict[str, object]], subject: str, sid: int) -> dict[object, object]:
@@ -295,7 +296,7 @@ def test_event_report_counts_by_chain_node(client: TestClient, world: World) -> 
     unplaced = add(client, org, eid, world.sme_b.org_id, accept_as=world.sme_b)
     wish(client, org, eid, placed["id"], buyer["id"], "must")
     wish(client, world.sme_b, eid, unplaced["id"], buyer["id"], "must")
-    meetings = client.post(f"{EVENTS}/{eid}/schedule", headers=org.headers).json()["meetings"]
+    meetings = post_job(client, f"{EVENTS}/{eid}/schedule", org.headers)["meetings"]
     assert len(meetings) == 2
     client.post(f"{EVENTS}/{eid}/publish", headers=org.headers)
     mine = next(m for m in meetings if m["sme_participant_id"] == placed["id"])

@@ -6,8 +6,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
-from app.db import make_sessionmaker, session_scope
 from app.models import Challenge, Role
+from app.platform.db import make_sessionmaker, session_scope
 from tests.app.factories import Actor, World, create_org, issue_key, org_body
 
 CHALLENGES = "/api/v1/challenges"

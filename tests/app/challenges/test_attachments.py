@@ -13,8 +13,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from app.db import make_sessionmaker
 from app.models import AuditEntry
+from app.platform.db import make_sessionmaker
 from tests.app import hostile_files as hostile
 from tests.app.challenges import files
 from tests.app.challenges.helpers import RESPONSES, close, fields, need, publish, respond

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 
-from app.db import make_sessionmaker
 from app.models import Deal, OutboxMessage
+from app.platform.db import make_sessionmaker
 from tests.app.challenges import files
 from tests.app.challenges.helpers import close, need, profile, third_sme
 from tests.app.factories import Actor, World

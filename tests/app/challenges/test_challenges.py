@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from app.db import make_sessionmaker
 from app.models import AuditEntry, Interaction, OutboxMessage, TermsAcceptance
+from app.platform.db import make_sessionmaker
 from tests.app.challenges import files
 from tests.app.challenges.helpers import (
     CHALLENGES,

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert
 
-from app.db import make_sessionmaker
 from app.learning import training
 from app.models import Impression, Interaction
+from app.platform.db import make_sessionmaker
 from matching.rerank import FEATURE_NAMES
 
 

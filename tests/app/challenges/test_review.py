@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 
-from app.db import make_sessionmaker
 from app.models import Deal, Interaction, OutboxMessage
+from app.platform.db import make_sessionmaker
 from tests.app.challenges.helpers import (
     CHALLENGES,
     RESPONSES,

@@ -6,8 +6,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
-from app.db import make_sessionmaker, session_scope
 from app.models import Deal, EventMeeting
+from app.platform.db import make_sessionmaker, session_scope
 from tests.app.events.helpers import add, open_event
 from tests.app.factories import Actor, World
 

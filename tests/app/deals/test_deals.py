@@ -284,8 +284,8 @@ def test_ratings_are_private_to_the_organizer(
 def test_the_periodic_pass_prompts_both_firms_once(
     client: TestClient, world: World, engine: Engine
 ) -> None:
-    from app.db import make_sessionmaker, session_scope
     from app.deals.notices import follow_up_pass
+    from app.platform.db import make_sessionmaker, session_scope
 
     m = met(client, world, engine)
     deal = open_deal(client, world.sme_a, meeting_id=m.meeting_id)
@@ -315,8 +315,8 @@ def test_the_command_line_runs_the_follow_up_pass(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from app.cli import main
-    from app.config import get_settings
+    from app.platform.settings import get_settings
+    from tests.app.cli_in_process import run_cli
 
     m = met(client, world, engine)
     deal = open_deal(client, world.sme_a, meeting_id=m.meeting_id)
@@ -324,7 +324,7 @@ def test_the_command_line_runs_the_follow_up_pass(
     monkeypatch.setenv("XIESHOU_DATABASE_URL", database_url)
     get_settings.cache_clear()
     try:
-        assert main(["deals", "follow-ups"]) == 0
+        assert run_cli(["deals", "follow-ups"]) == 0
     finally:
         get_settings.cache_clear()
     assert "1 笔交易" in capsys.readouterr().out
@@ -362,9 +362,9 @@ def test_the_senders_periodic_pass_prompts_idle_deals_without_a_cron(
 ) -> None:
     """The follow-ups go out from the workers' periodic pass (as reminders do), not only from
     ``xieshou deals follow-ups`` run by a cron nobody set up."""
-    from app.config import Settings
-    from app.db import make_sessionmaker
     from app.notifications.triggers import run_periodic
+    from app.platform.db import make_sessionmaker
+    from app.platform.settings import Settings
 
     m = met(client, world, engine)
     deal = open_deal(client, world.sme_a, meeting_id=m.meeting_id)

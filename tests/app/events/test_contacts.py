@@ -8,6 +8,7 @@ from sqlalchemy import Engine, select
 from app.models import AuditEntry
 from tests.app.events.helpers import BASE, add, open_event, wish
 from tests.app.factories import Actor, World
+from tests.app.jobs.wait import post_job
 
 
 def _contacts(client: TestClient, actor: Actor, event_id: int) -> list[dict[str, Any]]:
@@ -46,9 +47,10 @@ def test_contacts_appear_only_after_both_sides_said_yes(
     assert _contacts(client, world.sme_b, eid) == []
     with engine.connect() as conn:
         reveals = conn.execute(
-            select(AuditEntry.actor_organization_id, AuditEntry.detail).where(
-                AuditEntry.action == "contacts.reveal"
-            )
+            select(AuditEntry.actor_organization_id, AuditEntry.detail)
+            .where(AuditEntry.action == "contacts.reveal")
+            # in the order they were written (no ORDER BY is no order on PostgreSQL)
+            .order_by(AuditEntry.id)
         ).all()
     assert [(r[0], r[1]["organizations"]) for r in reveals] == [
         (world.firm_a.org_id, [world.sme_a.org_id]),
@@ -72,7 +74,7 @@ def test_a_held_meeting_reveals_contacts_but_a_missed_one_does_not(
     eid, org = s["event"], world.organizer
     wish(client, org, eid, s["sme_a"], s["buyer"], "would")
     wish(client, world.sme_b, eid, s["sme_b"], s["buyer"], "would")
-    assert client.post(f"{BASE}/{eid}/schedule", headers=org.headers).is_success
+    post_job(client, f"{BASE}/{eid}/schedule", org.headers)
     assert client.post(f"{BASE}/{eid}/publish", headers=org.headers).is_success
     meetings = {
         m["sme_participant_id"]: m["id"]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.models import OutboxMessage
 from tests.app.events.helpers import BASE, add, new_org, open_event, wish
 from tests.app.factories import Actor, World
+from tests.app.jobs.wait import post_job
 
 
 def _items(body: Any) -> list[dict[str, Any]]:
@@ -34,9 +35,7 @@ def _need(client: TestClient, actor: Actor, product: str) -> None:
 
 
 def _schedule(client: TestClient, actor: Actor, eid: int) -> dict[str, Any]:
-    response = client.post(f"{BASE}/{eid}/schedule", headers=actor.headers)
-    assert response.status_code == 200, response.text
-    return dict(response.json())
+    return post_job(client, f"{BASE}/{eid}/schedule", actor.headers)  # a job: 202, then done
 
 
 def test_every_sme_gets_a_meeting_or_is_listed_with_its_reason_and_free_places(

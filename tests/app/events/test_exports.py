@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from app.events.exports import neutralize
 from tests.app.events.helpers import BASE, add, new_org, open_event, wish
 from tests.app.factories import World
+from tests.app.jobs.wait import post_job
 
 NASTY = ['=HYPERLINK("http://evil.example","点我")', "+1+2", "-3", "@SUM(A1)"]
 
@@ -28,7 +29,7 @@ def _scheduled(client: TestClient, world: World) -> dict[str, Any]:
         wish(client, org, eid, s["id"], buyer["id"], "must")
         wish(client, org, eid, s["id"], other["id"], "would")
     wish(client, org, eid, other["id"], smes[0]["id"], "no")
-    result = client.post(f"{BASE}/{eid}/schedule", headers=org.headers).json()
+    result = post_job(client, f"{BASE}/{eid}/schedule", org.headers)
     return {"event": event, "buyers": [buyer, other], "smes": smes, "result": result}
 
 

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from tests.app.events.helpers import BASE, add, new_org, open_event, wish
 from tests.app.factories import World
+from tests.app.jobs.wait import post_job, wait_for_job
 
 
 def _setting(client: TestClient, world: World) -> dict[str, Any]:
@@ -63,8 +64,12 @@ def test_schedule_respects_constraints_and_explains_left_out_pairs(
     setting = _setting(client, world)
     eid = setting["event"]["id"]
     response = client.post(f"{BASE}/{eid}/schedule", headers=world.organizer.headers)
-    assert response.status_code == 200, response.text
-    result = response.json()
+    assert response.status_code == 202, response.text  # the solve is a background job
+    assert response.headers["location"] == f"/api/v1/jobs/{response.json()['id']}"
+    job = wait_for_job(client, response, world.organizer.headers)
+    assert (job["kind"], job["status"]) == ("events.schedule", "succeeded")
+    assert job["organization_id"] == world.organizer.org_id
+    result = job["result"]
     assert result["event"]["status"] == "scheduled"
     meetings = result["meetings"]
     _check_constraints(setting, meetings)
@@ -101,7 +106,7 @@ def test_firms_cannot_schedule_and_see_nothing_before_publishing(
     assert (
         client.get(f"{BASE}/{eid}/meetings", headers=world.organizer.headers).json()["items"] == []
     )
-    client.post(f"{BASE}/{eid}/schedule", headers=world.organizer.headers)
+    post_job(client, f"{BASE}/{eid}/schedule", world.organizer.headers)
     assert client.get(f"{BASE}/{eid}/meetings", headers=world.sme_a.headers).json()["items"] == []
 
 
@@ -111,7 +116,7 @@ def test_rerun_keeps_published_meetings_and_replan_all_may_move_them(
     setting = _setting(client, world)
     eid = setting["event"]["id"]
     headers = world.organizer.headers
-    first = client.post(f"{BASE}/{eid}/schedule", headers=headers).json()["meetings"]
+    first = post_job(client, f"{BASE}/{eid}/schedule", headers)["meetings"]
     published = client.post(f"{BASE}/{eid}/publish", headers=headers)
     assert published.status_code == 200
     assert published.json()["status"] == "published"
@@ -119,16 +124,15 @@ def test_rerun_keeps_published_meetings_and_replan_all_may_move_them(
     # a late SME joins, wanting the big buyer; published meetings must not move
     late = add(client, world.organizer, eid, new_org(client, world, "sme"))
     wish(client, world.organizer, eid, late["id"], setting["buyers"][0]["id"], "must")
-    second = client.post(f"{BASE}/{eid}/schedule", headers=headers).json()["meetings"]
+    second = post_job(client, f"{BASE}/{eid}/schedule", headers)["meetings"]
     key = ("id", "buyer_participant_id", "sme_participant_id", "slot", "table_number")
     kept = [{k: m[k] for k in key} for m in second if m["published"]]
     assert kept == [{k: m[k] for k in key} for m in first]
     assert any(m["sme_participant_id"] == late["id"] for m in second)
     _check_constraints({**setting, "smes": [*setting["smes"], late]}, second)
 
-    replanned = client.post(f"{BASE}/{eid}/schedule?replan_all=true", headers=headers)
-    assert replanned.status_code == 200
-    again = replanned.json()["meetings"]
+    replanned = post_job(client, f"{BASE}/{eid}/schedule?replan_all=true", headers)
+    again = replanned["meetings"]
     _check_constraints({**setting, "smes": [*setting["smes"], late]}, again)
     # a meeting stays published only where the new plan put it in the same place
     places = {tuple(m[k] for k in key) for m in first}
@@ -139,7 +143,7 @@ def test_participant_sees_only_its_own_published_agenda(client: TestClient, worl
     setting = _setting(client, world)
     eid = setting["event"]["id"]
     headers = world.organizer.headers
-    client.post(f"{BASE}/{eid}/schedule", headers=headers)
+    post_job(client, f"{BASE}/{eid}/schedule", headers)
     client.post(f"{BASE}/{eid}/publish", headers=headers)
     mine = setting["smes"][0]["id"]
     other = setting["smes"][1]["id"]
@@ -175,7 +179,7 @@ def test_outcomes_from_either_side_count_in_the_report(client: TestClient, world
     setting = _setting(client, world)
     eid = setting["event"]["id"]
     headers = world.organizer.headers
-    meetings = client.post(f"{BASE}/{eid}/schedule", headers=headers).json()["meetings"]
+    meetings = post_job(client, f"{BASE}/{eid}/schedule", headers)["meetings"]
     first = next(m for m in meetings if m["sme_participant_id"] == setting["smes"][0]["id"])
     url = f"{BASE}/{eid}/meetings/{first['id']}/outcome"
     unpublished = client.put(url, json={"outcome": "intent"}, headers=headers)
@@ -212,7 +216,7 @@ def test_deleting_a_scheduled_event_removes_everything_in_it(
     setting = _setting(client, world)
     eid = setting["event"]["id"]
     headers = world.organizer.headers
-    client.post(f"{BASE}/{eid}/schedule", headers=headers)
+    post_job(client, f"{BASE}/{eid}/schedule", headers)
     assert client.delete(f"{BASE}/{eid}", headers=world.firm_a.headers).status_code == 403
     assert client.delete(f"{BASE}/{eid}", headers=headers | {"If-Match": '"1"'}).status_code == 412
     assert client.delete(f"{BASE}/{eid}", headers=headers).status_code == 204

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.app.events.helpers import BASE, add, new_org, open_event, wish
 from tests.app.factories import Actor, World
+from tests.app.jobs.wait import post_job
 
 
 def _profile(client: TestClient, actor: Actor, org_id: int | None, products: list[str]) -> None:
@@ -110,8 +111,7 @@ def test_schedule_values_pairs_by_match_score(
             # sme_b was registered by the admin: it states its own wishes
             by = world.sme_b if sme == "sme_b" else world.organizer
             wish(client, by, eid, ids[sme], ids[buyer], "would")
-    result = client.post(f"{BASE}/{eid}/schedule", headers=world.organizer.headers)
-    assert result.status_code == 200, result.text
+    post_job(client, f"{BASE}/{eid}/schedule", world.organizer.headers)
     scores = {
         (m["buyer_participant_id"], m["sme_participant_id"]): m["score"]
         for m in client.get(f"{BASE}/{eid}/meetings", headers=world.organizer.headers).json()[
@@ -131,7 +131,7 @@ def test_match_list_export_gives_the_engines_reasons(
     eid = session_with_matches["event"]["id"]
     wish(client, world.organizer, eid, ids["sme_a"], ids["firm_a"], "would")
     wish(client, world.organizer, eid, ids["other"], ids["firm_a"], "would")
-    assert client.post(f"{BASE}/{eid}/schedule", headers=world.organizer.headers).is_success
+    post_job(client, f"{BASE}/{eid}/schedule", world.organizer.headers)
     response = client.get(
         f"{BASE}/{eid}/exports/matches?format=csv", headers=world.organizer.headers
     )

@@ -398,13 +398,15 @@ def test_concurrent_puts_make_one_row_and_lose_nothing(
 ) -> None:
     url = f"{buyer_url(pairs['need_a'], pairs['profile_a'])}/interest"
     headers = world.firm_a.headers
-    with TestClient(app) as first, TestClient(app) as second:
-        responses = _together(
-            [
-                lambda: first.put(url, json={"value": values[0]}, headers=headers),
-                lambda: second.put(url, json={"value": values[1]}, headers=headers),
-            ]
-        )
+    # Clients of the app the ``world`` fixture's client started (not context managers: each
+    # would start the app's background threads again, and leave them running).
+    first, second = TestClient(app), TestClient(app)
+    responses = _together(
+        [
+            lambda: first.put(url, json={"value": values[0]}, headers=headers),
+            lambda: second.put(url, json={"value": values[1]}, headers=headers),
+        ]
+    )
     assert [r.status_code for r in responses] == [200, 200], [r.text for r in responses]
     with engine.connect() as conn:
         stored = conn.execute(select(InterestMark.side, InterestMark.value)).all()

@@ -13,13 +13,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, select
 
-from app.db import make_sessionmaker, session_scope
 from app.learning import registry, training
 from app.models import Impression, Interaction, ModelStatus, ModelVersion
+from app.platform.db import make_sessionmaker, session_scope
 from matching.rerank import FEATURE_NAMES, PairwiseReranker
 from tests.app.events.helpers import BASE as EVENTS
 from tests.app.events.helpers import add, open_event, wish
 from tests.app.factories import Actor, World, create_org, org_body
+from tests.app.jobs.wait import post_job
 
 TIER = FEATURE_NAMES.index("tier")
 
@@ -148,7 +149,7 @@ def test_marks_and_meeting_outcomes_become_interactions(
     buyer = add(client, org, eid, world.firm_a.org_id)
     sme = add(client, org, eid, world.sme_a.org_id)
     wish(client, org, eid, sme["id"], buyer["id"], "must")
-    (meeting,) = client.post(f"{EVENTS}/{eid}/schedule", headers=org.headers).json()["meetings"]
+    (meeting,) = post_job(client, f"{EVENTS}/{eid}/schedule", org.headers)["meetings"]
     client.post(f"{EVENTS}/{eid}/publish", headers=org.headers)
     done = client.put(
         f"{EVENTS}/{eid}/meetings/{meeting['id']}/outcome",
@@ -372,8 +373,8 @@ def test_workers_pick_up_a_promoted_model_and_hard_filters_still_hold(
 def test_logging_impressions_can_be_switched_off(
     world: World, engine: Engine, database_url: str, market: dict[str, Any]
 ) -> None:
-    from app.config import Settings
     from app.main import create_app
+    from app.platform.settings import Settings
 
     quiet = create_app(Settings(database_url=database_url, log_impressions=False))
     try:

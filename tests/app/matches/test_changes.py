@@ -2,9 +2,9 @@
 
 from sqlalchemy import Engine
 
-from app.db import make_sessionmaker
-from app.matches.changes import ChangeFeed
 from app.models import ChangeEntry
+from app.platform.changes import ChangeFeed
+from app.platform.db import make_sessionmaker
 
 
 def _log(engine: Engine, *entries: tuple[int, str, int | None]) -> None:

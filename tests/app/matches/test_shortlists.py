@@ -10,9 +10,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.config import Settings
 from app.main import create_app
 from app.matches import service
+from app.platform.settings import Settings
 from tests.app.factories import Actor, World, create_org, org_body
 
 

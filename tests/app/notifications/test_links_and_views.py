@@ -9,14 +9,15 @@ from icalendar import Calendar
 from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
-from app.config import Settings
-from app.db import make_sessionmaker, session_scope
 from app.models import OutboxMessage, OutboxStatus
 from app.notifications.messages import Message
 from app.notifications.outbox import enqueue
 from app.notifications.sender import Sender
+from app.platform.db import make_sessionmaker, session_scope
+from app.platform.settings import Settings
 from tests.app.events.helpers import BASE, add, open_event, wish
 from tests.app.factories import World
+from tests.app.jobs.wait import post_job
 from tests.app.notifications.servers import Mailbox, smtp_server
 from tests.app.web.helpers import browser
 
@@ -99,7 +100,7 @@ def test_a_firms_calendar_feed_lists_its_meetings_and_stops_when_revoked(
     buyer = add(client, world.organizer, eid, world.firm_a.org_id)
     sme = add(client, world.organizer, eid, world.sme_a.org_id)
     wish(client, world.organizer, eid, sme["id"], buyer["id"], "must")
-    client.post(f"{BASE}/{eid}/schedule", headers=world.organizer.headers)
+    post_job(client, f"{BASE}/{eid}/schedule", world.organizer.headers)
     client.post(f"{BASE}/{eid}/publish", headers=world.organizer.headers)
 
     feed_api = f"/api/v1/organizations/{world.sme_a.org_id}/calendar-feed"

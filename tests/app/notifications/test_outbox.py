@@ -2,11 +2,11 @@
 
 from sqlalchemy import Engine, func, select
 
-from app.db import make_sessionmaker, session_scope
 from app.models import Channel, OutboxMessage, OutboxStatus
 from app.notifications import preferences
 from app.notifications.messages import Message
 from app.notifications.outbox import enqueue
+from app.platform.db import make_sessionmaker, session_scope
 
 
 def _message(**overrides: object) -> Message:

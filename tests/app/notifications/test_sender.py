@@ -11,14 +11,14 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, select
 
-from app.config import Settings
-from app.db import make_sessionmaker, session_scope
 from app.models import Channel, OutboxMessage, OutboxStatus
 from app.models.base import utcnow
 from app.notifications import channels, preferences
 from app.notifications.messages import Message
 from app.notifications.outbox import enqueue
 from app.notifications.sender import Sender
+from app.platform.db import make_sessionmaker, session_scope
+from app.platform.settings import Settings
 from tests.app.notifications.servers import Hook, Mailbox, smtp_server, webhook_server
 
 WEBHOOK_SECRET = "hook-secret-123"

@@ -7,12 +7,13 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy import Engine, select
 
-from app.config import Settings
-from app.db import make_sessionmaker, session_scope
 from app.models import Event, Organization, OutboxMessage
 from app.notifications import triggers
+from app.platform.db import make_sessionmaker, session_scope
+from app.platform.settings import Settings
 from tests.app.events.helpers import BASE, add, open_event, wish
 from tests.app.factories import World
+from tests.app.jobs.wait import post_job, run_job, wait_for_job
 
 NEEDS = "/api/v1/needs"
 PROFILES = "/api/v1/profiles"
@@ -83,10 +84,9 @@ def _scheduled(client: TestClient, world: World) -> dict[str, Any]:
     buyer = add(client, world.organizer, event["id"], world.firm_a.org_id)
     sme = add(client, world.organizer, event["id"], world.sme_a.org_id)
     wish(client, world.organizer, event["id"], sme["id"], buyer["id"], "must")
-    done = client.post(f"{BASE}/{event['id']}/schedule", headers=world.organizer.headers)
-    assert done.status_code == 200, done.text
-    assert len(done.json()["meetings"]) == 1
-    return {"event": done.json()["event"], "buyer": buyer, "sme": sme}
+    done = post_job(client, f"{BASE}/{event['id']}/schedule", world.organizer.headers)
+    assert len(done["meetings"]) == 1
+    return {"event": done["event"], "buyer": buyer, "sme": sme}
 
 
 def test_agenda_published_changed_and_cancelled_carry_ics_with_stable_uid_and_rising_sequence(
@@ -194,7 +194,7 @@ def test_an_import_by_a_firm_tells_it_the_counts(
         files={"file": ("firms.csv", csv, "text/csv")},
         headers=world.organizer.headers,
     )
-    assert response.status_code == 200, response.text
+    run_job(client, response, world.organizer.headers)  # the import is a job (202)
     notices = _outbox(engine, "import.finished")
     assert [n.organization_id for n in notices] == [world.organizer.org_id]
     assert notices[0].subject == "企业导入已完成"
@@ -217,7 +217,8 @@ def test_an_import_that_wrote_nothing_says_so_not_new_rows(
         files={"file": ("firms.csv", csv, "text/csv")},
         headers=world.organizer.headers,
     )
-    assert response.status_code == 422, response.text
+    job = wait_for_job(client, response, world.organizer.headers)  # the import is a job (202)
+    assert job["status"] == "failed", job
     notices = _outbox(engine, "import.finished")
     assert [n.subject for n in notices] == ["企业导入未写入"]
     assert "新增" not in notices[0].text

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from tests.app.factories import World
+from tests.app.jobs.wait import post_job
 from tests.app.servers import serving_in_thread
 from tests.app.web.helpers import Seeded, seed
 
@@ -148,12 +149,7 @@ def test_an_sme_on_a_phone_without_javascript_reads_its_opportunities_and_agenda
     chromium: Any, live: tuple[str, Seeded], world: World, client: TestClient
 ) -> None:
     base, ids = live
-    assert (
-        client.post(
-            f"/api/v1/events/{ids.event}/schedule", headers=world.organizer.headers
-        ).status_code
-        == 200
-    )
+    post_job(client, f"/api/v1/events/{ids.event}/schedule", world.organizer.headers)
     assert (
         client.post(
             f"/api/v1/events/{ids.event}/publish", headers=world.organizer.headers

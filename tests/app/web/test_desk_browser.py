@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.app.events.helpers import BASE, add, new_org, wish
 from tests.app.factories import World
+from tests.app.jobs.wait import post_job
 from tests.app.web.helpers import Seeded
 from tests.app.web.test_browser import chromium, live  # noqa: F401 (fixtures)
 
@@ -45,7 +46,7 @@ def test_the_desk_on_a_phone_checks_in_marks_absent_and_replans(
         day_status="standby",
     )
     wish(client, org, eid, ids.buyer, standby["id"], "would")
-    assert client.post(f"{BASE}/{eid}/schedule", headers=org.headers).status_code == 200
+    post_job(client, f"{BASE}/{eid}/schedule", org.headers)
     assert client.post(f"{BASE}/{eid}/publish", headers=org.headers).status_code == 200
     agenda = client.get(
         f"{BASE}/{eid}/agenda?participant_id={standby['id']}", headers=org.headers

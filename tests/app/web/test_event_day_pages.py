@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from tests.app.events.helpers import BASE, add, create_event, new_org, open_event, wish
 from tests.app.factories import World
+from tests.app.jobs.wait import post_job
 from tests.app.web.helpers import browser
 
 
@@ -54,7 +55,7 @@ def test_smes_without_a_meeting_are_listed_and_filled_in_one_action(
     wished = add(client, api, eid, world.sme_a.org_id)
     wish(client, api, eid, wished["id"], buyer["id"], "must")
     lonely = add(client, api, eid, new_org(client, world, "sme", name="孤单精工有限公司"))
-    client.post(f"{BASE}/{eid}/schedule", headers=api.headers)
+    post_job(client, f"{BASE}/{eid}/schedule", api.headers)
     org = browser(client, world.organizer)
     page = org.get(f"/events/{eid}")
     section = page.text.split('id="unmet"')[1].split("<h2")[0]
@@ -84,7 +85,7 @@ def _published_day(client: TestClient, world: World) -> dict[str, Any]:
         day_status="standby",
     )
     wish(client, api, eid, standby["id"], buyer["id"], "would")
-    client.post(f"{BASE}/{eid}/schedule", headers=api.headers)
+    post_job(client, f"{BASE}/{eid}/schedule", api.headers)
     client.post(f"{BASE}/{eid}/publish", headers=api.headers)
     return {"eid": eid, "buyer": buyer, "sme": sme, "standby": standby}
 
@@ -158,7 +159,7 @@ def test_the_invitation_search_shows_each_firms_past_no_shows(
     buyer = add(client, api, eid, world.firm_a.org_id)
     sme = add(client, api, eid, world.sme_a.org_id)
     wish(client, api, eid, sme["id"], buyer["id"], "must")
-    assert client.post(f"{BASE}/{eid}/schedule", headers=api.headers).status_code == 200
+    post_job(client, f"{BASE}/{eid}/schedule", api.headers)
     assert client.post(f"{BASE}/{eid}/publish", headers=api.headers).status_code == 200
     (meeting,) = _meetings(client, world, eid)
     marked = client.put(

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from app.web import forms
 from tests.app.events.helpers import new_org
 from tests.app.factories import World
+from tests.app.jobs.wait import wait_for_job
 from tests.app.web.helpers import browser, seed
 
 EDITOR = {
@@ -224,6 +225,11 @@ def test_an_organizer_runs_a_session_from_the_pages(client: TestClient, world: W
     )
     ran = organizer.post(f"/events/{event_id}/schedule", {})
     assert ran.status_code == 303
+    job_page = ran.headers["location"]  # the solve is a job: its page, then back here
+    assert job_page.startswith("/jobs/")
+    job = wait_for_job(client, f"/api/v1{job_page}", world.organizer.headers)
+    assert job["status"] == "succeeded", job
+    assert f"url=/events/{event_id}?done=scheduled#grid" in organizer.get(job_page).text
     page = organizer.get(f"/events/{event_id}")
     grid = page.text.split('<table class="grid">', 1)[1].split("</table>", 1)[0]
     assert sme["organization_name"] in grid

@@ -2,14 +2,15 @@
 
 import io
 import re
+import time
 
 import httpx
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 
-from app.db import make_sessionmaker
 from app.models import ApiKey, Organization
+from app.platform.db import make_sessionmaker
 from tests.app.factories import World, bearer, make_uscc
 from tests.app.web.helpers import Browser, browser
 
@@ -97,6 +98,22 @@ def _upload(user: Browser, text: str, mode: str, kind: str = "firms") -> httpx.R
     return response
 
 
+def _finished(user: Browser, started: httpx.Response) -> httpx.Response:
+    """The page of the import job an upload started (303 to it), once the job has ended:
+    the page stops refreshing itself then."""
+    assert started.status_code == 303, started.text
+    url = started.headers["location"]
+    assert url.startswith("/jobs/")
+    deadline = time.monotonic() + 60
+    while True:
+        page = user.get(url)
+        assert page.status_code == 200, page.text
+        if 'http-equiv="refresh"' not in page.text:
+            return page
+        assert time.monotonic() < deadline, page.text
+        time.sleep(0.1)
+
+
 def _count(engine: Engine, uscc: str) -> int:
     with make_sessionmaker(engine)() as session:
         return len(session.scalars(select(Organization).where(Organization.uscc == uscc)).all())
@@ -112,33 +129,36 @@ def test_an_organizer_imports_firms_from_the_page(
     good, bad = make_uscc(), "91440300MA5FXXXX0X"
     text = f"{HEADER}\n甲有限公司,{good},中小企业,440300\n乙有限公司,{bad},中小企业,440300\n"
 
-    checked = _upload(organizer, text, "dry_run")
-    assert checked.status_code == 200
+    checked = _finished(organizer, _upload(organizer, text, "dry_run"))
+    assert "已完成" in checked.text
     assert "试运行" in checked.text
     assert "统一社会信用代码" in checked.text  # the bad row's column, by its Chinese header
     assert _count(engine, good) == 0
 
-    whole = _upload(organizer, text, "all")
-    assert whole.status_code == 422
+    whole = _finished(organizer, _upload(organizer, text, "all"))
+    assert "失败" in whole.text
     assert "整个文件都没有导入" in whole.text
     assert _count(engine, good) == 0
 
-    part = _upload(organizer, text, "partial")
-    assert part.status_code == 200
+    part = _finished(organizer, _upload(organizer, text, "partial"))
+    assert "已导入正确的行" in part.text
     assert _count(engine, good) == 1
+    listing = organizer.get("/jobs")
+    assert listing.text.count('href="/jobs/') == 3  # the three imports, as jobs
     with make_sessionmaker(engine)() as session:
         org = session.scalars(select(Organization).where(Organization.uscc == good)).one()
         assert org.registered_by_id == world.organizer.org_id  # as over the API
 
     organizer._use()
-    unreadable = organizer.client.post(
+    started = organizer.client.post(
         "/imports",
         data={"csrf": organizer.csrf, "kind": "firms", "mode": "partial"},
         files={"file": ("firms.pdf", b"%PDF-1.4 not a table", "application/pdf")},
+        follow_redirects=False,
     )
-    assert unreadable.status_code == 422
-    assert "无法读取文件 firms.pdf" in unreadable.text
-    assert 'type="file"' in unreadable.text  # the form again, to choose another file
+    unreadable = _finished(organizer, started)
+    assert "失败" in unreadable.text
+    assert "无法完成" in unreadable.text
 
     template = organizer.get("/imports/templates/firms.xlsx")
     assert template.status_code == 200

@@ -10,9 +10,9 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text, update
 
-from app.db import make_sessionmaker
 from app.models import AuditEntry, ConsoleSession
 from app.models.base import utcnow
+from app.platform.db import make_sessionmaker
 from app.web.security import COOKIE
 from tests.app.factories import World
 from tests.app.web.helpers import browser

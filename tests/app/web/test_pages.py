@@ -6,9 +6,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from app.db import make_sessionmaker
 from app.models import Impression
+from app.platform.db import make_sessionmaker
 from tests.app.factories import World
+from tests.app.jobs.wait import post_job
 from tests.app.web.helpers import browser, seed
 
 CONTACTS = {
@@ -121,7 +122,7 @@ def test_dashboards_show_each_role_its_own_things(client: TestClient, world: Wor
 def test_no_page_shows_another_firms_contacts(client: TestClient, world: World) -> None:
     _give_contacts(client, world)
     ids = seed(client, world)
-    client.post(f"/api/v1/events/{ids.event}/schedule", headers=world.organizer.headers)
+    post_job(client, f"/api/v1/events/{ids.event}/schedule", world.organizer.headers)
     client.post(f"/api/v1/events/{ids.event}/publish", headers=world.organizer.headers)
     pages = [
         "/",
@@ -160,12 +161,7 @@ def test_sessions_show_participants_only_what_the_api_does(
     client: TestClient, world: World
 ) -> None:
     ids = seed(client, world)
-    assert (
-        client.post(
-            f"/api/v1/events/{ids.event}/schedule", headers=world.organizer.headers
-        ).status_code
-        == 200
-    )
+    post_job(client, f"/api/v1/events/{ids.event}/schedule", world.organizer.headers)
     organizer = browser(client, world.organizer).get(f"/events/{ids.event}").text
     assert "洽谈总表" in organizer
     assert "运行排程" in organizer

@@ -10,9 +10,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from app.db import make_sessionmaker
 from app.models import ApiKey, AuditEntry, SupplyNeed
 from app.models.base import utcnow
+from app.platform.db import make_sessionmaker
 from app.web.security import COOKIE, MAX_AGE_S, NotSignedIn, SessionStore
 from tests.app.factories import World
 from tests.app.servers import running_server

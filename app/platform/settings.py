@@ -1,6 +1,7 @@
 """Service settings, read from ``XIESHOU_*`` environment variables."""
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, SecretStr
@@ -48,7 +49,24 @@ class Settings(BaseSettings):
         ge=0,
         le=300,
         description="Seconds a worker trusts an API key it checked (0: read it every request). "
-        "Revocations reach every worker through the change log within a second regardless.",
+        "Revocations and deleted organizations reach every worker through the change log "
+        "within XIESHOU_FRESHNESS_S regardless.",
+    )
+    freshness_s: float = Field(
+        default=0.5,
+        gt=0,
+        le=60,
+        description="The longest a change committed through one worker takes to show in "
+        "another worker's matching index and caches (seconds). On PostgreSQL, NOTIFY shows it "
+        "at once while the worker's listening connection is up; on SQLite (and while it is "
+        "down) each worker reads the change log every half of this",
+    )
+    change_log_retention_days: float = Field(
+        default=7.0,
+        ge=0.05,
+        le=3650,
+        description="Change-log entries older than this are pruned (hourly by each worker, "
+        "or `xieshou changes prune`); a worker further behind rebuilds its index",
     )
     min_score: float = Field(
         default=0.1,
@@ -136,6 +154,54 @@ class Settings(BaseSettings):
         le=3600,
         description="Seconds between the background sender's passes over the outbox",
     )
+    index_snapshots: bool = Field(
+        default=True,
+        description="Workers start from a matching-index snapshot in the data folder "
+        "(index-snapshots/) plus the change log since it, and share its arrays (memory-mapped); "
+        "the first worker that finds none builds and writes it. Off: each worker builds its "
+        "own index from the database",
+    )
+    index_rebuild_above: int = Field(
+        default=20_000,
+        ge=100,
+        description="A change-log batch naming more profiles than this (an import), or more "
+        "profiles changed since the worker's snapshot, is applied by rebuilding the index aside "
+        "(and writing a new snapshot) instead of one profile at a time",
+    )
+    data_dir: str | None = Field(
+        default=None,
+        description="Where the service keeps its own files (the embedded job queue, uploads "
+        "waiting for their import job). Unset: the SQLite database's folder, or ./data",
+    )
+    jobs_url: str | None = Field(
+        default=None,
+        description="The job queue (huey): redis://host:6379/0 for Redis, or a peewee "
+        "database URL (postgresql://…, sqlite:///…) for huey's SQL storage. Unset: a SQLite "
+        "file in the data folder (one machine)",
+    )
+    jobs_consumer: bool = Field(
+        default=True,
+        description="The web workers run the jobs (in a consumer process they start, or in "
+        "their own threads: XIESHOU_JOBS_PROCESS). Turn off when `xieshou worker` processes "
+        "run them",
+    )
+    jobs_workers: int = Field(
+        default=2, ge=1, le=64, description="Jobs run at once per consumer (threads)"
+    )
+    jobs_lease_s: float = Field(
+        default=60.0,
+        ge=2.0,
+        le=3600.0,
+        description="A running job's lease: its consumer renews it every quarter of this; a "
+        "job not renewed for this long lost its consumer (killed, host gone) and is queued "
+        "again (or failed past its retries) by another consumer",
+    )
+    jobs_process: bool = Field(
+        default=True,
+        description="With XIESHOU_JOBS_CONSUMER on, the web workers run the jobs in one "
+        "consumer process per data folder that they start, watch and stop (at a lower CPU "
+        "priority, so shortlists keep the CPU); off: in threads inside each web worker",
+    )
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = Field(
         default="json",
@@ -219,6 +285,24 @@ class Settings(BaseSettings):
     s3_region: str | None = None
     s3_access_key: str | None = None
     s3_secret_key: SecretStr | None = None
+
+
+def data_dir(settings: Settings) -> Path:
+    """The service's own folder (``XIESHOU_DATA_DIR``; unset: the SQLite file's folder, or
+    ``./data``), created if missing."""
+    from sqlalchemy.engine import make_url
+
+    if settings.data_dir:
+        path = Path(settings.data_dir)
+    else:
+        url = make_url(settings.database_url)
+        database = url.database or ""
+        if url.get_backend_name() == "sqlite" and database and database != ":memory:":
+            path = Path(database).resolve().parent
+        else:
+            path = Path("data")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @lru_cache

@@ -11,8 +11,8 @@ from enum import StrEnum
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from app.accounts.tokens import hash_token, new_link_token
 from app.auth.principal import Principal
+from app.auth.tokens import hash_token, new_link_token
 from app.errors import Unauthorized
 from app.models import ConsoleSession, Role, User
 from app.models.base import utcnow

@@ -1,0 +1,261 @@
+"""Memory of 1 and of 4 workers serving one catalog: does a second worker cost a second copy?
+
+A synthetic catalog (``bench_startup.py``'s) is written into a fresh database; one start of
+``xieshou serve`` builds and writes the matching-index snapshot; then ``xieshou serve
+--workers W`` is started for each W of ``--workers``, every worker loads the snapshot (its
+arrays memory-mapped from the same files), ``--warm`` shortlists are asked over fresh
+connections (so every worker ranks, touching the pages it needs), and each process's memory
+is read from ``/proc/<pid>/smaps_rollup``:
+
+- ``pss_mb``: proportional set size (a page shared by k processes counts 1/k in each): the
+  sum over processes is what the server costs the machine;
+- ``uss_mb``: private pages only (``Private_Clean + Private_Dirty``);
+- ``rss_mb``: resident pages, shared ones counted in full in every process.
+
+Several workers are started two ways in the same run (``--servers``): ``preload``, the
+default of ``xieshou serve`` (gunicorn imports the app and loads the dictionaries once, then
+forks the workers, which share those pages) and ``spawn`` (``--no-preload``: uvicorn spawns
+workers that each import the app, as before). One worker is one uvicorn process
+(``single``, the default of ``xieshou serve``) and, when ``preload`` is asked for, also the
+preloading server with one worker (``--preload``: gunicorn's parent and one forked worker, the
+same shape as several), so that the ratio has a like-for-like baseline (the plain uvicorn
+process never loads jieba's dictionary nor the snapshot's objects before serving).
+
+Per run: ``total_*`` sums every process of the server's tree, ``web_*`` only the web tier
+(the workers and, with several, their supervisor), leaving out the job consumer process the
+workers start (``supervisor`` and ``job_consumer`` give those alone). ``--modes cold``
+measures the same with snapshots off (every worker builds its own index). One JSON line per
+(mode, server, workers), then the ratio of each several-worker run to each 1-worker one in
+the same run (``vs_server``). Linux only. Progress goes to stderr::
+
+    python scripts/bench_memory.py --profiles 1000000 --db postgresql --workers 1,4
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import contextlib
+
+from bench_matching import open_need_ids
+from bench_startup import SERVE, _message, database, has_snapshot, time_one_start
+from bench_support import admin_key, free_port, progress, server_env
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo += _children(p)
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+
+
+def memory_of(pid: int) -> dict[str, float]:
+    """PSS, USS and RSS of one process in MB (``/proc/<pid>/smaps_rollup``)."""
+    kb: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = line.split(":", 1)
+        kb[name] = int(value.split()[0])
+    return {
+        "pss_mb": round(kb["Pss"] / 1024, 1),
+        "uss_mb": round((kb["Private_Clean"] + kb["Private_Dirty"]) / 1024, 1),
+        "rss_mb": round(kb["Rss"] / 1024, 1),
+    }
+
+
+def _kind(pid: int, root: int, cmd: str) -> str:
+    """What a process of the server's tree is: ``job_consumer`` (the jobs' child process),
+    ``worker`` (a web worker), ``supervisor`` (the parent of several workers) or ``other``."""
+    if "--exit-with" in cmd or "app.cli worker" in cmd:
+        return "job_consumer"
+    if "spawn_main" in cmd or "app.cli serve" in cmd:
+        return "supervisor" if pid == root else "worker"
+    return "other"
+
+
+def measure_workers(
+    url: str,
+    key: str,
+    need_ids: list[int],
+    *,
+    workers: int,
+    server: str,
+    env: dict[str, str],
+    args: argparse.Namespace,
+) -> dict[str, object]:
+    """Start ``xieshou serve --workers`` until every worker has its index, warm it, measure.
+
+    ``server`` is ``preload`` (the default: with several workers, gunicorn loads the app once
+    and forks them) or ``spawn`` (``--no-preload``: uvicorn spawns workers that each import
+    the app).
+    """
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
+    extra = {"spawn": ["--no-preload"], "preload": ["--preload"]}.get(server, [])
+    proc = subprocess.Popen(
+        [*SERVE, "--port", str(port), "--workers", str(workers), *extra],
+        env=server_env(url, "INFO") | {"XIESHOU_LOG_FORMAT": "json"} | env,
+        stderr=log,
+    )
+    try:
+        deadline = time.monotonic() + args.timeout
+        while True:
+            log.seek(0)
+            lines = [_message(x) for x in log.read().decode("utf-8", "replace").splitlines()]
+            ready = sum(
+                1 for m in lines if m.startswith(("matching index loaded", "matching index built"))
+            )
+            if ready >= workers:
+                break
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"only {ready} of {workers} workers got their index")
+            time.sleep(0.2)
+        headers = {"Authorization": f"Bearer {key}"}
+        for i in range(args.warm):  # fresh connections: the kernel spreads them over workers
+            r = httpx.get(
+                f"{base}/api/v1/needs/{need_ids[i % len(need_ids)]}/shortlist?limit=20",
+                headers=headers,
+                timeout=120,
+            )
+            r.raise_for_status()
+        time.sleep(1)
+        per: dict[int, dict[str, float]] = {}
+        kind: dict[int, str] = {}
+        for pid in _tree(proc.pid):
+            with contextlib.suppress(OSError):
+                per[pid] = memory_of(pid)
+                kind[pid] = _kind(pid, proc.pid, _cmdline(pid))
+        if workers == 1 and server == "single":  # one worker: the server process itself
+            kind = {p: "worker" if k == "supervisor" else k for p, k in kind.items()}
+        kinds = ("pss_mb", "uss_mb", "rss_mb")
+
+        def total(pids: list[int]) -> dict[str, float]:
+            return {k: round(sum(per[p][k] for p in pids), 1) for k in kinds}
+
+        web = [p for p in per if kind[p] in ("worker", "supervisor")]
+        return {
+            "processes": len(per),
+            "worker_processes": sum(1 for k in kind.values() if k == "worker"),
+            **{f"total_{k}": v for k, v in total(list(per)).items()},
+            **{f"web_{k}": v for k, v in total(web).items()},
+            "per_worker": [per[p] for p in per if kind[p] == "worker"],
+            "supervisor": next((per[p] for p in per if kind[p] == "supervisor"), None),
+            "job_consumer": next((per[p] for p in per if kind[p] == "job_consumer"), None),
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        log.close()
+
+
+def main() -> int:
+    """Run the benchmark; see the module docstring."""
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--profiles", type=int, default=100_000)
+    ap.add_argument("--needs", type=int, default=50)
+    ap.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
+    ap.add_argument("--workers", default="1,4")
+    ap.add_argument("--modes", default="snapshot", help="snapshot, cold or both")
+    ap.add_argument(
+        "--servers",
+        default="preload,spawn",
+        help="preload (load once, fork: the default of xieshou serve for several workers; "
+        "with 1 worker also measured through it), "
+        "spawn (--no-preload: uvicorn's spawned workers each import the app), or both",
+    )
+    ap.add_argument("--loader", choices=["bulk", "import"], default="bulk")
+    ap.add_argument("--warm", type=int, default=200, help="shortlists asked before measuring")
+    ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--url", help="a database already filled (bench_startup.py --fill-only)")
+    ap.add_argument(
+        "--data-dir",
+        help="the data folder of the snapshot runs (kept; a snapshot in it is used, not written)",
+    )
+    args = ap.parse_args()
+    servers = [s for s in args.servers.split(",") if s]
+    with tempfile.TemporaryDirectory() as tmp, database(args, Path(tmp)) as url:
+        key = admin_key(url)
+        need_ids = open_need_ids(url)
+        for mode in [m for m in args.modes.split(",") if m]:
+            data = Path(tempfile.mkdtemp(dir=tmp))
+            if mode == "snapshot" and args.data_dir:
+                data = Path(args.data_dir)
+            env = {"XIESHOU_DATA_DIR": str(data)}
+            if mode == "cold":
+                env["XIESHOU_INDEX_SNAPSHOTS"] = "false"
+            elif not has_snapshot(url, data):
+                progress("writing the snapshot (one start) …")
+                first, _ = time_one_start(
+                    url, key, need_ids[0], workers=1, timeout_s=args.timeout, env=env
+                )
+                progress(f"  {first}")
+            totals: dict[tuple[int, str], dict[str, object]] = {}
+            for workers in [int(w) for w in args.workers.split(",")]:
+                shapes = servers if workers > 1 else ["single", *(set(servers) & {"preload"})]
+                for server in shapes:
+                    progress(f"{mode}: {workers} worker(s), {server} …")
+                    got = measure_workers(
+                        url, key, need_ids, workers=workers, server=server, env=env, args=args
+                    )
+                    totals[workers, server] = got
+                    line = {
+                        "stage": "memory",
+                        "mode": mode,
+                        "server": server,
+                        "db": args.db,
+                        "profiles": args.profiles,
+                        "workers": workers,
+                        **got,
+                    }
+                    print(json.dumps(line), flush=True)
+            for (workers, server), got in totals.items():
+                for (base_workers, base_server), one in totals.items():
+                    if workers == 1 or base_workers != 1:
+                        continue
+                    ratio = {
+                        f"{k}_ratio": round(float(got[k]) / float(one[k]), 2)  # type: ignore[arg-type]
+                        for k in ("web_pss_mb", "total_pss_mb", "total_uss_mb", "total_rss_mb")
+                    }
+                    line = {
+                        "stage": "memory_ratio",
+                        "mode": mode,
+                        "server": server,
+                        "profiles": args.profiles,
+                        "workers": workers,
+                        "vs_workers": 1,
+                        "vs_server": base_server,
+                        **ratio,
+                    }
+                    print(json.dumps(line), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
