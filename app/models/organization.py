@@ -34,6 +34,8 @@ class Organization(TimestampMixin, Base):
         CheckConstraint(_in("kind", OrganizationKind), name="kind"),
         CheckConstraint(f"tier IS NULL OR {_in('tier', Tier)}", name="tier"),
         Index("ix_organizations_region_code", "region_code"),
+        # deleting a firm looks up those it registered (ON DELETE SET NULL on itself)
+        Index("ix_organizations_registered_by_id", "registered_by_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
