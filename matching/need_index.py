@@ -15,7 +15,6 @@ from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.utils.validation import check_is_fitted
 
 from matching.catalog import product_vocabulary
 from matching.geo import RegionCentres
@@ -169,7 +168,7 @@ class NeedIndex(RowIndex):
             Need ids, scores and reasons. A need requiring a certification the profile lacks
             (or holds expired) is left out.
         """
-        check_is_fitted(self)
+        self._check_is_fitted()
         today = today or date.today()
         n = len(self.rows_)
         offered = profile_terms(profile)

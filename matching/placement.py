@@ -17,8 +17,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,37 +24,10 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from matching.placement_records import NodeDoc, PlacedNode, PlacementTerm
 from matching.tokenize import normalize
 
 __all__ = ["ChainPlacer", "NodeDoc", "PlacedNode", "PlacementTerm"]
-
-
-@dataclass(frozen=True, slots=True)
-class NodeDoc:
-    """What the placer knows of a chain node: its id, chain, name, products and keywords."""
-
-    id: int
-    chain_id: int
-    name: str
-    products: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = field(default=())
-
-
-@dataclass(frozen=True, slots=True)
-class PlacementTerm:
-    """One thing a subject makes or wants, with its weight in (0, 1] (1 = main line)."""
-
-    text: str
-    weight: float = 1.0
-
-
-class PlacedNode(NamedTuple):
-    """A node a subject is placed on, the confidence in [0, 1] and the term that put it there."""
-
-    node_id: int
-    chain_id: int
-    confidence: float
-    term: str
 
 
 #: Words that say how a firm earns (selling, servicing, trading), not what it makes.

@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from typing import Any, ClassVar, Protocol, Self
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
 
 from matching.geo import RegionCentres
 from matching.postings import Postings
@@ -46,13 +44,20 @@ class _Record(Protocol):
     def id(self) -> int: ...
 
 
-class RowIndex(BaseEstimator):  # type: ignore[misc]
+class RowIndex:
     """Records in rows, found by id: adding, replacing, removing, compacting, snapshots.
 
     A subclass sets :attr:`ROW_COLUMNS` and :attr:`COUNT` (the fitted attribute holding how
     many records are indexed), and implements :meth:`_ingest` (append records as rows) and
     :meth:`_postings` (its posting lists by name); :meth:`_renumber` if it keeps anything
     else by row.
+
+    The indexes keep scikit-learn's estimator style (``__init__`` only stores parameters,
+    ``fit`` returns ``self``, learned state ends in ``_``, an index used before ``fit`` or
+    ``load`` raises scikit-learn's ``NotFittedError``) but do not inherit its
+    ``BaseEstimator``: that would import scikit-learn (with SciPy and pandas, ~1.5 s) into
+    every process that answers a shortlist, and nothing clones an index or tunes its
+    parameters. scikit-learn is imported only to raise that error.
     """
 
     ROW_COLUMNS: ClassVar[dict[str, tuple[Any, Any]]] = REGION_COLUMNS
@@ -78,6 +83,16 @@ class RowIndex(BaseEstimator):  # type: ignore[misc]
 
     # -- shared ----------------------------------------------------------------------------
 
+    def _check_is_fitted(self) -> None:
+        """Raise ``sklearn.exceptions.NotFittedError`` unless :meth:`fit` or ``load`` ran."""
+        if not hasattr(self, self.COUNT):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' (or "
+                "'load') before using it."
+            )
+
     def _start_rows(self) -> None:
         self.rows_ = RowTable(self.ROW_COLUMNS)
         self.row_of_ = RowIds()
@@ -102,7 +117,7 @@ class RowIndex(BaseEstimator):  # type: ignore[misc]
         ValueError
             If a record with this id is already indexed.
         """
-        check_is_fitted(self)
+        self._check_is_fitted()
         self._ingest((record,))
         for postings in self._postings().values():
             postings.maybe_build()
@@ -111,7 +126,7 @@ class RowIndex(BaseEstimator):  # type: ignore[misc]
 
     def update(self, record: Any) -> Self:
         """Replace the indexed record with the same id (or add it if absent)."""
-        check_is_fitted(self)
+        self._check_is_fitted()
         if record.id in self.row_of_:
             self._kill(record.id)
         return self.add(record)
@@ -124,7 +139,7 @@ class RowIndex(BaseEstimator):  # type: ignore[misc]
         KeyError
             If no record with this id is indexed.
         """
-        check_is_fitted(self)
+        self._check_is_fitted()
         self._kill(record_id)
         self._count()
         n = len(self.rows_)
@@ -154,7 +169,7 @@ class RowIndex(BaseEstimator):  # type: ignore[misc]
 
     def memory_bytes(self) -> int:
         """Approximate bytes held by the index's arrays (not Python dicts and lists)."""
-        check_is_fitted(self)
+        self._check_is_fitted()
         return self.rows_.memory_bytes() + sum(p.memory_bytes() for p in self._postings().values())
 
     # -- snapshots -------------------------------------------------------------------------

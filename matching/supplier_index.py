@@ -21,7 +21,6 @@ from typing import Any, NamedTuple, Self
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.utils.validation import check_is_fitted
 
 from matching.catalog import chain_links, is_noise_product, product_key, product_vocabulary
 from matching.geo import RegionCentres
@@ -451,7 +450,7 @@ class SupplierIndex(RowIndex):
             certification, or holding it expired before ``today``, are never returned;
             neither are suppliers matching none of the wanted terms.
         """
-        check_is_fitted(self)
+        self._check_is_fitted()
         today = today or date.today()
         terms = self.query_terms(need) if terms is None else list(terms)
         if not terms or len(self.rows_) == 0 or k <= 0:
@@ -676,7 +675,7 @@ class SupplierIndex(RowIndex):
 
         Removed rows are written too (marked dead), so row numbers stay as they are.
         """
-        check_is_fitted(self)
+        self._check_is_fitted()
         self._save_arrays(writer, prefix)
         writer.json(
             f"{prefix}.meta",

@@ -50,7 +50,6 @@ tune only).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Self
 
@@ -63,8 +62,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from matching.catalog import ChainLink, chain_links, clean_products, product_key
 from matching.query import WantedTerm
-from matching.records import NeedRecord, ProductItem, Reasons
+from matching.records import NeedRecord, ProductItem
 from matching.supplier_index import SupplierIndex
+from matching.upstream_records import InputSource, PredictedInput, SupplyPath, UpstreamMatch
 
 __all__ = [
     "InputSource",
@@ -80,50 +80,6 @@ _CACHE_SIZE = 50_000
 
 LinkLike = ChainLink | tuple[str, str]
 """A chain link: a :class:`ChainLink`, or an ``(input, product)`` pair."""
-
-
-@dataclass(frozen=True, slots=True)
-class InputSource:
-    """Why an input was predicted: the buyer's ``product`` is like the chain-map node ``via``
-    (``similarity`` 1 when it is that node), and ``via`` takes the input. ``similarity`` 0:
-    inferred, not in the chain map for anything like ``product``; ``via`` takes it together
-    with an input predicted for ``product`` (see ``cooccurrence_weight``)."""
-
-    product: str
-    via: str
-    similarity: float
-
-
-@dataclass(frozen=True, slots=True)
-class PredictedInput:
-    """An input the buyer's products probably need, its weight (the strongest is 1), and
-    where it came from, strongest first."""
-
-    input: str
-    weight: float
-    sources: tuple[InputSource, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SupplyPath:
-    """The buyer's ``buyer_product`` needs ``input`` (as the chain map's ``via`` does), and
-    the SME makes ``supplier_product``, which matches that input."""
-
-    buyer_product: str
-    input: str
-    supplier_product: str
-    via: str
-
-
-@dataclass(frozen=True, slots=True)
-class UpstreamMatch:
-    """One ranked SME for a buyer: profile id, score in ``[0, 1]``, the supply paths that
-    connect them (best first), and the usual shortlist reasons (region, tier …)."""
-
-    id: int
-    score: float
-    paths: tuple[SupplyPath, ...]
-    reasons: Reasons = field(default_factory=Reasons)
 
 
 def _as_link(link: LinkLike) -> tuple[str, str]:

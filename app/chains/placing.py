@@ -7,11 +7,13 @@ is written. An operator's override, or a placement an operator marked reviewed, 
 subject's placements in that chain: the model never replaces them.
 """
 
+from __future__ import annotations
+
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -41,9 +43,12 @@ from app.models import (
 from app.models.base import utcnow
 from app.pagination import Page, PageParams
 from app.platform.db import flush
-from matching.placement import ChainPlacer, NodeDoc, PlacementTerm
+from matching.placement_records import NodeDoc, PlacementTerm
 from matching.query import wanted_terms
 from matching.records import NeedRecord
+
+if TYPE_CHECKING:
+    from matching.placement import ChainPlacer
 
 _lock = threading.Lock()
 _cache: dict[str, tuple[tuple[Any, ...], ChainPlacer | None]] = {}
@@ -77,6 +82,8 @@ def placer(session: Session) -> ChainPlacer | None:
         ).order_by(ChainNode.id)
     ).all()
     docs = [NodeDoc(r.id, r.chain_id, r.name, tuple(r.products), tuple(r.keywords)) for r in rows]
+    from matching.placement import ChainPlacer  # scikit-learn: imported when first fitted
+
     model = ChainPlacer().fit(docs) if docs else None
     with _lock:
         _cache[key] = (stamp, model)

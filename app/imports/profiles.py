@@ -19,7 +19,7 @@ from app.models import CapabilityProfile, Placement, PlacementSource
 from app.models.base import utcnow
 from app.profiles import rules as profile_rules
 from app.profiles.schemas import ProfileFields
-from matching.placement import PlacementTerm
+from matching.placement_records import PlacementTerm
 
 _PROFILES: Table = CapabilityProfile.__table__  # type: ignore[assignment]
 PLACEMENTS: Table = Placement.__table__  # type: ignore[assignment]

@@ -8,7 +8,6 @@ the reason, the version and the metrics).
 import json
 from typing import Any
 
-from app.learning.training import MIN_GAIN, train
 from app.platform import jobs
 
 KIND = "learning.train"
@@ -18,6 +17,9 @@ STEPS = 4
 
 def run(ctx: jobs.JobContext, data: dict[str, Any]) -> dict[str, Any]:
     """Fit, compare and (when better) promote a re-ranker (the job's handler)."""
+    # Imported here, not at start-up: training imports scikit-learn (with SciPy and pandas).
+    from app.learning.training import MIN_GAIN, train
+
     done = 0
 
     def step(message: str) -> None:

@@ -5,7 +5,9 @@ with :meth:`matching.rerank.PairwiseReranker.from_dict`; nothing is ever unpickl
 or rolling back logs a ``model`` change, so every worker's index switches within a second.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +15,9 @@ from sqlalchemy.orm import Session
 from app.models import ModelStatus, ModelVersion
 from app.models.base import utcnow
 from app.platform import changes
-from matching.rerank import PairwiseReranker
+
+if TYPE_CHECKING:
+    from matching.rerank import PairwiseReranker
 
 
 def active(session: Session) -> ModelVersion | None:
@@ -31,6 +35,9 @@ def load_active(session: Session) -> tuple[int, PairwiseReranker] | None:
     version = active(session)
     if version is None:
         return None
+    # Imported only when a model is active: the re-ranker imports scikit-learn.
+    from matching.rerank import PairwiseReranker
+
     return version.id, PairwiseReranker.from_dict(version.artifact)
 
 

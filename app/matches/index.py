@@ -9,9 +9,11 @@ follow the same log through ``watchers``. Writes to the in-memory indexes happen
 a lock; queries take the same lock, briefly. Reading the log does not take it.
 
 When a learned re-ranker is active (see :mod:`app.learning.registry`), shortlists are the
-engine's top ``RERANK_DEPTH`` re-ordered by it (:func:`matching.rerank.rerank`); the index
+engine's top ``RERANK_DEPTH`` re-ordered by it (:func:`matching.reorder.rerank`); the index
 switches model when the change log says the active version changed.
 """
+
+from __future__ import annotations
 
 import gc
 import logging
@@ -20,7 +22,7 @@ import time
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -47,8 +49,12 @@ from app.platform.notify import Freshness
 from app.reference.tables import region_centres
 from matching import NeedIndex, SupplierIndex
 from matching.records import Match, NeedRecord, ProductItem, ProfileRecord
-from matching.rerank import PairwiseReranker, Ranked, rerank
-from matching.upstream import PredictedInput, UpstreamMatch, UpstreamPredictor
+from matching.reorder import Ranked, rerank
+from matching.upstream_records import PredictedInput, UpstreamMatch
+
+if TYPE_CHECKING:  # both import scikit-learn: imported where a model is loaded or fitted
+    from matching.rerank import PairwiseReranker
+    from matching.upstream import UpstreamPredictor
 
 log = logging.getLogger("xieshou.matching")
 _shipped_predictor: UpstreamPredictor | None = None
@@ -66,6 +72,8 @@ def shipped_predictor() -> UpstreamPredictor:
     global _shipped_predictor
     with _predictor_lock:
         if _shipped_predictor is None:
+            from matching.upstream import UpstreamPredictor
+
             started = time.perf_counter()
             _shipped_predictor = UpstreamPredictor().fit()
             log.info(

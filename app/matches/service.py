@@ -33,7 +33,7 @@ from app.profiles import service as profiles
 from app.profiles.schemas import OrganizationSummary
 from matching.reading import NO_PRODUCT, read_need
 from matching.records import Match, ProductItem
-from matching.upstream import UpstreamMatch
+from matching.upstream_records import UpstreamMatch
 from matching.variants import read_as_note
 
 MAX_INPUTS_SHOWN = 20
