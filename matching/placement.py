@@ -251,42 +251,60 @@ class ChainPlacer(BaseEstimator):  # type: ignore[misc]
             One list per subject, in order.
         """
         check_is_fitted(self, "phrase_matrix_")
+        out: list[list[PlacedNode]] = []
+        # blocks of subjects bound the memory of the (terms × nodes) arrays
+        for lo in range(0, len(subjects), _BLOCK):
+            out += self._place_block(subjects[lo : lo + _BLOCK])
+        return out
+
+    def _place_block(self, subjects: Sequence[Sequence[PlacementTerm]]) -> list[list[PlacedNode]]:
         flat = [t for terms in subjects for t in terms]
+        out: list[list[PlacedNode]] = [[] for _ in subjects]
+        if not flat:
+            return out
         # product names repeat across firms: score each distinct text once
         distinct: dict[str, int] = {}
         which = np.fromiter(
             (distinct.setdefault(t.text, len(distinct)) for t in flat), dtype=np.int64
         )
-        sims = self.similarity(list(distinct))[which] if flat else self.similarity([])
         weights = np.asarray([min(max(t.weight, 0.0), 1.0) for t in flat], dtype=np.float64)
-        scored = sims * weights[:, None] if len(flat) else sims
-        out: list[list[PlacedNode]] = []
-        start = 0
-        for terms in subjects:
-            block = scored[start : start + len(terms)]
-            start += len(terms)
-            if not len(terms):
-                out.append([])
+        scored = self.similarity(list(distinct))[which] * weights[:, None]
+        # Each subject's terms are one run of rows: a node's confidence is the best of the
+        # run, and the term that gave it the first row of the run reaching that best.
+        sizes = np.fromiter((len(terms) for terms in subjects), dtype=np.int64, count=len(subjects))
+        filled = np.flatnonzero(sizes)
+        starts = (np.cumsum(sizes) - sizes)[filled]
+        conf = np.maximum.reduceat(scored, starts, axis=0)
+        run = np.repeat(np.arange(len(filled)), sizes[filled])
+        rows = np.arange(len(flat))[:, None]
+        first = (
+            np.minimum.reduceat(np.where(scored == conf[run], rows, len(flat)), starts, axis=0)
+            - starts[:, None]
+        )
+        order = np.argsort(-conf, axis=1, kind="stable")
+        wanted = (conf >= self.min_confidence).sum(axis=1)
+        for k, n in enumerate(wanted.tolist()):
+            if not n:
                 continue
-            best_term = block.argmax(axis=0)
-            conf = block.max(axis=0)
-            order = np.argsort(-conf, kind="stable")
+            at = int(filled[k])
+            terms = subjects[at]
+            confs, best_terms = conf[k].tolist(), first[k].tolist()
             chosen: list[PlacedNode] = []
             per: dict[int, list[tuple[int, float]]] = {}
-            for j in order:
-                c = float(conf[j])
-                if c < self.min_confidence or len(chosen) >= self.max_nodes:
+            for j in order[k, :n].tolist():
+                if len(chosen) >= self.max_nodes:
                     break
+                c = confs[j]
                 node = self.nodes_[j]
-                term = int(best_term[j])
-                first = per.get(node.chain_id)
-                if first is not None and (
-                    len(first) >= self.per_chain
+                term = best_terms[j]
+                earlier = per.get(node.chain_id)
+                if earlier is not None and (
+                    len(earlier) >= self.per_chain
                     # a second node of the chain from the same term must be about as good
-                    or any(t == term and c < 0.95 * fc for t, fc in first)
+                    or any(t == term and c < 0.95 * fc for t, fc in earlier)
                 ):
                     continue
                 per.setdefault(node.chain_id, []).append((term, c))
                 chosen.append(PlacedNode(node.id, node.chain_id, round(c, 4), terms[term].text))
-            out.append(chosen)
+            out[at] = chosen
         return out

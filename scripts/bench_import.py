@@ -6,11 +6,11 @@
 
 Generates a firms CSV and a profiles CSV in a temporary folder, imports them into a fresh SQLite
 file (and, with ``--postgres``, into a fresh database ``xieshou_bench`` created on that server
-and dropped afterwards), then re-imports the profiles (all ``unchanged``). Prints one JSON object
-per import on stdout; progress goes to stderr. ``--repeat N`` does it all N times on fresh
-databases and adds one ``"median"`` line per import. ``cpu_s`` is this process's CPU time (the
-importer's own work, less sensitive than ``seconds`` to other load on a shared machine; the
-database server's share is not in it).
+and dropped afterwards), then re-imports the profiles (all ``unchanged``; ``--no-again`` skips
+it). Prints one JSON object per import on stdout; progress goes to stderr. ``--repeat N`` does
+it all N times on fresh databases and adds one ``"median"`` line per import. ``cpu_s`` is this
+process's CPU time (the importer's own work, less sensitive than ``seconds`` to other load on a
+shared machine; the database server's share is not in it).
 
 On SQLite each line also tells how long the import kept other writers out: a probe thread
 asks for the database's writer turn (``BEGIN IMMEDIATE`` with no busy wait) every 20 ms
@@ -199,12 +199,20 @@ def lock_probe(url: str) -> Iterator[dict[str, float]]:
 
 
 def bench(
-    db: str, url: str, files: dict[ImportKind, Path], rows: int, *, chain_map: bool
+    db: str,
+    url: str,
+    files: dict[ImportKind, Path],
+    rows: int,
+    *,
+    chain_map: bool,
+    again: bool = True,
 ) -> list[dict[str, object]]:
     upgrade(url)
     if chain_map:  # as after `xieshou demo`: every imported profile is placed on the map too
         seed(url, place=False)
-    runs = [(ImportKind.firms, ""), (ImportKind.profiles, ""), (ImportKind.profiles, "again")]
+    runs = [(ImportKind.firms, ""), (ImportKind.profiles, "")]
+    if again:
+        runs.append((ImportKind.profiles, "again"))
     lines: list[dict[str, object]] = []
     for kind, note in runs:
         with lock_probe(url) as held:
@@ -265,7 +273,9 @@ def bench_postgres(
         conn.execute(text(f'CREATE DATABASE "{database}"'))
     try:
         url = server.set(database=database).render_as_string(hide_password=False)
-        return bench("postgresql", url, files, args.rows, chain_map=args.chain_map)
+        return bench(
+            "postgresql", url, files, args.rows, chain_map=args.chain_map, again=not args.no_again
+        )
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
@@ -286,6 +296,9 @@ def main() -> int:
         action="store_true",
         help="load the seed chain map first, so imports also place every profile",
     )
+    parser.add_argument(
+        "--no-again", action="store_true", help="skip the re-import of the profiles (unchanged)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -301,6 +314,7 @@ def main() -> int:
                     files,
                     args.rows,
                     chain_map=args.chain_map,
+                    again=not args.no_again,
                 )
             if args.postgres:
                 lines += bench_postgres(args.postgres, args.database, files, args, run)

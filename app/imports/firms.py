@@ -228,7 +228,7 @@ class FirmImporter(Importer):
             return out
         for org_id, name, share in self.session.execute(
             select(_ORG_PRODUCTS.c.organization_id, _ORG_PRODUCTS.c.name, _ORG_PRODUCTS.c.share)
-            .where(_ORG_PRODUCTS.c.organization_id.in_(org_ids))
+            .where(self._among(_ORG_PRODUCTS.c.organization_id, org_ids))
             .order_by(_ORG_PRODUCTS.c.organization_id, _ORG_PRODUCTS.c.position)
         ):
             out.setdefault(org_id, []).append((name, share))
@@ -240,7 +240,7 @@ class FirmImporter(Importer):
             return out
         for org_id, industry in self.session.execute(
             select(_INDUSTRIES.c.organization_id, _INDUSTRIES.c.code)
-            .where(_INDUSTRIES.c.organization_id.in_(org_ids))
+            .where(self._among(_INDUSTRIES.c.organization_id, org_ids))
             .order_by(_INDUSTRIES.c.organization_id, _INDUSTRIES.c.position)
         ):
             out.setdefault(org_id, []).append(industry)

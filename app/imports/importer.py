@@ -14,11 +14,11 @@ writing transaction, so a record changed meanwhile is noticed before anything is
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar, cast
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import ARRAY, ColumnElement, Table, any_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
@@ -92,6 +92,8 @@ class Importer:
 
     def __init__(self, session: Session, caller: Principal | None, report: ImportReport) -> None:
         self.session = session
+        #: The database's dialect (read once: a plan binds values with it after its reads).
+        self.dialect = session.get_bind().dialect
         self.caller = caller
         self.report = report
         self.seen: dict[Any, int] = {}
@@ -104,8 +106,18 @@ class Importer:
         #: Work out in the plan what can be (placements): off for a dry run, which writes
         #: nothing.
         self.prepare = True
+        #: Called once by :meth:`plan` after its last read of the database (see
+        #: :attr:`overlaps_writes`); set by the batch driver for one plan at a time.
+        self.reads_done: Callable[[], None] | None = None
         self._reads: list[tuple[str, tuple[Any, ...]]] = []
         self._hash = hashlib.blake2b(digest_size=16)
+
+    #: May a batch's plan read the database before the batch before it is written, and its
+    #: remaining work (after :meth:`_done_reading`) run while that batch is written? Only for
+    #: an importer whose reads cannot see what an earlier batch of the same file writes: the
+    #: batch driver then writes each plan while the next one is worked out (on PostgreSQL,
+    #: the server stores one batch while this process plans the next).
+    overlaps_writes = False
 
     def plan(self, rows: list[ParsedRow]) -> Plan:
         """Look a batch up, classify and report every row; what it would write (nothing is)."""
@@ -137,6 +149,13 @@ class Importer:
         for name, args in plan.reads:
             digest.update(repr(_canonical(getattr(self, name)(*args))).encode())
         return digest.hexdigest() == plan.digest
+
+    def _done_reading(self) -> None:
+        """Say that the plan being made reads nothing more from the database (see
+        :attr:`overlaps_writes`): from here on it must not use the session."""
+        hook, self.reads_done = self.reads_done, None
+        if hook is not None:
+            hook()
 
     def _start_plan(self) -> None:
         self._reads = []
@@ -240,7 +259,7 @@ class Importer:
 
     def _prepared(self, table: Table, rows: list[dict[str, Any]]) -> bulk.Prepared:
         """``rows`` as the database takes them (the work done while planning)."""
-        return bulk.prepare(self.session.get_bind().dialect, table, rows)
+        return bulk.prepare(self.dialect, table, rows)
 
     def _write(self, table: Table, names: tuple[str, ...], writes: Writes) -> list[int]:
         """Store the planned rows; the new rows' ids (in order) are returned and, with the
@@ -303,8 +322,8 @@ class Importer:
             # an empty IN next to an OR made SQLite scan the whole table
             .where(
                 or_(
-                    *([ORGS.c.uscc.in_(usccs)] if usccs else []),
-                    *([ORGS.c.external_id.in_(externals)] if externals else []),
+                    *([self._among(ORGS.c.uscc, usccs)] if usccs else []),
+                    *([self._among(ORGS.c.external_id, externals)] if externals else []),
                 )
             )
             .order_by(ORGS.c.id)
@@ -317,6 +336,14 @@ class Importer:
             if record["external_id"]:
                 by_external[record["external_id"]] = record
         return by_uscc, by_external
+
+    def _among(self, column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+        """``column IN values``; on PostgreSQL ``column = ANY(:array)``, one parameter, so a
+        batch's statement is not thousands of parameters long (compiled and parsed anew each
+        time) and is the same statement for every batch."""
+        if self.dialect.name == "postgresql":
+            return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        return column.in_(values)
 
     def _resolve(
         self,
