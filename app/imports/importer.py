@@ -92,7 +92,7 @@ class Importer:
 
     def __init__(self, session: Session, caller: Principal | None, report: ImportReport) -> None:
         self.session = session
-        #: The database's dialect (read once: a plan binds values with it after its reads).
+        #: The database's dialect (read once).
         self.dialect = session.get_bind().dialect
         self.caller = caller
         self.report = report
@@ -106,18 +106,8 @@ class Importer:
         #: Work out in the plan what can be (placements): off for a dry run, which writes
         #: nothing.
         self.prepare = True
-        #: Called once by :meth:`plan` after its last read of the database (see
-        #: :attr:`overlaps_writes`); set by the batch driver for one plan at a time.
-        self.reads_done: Callable[[], None] | None = None
         self._reads: list[tuple[str, tuple[Any, ...]]] = []
         self._hash = hashlib.blake2b(digest_size=16)
-
-    #: May a batch's plan read the database before the batch before it is written, and its
-    #: remaining work (after :meth:`_done_reading`) run while that batch is written? Only for
-    #: an importer whose reads cannot see what an earlier batch of the same file writes: the
-    #: batch driver then writes each plan while the next one is worked out (on PostgreSQL,
-    #: the server stores one batch while this process plans the next).
-    overlaps_writes = False
 
     def plan(self, rows: list[ParsedRow]) -> Plan:
         """Look a batch up, classify and report every row; what it would write (nothing is)."""
@@ -149,13 +139,6 @@ class Importer:
         for name, args in plan.reads:
             digest.update(repr(_canonical(getattr(self, name)(*args))).encode())
         return digest.hexdigest() == plan.digest
-
-    def _done_reading(self) -> None:
-        """Say that the plan being made reads nothing more from the database (see
-        :attr:`overlaps_writes`): from here on it must not use the session."""
-        hook, self.reads_done = self.reads_done, None
-        if hook is not None:
-            hook()
 
     def _start_plan(self) -> None:
         self._reads = []

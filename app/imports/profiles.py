@@ -42,12 +42,6 @@ class ProfilePlan(Plan):
 
 
 class ProfileImporter(Importer):
-    #: A plan reads organizations (a profile import writes none) and the profiles of the
-    #: batch's firms; an earlier batch wrote the profiles of other firms only (a firm named
-    #: twice in a file is rejected the second time), so a plan may be made before the batch
-    #: before it is written (see :attr:`Importer.overlaps_writes`).
-    overlaps_writes = True
-
     def plan(self, rows: list[ParsedRow]) -> ProfilePlan:
         """Look the profiles up, classify them and place the new ones (see
         :meth:`Importer.plan`)."""
@@ -56,11 +50,6 @@ class ProfileImporter(Importer):
         existing: dict[int, dict[str, Any]] = self._read(
             "_profiles", tuple(sorted(org["id"] for _p, org in owned))
         )
-        # A new profile is placed on the chain map: its model is read now, with the rest.
-        model = None
-        if self.prepare and any(existing.get(org["id"]) is None for _p, org in owned):
-            model = placing.placer(self.session)
-        self._done_reading()
         now = utcnow()
         writes = Writes()
         replaced: list[dict[str, Any]] = []
@@ -77,6 +66,7 @@ class ProfileImporter(Importer):
         # binding the rows' values, is done here, outside the writing transaction (the new
         # rows' ids are known only once written: the placements hold their positions).
         if self.prepare and writes.inserts:
+            model = placing.placer(self.session)
             places = (
                 model.place_many([_terms(row) for row in writes.inserts])
                 if model is not None

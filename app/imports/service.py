@@ -42,7 +42,6 @@ import pickle
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from itertools import islice
 from typing import IO
@@ -258,13 +257,6 @@ def _single_pass(
     """Parse, plan and write batch after batch (a dry run only plans); the ids written and not
     yet logged (``partial``: each batch is logged and ``checkpoint``\\ ed)."""
     report, session = importer.report, importer.session
-    if (
-        importer.overlaps_writes
-        and not report.partial
-        and not report.dry_run
-        and not _one_writer_at_a_time(session)
-    ):
-        return _overlapped_pass(importer, kind, records, progress=progress, size=size)
     entity = _CHANGED[kind]
     pending: list[int] = []
     for batch in _batched(records, size):
@@ -280,68 +272,6 @@ def _single_pass(
                 pending = []
         if progress is not None:
             progress(len(batch))
-    return pending
-
-
-def _overlapped_pass(
-    importer: Importer,
-    kind: ImportKind,
-    records: Iterable[RawRecord],
-    *,
-    progress: Callable[[int], None] | None,
-    size: int,
-) -> list[int]:
-    """:func:`_single_pass` of an all-or-nothing import whose plans may be made before the
-    batch before them is written (:attr:`Importer.overlaps_writes`; PostgreSQL): each batch is
-    written by a second thread while this one parses the next and works out its plan, once
-    that plan has read what it needs. The session is used by one thread at a time: the plan
-    reads only after the last write has ended, and the next write starts only once the plan
-    has read (:meth:`Importer._done_reading`). The same plans are written in the same order
-    as by :func:`_single_pass`, in the same transaction; the ids written are returned.
-    """
-    report = importer.report
-    pending: list[int] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as writer:
-        writing: Future[bool] | None = None  # the batch being written
-        waiting: Plan | None = None  # the batch planned, to be written once the next has read
-        counts: list[int] = []  # rows of the batches planned and not yet reported written
-
-        def finish_writing() -> None:
-            nonlocal writing
-            if writing is not None:
-                done, writing = writing, None
-                if done.result():
-                    pending.extend(importer.written)
-            if progress is not None:
-                for rows in counts[: len(counts) - (waiting is not None)]:
-                    progress(rows)
-            del counts[: len(counts) - (waiting is not None)]
-
-        def start_writing() -> None:
-            nonlocal writing, waiting
-            if waiting is not None:
-                writing, waiting = writer.submit(importer.apply, waiting), None
-
-        try:
-            for batch in _batched(records, size):
-                parsed = _parse(kind, report, batch)
-                write = report.rejected == 0
-                finish_writing()
-                importer.reads_done = start_writing
-                plan = importer.plan(parsed)
-                importer.reads_done = None
-                start_writing()  # a plan that read nothing said nothing
-                counts.append(len(batch))
-                if write and plan.writes_anything():
-                    waiting = plan
-            finish_writing()
-            start_writing()
-            finish_writing()
-        finally:
-            # an error (or a stop) here: the batch being written ends before the caller
-            # rolls the transaction back
-            if writing is not None:
-                wait([writing])
     return pending
 
 
