@@ -153,7 +153,8 @@ def test_a_trusted_proxy_s_scheme_and_client_are_believed(
 def test_xieshou_serve_ignores_forwarded_proto_by_default(world: World, database_url: str) -> None:
     # uvicorn's own default believes X-Forwarded-* from 127.0.0.1, i.e. from any local process.
     claims = {"X-Forwarded-Proto": "https"}
-    with running_server(database_url) as base, httpx.Client(base_url=base, timeout=10) as http:
+    # a generous timeout: one answer of a loaded machine took over 10 s
+    with running_server(database_url) as base, httpx.Client(base_url=base, timeout=60) as http:
         assert "Strict-Transport-Security" not in http.get("/healthz", headers=claims).headers
         form = http.get("/login", headers=claims)
         signed = http.post(

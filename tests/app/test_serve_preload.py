@@ -13,16 +13,14 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from app.matches.index import MatchingIndex
 from app.matches.snapshots import snapshot_root
 from app.platform.db import make_engine, make_sessionmaker
-from tests.app.servers import free_port
+from tests.app.servers import Served, serve, wait_ready
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/smaps_rollup").exists(), reason="reads /proc (Linux)"
@@ -100,6 +98,23 @@ def _workers(pid: int) -> list[int]:
     return found
 
 
+def _serve_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "XIESHOU_LOG_LEVEL": "INFO",
+        "XIESHOU_LOG_FORMAT": "json",
+        "XIESHOU_DATA_DIR": str(tmp_path / "data"),
+        "XIESHOU_WORKER_HEADER": "true",  # which worker answered
+    }
+
+
+def _shutdowns(served: Served) -> list[str]:
+    """The log's "Application shutdown complete." lines, once the server stopped cleanly."""
+    assert served.returncode == 0, served.log_tail()
+    assert served.log is not None
+    messages = [json.loads(line)["message"] for line in served.log.read_text().splitlines()]
+    return [m for m in messages if m == "Application shutdown complete."]
+
+
 @pytest.mark.parametrize(
     ("n", "flags"),
     [(2, []), (1, ["--preload"])],  # --preload: one worker forked too (the same shape as two)
@@ -107,45 +122,18 @@ def _workers(pid: int) -> list[int]:
 def test_forked_workers_share_the_parents_memory_and_stop_on_sigterm(
     database_url: str, tmp_path: Path, n: int, flags: list[str]
 ) -> None:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = os.environ | {
-        "XIESHOU_DATABASE_URL": database_url,
-        "XIESHOU_LOG_LEVEL": "INFO",
-        "XIESHOU_LOG_FORMAT": "json",
-        "XIESHOU_DATA_DIR": str(tmp_path / "data"),
-        "XIESHOU_WORKER_HEADER": "true",  # which worker answered
-    }
-    log_path = tmp_path / "serve.log"
-    serve = [sys.executable, "-m", "app.cli", "serve", "--workers", str(n), *flags, "--no-upgrade"]
-    with log_path.open("wb") as log_file:
-        proc = subprocess.Popen([*serve, "--port", str(port)], env=env, stderr=log_file)
-        try:
-            deadline = time.monotonic() + 120
-            answered: set[str] = set()
-            while len(answered) < n:  # every worker ready (fresh connections spread them)
-                assert proc.poll() is None, log_path.read_text()[-3000:]
-                assert time.monotonic() < deadline, log_path.read_text()[-3000:]
-                try:
-                    r = httpx.get(f"{base}/readyz", timeout=2)
-                    if r.status_code == 200:
-                        answered.add(r.headers["x-xieshou-worker"])
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
-            workers = _workers(proc.pid)
-            assert sorted(workers) == sorted(map(int, answered))  # the parent's own children
-            assert proc.pid not in workers
-            for pid in workers:
-                shared_mb = _memory_kb(pid)["Shared_Dirty"] / 1024
-                assert shared_mb >= MIN_SHARED_MB, (pid, shared_mb)
-        finally:
-            proc.terminate()
-            code = proc.wait(timeout=60)
-    assert code == 0, log_path.read_text()[-3000:]
-    messages = [json.loads(line)["message"] for line in log_path.read_text().splitlines()]
+    options = ("--workers", str(n), *flags, "--no-upgrade")
+    log = tmp_path / "serve.log"
+    with serve(database_url, *options, env=_serve_env(tmp_path), log=log) as served:
+        answered = wait_ready(served, workers=n)  # every worker ready
+        workers = _workers(served.proc.pid)
+        assert sorted(workers) == sorted(map(int, answered))  # the parent's own children
+        assert served.proc.pid not in workers
+        for pid in workers:
+            shared_mb = _memory_kb(pid)["Shared_Dirty"] / 1024
+            assert shared_mb >= MIN_SHARED_MB, (pid, shared_mb)
     # each worker ran its app's shutdown (its index, job runner and senders stopped)
-    assert messages.count("Application shutdown complete.") == n, messages[-20:]
+    assert len(_shutdowns(served)) == n, served.log_tail()
     assert not [p for p in workers if Path(f"/proc/{p}").exists()]
 
 
@@ -154,38 +142,11 @@ def test_spawned_workers_without_preload_answer_and_stop_on_sigterm(
 ) -> None:
     """``--no-preload``: uvicorn spawns the workers, each imports the app itself; both become
     ready, answer, and stop cleanly."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = os.environ | {
-        "XIESHOU_DATABASE_URL": database_url,
-        "XIESHOU_LOG_LEVEL": "INFO",
-        "XIESHOU_LOG_FORMAT": "json",
-        "XIESHOU_DATA_DIR": str(tmp_path / "data"),
-        "XIESHOU_WORKER_HEADER": "true",
-    }
-    log_path = tmp_path / "serve.log"
-    serve = [sys.executable, "-m", "app.cli", "serve", "--workers", "2", "--no-preload"]
-    with log_path.open("wb") as log_file:
-        proc = subprocess.Popen(
-            [*serve, "--no-upgrade", "--port", str(port)], env=env, stderr=log_file
-        )
-        try:
-            deadline = time.monotonic() + 240
-            answered: set[str] = set()
-            while len(answered) < 2:
-                assert proc.poll() is None, log_path.read_text()[-3000:]
-                assert time.monotonic() < deadline, log_path.read_text()[-3000:]
-                try:
-                    r = httpx.get(f"{base}/readyz", timeout=2)
-                    if r.status_code == 200:
-                        answered.add(r.headers["x-xieshou-worker"])
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
-            assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
-        finally:
-            proc.terminate()
-            code = proc.wait(timeout=60)
-    assert code == 0, log_path.read_text()[-3000:]
-    messages = [json.loads(line)["message"] for line in log_path.read_text().splitlines()]
-    assert messages.count("Application shutdown complete.") == 2, messages[-20:]
+    options = ("--workers", "2", "--no-preload", "--no-upgrade")
+    log = tmp_path / "serve.log"
+    with serve(database_url, *options, env=_serve_env(tmp_path), log=log) as served:
+        wait_ready(served, workers=2)
+        alive = served.get("/healthz")
+        assert alive is not None
+        assert alive.status_code == 200
+    assert len(_shutdowns(served)) == 2, served.log_tail()

@@ -4,9 +4,11 @@ separate ``xieshou worker`` process."""
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -21,6 +23,7 @@ from app.platform import jobs
 from app.platform.settings import Settings
 from tests.app.factories import World, make_uscc
 from tests.app.jobs.wait import run_job, wait_for_job
+from tests.app.servers import START_S
 
 HEADER = "企业名称,统一社会信用代码,企业类型,行政区划代码"
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -66,28 +69,55 @@ def test_an_upload_is_answered_202_and_its_job_imports_the_file(
 
 
 def test_progress_moves_and_a_cancelled_all_or_nothing_import_leaves_nothing(
-    client: TestClient, world: World, engine: Engine, settings: Settings
+    client: TestClient,
+    world: World,
+    engine: Engine,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The job waits, after each of its first two counts is passed on, until the test has seen
+    # it (and, the second time, asked to cancel): it cannot finish before the cancel is asked,
+    # however the machine shares its time between the job and the test.
+    turn = threading.Semaphore(0)
+    held: list[int] = []
+    flush = jobs.JobContext.flush_progress
+
+    def held_flush(ctx: jobs.JobContext, **kwargs: Any) -> None:
+        flush(ctx, **kwargs)
+        if ctx.last is None or len(held) >= 2:
+            return
+        done, total, note = ctx.last
+        if note in ("rows checked", "rows imported") and 0 < done < (total or 0):
+            held.append(done)
+            assert turn.acquire(timeout=120), "the test never let the job go on"
+
+    monkeypatch.setattr(jobs.JobContext, "flush_progress", held_flush)
     before = _organizations(engine)
     started = _upload(client, world.admin.headers, _firms_csv(30_000))
     url = started.headers["location"]
     seen: list[int] = []
-    end = time.monotonic() + 120
-    while True:  # progress moves through the rows while the import runs
+    end = time.monotonic() + 120  # liveness only
+    while len(seen) < 2:  # progress moves through the rows while the import runs
         job = client.get(url, headers=world.admin.headers).json()
         assert job["status"] in ("queued", "running"), job
         # an all-or-nothing import counts the rows it checks, then the rows it writes
-        if job["progress"]["note"] in ("rows checked", "rows imported") and job["progress"]["done"]:
-            seen.append(job["progress"]["done"])
-        if len(set(seen)) >= 2:
-            break
+        done = job["progress"]["done"]
+        counting = job["progress"]["note"] in ("rows checked", "rows imported")
+        if counting and done and (not seen or done != seen[-1]):
+            seen.append(done)
+            if len(seen) == 1:
+                turn.release()  # on to its next count
         assert time.monotonic() < end, job
         time.sleep(0.02)
+    assert seen == held
     assert seen[-1] < 30_000
     assert job["progress"]["total"] == 30_000
     cancelled = client.post(f"{url}/cancel", headers=world.admin.headers)
     assert cancelled.status_code == 202
     assert cancelled.json()["cancel_requested"] is True
+    # the job looks for a cancel at most this often: its next look, once let go, sees this one
+    time.sleep(jobs.CANCEL_CHECK_EVERY_S)
+    turn.release()
     job = wait_for_job(client, url, world.admin.headers)
     assert job["status"] == "cancelled", job
     assert job["cancel_requested"] is True
@@ -141,7 +171,7 @@ def worker(database_url: str, settings: Settings, tmp_path: Path) -> Iterator[Pa
             stderr=subprocess.STDOUT,
         )
     try:
-        end = time.monotonic() + 60
+        end = time.monotonic() + START_S  # liveness only: 60 s were too few on a loaded machine
         while b"worker: 1 threads" not in log.read_bytes():
             assert proc.poll() is None, log.read_text()
             assert time.monotonic() < end, log.read_text()

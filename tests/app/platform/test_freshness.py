@@ -118,12 +118,16 @@ def test_requests_every_0_2_s_never_read_the_change_log_themselves(
 def test_a_workers_own_commit_wakes_its_catch_up_and_the_next_request_waits_for_it(
     database_url: str,
 ) -> None:
+    started = time.monotonic()  # before the catch-up thread began its first poll's sleep
     with worker(database_url, freshness_s=30.0, listen=False) as (index, seen):
+        poll_s = index.freshness.poll_s
+        assert poll_s == 15.0
         own = index._sessions  # this worker's own writes (a request's session)
-        started = time.monotonic()
         log_change(own, 7)
         index.open_need(1)  # does not read the log itself, nor wait for the 15 s poll
-        assert time.monotonic() - started < 2.0
+        # Woken by the commit: the poll could not have come yet, however slow the machine
+        # (the request would otherwise have waited for it, up to the 30 s bound).
+        assert time.monotonic() - started < poll_s
         assert index.freshness.request_reads == 0
         # Told at commit, then read back from the log by the catch-up thread, not the request.
         assert seen.count(7) == 2
@@ -135,20 +139,39 @@ def test_a_request_reads_the_log_itself_only_when_the_catch_up_is_late(
     with worker(database_url, freshness_s=0.2, listen=False) as (index, _seen):
         index.open_need(1)
         assert index.freshness.request_reads == 0
-        stuck = threading.Thread(target=lambda: _hold(index._catching_up, 0.8))
-        stuck.start()  # the catch-up thread is stuck (a long rebuild, say)
-        time.sleep(0.4)
-        assert not index.freshness.is_fresh()
-        index.open_need(1)  # waits 0.2 s for the thread, then falls back to reading itself
-        stuck.join()
+        # The catch-up thread is stuck (a long rebuild, say) until the request has given up
+        # waiting for it: the order is held, not timed.
+        holding, release = threading.Event(), threading.Event()
+        released_at: list[float] = []
+
+        def stuck() -> None:
+            with index._catching_up:
+                holding.set()
+                release.wait()
+                released_at.append(time.monotonic())
+
+        def let_go_once_the_request_reads() -> None:
+            wait_until(lambda: index.freshness.request_reads >= 1, timeout_s=60)
+            release.set()
+
+        threads = [
+            threading.Thread(target=stuck),
+            threading.Thread(target=let_go_once_the_request_reads),
+        ]
+        threads[0].start()
+        try:
+            assert holding.wait(60)
+            wait_until(lambda: not index.freshness.is_fresh(), timeout_s=60)
+            threads[1].start()
+            index.open_need(1)  # waits 0.2 s for the thread, then falls back to reading itself
+        finally:
+            release.set()
+            for thread in threads:
+                if thread.is_alive() or thread.ident is not None:
+                    thread.join()
         assert index.freshness.request_reads == 1
-        assert index.age_s is not None
-        assert index.age_s < 0.3
-
-
-def _hold(lock: Any, seconds: float) -> None:
-    with lock:
-        time.sleep(seconds)
+        # the request answered from the log read once the stall ended, not from before it
+        assert index.freshness.fresh_as_of >= released_at[0]
 
 
 # -- PostgreSQL: NOTIFY ---------------------------------------------------------------------
