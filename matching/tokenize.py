@@ -7,11 +7,13 @@ text goes through :func:`normalize` first.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import re
 import threading
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 from typing import Any
 
 _LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-/]*[A-Za-z0-9+]|[A-Za-z0-9]")
@@ -22,12 +24,29 @@ _JIEBA_LOCK = threading.Lock()
 _jieba_ready = False
 
 
+@cache
+def _simplified() -> dict[int, str]:
+    """Traditional → simplified characters (``matching/data/traditional_chars.tsv.gz``: the
+    unambiguous single-character mappings of CC-CEDICT, none of whose traditional characters
+    is ever written in simplified text)."""
+    blob = resources.files("matching.data").joinpath("traditional_chars.tsv.gz").read_bytes()
+    table: dict[int, str] = {}
+    for line in gzip.decompress(blob).decode("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            trad, simp = line.split("\t")
+            table[ord(trad)] = simp
+    return table
+
+
 def normalize(text: str) -> str:
     """Return ``text`` in the one form every comparison uses.
 
-    NFKC (full-width letters, digits and punctuation become half-width), Latin letters upper
-    case, runs of white space collapsed, and the space inside codes such as ``IATF 16949``
-    removed so that ``IATF16949`` and ``IATF 16949`` are the same token.
+    NFKC (full-width letters, digits and punctuation become half-width), traditional Chinese
+    characters simplified where the mapping is unambiguous (鋰電池 → 锂电池: a buyer pasting
+    from a Hong Kong or Taiwan document writes the same word; catalog names and needs pass
+    through here alike, and simplified text is left as it is), Latin letters upper case, runs
+    of white space collapsed, and the space inside codes such as ``IATF 16949`` removed so that
+    ``IATF16949`` and ``IATF 16949`` are the same token.
 
     Parameters
     ----------
@@ -45,8 +64,13 @@ def normalize(text: str) -> str:
     'PCB 板'
     >>> normalize("iatf 16949")
     'IATF16949'
+    >>> normalize("鋰電池 變壓器")
+    '锂电池 变压器'
     """
-    text = unicodedata.normalize("NFKC", text).upper().strip()
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = text.translate(_simplified())
+    text = text.upper().strip()
     text = _SPACES.sub(" ", text)
     return _LATIN_CODE.sub(r"\1\2", text)
 

