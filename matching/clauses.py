@@ -34,7 +34,7 @@ _STRONG_CUE = (
     r"诚征|征求|征集|招募|招标|询价|询购|诚聘|拟购|欲购|想买|要买|想要|想找|要找|"
     r"寻源|引进|诚招|招引|遴选|甄选|征选|集采|采办|订货|进货|需配套|谁有|有没有|哪里有|哪有|"
     r"外购|外采|希望找到|想找到|有人(?:做|卖|生产|供应|能做|会做|有)|谁(?:家)?(?:做|卖|生产|能做)|有做|哪家(?:能|可以|可)?(?:供应|提供|生产|供货|做)?|谁家|哪里能买到|"
-    r"(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|INQUIRY|ENQUIRY)(?![A-Z]))"
+    r"(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|INQUIRY|ENQUIRY)(?![A-Z])(?! ?(?:DEPT|DEPARTMENT|TEAM|MANAGER|OFFICE|SPECIALIST|ENGINEER)))"
 )
 _WEAK_CUE = (
     r"(?:(?<!必)需(?![方知提具符满通持])|(?<![主重只必还])要(?![求点素是用做])|(?<![要追需请])求(?![职助证])"
@@ -47,11 +47,11 @@ _FILLER = (
     r"现|拟|计划|公开|面向社会|面向全国|向社会|对外|向外|本年度|今年|明年|年度|定制|订制|"
     r"(?:厂家|厂商|企业|公司|供应商|单位|人)(?:能|可以|会|可)?(?:供应|供货|提供|生产|供|做|卖)|"
     r"各类|各种|多种|一些|一点|点儿|相关|一款|一种|一套|一台|一家|家|个|对接|下|的|些|能够|能生产|可生产|能|可以|"
-    r"生产|加工|做|提供|供应|供货|配套的?|进口|国产|原装|推荐|介绍|"
+    r"生产|加工|做|提供|供应|供货|配套的?|进口|国产|原装|推荐|介绍|认识|知道|高性能|高可靠性?|新一代|"
     r"(?:的)?(?:产品|物资|对象|内容|标的|东西)?(?:为|是|包括)(?![\u4e00-\u9fff]?$))"
 )
 _SUPPLIER = (
-    r"(?:(?:的)?(?:合格|优质|正规|专业|可靠|稳定|长期|实力|有实力的|专精特新|中小|小巨人)*(?:配套)?"
+    r"(?:(?:的)?(?:合格|优质|正规|专业|可靠|稳定|长期|实力|有实力的|专精特新|中小|小巨人|生态|战略|核心)*(?:配套)?"
     r"(?:供应商|配套商|SUPPLIERS?|VENDORS?|MANUFACTURERS?|供货商|供方|供应方|供货|供应|厂家|厂商|生产商|制造商|"
     r"生产企业|生产厂家|企业|公司|工厂|代工厂|代工|加工厂|OEM|ODM|合作伙伴|合作方|伙伴|资源|货源|"
     r"报价|合作|供货单位|单位|商家|卖家|渠道|供应渠道|供货渠道|代理商|经销商|分销商|代理|经销|"
@@ -83,7 +83,7 @@ _OBJECT = re.compile(
 )
 # X采购, X采购项目招标, X询比价, X购置: the object comes before the procedure words
 _PROCEDURE = (
-    r"(?:公开|邀请|竞争性|集中|统一|年度|框架协议|框架|长期|批量|大量|紧急|定期|常年)*"
+    r"(?:公开|邀请|竞争性|集中|统一|年度|框架协议|框架|长期|批量|大量|紧急|定期|常年|网上|线上|反向)*"
     r"(?:采购|求购|询价|询购|询比价|比价|比选|招标|谈判|磋商|竞价|竞谈|遴选|寻源|征集|招募|购置|"
     r"采买|集采|需求|入围|急购|急采|急收|订购)"
 )
@@ -110,10 +110,10 @@ _APP_LABEL = re.compile(
 )
 # Words that name no particular goods (物资, 所需材料, 配套备品备件, 设备及材料 …)
 _GENERIC = re.compile(
-    r"^(?:下列|以下|如下|上述|所需|所用|相关|该批?|本批|此批|这批|一批|各类|各种|各项|其他|其它|零星|月度|年度|季度|"
+    r"^(?:下列|以下|如下|上述|所需|所用|相关|该批?|本批|此批|这批|一批|各类|各种|各项|其他|其它|零星|月度|年度|季度|随机|随车|随货|专用|"
     r"辅助|日常|常用|通用|生产|办公|劳保|配套|后勤|备用|需求|采购|主要|必要|有关|部分|全部|若干)*"
     r"(?:物资|材料|原材料|原辅材料|原辅料|辅料|原料|物料|产品|货物|设备|配件|零配件|备品备件|备品|备件|"
-    r"辅材|耗材|用品|东西|商品|器材|零部件|部件|物品|货|料|资源|项目|内容|标的物?)"
+    r"辅材|耗材|用品|东西|商品|器材|零部件|部件|物品|货|料|资源|项目|内容|标的物?|技术)"
     r"(?:及|和|等|类)?$"
     r"|物资$|物料$"  # 检修物资, 月度物料: a kind of purchase, never particular goods
 )
@@ -124,7 +124,7 @@ _NOT_PRODUCT = re.compile(
     r"(?:招标|投标|采购|响应|谈判|磋商|比选|申请)文件|见附件|附件[一二三四五\d]|详见|合同|发票|付款|账期|认证|证书|体系$|清单|需求|编号|方式|要求|规格型号|"
     r"信息$|(?:申请|询价|报价|订|采购|需求|清)单$|价格|数量|渠道|货源|私聊|私信|老板|朋友|群里|每个?月|每年|每天|每周|长期|优先|"
     r"事宜|意向|名录|合作|对接|业务|能力|经验|样品|测试|下单|\d{4}年|\d+月|\d+日|季度|年度|"
-    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
+    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
     r"满足|符合|保障|降低|提高|实现|欢迎|邀请|告知|^[有现期]货$|(?:甲|乙|供|需|品牌|买|卖|合作|双)方$|"
     r"[|:*@#]"
 )
@@ -148,7 +148,7 @@ _MODIFIER = re.compile(
 # A product glued to a word that says how it is bought (伺服驱动方案, 汽车线束配套, X类)
 _GLUED_TAIL = re.compile(
     r"(?:(?:整体解决方案|解决方案|方案|配套件?采购|配套|类|系列|业务|项目|国产化替代|国产替代|国产化|"
-    r"替代品?|替换|升级|改造|环节|(?:技术)?(?:攻关|研发|开发)(?:团队|合作)?|团队))+$"
+    r"替代品?|替换|升级|改造|环节|方向|(?:技术)?(?:攻关|研发|开发|研制|试制)(?:团队|合作)?|团队))+$"
 )
 
 _LIST = re.compile(r"、|和|及|以及|与|或|/|＋|\+")
@@ -182,8 +182,10 @@ _NOT_WANTED = re.compile(
 _ABOUT_FIRM = re.compile(
     rf"^(?:(?:{_FIRM})(?:是|为|系|位于|成立|始建|创建|创立|拥有|已|通过|主要|主营|主导|主打|产品|年产|"
     r"占地|注册|专注|致力|隶属|属于|地处|坐落|总部|目前|现有|作为)"
-    r"|位于|地处|坐落|成立于|始建于|创建于|注册资本|年产值|年销售|占地|是国家|是一家|系一家|"
-    r"为一家|拥有|已通过|通过了)"
+    r"|(?:主要|主导|主营|主打)产品|位于|地处|坐落|成立于|始建于|创建于|注册资本|年产值|年销售|占地|是国家|是一家|系一家|"
+    r"为一家|拥有|已通过|通过了|.{0,12}?(?:是|系)(?:国内|全国|全球|国际|我国|行业|业内)"
+    r"(?:领先|知名|一流|最大|重要|骨干|龙头|大型|专业|主要)"
+    r")"
 )
 # Conditions on the supplier or the deal (仅限省内企业, 须持有…许可证, 到货时间…)
 _CONDITION = re.compile(
@@ -203,7 +205,9 @@ _DEAL_VERB = (
 _DEAL_ON = re.compile(rf"(?:就|将|对(?!讲|焊|夹|开|接头|辊))(?P<obj>.+?){_DEAL_VERB}")
 _DEAL_BARE = re.compile(rf"^(?P<obj>.+?){_DEAL_VERB}")
 _FIRM_FIELD = re.compile(
-    r"(?:是|为|系|作为)(?:国内|全国|全球|行业)?(?P<app>[^是为系]+?)(?:领域|行业)"
+    r"(?:是|为|系|作为)(?:国内|全国|全球|国际|我国|行业|业内)?"
+    r"(?:领先|知名|一流|最大|重要|骨干|龙头|大型|专业|主要)*的?"
+    r"(?P<app>[^是为系的]+?)(?:领域|行业|企业|制造商|生产商)"
 )
 _FIRM_PRODUCTS = re.compile(
     r"(?:主要产品|主导产品|主打产品|主营产品|产品)(?:包括|包含|有|为|是)(?P<app>.+)$"
@@ -325,6 +329,26 @@ class SentenceReading:
     bare: tuple[str, ...] = ()
 
 
+# 采购一种原材料（X）: a word naming no goods, then the goods in brackets
+_GENERIC_NAMED = re.compile(r"(?P<gen>[\u4e00-\u9fff]{2,12})\((?P<inner>[^()]{2,20})\)")
+# Dictated speech has no punctuation: a long clause breaks at spoken particles and connectives
+_SPOKEN_MIN = 30
+_SPOKEN_BREAK = re.compile(
+    r"(?<=[啊呀嘛])|(?=然后|所以|但是|因为|而且|不过|之前|另外|还有|就是|麻烦|"
+    r"(?:我们|我|你们|你)(?:这边|那边|帮忙|帮我|帮|现在))"
+)
+
+
+def _name_generic(m: re.Match[str]) -> str:
+    gen, inner = m["gen"], m["inner"]
+    if not is_product_like(inner) or re.match(r"第|\d", inner):
+        return m.group()  # 采购项目（第一次）: a round of the deal, not goods
+    for i in range(len(gen) - 1):
+        if _GENERIC.match(gen[i:]) and not gen.endswith(("项目", "内容", "技术")):
+            return gen[:i] + inner
+    return m.group()
+
+
 def read_sentences(text: str) -> SentenceReading:
     """Read what is wanted and what it is for, sentence by sentence.
 
@@ -341,7 +365,13 @@ def read_sentences(text: str) -> SentenceReading:
     apps: list[str] = []
     bare: list[str] = []
     label: str | None = None  # "询价：X", "用途：Y": the label's clause says what the next one is
-    clauses = [c for line in text.splitlines() for c in _CLAUSE_SPLIT.split(product_key(line))]
+    clauses = [
+        part
+        for line in text.splitlines()
+        for c in _CLAUSE_SPLIT.split(_GENERIC_NAMED.sub(_name_generic, product_key(line)))
+        for part in (_SPOKEN_BREAK.split(c) if len(c) >= _SPOKEN_MIN else (c,))
+        if part
+    ]
     for clause in clauses:
         if BOILERPLATE_CLAUSE.search(clause) and not re.search(
             _STRONG_CUE, BOILERPLATE_CLAUSE.sub("", clause)

@@ -75,7 +75,7 @@ _LABEL_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "boilerplate",
         re.compile(
-            r"编号|编码|代码|序号|料号|货号|人$|人信息|机构|代理|[需供采购甲乙买卖]方$|(?:企业|公司|厂家|厂商|供应商|买家|卖家|客户)$|(?:采购|招标|建设|需求|使用|申请|比选|询价|发布|主管|监督)单位|电话|手机|传真|邮箱|邮件|邮编|网址|"
+            r"编号|编码|代码|序号|料号|货号|人$|人信息|(?<=.)(?<!计量)单位$|(?<=.)价$|机构|代理|[需供采购甲乙买卖]方$|(?:企业|公司|厂家|厂商|供应商|买家|卖家|客户)$|(?:采购|招标|建设|需求|使用|申请|比选|询价|发布|主管|监督)单位|电话|手机|传真|邮箱|邮件|邮编|网址|"
             r"网站|微信|QQ|地址|账号|账户|开户|户名|保证金|预算|金额|限价|最高价|单价|总价|价格|"
             r"费用|报价|付款|结算|发票|税|方式|程序|流程|文件|平台|媒介|公告期|发布|开标|评标|"
             r"获取|递交|提交|投标|响应|磋商|须知|注意|声明|附件|品牌|包装|运输|质保|售后|"
@@ -205,6 +205,7 @@ def parse_lines(text: str) -> list[Line]:
     """
     out: list[Line] = []
     header: list[str] | None = None
+    by_spaces = False  # whether the header's columns are parted by single spaces
     heading, heading_kind, heading_level = "", "", 0
     for raw in _raw_lines(text):
         if _TABLE_RULE.match(raw):
@@ -220,12 +221,16 @@ def parse_lines(text: str) -> list[Line]:
             spaced = [c for c in _SPACED_FIELD.split(line) if c]
             if len(spaced) >= 2 and all(_LABEL.match(c) for c in spaced):
                 cells = spaced
-        if len(cells) >= 2:
-            if header is not None and len(cells) == len(header):
-                out.extend(
-                    _labelled(h, c, True, heading) for h, c in zip(header, cells, strict=True)
-                )
+        row = _row(line, cells, header, by_spaces)
+        if row is not None:
+            out.extend(_labelled(h, c, True, heading) for h, c in row)
+            continue
+        if header is None and len(cells) == 1 and not re.search(r"[:：]", line):
+            words = line.split()  # 序号 物资名称 数量 备注: columns parted by single spaces
+            if len(words) >= 3 and _is_header(words) and all(map(_is_label_word, words)):
+                header, by_spaces = words, True
                 continue
+        if len(cells) >= 2:
             if all(_LABEL.match(c) for c in cells):
                 for c in cells:
                     m = _LABEL.match(c)
@@ -233,7 +238,7 @@ def parse_lines(text: str) -> list[Line]:
                     out.append(_labelled(m["label"], m["value"], True, heading))
                 continue
             if _is_header(cells):
-                header = cells
+                header, by_spaces = cells, False
                 continue
         header = None
         m = _LABEL.match(line)
@@ -257,6 +262,38 @@ def parse_lines(text: str) -> list[Line]:
         kind = heading_kind if heading_kind in {"boilerplate", "qualification"} else "text"
         out.append(Line(kind, "", line, bool(level), heading))
     return out
+
+
+def _row(
+    line: str, cells: list[str], header: list[str] | None, by_spaces: bool
+) -> list[tuple[str, str]] | None:
+    """The (column, cell) pairs of a table row under ``header``, or None for no row.
+
+    A row pasted from a spreadsheet keeps its empty cells between tabs (a blank 规格型号
+    must not shift the columns after it); trailing empty cells may be missing.
+    """
+    if header is None:
+        return None
+    if "\t" in line:
+        cells = [c.strip() for c in line.strip(" |").split("\t")]
+        if 2 <= len(cells) <= len(header):
+            return [(h, c) for h, c in zip(header, cells, strict=False) if c]
+        return None
+    if len(cells) >= 2:
+        return list(zip(header, cells, strict=True)) if len(cells) == len(header) else None
+    words = line.split()
+    if by_spaces and 2 <= len(words) <= len(header):
+        return list(zip(header, words, strict=False))
+    return None
+
+
+def _is_label_word(word: str) -> bool:
+    """Whether a word is one a field label is made of (名称, 数量, 备注 …), not free text."""
+    return bool(
+        _ITEM_LABEL.match(word)
+        or _GOODS_LABEL.match(word)
+        or any(p.search(word) for _, p in _LABEL_CLASSES)
+    )
 
 
 def _labelled(label: str, value: str, item: bool, heading: str) -> Line:

@@ -149,8 +149,8 @@ _TITLE_DATE = re.compile(
     r"(?:第[一二三四五六七八九十\d]+批次?)?"
 )
 _TITLE_DOC = re.compile(
-    r"(?:[(（]?(?:第[一二三四五六七八九十\d]+[批次包]|\S{0,6}编号\S*)[)）]?"
-    r"|(?:的)?(?:公告|公示|通知|邀请函|邀请书|文件|结果|信息|函|更正|变更|请示|报告|申请|签报|呈批))+$"
+    r"(?:[(（]?(?:(?:\d{2,4}年度?)?第[一二三四五六七八九十\d]+[批次包]|\S{0,6}编号\S*)[)）]?"
+    r"|(?:的)?(?:公告|公示|通知|邀请函|邀请书|文件|结果|信息|函|更正|变更|请示|报告|申请|签报|呈批|咨询|问询|启事|榜单))+$"
 )
 
 
@@ -270,11 +270,17 @@ _APP_START = re.compile(
 _SERVICE = re.compile(r"服务$|运输|安装|调试|培训|维保|维修|施工|卸货|搬运|技术支持|售后")
 
 
+def _bracket(m: re.Match[str]) -> str:
+    """X（用于Y）: a clause of its own; X（详见附件）: dropped; X（电池级）: kept."""
+    inner = m["inner"]
+    if _APP_START.match(inner):
+        return f"，{inner}，"
+    return "" if _DETAIL.search(inner) or len(inner) > 10 else m.group()
+
+
 def _read_value(value: str) -> tuple[list[str], list[str]]:
     """Products and applications in the value of a product field or an item line."""
-    value = _BRACKET.sub(
-        lambda m: "" if _DETAIL.search(m["inner"]) or len(m["inner"]) > 10 else m.group(), value
-    )
+    value = _BRACKET.sub(_bracket, value)
     products: list[str] = []
     apps: list[str] = []
     for clause in _CLAUSE.split(product_key(value)):

@@ -6,7 +6,7 @@ Usage::
         --out /tmp/own_probes
 
 Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl``,
-``own_mixed3.jsonl``, ``own_mixed4.jsonl`` and ``own_mixed5.jsonl``
+``own_mixed3.jsonl`` to ``own_mixed6.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -18,8 +18,12 @@ The templates were written for this project, independently of the shared dev pro
 e-mail RFQ, a marketplace 求购 post, 采购申请单, 框架协议入围, chat messages) and other free-text
 phrasings. ``NOTICES`` and ``FREE`` were written before the reader was tuned (it then scored
 0.889 and 0.905 NDCG@10 on them); ``NOTICES2``, ``FREE2`` and ``MIXED3`` to ``MIXED5`` later, to find what
-it still got wrong. All were then used for tuning: they say how the reader does on phrasings nobody
-shared with it, not how it does on unseen ones.
+it still got wrong. ``MIXED6`` was written blind on 2026-12-04, by a helper who had not read the
+reader's code, from kinds absent from the earlier rounds and the shared dev probes (单一来源 征求意见,
+an Excel list pasted into a 竞争性谈判, 邀请招标 with 技术参数, a 物资需求计划 with one principal
+item, 揭榜挂帅, emoji, dictated speech, bilingual e-mails …); it scored 0.657 NDCG@10 on its first
+run. All were then used for tuning: they say how the reader does on phrasings nobody shared with
+it, not how it does on unseen ones.
 """
 
 from __future__ import annotations
@@ -363,6 +367,140 @@ MIXED5: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# A sixth round (own_mixed6), written blind on 2026-12-04 before reading the reader's code, then
+# used for tuning: 单一来源 征求意见, an Excel list pasted into a 竞争性谈判, 邀请招标 with 技术参数,
+# a 物资需求计划 with one principal item, 年度框架协议 征集, 合作伙伴招募, 揭榜挂帅 goals, a group
+# message with emoji, dictated speech without punctuation, bilingual e-mails, a 询价 with long
+# 报价须知 and 资格要求, a title naming a project, a 更正公告, and a 网上竞价 notice.
+MIXED6: tuple[tuple[str, str, str], ...] = (
+    (
+        "g0",
+        "{y}配套项目单一来源采购征求意见公示",
+        "一、项目信息\n采购人：某某装备制造有限公司\n项目名称：{y}配套项目\n拟采购的货物：{x}（原厂配套）\n"
+        "采购预算：86万元\n二、拟定唯一供应商名称、地址\n某某科技有限公司，江苏省无锡市新吴区\n"
+        "三、采用单一来源采购方式的原因及说明\n现有设备为该供应商生产，为保证与原有系统兼容一致，需继续向其采购。\n"
+        "四、专业人员论证意见\n论证专家：李某（高级工程师）、王某（教授级高工）\n"
+        "五、公示期限\n2026年3月2日至2026年3月6日（5个工作日）\n"
+        "六、其他补充事宜\n任何供应商、单位或个人对采用单一来源方式有异议的，可在公示期内书面反馈。",
+    ),
+    (
+        "g1",
+        "竞争性谈判公告（TP-2026-018）",
+        "谈判内容：本次采购共1个包，采购清单如下（详见附件Excel）：\n"
+        "序号\t物资名称\t规格型号\t单位\t数量\t备注\n"
+        "1\t{x}\t详见技术要求\t套\t40\t{y}用\n"
+        "2\t随机备件\t原厂\t批\t1\t\n"
+        "3\t专用工具\t\t套\t2\t随货提供\n"
+        "供应商须知：谈判小组由采购人代表和评审专家共5人组成，按最低评标价法确定成交供应商。\n"
+        "首次响应文件递交截止：2026年4月15日9:00\n联系电话：023-6701****",
+    ),
+    (
+        "g2",
+        "{x}采购邀请招标书",
+        "致：受邀投标人\n我公司决定对{x}进行邀请招标，现邀请贵单位参加投标。\n"
+        "第一部分 投标须知\n1.投标有效期：90日历天\n2.投标保证金：2万元\n"
+        "第二部分 商务条款\n付款方式：到货验收合格后支付90%，质保期满支付10%。\n"
+        "第三部分 技术参数\n3.1 用途：用于{y}\n3.2 执行标准：符合现行国家标准及行业标准\n"
+        "3.3 质保期：不少于24个月\n3.4 包装运输：满足长途运输要求\n第四部分 投标文件格式",
+    ),
+    (
+        "g3",
+        "2027年1月份物资需求计划",
+        "编制单位：{y}分公司供应科\n"
+        "序号 物资名称 计划数量 计量单位 需求日期 说明\n"
+        "1 {x} 800 件 1月10日 主材，生产急需\n"
+        "2 劳保手套 120 副 1月15日\n"
+        "3 A4复印纸 20 箱 1月15日 办公\n"
+        "审核：张某  批准：刘某",
+    ),
+    (
+        "g4",
+        "2027—2028年度{x}框架协议供应商征集公告",
+        "为保障我集团{y}业务持续稳定运行，经研究，决定公开征集{x}年度框架协议供应商。\n"
+        "一、征集范围：集团下属各成员单位生产所需{x}。\n二、协议期限：两年，期满经考核合格可续签一年。\n"
+        "三、入围数量：不超过4家。\n四、报名须知：报名单位须在集团电子采购平台完成注册，"
+        "未完成注册的报名无效。\n五、保证金：本次征集不收取保证金。",
+    ),
+    (
+        "g5",
+        "生态合作伙伴招募启事",
+        "某某控股是国内领先的{y}企业。为完善供应链布局，现面向社会招募{x}方向的合作伙伴，纳入合格供应商库。\n"
+        "招募要求：\n（1）在中国大陆依法注册的企业法人；\n（2）具备研发能力，拥有自主知识产权者优先；\n"
+        "（3）通过ISO9001质量管理体系认证。\n合作方式：联合开发、批量供货、战略入股均可。\n"
+        "报名方式：请将企业介绍发送至邮箱partner@example.com，邮件标题注明“合作伙伴招募+企业名称”。",
+    ),
+    (
+        "g6",
+        "“揭榜挂帅”技术需求榜单（2026年第二批）",
+        "榜单名称：高性能{x}研制\n发榜单位：某某集团股份有限公司\n"
+        "需求背景：目前{y}领域所用{x}主要依赖进口，供货周期长、价格高，存在“卡脖子”风险。\n"
+        "攻关目标：1.关键性能指标达到国际同类产品水平；2.实现小批量试制并通过用户验证；3.成本较进口降低30%以上。\n"
+        "榜单金额：300万元\n实施周期：2年\n揭榜方条件：国内注册的企业、高校或科研院所，可联合揭榜。",
+    ),
+    (
+        "g7",
+        "🔥求购🔥",
+        "各位群友好👋\n📢 长期求购：{x}\n✅ 我们做{y}的\n✅ 量大，月结\n"
+        "💰 价格好说\n📞 有货的直接打电话 139****8866（微信同号）\n🙏 中介勿扰，谢谢🙏",
+    ),
+    (
+        "g8",
+        "语音消息转文字",
+        "喂你好啊我是那个做{y}的小王啊就是想问一下你们那边有没有认识做{x}的厂家我们这边现在用量挺大的"
+        "之前那家老是断货然后价格也涨了所以想换一家你帮忙问问看有的话发个联系方式给我谢谢啊",
+    ),
+    (
+        "g9",
+        "Request for quotation",
+        "Dear Sales Team,\nWe are a manufacturer of {y} and are currently sourcing {x}. "
+        "Could you please send us your price list, MOQ and lead time?\n"
+        "Our annual demand is about 20 tons.\nLooking forward to your reply.\n"
+        "Best regards,\nAmy Chen\nPurchasing Manager\nTel: +86 21 5888 ****",
+    ),
+    (
+        "g10",
+        "询价函（XJ-2026-0315）",
+        "各供应商：\n我公司拟采购一批{x}，现邀请贵公司报价。\n"
+        "一、报价须知\n1.报价为含13%增值税、运费、装卸费的到厂价；\n2.报价单须加盖公章，传真或扫描件有效；\n"
+        "3.报价有效期60天；\n4.最低价不作为成交的唯一依据。\n"
+        "二、供应商资格要求\n1.注册资本不少于500万元人民币；\n2.近六个月内为不少于10名员工缴纳社保；\n"
+        "3.未被“信用中国”网站列入失信被执行人、重大税收违法案件当事人名单；\n"
+        "4.具有一般纳税人资格；\n5.近三年无质量事故。\n"
+        "三、联系方式\n商务联系人：周经理 0531-8886****\n技术联系人：吴工 135****7720\n"
+        "地址：山东省济南市历城区某某路88号",
+    ),
+    (
+        "g11",
+        "某某新材料产业园二期建设项目物资采购公告",
+        "项目名称：某某新材料产业园二期建设项目\n建设单位：某某新材料有限公司\n"
+        "项目概况：二期项目总投资12亿元，建成后年产{y}5万吨。\n"
+        "本次采购内容：{x}\n交货地点：项目现场\n"
+        "投标人资格：具备相应供货能力，近三年有类似业绩\n招标文件发售：2026年5月8日至5月14日",
+    ),
+    (
+        "g12",
+        "关于{x}采购项目的更正公告",
+        "原公告名称：{x}采购项目招标公告\n原公告发布日期：2026年6月1日\n"
+        "更正事项：\n1.投标截止时间由2026年6月20日9:30更正为2026年6月27日9:30；\n"
+        "2.开标地点由三楼会议室更正为五楼开标室。\n其他内容不变。\n特此公告。",
+    ),
+    (
+        "g13",
+        "网上竞价公告",
+        "竞价单位：某某集团物资采购中心\n竞价标的：{x}（用于{y}）\n竞价方式：网上反向竞价，限时30分钟\n"
+        "起拍价：45万元，降价幅度不低于2000元\n竞价时间：2026年7月9日14:00—14:30\n"
+        "参与条件：已在平台注册并缴纳竞价保证金5000元",
+    ),
+    (
+        "g14",
+        "关于采购原材料的咨询",
+        "您好，我司是一家外资企业，主要产品为{y}。现需采购一种原材料（{x}），"
+        "请问贵司是否可以供货？如可以，请提供报价及规格书（TDS），谢谢！\n\n"
+        "Kind regards,\nJohn Li | Sourcing Dept.",
+    ),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -389,6 +527,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_mixed3", MIXED3),
         ("own_mixed4", MIXED4),
         ("own_mixed5", MIXED5),
+        ("own_mixed6", MIXED6),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:
