@@ -86,6 +86,16 @@ LONGER = 0.95
 """A long form two characters longer counts this much less than one a character longer."""
 HOMOPHONE = 0.85
 """Factor of a listed name read the same way in pinyin (an input-method slip)."""
+FUZZY_SOUND = 0.7
+"""Factor of a listed name read the same way but for one sound that pinyin input methods
+let pass (前后鼻音 an/ang, en/eng, in/ing; 平翘舌 z/zh, c/ch, s/sh; n/l; f/h): likelier a slip
+than any character one apart, less sure than a homophone."""
+SWAPPED = 0.8
+"""Factor of a listed name that is the term with two neighbouring characters swapped (晶多硅
+for 多晶硅), for a term of three characters or more that nobody lists."""
+MODIFIER_LEFT_OUT = 0.9
+"""An English name whose leading words make no listed name (*high-precision*, *customized*)
+is translated without them, this much weaker."""
 ONE_OFF = 0.5
 """Factor of a listed name one character apart that is not read the same way: a guess,
 weaker than an input of what the need is for that the term may name (0.8) and than a short
@@ -115,6 +125,8 @@ is not its own main sense (豆油, *soy bean oil* first, for 豉油, *soy sauce*
 PIVOT_EXTENDED = 0.85
 """Strength of a pivot through a sense one word longer (*X solution* for *X*)."""
 _MAX_READINGS = 16
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"))
+_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
 _MAX_SUBSEQUENCE = 8
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[A-Z][A-Z'\-]*[A-Z]|[A-Z]")
@@ -594,6 +606,42 @@ def reading_key(text: str) -> str:
     return "".join(codes[readings[c][0]] if c in readings else c for c in text)
 
 
+@cache
+def _fuzzy_syllables() -> dict[str, tuple[str, ...]]:
+    """Each syllable's neighbours under the fuzzy sounds of pinyin input methods
+    (:data:`FUZZY_SOUND`), only those that are syllables themselves (zhan → zan, zhang)."""
+    known = _syllable_codes()
+    out: dict[str, tuple[str, ...]] = {}
+    for syllable in known:
+        alts: list[str] = []
+        for a, b in _FUZZY_INITIALS:
+            for x, y in ((a, b), (b, a)):
+                if syllable.startswith(x) and not (len(x) == 1 and syllable[1:2] == "h"):
+                    alts.append(y + syllable[len(x) :])
+        for a, b in _FUZZY_FINALS:
+            if syllable.endswith(a):
+                alts.append(syllable[: -len(a)] + b)
+            elif syllable.endswith(b):
+                alts.append(syllable + "g")
+        found = tuple(dict.fromkeys(x for x in alts if x in known and x != syllable))
+        if found:
+            out[syllable] = found
+    return out
+
+
+def _fuzzy_keys(term: str) -> list[str]:
+    """Reading keys of ``term`` with one character read with a fuzzy neighbour of one of its
+    readings (:func:`_fuzzy_syllables`), the others with their most common reading."""
+    readings, codes, fuzzy = _readings(), _syllable_codes(), _fuzzy_syllables()
+    base = [codes[readings[c][0]] if c in readings else c for c in term]
+    keys: list[str] = []
+    for i, char in enumerate(term):
+        for reading in readings.get(char, ())[:2]:
+            for alt in fuzzy.get(reading, ()):
+                keys.append("".join([*base[:i], codes[alt], *base[i + 1 :]]))
+    return list(dict.fromkeys(keys))[: 2 * _MAX_READINGS]
+
+
 def _reading_keys(term: str) -> list[str]:
     """Keys of ``term`` under each combination of its characters' readings (a few at most)."""
     readings, codes = _readings(), _syllable_codes()
@@ -761,6 +809,8 @@ class NameVariants:
                 for text, factor in [] if known else self._typos(term, attested, one_off=one_off):
                     if not any(text in other for other in longer):  # 无缝钢 of 无缝钢管: cut
                         put(text, factor, "typo")
+                for text in [] if known or attested >= 1 else self._swapped(term):
+                    put(text, SWAPPED, "typo")
                 if not found:  # the last resort: the same characters in another order
                     for text in self._reordered(term):
                         put(text, SHORT_LONG, "synonym")
@@ -897,6 +947,19 @@ class NameVariants:
         return out
 
     def _translations(self, words: list[str]) -> list[tuple[str, float]]:
+        """Chinese for an English phrase (:meth:`_phrase`); when that gives no Chinese, the
+        phrase without its leading words, a buyer's modifiers (*high-precision sulfur* →
+        硫磺), weaker by :data:`MODIFIER_LEFT_OUT`."""
+        out = self._phrase(words)
+        if len(words) < 2 or any(_HAN.search(t) for t, _ in out):
+            return out
+        for first in range(1, len(words)):
+            found = [(t, f * MODIFIER_LEFT_OUT) for t, f in self._phrase(words[first:])]
+            if any(_HAN.search(t) for t, _ in found):
+                return found
+        return out
+
+    def _phrase(self, words: list[str]) -> list[tuple[str, float]]:
         """Chinese for an English phrase: whole (with the other Chinese names of the same
         thing: ``soda ash`` is 纯碱, which is also 碳酸钠, and their pivots,
         :meth:`NameDictionary.pivots`), else phrase by phrase, the longest the dictionary
@@ -904,9 +967,12 @@ class NameVariants:
         a hyphen parts words; a short unknown word is a code kept as it is: PVC管), each
         combination that is a listed name or a listed name's head."""
         d = self.dictionary
-        whole = d.translate(" ".join(words))
+        phrase = " ".join(words).lower()
+        whole = d.translate(phrase)
         if whole:
-            out = dict.fromkeys(whole, 1.0)
+            # a headword whose main sense the phrase is comes first (yarn: 纱线, not 棉纱)
+            forms = {phrase, *_singulars(phrase)}
+            out = {w: 1.0 if d.main_sense(w) in forms else SIDE_SENSE for w in whole}
             for word in whole:
                 for other, confidence in d.synonyms(word):
                     out.setdefault(other, PART_SYNONYM / SYNONYM * confidence)
@@ -915,7 +981,7 @@ class NameVariants:
                     out[other] = max(out.get(other, 0.0), strength)
             return list(out.items())
         if any("-" in w for w in words):  # lithium-ion battery: lithium ion battery
-            return self._translations([p for w in words for p in w.split("-") if p])
+            return self._phrase([p for w in words for p in w.split("-") if p])
         options: list[list[str]] = []
         i = 0
         while i < len(words):  # the longest phrases the dictionary knows, left to right
@@ -933,6 +999,15 @@ class NameVariants:
         combos = itertools.islice(itertools.product(*options), 64)
         composed = [("".join(c), 0.95) for c in combos]
         kept = [(t, f) for t, f in composed if self._names_or_heads(t)]
+        if not kept and len(options) > 1:
+            # the word-by-word reading may be a listed name's long form (servo motor:
+            # 伺服电动机, listed as 伺服电机)
+            kept = [
+                (short, f * SHORT_LONG)
+                for t, f in composed
+                for short in self._short_forms(t)
+                if len(short) > 2
+            ][:3]
         return kept or [(" ".join(words), 1.0)]
 
     # -- the catalog's own names ---------------------------------------------------------
@@ -1012,6 +1087,16 @@ class NameVariants:
                     out.append(text)
         return out[:3]
 
+    def _swapped(self, term: str) -> list[str]:
+        """Listed names or heads that are ``term`` (three characters or more) with two
+        neighbouring characters swapped (机盒顶 → 机顶盒)."""
+        if len(term) < 3:
+            return []
+        texts = dict.fromkeys(
+            term[:i] + term[i + 1] + term[i] + term[i + 2 :] for i in range(len(term) - 1)
+        )
+        return [t for t in texts if t != term and self.evidence(t) >= 1]
+
     def _one_off(self, term: str) -> Counter[str]:
         """Listed text one character apart from ``term`` where it reads as a word, counted.
 
@@ -1053,20 +1138,16 @@ class NameVariants:
                 self._key_ids.setdefault(key, []).append(i)
                 self._sorted_ids.setdefault(_sorted_chars(names[i]), []).append(i)
 
-    def _typos(self, term: str, attested: float, *, one_off: bool) -> list[tuple[str, float]]:
-        """Listed text read like ``term`` (homophones), else (with ``one_off``) one character
-        apart, either only where it reads as a word (:meth:`_word_like`).
-
-        A term the names do not attest at all is looked for inside every name; one they attest
-        a little (连轴器, itself a slip in one name) only among whole names, and a homophone must
-        then be attested three times as well (联轴器)."""
-        if not _HAN.search(term) or len(term) < 2:
-            return []
+    def _read_alike(self, term: str, keys: list[str], attested: float, limit: int = 2) -> list[str]:
+        """Listed text read by one of ``keys`` and differing from ``term`` in one character
+        (two at most in a term of four or more, up to ``limit``), where it reads as a word; for
+        a term the names attest (``attested`` ≥ 1) only whole names attested three times as
+        well, the most often found first."""
         self._sync_keys()
         names = self.lexicon.names
-        limit = 1 if len(term) <= 3 else 2
+        limit = min(limit, 1 if len(term) <= 3 else 2)
         counts: Counter[str] = Counter()
-        for key in _reading_keys(term):
+        for key in keys:
             found: Iterable[tuple[int, int]] = (
                 [(i, 0) for i in self._key_ids.get(key, ())]
                 if attested >= 1
@@ -1079,11 +1160,27 @@ class NameVariants:
                     counts[text] += 1
         if attested >= 1:
             enough = 3 * attested
-            homophones = [t for t in counts if self.evidence(t) >= enough][:3]
-        else:
-            homophones = [t for t, _ in counts.most_common(3)]
+            return [t for t in counts if self.evidence(t) >= enough][:3]
+        return [t for t, _ in counts.most_common(3)]
+
+    def _typos(self, term: str, attested: float, *, one_off: bool) -> list[tuple[str, float]]:
+        """Listed text read like ``term`` (homophones), else read like it but for one fuzzy
+        sound (:data:`FUZZY_SOUND`), else (with ``one_off``) one character apart, each only
+        where it reads as a word (:meth:`_word_like`).
+
+        A term the names do not attest at all is looked for inside every name; one they attest
+        a little (连轴器, itself a slip in one name) only among whole names, and a homophone must
+        then be attested three times as well (联轴器)."""
+        if not _HAN.search(term) or len(term) < 2:
+            return []
+        homophones = self._read_alike(term, _reading_keys(term), attested)
         if homophones:
             return [(t, HOMOPHONE) for t in homophones]
+        # one sound an input method lets pass (zhan/zan, lin/ling): a listed name or head
+        fuzzy = self._read_alike(term, _fuzzy_keys(term), attested, limit=1)
+        fuzzy = [t for t in fuzzy if self.evidence(t) >= 1]
+        if fuzzy:
+            return [(t, FUZZY_SOUND) for t in fuzzy]
         if len(term) < 3 or not one_off:
             return []
         element = self.dictionary.is_element
