@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from matching.catalog import product_key
 from matching.certifications import find_certifications
-from matching.notice import BOILERPLATE_CLAUSE
+from matching.notice import BOILERPLATE_CLAUSE, strip_emoji
 from matching.regions import find_regions, strip_region
 
 __all__ = [
@@ -47,7 +47,7 @@ _FILLER = (
     r"现|拟|计划|公开|面向社会|面向全国|向社会|对外|向外|本年度|今年|明年|年度|定制|订制|"
     r"(?:厂家|厂商|企业|公司|供应商|单位|人)(?:能|可以|会|可)?(?:供应|供货|提供|生产|供|做|卖)|"
     r"各类|各种|多种|一些|一点|点儿|相关|一款|一种|一套|一台|一家|家|个|对接|下|的|些|能够|能生产|可生产|能|可以|"
-    r"生产|加工|做|提供|供应|供货|配套的?|进口|国产|原装|推荐|介绍|认识|知道|高性能|高可靠性?|新一代|"
+    r"生产|加工|做|提供|供应|供货|配套的?|进口|国产|原装|推荐|介绍|认识|知道|高性能|高可靠性?|新一代|那个|这个|那种|这种|"
     r"(?:的)?(?:产品|物资|对象|内容|标的|东西)?(?:为|是|包括)(?![\u4e00-\u9fff]?$))"
 )
 _SUPPLIER = (
@@ -85,7 +85,7 @@ _OBJECT = re.compile(
 _PROCEDURE = (
     r"(?:公开|邀请|竞争性|集中|统一|年度|框架协议|框架|长期|批量|大量|紧急|定期|常年|网上|线上|反向)*"
     r"(?:采购|求购|询价|询购|询比价|比价|比选|招标|谈判|磋商|竞价|竞谈|遴选|寻源|征集|招募|购置|"
-    r"采买|集采|需求|入围|急购|急采|急收|订购)"
+    r"采买|集采|需求|入围|急购|急采|急收|订购|入库|准入)"
 )
 _WANT_AFTER = re.compile(
     rf"^(?:关于|兹有|现有|今有)?(?:{_FILLER})*(?P<obj>.+?)(?:(?:的)?{_PROCEDURE}(?:项目)?)+"
@@ -124,7 +124,7 @@ _NOT_PRODUCT = re.compile(
     r"(?:招标|投标|采购|响应|谈判|磋商|比选|申请)文件|见附件|附件[一二三四五\d]|详见|合同|发票|付款|账期|认证|证书|体系$|清单|需求|编号|方式|要求|规格型号|"
     r"信息$|(?:申请|询价|报价|订|采购|需求|清)单$|价格|数量|渠道|货源|私聊|私信|老板|朋友|群里|每个?月|每年|每天|每周|长期|优先|"
     r"事宜|意向|名录|合作|对接|业务|能力|经验|样品|测试|下单|\d{4}年|\d+月|\d+日|季度|年度|"
-    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
+    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
     r"满足|符合|保障|降低|提高|实现|欢迎|邀请|告知|^[有现期]货$|(?:甲|乙|供|需|品牌|买|卖|合作|双)方$|"
     r"[|:*@#]"
 )
@@ -231,7 +231,7 @@ _USED_FOR = re.compile(
     r"(?:使用|自用|用)(?:的|途)?$"
 )
 _DO_MAKE = re.compile(
-    r"^(?:我们|我司|我|本人|我厂|本厂)?(?:是|也是|主要)?(?:做|搞|生产|制造)"
+    r"^(?:我们厂|我们公司|我们|我司|我|本人|我厂|本厂)?(?:是|也是|主要)?(?:做|搞|生产|制造)"
     r"(?P<app>.{2,}?)(?:行业|生意|产品)?的$"
 )
 
@@ -279,7 +279,10 @@ _ABOUT_GOODS = re.compile(
 )
 
 
-_ENGLISH_LEAD = re.compile(r"^(?:(?:OF|THE|A|AN|SOME|ANY|YOUR|RELIABLE|QUALITY)\s+)+")
+_ENGLISH_LEAD = re.compile(
+    r"^(?:(?:ABOUT|APPROX\.?|AROUND)\s+)?(?:\d[\d,.]*\s*(?:PCS|PIECES|UNITS|SETS|TONS?|MT|KGS?|"
+    r"METERS?|ROLLS|BAGS|DRUMS|LITERS?)?\s+)?(?:(?:OF|THE|A|AN|SOME|ANY|YOUR|RELIABLE|QUALITY)\s+)*"
+)
 _ENGLISH_FOR = re.compile(r"\s+(?:FOR|TO BE USED|USED|IN|WITH)\s+.*$")
 
 
@@ -332,18 +335,29 @@ class SentenceReading:
 # 采购一种原材料（X）: a word naming no goods, then the goods in brackets
 _GENERIC_NAMED = re.compile(r"(?P<gen>[\u4e00-\u9fff]{2,12})\((?P<inner>[^()]{2,20})\)")
 # Dictated speech has no punctuation: a long clause breaks at spoken particles and connectives
-_SPOKEN_MIN = 30
+_SPOKEN_MIN = 20
 _SPOKEN_BREAK = re.compile(
-    r"(?<=[啊呀嘛])|(?=然后|所以|但是|因为|而且|不过|之前|另外|还有|就是|麻烦|"
-    r"(?:我们|我|你们|你)(?:这边|那边|帮忙|帮我|帮|现在))"
+    r"(?<=[啊呀嘛])|(?<=你好|您好)|(?<=^喂)|(?=然后|所以|但是|因为|而且|不过|之前|另外|还有|就是|麻烦|最好|有没有|请问|"
+    r"(?<![理思梦幻感设假猜联构回])想|(?:我们|我|你们|你)(?:这边|那边|帮忙|帮我|帮|现在))"
 )
+
+
+# 喂 那个 我们要买 叉车: spaces between Chinese words in a dictated line are pauses
+_PAUSE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
+
+
+def _pauses(text: str) -> str:
+    return "\n".join(
+        _PAUSE.sub("，", line) if len(_PAUSE.findall(line)) >= 3 else line
+        for line in text.splitlines()
+    )
 
 
 def _name_generic(m: re.Match[str]) -> str:
     gen, inner = m["gen"], m["inner"]
     if not is_product_like(inner) or re.match(r"第|\d", inner):
         return m.group()  # 采购项目（第一次）: a round of the deal, not goods
-    for i in range(len(gen) - 1):
+    for i in range(len(gen) - 2, -1, -1):  # the shortest generic tail: 采购一批设备（X）
         if _GENERIC.match(gen[i:]) and not gen.endswith(("项目", "内容", "技术")):
             return gen[:i] + inner
     return m.group()
@@ -367,7 +381,7 @@ def read_sentences(text: str) -> SentenceReading:
     label: str | None = None  # "询价：X", "用途：Y": the label's clause says what the next one is
     clauses = [
         part
-        for line in text.splitlines()
+        for line in _pauses(strip_emoji(text)).splitlines()
         for c in _CLAUSE_SPLIT.split(_GENERIC_NAMED.sub(_name_generic, product_key(line)))
         for part in (_SPOKEN_BREAK.split(c) if len(c) >= _SPOKEN_MIN else (c,))
         if part

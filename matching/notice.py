@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Line", "parse_lines"]
+__all__ = ["Line", "parse_lines", "strip_emoji"]
 
 # Enumerators at the start of a line, by level: 一、 > （一） > 1. > (1) ① > • -
 _ENUM_LEVELS = (
@@ -52,6 +52,9 @@ _INLINE_SPLIT = re.compile(
     r"|\d{1,2}(?:[、．]|\.(?!\d))|[①-⑳]))"
     r"|(?<=[。])\s*(?=\S)"
     r"|(?<=[；;])\s*(?=[^，,。；;：:]{1,14}[：:])"
+    # 征集以下品类：1.阀门 2.管件: an inline list after a colon, items parted by spaces
+    r"|(?<=[：:])\s*(?=\d{1,2}(?:[、．]|\.(?!\d))\D)"
+    r"|\s+(?=\d{1,2}(?:[、．]|\.(?!\d))[^\d\s])"
 )
 # Short lines that head a section (项目概况, 采购人信息, 投标人资格要求)
 _HEADING_WORD = re.compile(
@@ -64,6 +67,7 @@ _LABEL = re.compile(
     r"^(?P<label>[^：:，,。；;！!？?()（）\[\]【】]{1,14}?)\s*[：:]\s*(?P<value>.*)$"
 )
 _CIRCLED = re.compile(r"[①-⑳]")
+_LIST_INTRO = re.compile(r"以下|如下|下列")
 _SALUTATION = re.compile(r"^(?:致|尊敬的|各|各位|诸位|亲爱的|DEAR|HI|HELLO)", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
@@ -128,10 +132,25 @@ class Line:
     heading: str = ""
 
 
+# Emoji and pictographs (🔥 ✅ 📞 ☎ ★): decoration of a chat message, never part of a name
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]+")
+
+
+def strip_emoji(text: str) -> str:
+    """The text with emoji and pictographs replaced by a space.
+
+    Examples
+    --------
+    >>> strip_emoji("🔥求购🔥 ✅现货")
+    ' 求购   现货'
+    """
+    return _EMOJI.sub(" ", text)
+
+
 def clean(text: str) -> str:
-    """NFKC and no URLs or e-mail addresses; line breaks are kept (they are structure)."""
+    """NFKC and no URLs, e-mail addresses or emoji; line breaks are kept (they are structure)."""
     text = _CIRCLED.sub(lambda m: f"({ord(m.group()) - 0x245F}) ", text)  # NFKC makes ① a bare 1
-    return _URL.sub(" ", unicodedata.normalize("NFKC", text))
+    return _URL.sub(" ", strip_emoji(unicodedata.normalize("NFKC", text)))
 
 
 # 序号1：X, 第二包：X, 品目3：X: an item numbered in its label
@@ -241,6 +260,11 @@ def parse_lines(text: str) -> list[Line]:
                 header, by_spaces = cells, False
                 continue
         header = None
+        if re.search(r"[：:]$", line) and _LIST_INTRO.search(line):
+            # 现采购以下物资：/ 征集如下品类：the items follow; what it says before is text
+            out.append(Line("text", "", line[:-1], bool(level), heading))
+            heading, heading_kind, heading_level = line[:-1], "product", level
+            continue
         m = _LABEL.match(line)
         if m and _SALUTATION.match(m["label"]):  # 各供应商：… a letter's greeting, not a field
             line, m = m["value"].strip(), None
