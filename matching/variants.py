@@ -732,6 +732,16 @@ class NameVariants:
                 break
         return total
 
+    def _ends_a_name(self, text: str) -> bool:
+        """Whether a listed name ends with ``text`` (it, or a kind of it)."""
+        if not self._may_be_listed(text):
+            return False
+        names = self.lexicon.names
+        return any(
+            offset + len(text) == len(names[i])
+            for i, offset in self.lexicon.store.occurrences(text)
+        )
+
     def _names_or_heads(self, text: str) -> bool:
         """Whether a listed name starts with ``text`` or ends with it as a word of its own:
         not with its first character closing a dictionary word (率转换器 ends 频率转换器, but
@@ -855,8 +865,12 @@ class NameVariants:
                     continue  # one character names a thing only as the head (沥青砼)
                 for other in groups.mates(term[start:end]):
                     text = term[:start] + other + term[end:]
-                    # a name, or a name's head: not a fragment inside one (强化玻 in 强化玻璃)
+                    # a name, or a name's head: not a fragment inside one (强化玻 in 强化玻璃);
+                    # a head of one character swapped must end a name (电气成 of 电气成套设备
+                    # is no 电气备: 成 and 备 are grouped as *ready*)
                     if len(text) > 1 and self.evidence(text) >= 1:
+                        if end - start == 1 and not self._ends_a_name(text):
+                            continue
                         out.append((text, GROUP_SYNONYM * PART_SYNONYM / SYNONYM))
         return out
 
