@@ -11,6 +11,7 @@ The cues are general Chinese procurement phrasing, not templates of any benchmar
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -29,16 +30,17 @@ __all__ = [
 ]
 
 _STRONG_CUE = (
-    r"(?:急需|亟需|缺少|缺乏|短缺|需要|需求|所需|采购|求购|寻购|购买|购入|购置|添置|订购|选购|采买|收购|寻找|寻求|寻觅|觅|物色|"
+    r"(?:急需|亟需|缺少|缺乏|短缺|需要|需求|所需|采购(?!部(?!件)|科(?![研学技])|处(?![理置])|员|中心|专员|经理|人员)|求购|寻购|购买|购入|购置|添置|订购|选购|采买|收购|寻找|寻求|寻觅|觅|物色|"
     r"(?:哪里|哪儿|在哪|去哪)(?:能|可以|可)?(?:买到|买得到|买|采购到|找到|找)|"
     r"诚征|征求|征集|招募|招标|询价|询购|诚聘|拟购|欲购|想买|要买|想要|想找|要找|"
     r"寻源|引进|诚招|招引|遴选|甄选|征选|集采|采办|订货|进货|需配套|谁有|有没有|哪里有|哪有|"
     r"外购|外采|希望找到|想找到|有人(?:做|卖|生产|供应|能做|会做|有)|谁(?:家)?(?:做|卖|生产|能做)|有做|哪家(?:能|可以|可)?(?:供应|提供|生产|供货|做)?|谁家|哪里能买到|"
-    r"(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|INQUIRY|ENQUIRY)(?![A-Z])(?! ?(?:DEPT|DEPARTMENT|TEAM|MANAGER|OFFICE|SPECIALIST|ENGINEER)))"
+    r"(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|INQUIRY|ENQUIRY|REQUIRE|"
+    r"DO YOU (?:SELL|HAVE|SUPPLY|MAKE|PRODUCE|OFFER)|INTERESTED IN)(?![A-Z])(?! ?(?:DEPT|DEPARTMENT|TEAM|MANAGER|OFFICE|SPECIALIST|ENGINEER)))"
 )
 _WEAK_CUE = (
     r"(?:(?<!必)需(?![方知提具符满通持])|(?<![主重只必还])要(?![求点素是用做])|(?<![要追需请])求(?![职助证])"
-    r"|找(?!到)|征(?![求集询信])|缺(?![点陷少])|寻|买|招(?![标商生待呼牌收手股聘募引])|购(?!买|入)"
+    r"|找(?!到)|征(?![求集询信])|缺(?![点陷少])|寻|买|招(?![标商生待呼牌收手股聘募引])|(?<!采)购(?!买|入)"
     r"|(?<![回接验吸征税丰签超])收(?![入到货益费藏集款据缩纳录音容拾件尾益发])|询(?![问证])(?:一下|下)?)"
 )
 _WANT_CUE = rf"(?:{_STRONG_CUE}|{_WEAK_CUE})"
@@ -46,20 +48,21 @@ _FILLER = (
     r"(?:一批|大批|大量|批量|少量|若干|长期|稳定|持续|定期|优质|高品质|高质量|合格的?|正规|"
     r"现|拟|计划|公开|面向社会|面向全国|向社会|对外|向外|本年度|今年|明年|年度|定制|订制|"
     r"(?:厂家|厂商|企业|公司|供应商|单位|人)(?:能|可以|会|可)?(?:供应|供货|提供|生产|供|做|卖)|"
-    r"各类|各种|多种|一些|一点|点儿|相关|一款|一种|一套|一台|一家|家|个|对接|下|的|些|能够|能生产|可生产|能|可以|"
+    r"各类|各种|多种|一些|一点|点儿|相关|一款|一种|一套|一台|一家|一个|家|个|对接|下(?![游])|的|些|能够|能生产|可生产|能|可以|"
+    r"\d{2,4}年度?|\d{1,2}月份?|二手|全新|做好|为做好|"
     r"生产|加工|做|提供|供应|供货|配套的?|进口|国产|原装|推荐|介绍|认识|知道|高性能|高可靠性?|新一代|那个|这个|那种|这种|"
     r"(?:的)?(?:产品|物资|对象|内容|标的|东西)?(?:为|是|包括)(?![\u4e00-\u9fff]?$))"
 )
 _SUPPLIER = (
     r"(?:(?:的)?(?:合格|优质|正规|专业|可靠|稳定|长期|实力|有实力的|专精特新|中小|小巨人|生态|战略|核心)*(?:配套)?"
     r"(?:供应商|配套商|SUPPLIERS?|VENDORS?|MANUFACTURERS?|供货商|供方|供应方|供货|供应|厂家|厂商|生产商|制造商|"
-    r"生产企业|生产厂家|企业|公司|工厂|代工厂|代工|加工厂|OEM|ODM|合作伙伴|合作方|伙伴|资源|货源|"
+    r"生产企业|生产厂家|企业|公司|工厂|代工厂|代工|加工厂|OEM|ODM|合作伙伴|合作方|伙伴|资源|货源|服务商|服务机构|承包商|"
     r"报价|合作|供货单位|单位|商家|卖家|渠道|供应渠道|供货渠道|代理商|经销商|分销商|代理|经销|"
     r"工厂|厂子|厂))"
 )
 _APP_CUE = (
     r"(?:用于|应用于|应用在|运用于|适用于|用在|用作|用来|作为|服务于|供给|以供|为了|以便|配套于|"
-    r"来(?=生产|制造|加工|制作)|用途(?:为|是)?|(?<![A-Z])(?:USED (?:IN|FOR)|FOR USE IN|APPLIED (?:IN|TO))(?![A-Z]))"
+    r"来(?=生产|制造|加工|制作)|用途(?:为|是)?|(?<![A-Z])(?:USED (?:IN|FOR)|FOR USE IN|APPLIED (?:IN|TO)|FOR OUR)(?![A-Z]))"
 )
 _FIRM = (
     r"(?:我司|本司|我公司|本公司|我们厂|我们公司|我厂|本厂|我们|我方|我单位|本单位|敝司|本集团|我集团|"
@@ -89,7 +92,7 @@ _PROCEDURE = (
 )
 _WANT_AFTER = re.compile(
     rf"^(?:关于|兹有|现有|今有)?(?:{_FILLER})*(?P<obj>.+?)(?:(?:的)?{_PROCEDURE}(?:项目)?)+"
-    r"(?:需求|项目|公告|信息|计划|意向|函|单|书|通知|邀请函|邀请书|对接会|洽谈会|推介会|对接)?$"
+    r"(?:需求|项目|公告|信息|计划|意向|函|单|书|通知|邀请函|邀请书|对接会|洽谈会|推介会|对接|工作)?$"
 )
 _FIND_SUPPLIER = re.compile(
     rf"^(?:现|欢迎|请|诚邀|邀请|各|有意|有|优质|合格)*(?P<obj>.+?){_SUPPLIER}+"
@@ -124,7 +127,7 @@ _NOT_PRODUCT = re.compile(
     r"(?:招标|投标|采购|响应|谈判|磋商|比选|申请)文件|见附件|附件[一二三四五\d]|详见|合同|发票|付款|账期|认证|证书|体系$|清单|需求|编号|方式|要求|规格型号|"
     r"信息$|(?:申请|询价|报价|订|采购|需求|清)单$|价格|数量|渠道|货源|私聊|私信|老板|朋友|群里|每个?月|每年|每天|每周|长期|优先|"
     r"事宜|意向|名录|合作|对接|业务|能力|经验|样品|测试|下单|\d{4}年|\d+月|\d+日|季度|年度|"
-    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
+    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|^(?:IT|THEM|THIS|THAT|THESE|US|PURCHASE|INQUIRY|ENQUIRY|QUOTATION|QUOTE|REQUEST|ORDER|PRICES?|SAMPLES?)$|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
     r"满足|符合|保障|降低|提高|实现|欢迎|邀请|告知|^[有现期]货$|(?:甲|乙|供|需|品牌|买|卖|合作|双)方$|"
     r"[|:*@#]"
 )
@@ -155,13 +158,15 @@ _LIST = re.compile(r"、|和|及|以及|与|或|/|＋|\+")
 _QUANTITY = re.compile(
     r"(?:(?:采购|需求|订货)?(?:数量|量)[:：]?)?(?:约|共|计|为|每月|每年|年|月)?"
     r"(?:\d[\d,]*(?:\.\d+)?|若干|几|多|数)(?:万|千|百)?"
-    r"(?:吨|件|套|台|个|只|片|米|公斤|千克|KG|T|箱|批|PCS|卷|桶|袋|吨/月|吨/年)"
+    r"(?:吨/月|吨/年|吨|件|套|台|个|只|片|米|公斤|千克|KG|T|箱|批|PCS|卷|桶|袋|座|瓶|支|根|块|张|辆|组|对|副|条|盒|包|粒|颗|"
+    r"立方米?|平方米?|升)"
     r"|(?:约|共|计|为|年|总|预算)?\d[\d,]*(?:\.\d+)?(?:万|亿)?元(?:/年|/月)?"  # money is not goods
 )
 _LEAD = re.compile(rf"^(?:{_FILLER})+")
 _TRAIL = re.compile(
     r"(?:等(?:原材料|原料|材料|物料|配件|零部件|产品|设备|物资|货物|物品|用品|商品|东西)?|等等|若干|一批|之类|的?(?:吗|呢|吧|么|没)"
-    r"|的?(?:公告|通知|公示|信息|邀请函|询价函|邀请|计划|招标|事宜)|(?:供货|供应|合作|采购)?(?:意向|意愿))+$"
+    r"|的?(?:公告|通知|公示|信息|邀请函|询价函|邀请|计划|招标|事宜)|(?:供货|供应|合作|采购)?(?:意向|意愿)"
+    r"|量大(?:从优)?|价优|从优)+$"
 )
 _PURPOSE = re.compile(
     rf"(?:{_FIRM})?(?:为了?|因|由于)(?:满足|配合|适应|保障|保证|支持)?(?P<app>.+?)"
@@ -226,7 +231,7 @@ _FOR_USE = re.compile(
 
 # Y上用的, Y厂自用, 做Y要用: a clause saying only what the goods are for
 _USED_FOR = re.compile(
-    r"^(?:是|都是|主要|我们|我司|我厂|本厂)?(?:做|生产|制造)?(?P<app>[^用]{2,}?)"
+    r"^(?:是|都是|主要|我们|我司|我厂|本厂)?(?:给|供)?(?:做|生产|制造)?(?P<app>[^用]{2,}?)"
     r"(?:厂|车间|产线|生产线|工厂|项目|行业)?(?:上|里|中|方面)?(?:要|需要|需|所)?"
     r"(?:使用|自用|用)(?:的|途)?$"
 )
@@ -286,8 +291,14 @@ _ENGLISH_LEAD = re.compile(
 _ENGLISH_FOR = re.compile(r"\s+(?:FOR|TO BE USED|USED|IN|WITH)\s+.*$")
 
 
+# XX有限公司2026年碳化硅: a title's buyer before the goods
+_FIRM_NAME = re.compile(
+    r"^.{0,20}?(?:有限责任公司|股份有限公司|有限公司|集团公司|集团|公司)(?=.{2})"
+)
+
+
 def _clean_object(obj: str) -> list[str]:
-    obj = _QUANTITY.sub("", obj)
+    obj = _FIRM_NAME.sub("", _QUANTITY.sub("", obj))
     obj = _ABOUT_GOODS.sub("", obj) or obj
     out: list[str] = []
     parts = _LIST.split(obj)
@@ -343,14 +354,35 @@ _SPOKEN_BREAK = re.compile(
 
 
 # 喂 那个 我们要买 叉车: spaces between Chinese words in a dictated line are pauses
-_PAUSE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
+_PAUSE = re.compile(
+    r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff\d])|(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff])"
+)
 
 
 def _pauses(text: str) -> str:
-    return "\n".join(
-        _PAUSE.sub("，", line) if len(_PAUSE.findall(line)) >= 3 else line
-        for line in text.splitlines()
-    )
+    """Spaces in a line with three or more between Chinese words become clause ends, except
+    after a bare want cue (求购 二手注塑机 海天的 浙江优先: 求购 stays with its object)."""
+    lines = []
+    for line in text.splitlines():
+        words = _PAUSE.split(line)
+        if len(words) > 3:
+            line = words[0]
+            for before, word in itertools.pairwise(words):
+                line += word if _CUE_CHAIN.fullmatch(before) else "，" + word
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# GLASS FIBER (玻璃纤维): one product named in two languages; 聚四氟乙烯(PTFE)板材: an abbreviation
+_LATIN_NAMED = re.compile(
+    r"(?P<latin>[A-Z][A-Z0-9\- ]{2,40}?)\s*\((?P<han>[\u4e00-\u9fff]{2,12})\)"
+)
+_INNER_ABBREVIATION = re.compile(r"(?<=[\u4e00-\u9fff])\([A-Z][A-Z0-9\-]{1,9}\)(?=[\u4e00-\u9fff])")
+
+
+def _bilingual(line: str) -> str:
+    line = _INNER_ABBREVIATION.sub("", line)
+    return _LATIN_NAMED.sub(lambda m: f"{m['latin']}、{m['han']}", line)
 
 
 def _name_generic(m: re.Match[str]) -> str:
@@ -382,7 +414,9 @@ def read_sentences(text: str) -> SentenceReading:
     clauses = [
         part
         for line in _pauses(strip_emoji(text)).splitlines()
-        for c in _CLAUSE_SPLIT.split(_GENERIC_NAMED.sub(_name_generic, product_key(line)))
+        for c in _CLAUSE_SPLIT.split(
+            _GENERIC_NAMED.sub(_name_generic, _bilingual(product_key(line)))
+        )
         for part in (_SPOKEN_BREAK.split(c) if len(c) >= _SPOKEN_MIN else (c,))
         if part
     ]
@@ -420,7 +454,10 @@ def read_sentences(text: str) -> SentenceReading:
             if len(wanted) + len(weak) + len(apps) == before and not _has_cue(piece):
                 bare.extend(_clean_object(piece))
     return SentenceReading(
-        tuple(_dedupe(wanted)), tuple(_dedupe(weak)), tuple(_dedupe(apps)), tuple(_dedupe(bare))
+        tuple(_dedupe(wanted)),
+        tuple(_dedupe(weak)),
+        tuple(_dedupe([a.strip() for a in apps])),
+        tuple(_dedupe(bare)),
     )
 
 

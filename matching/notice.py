@@ -68,6 +68,8 @@ _LABEL = re.compile(
 )
 _CIRCLED = re.compile(r"[①-⑳]")
 _LIST_INTRO = re.compile(r"以下|如下|下列")
+# 请采购部尽快落实。: a sentence after a list, not one of its items
+_SENTENCE = re.compile(r"^请|[。！!]$")
 _SALUTATION = re.compile(r"^(?:致|尊敬的|各|各位|诸位|亲爱的|DEAR|HI|HELLO)", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
@@ -277,7 +279,12 @@ def parse_lines(text: str) -> list[Line]:
                 continue
             out.append(_labelled(label, value, bool(level), heading))
             continue
-        if heading_kind == "product" and (level > heading_level or not level) and len(line) <= 40:
+        if (
+            heading_kind == "product"
+            and (level > heading_level or not level)
+            and len(line) <= 40
+            and not _SENTENCE.search(line)
+        ):
             out.append(Line("product", "", line, True, heading))  # an item of the list
             continue
         if _is_heading(line, level):

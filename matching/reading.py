@@ -150,7 +150,7 @@ _TITLE_DATE = re.compile(
 )
 _TITLE_DOC = re.compile(
     r"(?:[(（]?(?:(?:\d{2,4}年度?)?第[一二三四五六七八九十\d]+[批次包]|\S{0,6}编号\S*)[)）]?"
-    r"|(?:的)?(?:公告|公示|通知|邀请函|邀请书|文件|结果|信息|函|更正|变更|请示|报告|申请|签报|呈批|咨询|问询|启事|榜单|澄清|答疑|补遗|延期|终止|废标|流标|成交|中标))+$"
+    r"|(?:的)?(?:公告|公示|通知|邀请函|邀请书|文件|结果|信息|函|更正|变更|请示|报告|申请|签报|呈批|咨询|问询|启事|榜单|澄清|答疑|补遗|延期|终止|废标|流标|(?:成交|中标)(?:候选人|结果)?|候选人))+$"
 )
 
 
@@ -158,7 +158,12 @@ def _title_text(title: str) -> str:
     """A title without its date and document words (2024年…采购比选公告 → …采购比选)."""
     title = re.sub(r"\s{2,}", "，", strip_emoji(title).strip())  # 碳酸锂  月需求量2吨: two parts
     text = re.sub(r"[【】\[\]]", "", product_key(title))
-    text = re.sub(r"^(?:RFQ|RFI|RFP|INQUIRY|ENQUIRY)\W*", "", text)
+    text = re.sub(
+        r"^(?:RFQ|RFI|RFP|(?:PURCHASE |PRICE )?(?:INQUIRY|ENQUIRY)|REQUEST FOR QUOTATION|"
+        r"QUOTATION REQUEST|PURCHASE REQUEST)(?![A-Z])\W*",
+        "",
+        text,
+    )
     for _ in range(3):
         text = _TITLE_DOC.sub("", _TITLE_DATE.sub("", text, count=1)).strip()
     return text
