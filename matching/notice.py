@@ -68,8 +68,8 @@ _LABEL = re.compile(
 )
 _CIRCLED = re.compile(r"[①-⑳]")
 _LIST_INTRO = re.compile(r"以下|如下|下列")
-# 请采购部尽快落实。: a sentence after a list, not one of its items
-_SENTENCE = re.compile(r"^请|[。！!]$")
+# 请采购部尽快落实, 以上物资…: a sentence after a list, not one of its items
+_SENTENCE = re.compile(r"^(?:请|以上|上述)")
 _SALUTATION = re.compile(r"^(?:致|尊敬的|各|各位|诸位|亲爱的|DEAR|HI|HELLO)", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
