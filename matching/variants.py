@@ -86,7 +86,7 @@ LONGER = 0.95
 """A long form two characters longer counts this much less than one a character longer."""
 HOMOPHONE = 0.85
 """Factor of a listed name read the same way in pinyin (an input-method slip)."""
-FUZZY_SOUND = 0.7
+FUZZY_SOUND = 0.8
 """Factor of a listed name read the same way but for one sound that pinyin input methods
 let pass (前后鼻音 an/ang, en/eng, in/ing; 平翘舌 z/zh, c/ch, s/sh; n/l; f/h): likelier a slip
 than any character one apart, less sure than a homophone."""
@@ -1178,9 +1178,10 @@ class NameVariants:
         return [t for t, _ in counts.most_common(3)]
 
     def _typos(self, term: str, attested: float, *, one_off: bool) -> list[tuple[str, float]]:
-        """Listed text read like ``term`` (homophones), else read like it but for one fuzzy
-        sound (:data:`FUZZY_SOUND`), else (with ``one_off``) one character apart, each only
-        where it reads as a word (:meth:`_word_like`).
+        """Listed text read like ``term`` (homophones) and, after them, read like it but for
+        one fuzzy sound (:data:`FUZZY_SOUND`: 材油机 is read 采油机 first, then 柴油机); else
+        (with ``one_off``) one character apart; each only where it reads as a word
+        (:meth:`_word_like`).
 
         A term the names do not attest at all is looked for inside every name; one they attest
         a little (连轴器, itself a slip in one name) only among whole names, and a homophone must
@@ -1188,13 +1189,12 @@ class NameVariants:
         if not _HAN.search(term) or len(term) < 2:
             return []
         homophones = self._read_alike(term, _reading_keys(term), attested)
-        if homophones:
-            return [(t, HOMOPHONE) for t in homophones]
-        # one sound an input method lets pass (zhan/zan, lin/ling): a listed name or head
+        # one sound an input method lets pass (zhan/zan, lin/ling): a listed name or head,
+        # below any homophone
         fuzzy = self._read_alike(term, _fuzzy_keys(term), attested, limit=1)
-        fuzzy = [t for t in fuzzy if self.evidence(t) >= 1]
-        if fuzzy:
-            return [(t, FUZZY_SOUND) for t in fuzzy]
+        fuzzy = [t for t in fuzzy if self.evidence(t) >= 1 and t not in homophones]
+        if homophones or fuzzy:
+            return [(t, HOMOPHONE) for t in homophones] + [(t, FUZZY_SOUND) for t in fuzzy]
         if len(term) < 3 or not one_off:
             return []
         element = self.dictionary.is_element

@@ -99,9 +99,9 @@ def test_a_fuzzy_pinyin_sound_finds_the_name_below_a_homophone() -> None:
     assert [(v.text, v.kind, v.factor) for v in found] == [("流量计", "typo", FUZZY_SOUND)]
     assert [v.text for v in finder("齿轮", "磁铁").of("磁轮")] == ["齿轮"]
     assert FUZZY_SOUND < HOMOPHONE
-    # a true homophone is preferred, and the fuzzy guess is then not made
-    found = finder("流量计", "硫量计").of("留量计")
-    assert {v.factor for v in found} == {HOMOPHONE}
+    # a true homophone comes first, the fuzzy reading after it
+    found = finder("流量计", "牛量计").of("留量计")
+    assert [(v.text, v.factor) for v in found] == [("流量计", HOMOPHONE), ("牛量计", FUZZY_SOUND)]
 
 
 def test_a_fuzzy_slip_ranks_below_the_exact_name() -> None:
