@@ -34,7 +34,7 @@ _STRONG_CUE = (
     r"(?:哪里|哪儿|在哪|去哪)(?:能|可以|可)?(?:买到|买得到|买|采购到|找到|找)|"
     r"诚征|征求|征集|招募|招标|询价|询购|诚聘|拟购|欲购|想买|要买|想要|想找|要找|"
     r"寻源|引进|诚招|招引|遴选|甄选|征选|集采|采办|订货|进货|需配套|谁有|有没有|哪里有|哪有|"
-    r"外购|外采|希望找到|想找到|有人(?:做|卖|生产|供应|能做|会做|有)|谁(?:家)?(?:做|卖|生产|能做)|有做|哪家(?:能|可以|可)?(?:供应|提供|生产|供货|做)?|谁家|哪里能买到|"
+    r"外购|外采|希望找到|想找到|有人(?:做|卖|生产|供应|能做|会做|有)|谁(?:家)?(?:能|可以)?(?:做|卖|生产|提供|供应|供货)|有做|哪家(?:能|可以|可)?(?:供应|提供|生产|供货|做)?|谁家|哪里能买到|"
     r"(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|INQUIRY|ENQUIRY|REQUIRE|"
     r"DO YOU (?:SELL|HAVE|SUPPLY|MAKE|PRODUCE|OFFER)|INTERESTED IN)(?![A-Z])(?! ?(?:DEPT|DEPARTMENT|TEAM|MANAGER|OFFICE|SPECIALIST|ENGINEER)))"
 )
@@ -49,7 +49,7 @@ _FILLER = (
     r"现|拟|计划|公开|面向社会|面向全国|向社会|对外|向外|本年度|今年|明年|年度|定制|订制|"
     r"(?:厂家|厂商|企业|公司|供应商|单位|人)(?:能|可以|会|可)?(?:供应|供货|提供|生产|供|做|卖)|"
     r"各类|各种|多种|一些|一点|点儿|相关|一款|一种|一套|一台|一家|一个|家|个|对接|下(?![游])|的|些|能够|能生产|可生产|能|可以|"
-    r"\d{2,4}年度?|\d{1,2}月份?|二手|全新|做好|为做好|"
+    r"\d{2,4}年度?|\d{1,2}月份?|二手|全新|做好|为做好|用到|用上|"
     r"生产|加工|做|提供|供应|供货|配套的?|进口|国产|原装|推荐|介绍|认识|知道|高性能|高可靠性?|新一代|那个|这个|那种|这种|"
     r"(?:的)?(?:产品|物资|对象|内容|标的|东西)?(?:为|是|包括)(?![\u4e00-\u9fff]?$))"
 )
@@ -77,7 +77,7 @@ _FIRM_MAKES = re.compile(
     rf"{_FIRM}(?:是|为|系)?(?:一家)?(?:专业)?(?:生产|制造|主营|从事|经营|做)(?P<app>(?:(?!{_STRONG_CUE}).)+)$"
 )
 _APP = re.compile(
-    rf"{_APP_CUE}(?P<app>.+?)(?:的)?(?:生产|制造|加工|项目|产线|生产线|使用|之用|所需)?$"
+    rf"{_APP_CUE}(?P<app>.+?)(?:的)?(?:生产|制造|加工|项目|产线|生产线|使用|之用|所需)?(?:上|中|里)?$"
 )
 _CUE_CHAIN = re.compile(rf"{_WANT_CUE}(?:{_WANT_CUE}|{_FILLER})*")
 _OBJECT = re.compile(
@@ -92,7 +92,8 @@ _PROCEDURE = (
 )
 _WANT_AFTER = re.compile(
     rf"^(?:关于|兹有|现有|今有)?(?:{_FILLER})*(?P<obj>.+?)(?:(?:的)?{_PROCEDURE}(?:项目)?)+"
-    r"(?:需求|项目|公告|信息|计划|意向|函|单|书|通知|邀请函|邀请书|对接会|洽谈会|推介会|对接|工作)?$"
+    r"(?:需求|项目|公告|信息|计划|意向|函|单|书|通知|邀请函|邀请书|对接会|洽谈会|推介会|对接|工作|"
+    r"量(?:很|较|比较|非常|特别)?大)?$"
 )
 _FIND_SUPPLIER = re.compile(
     rf"^(?:现|欢迎|请|诚邀|邀请|各|有意|有|优质|合格)*(?P<obj>.+?){_SUPPLIER}+"
@@ -385,11 +386,17 @@ def _bilingual(line: str) -> str:
     return _LATIN_NAMED.sub(lambda m: f"{m['latin']}、{m['han']}", line)
 
 
+_CUED_END = re.compile(rf"(?:{_WANT_CUE}|{_FILLER})$")
+
+
 def _name_generic(m: re.Match[str]) -> str:
     gen, inner = m["gen"], m["inner"]
     if not is_product_like(inner) or re.match(r"第|\d", inner):
         return m.group()  # 采购项目（第一次）: a round of the deal, not goods
     for i in range(len(gen) - 2, -1, -1):  # the shortest generic tail: 采购一批设备（X）
+        # 一种原材料（X）, not 不锈钢材料（Y用途）: nothing but a cue or a filler before the word
+        if i and not _CUED_END.search(gen[:i]):
+            continue
         if _GENERIC.match(gen[i:]) and not gen.endswith(("项目", "内容", "技术")):
             return gen[:i] + inner
     return m.group()
