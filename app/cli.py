@@ -12,8 +12,6 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from app.platform.memory import limit_malloc_arenas
-
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -491,7 +489,6 @@ def _serve(args: argparse.Namespace) -> int:
     # among them): about a fifth of the import's CPU time. It is off until the app is made,
     # then on again before any request or worker: see _collector_back and PreforkServer.load.
     gc.disable()
-    limit_malloc_arenas()
     try:
         return _serve_app(args)
     finally:
@@ -575,7 +572,6 @@ def _worker(args: argparse.Namespace) -> int:
         _lower_priority(args.nice)
     if args.exit_with is not None:
         _exit_with(args.exit_with)
-    limit_malloc_arenas()
     # a web worker's consumer process runs with that worker's settings
     settings = consumer_process.inherited_settings() or _settings()
 
