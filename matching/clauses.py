@@ -70,7 +70,7 @@ _FIRM = (
 )
 _FIRM_LINE = re.compile(
     rf"{_FIRM}(?:是|为|系)?(?:一家)?(?:专业)?(?:生产|制造|主营|从事|经营|做)?"
-    rf"(?P<app>(?:(?!{_STRONG_CUE}).)+?)"
+    rf"(?P<app>(?:(?!{_STRONG_CUE}|参加|参与|邀请|诚邀).)+?)"
     r"(?:的)?(?:产线|生产线|项目|工厂|车间|制造商|生产商|业务|产品线|装置)"
 )
 _FIRM_MAKES = re.compile(
@@ -128,7 +128,7 @@ _NOT_PRODUCT = re.compile(
     r"(?:招标|投标|采购|响应|谈判|磋商|比选|申请)文件|见附件|附件[一二三四五\d]|详见|合同|发票|付款|账期|认证|证书|体系$|清单|需求|编号|方式|要求|规格型号|"
     r"信息$|(?:申请|询价|报价|订|采购|需求|清)单$|价格|数量|渠道|货源|私聊|私信|老板|朋友|群里|每个?月|每年|每天|每周|长期|优先|"
     r"事宜|意向|名录|合作|对接|业务|能力|经验|样品|测试|下单|\d{4}年|\d+月|\d+日|季度|年度|"
-    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|^(?:IT|THEM|THIS|THAT|THESE|US|PURCHASE|INQUIRY|ENQUIRY|QUOTATION|QUOTE|REQUEST|ORDER|PRICES?|SAMPLES?)$|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
+    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^请|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|^(?:IT|THEM|THIS|THAT|THESE|US|PURCHASE|INQUIRY|ENQUIRY|QUOTATION|QUOTE|REQUEST|ORDER|PRICES?|SAMPLES?)$|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
     r"满足|符合|保障|降低|提高|实现|欢迎|邀请|告知|^[有现期]货$|(?:甲|乙|供|需|品牌|买|卖|合作|双)方$|"
     r"[|:*@#]"
 )
@@ -210,6 +210,10 @@ _DEAL_VERB = (
 )
 _DEAL_ON = re.compile(rf"(?:就|将|对(?!讲|焊|夹|开|接头|辊))(?P<obj>.+?){_DEAL_VERB}")
 _DEAL_BARE = re.compile(rf"^(?P<obj>.+?){_DEAL_VERB}")
+# 诚邀贵司参加X项目的报价: the deal a supplier is invited to names the goods
+_TAKE_PART = re.compile(
+    r"(?:参加|参与)(?P<obj>.+?)(?:项目)?的?(?:报价|投标|询价|竞价|比选|磋商|谈判|采购|招标)(?:活动)?$"
+)
 _FIRM_FIELD = re.compile(
     r"(?:是|为|系|作为)(?:国内|全国|全球|国际|我国|行业|业内)?"
     r"(?:领先|知名|一流|最大|重要|骨干|龙头|大型|专业|主要)*的?"
@@ -369,7 +373,12 @@ def _pauses(text: str) -> str:
         if len(words) > 3:
             line = words[0]
             for before, word in itertools.pairwise(words):
-                line += word if _CUE_CHAIN.fullmatch(before) else "，" + word
+                if re.fullmatch(rf"{_PROCEDURE}|用|使用|用途", word):
+                    line += word  # X 需求, Y 用: the word goes with what it follows
+                elif _CUE_CHAIN.fullmatch(before) and not re.fullmatch(_PROCEDURE, before):
+                    line += word  # 求购 X: the cue goes with its object
+                else:
+                    line += "，" + word
         lines.append(line)
     return "\n".join(lines)
 
@@ -594,8 +603,8 @@ _CUE_THEN_SUPPLIER = re.compile(rf"(?:{_WANT_CUE})+(?:{_FILLER})*?(?:{_SUPPLIER}
 
 def _want_object(part: str) -> str | None:
     """The object of a want cue in one clause part, if any."""
-    m = _DEAL_ON.search(part) or _DEAL_BARE.search(part)
-    if m:  # 现就X组织…, 对X进行…, X进行框架采购 (对讲机 is a word, not 对 + 讲机)
+    m = _DEAL_ON.search(part) or _DEAL_BARE.search(part) or _TAKE_PART.search(part)
+    if m:  # 现就X组织…, 对X进行…, X进行框架采购 (对讲机 is a word, not 对 + 讲机), 参加X的报价
         return m.group("obj")
     m = _BROKEN.search(part)
     if m:  # 车间的X坏了: the broken thing is wanted again

@@ -68,6 +68,9 @@ _LABEL = re.compile(
 )
 _CIRCLED = re.compile(r"[①-⑳]")
 _LIST_INTRO = re.compile(r"以下|如下|下列")
+# 采购以下物资：, 征集如下品类：, not 具体要求如下： (a list of conditions)
+_GOODS_INTRO = re.compile(r"物资|物品|产品|货物|设备|材料|品类|品种|清单|采购|征集|求购|需要")
+_TERMS_INTRO = re.compile(r"要求|条件|资格|事项|须知|规定|标准|说明|流程|程序")
 # 请采购部尽快落实, 以上物资…: a sentence after a list, not one of its items
 _SENTENCE = re.compile(r"^(?:请|以上|上述)")
 _SALUTATION = re.compile(r"^(?:致|尊敬的|各|各位|诸位|亲爱的|DEAR|HI|HELLO)", re.IGNORECASE)
@@ -262,7 +265,12 @@ def parse_lines(text: str) -> list[Line]:
                 header, by_spaces = cells, False
                 continue
         header = None
-        if re.search(r"[：:]$", line) and _LIST_INTRO.search(line):
+        if (
+            re.search(r"[：:]$", line)
+            and _LIST_INTRO.search(line)
+            and _GOODS_INTRO.search(line)
+            and not _TERMS_INTRO.search(line)
+        ):
             # 现采购以下物资：/ 征集如下品类：the items follow; what it says before is text
             out.append(Line("text", "", line[:-1], bool(level), heading))
             heading, heading_kind, heading_level = line[:-1], "product", level

@@ -150,7 +150,7 @@ _TITLE_DATE = re.compile(
 )
 _TITLE_DOC = re.compile(
     r"(?:[(（]?(?:(?:\d{2,4}年度?)?第[一二三四五六七八九十\d]+[批次包]|\S{0,6}编号\S*)[)）]?"
-    r"|(?:的)?(?:公告|公示|通知|邀请函|邀请书|文件|结果|信息|函|更正|变更|请示|报告|申请|签报|呈批|咨询|问询|启事|榜单|澄清|答疑|补遗|延期|终止|废标|流标|(?:成交|中标)(?:候选人|结果)?|候选人))+$"
+    r"|(?:的)?(?:公告|公示|通知|邀请函|邀请书|文件|结果|信息|函|更正|变更|请示|报告|申请|签报|呈批|咨询|问询|启事|榜单|发布|澄清|答疑|补遗|延期|终止|废标|流标|(?:成交|中标)(?:候选人|结果)?|候选人))+$"
 )
 
 
@@ -273,6 +273,10 @@ _APP_START = re.compile(
     r"^(?:主要|均|将|拟|全部|该批?|本批|此批|产品|物资|货物)*(?:用于|应用于|用在|用作|作为|服务于|配套于|适用于)"
 )
 _SERVICE = re.compile(r"服务$|运输|安装|调试|培训|维保|维修|施工|卸货|搬运|技术支持|售后")
+_SCOPE_TAIL = re.compile(
+    r"的(?:(?:、|,|及|和|与|并|以及)?(?:设计|制造|生产|加工|供货|供应|运输|安装|调试|验收|培训|"
+    r"技术服务|售后服务|服务|销售|研发|维修|维保|质保|包装|卸车|交付))+$"
+)
 
 
 def _bracket(m: re.Match[str]) -> str:
@@ -290,6 +294,8 @@ def _read_value(value: str) -> tuple[list[str], list[str]]:
     apps: list[str] = []
     for clause in _CLAUSE.split(product_key(value)):
         clause = clause.strip()
+        scope = _SCOPE_TAIL.sub("", clause)  # X的设计、制造、供货及技术服务: X
+        clause = scope if len(scope) >= 2 else clause
         if not clause or _VALUE_SKIP.match(clause) or _SERVICE.search(clause):
             continue
         if products and not _APP_START.match(clause):
