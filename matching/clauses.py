@@ -318,7 +318,7 @@ def _clean_object(obj: str) -> list[str]:
             part = head if len(head) >= 2 else part.replace("的", "")
         part = _SUPPLIER_TAIL.sub("", part) or part
         glued = _GLUED_TAIL.sub("", part)
-        if len(glued) >= 2:
+        if len(glued) >= 2 or not glued:  # 技术攻关, 方案: nothing but the glued words
             part = glued
         part = strip_region(part)
         if (
@@ -396,6 +396,7 @@ def _bilingual(line: str) -> str:
 
 
 _CUED_END = re.compile(rf"(?:{_WANT_CUE}|{_FILLER})$")
+_KIND_OF = re.compile(r"(?:一种|某种|一款|某款|一类|某类)(?P<word>[\u4e00-\u9fff]{1,4})$")
 
 
 def _name_generic(m: re.Match[str]) -> str:
@@ -408,6 +409,9 @@ def _name_generic(m: re.Match[str]) -> str:
             continue
         if _GENERIC.match(gen[i:]) and not gen.endswith(("项目", "内容", "技术")):
             return gen[:i] + inner
+    kind = _KIND_OF.search(gen)  # 一种助剂（消泡剂）: the bracket names which one
+    if kind and not re.search(r"用|途", inner):
+        return gen[: kind.start("word")] + inner
     return m.group()
 
 
@@ -529,6 +533,11 @@ def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str
         if used:
             apps.append(used.group("app"))
             return
+    # 做Y需要用到X: what the buyer makes comes before the want
+    making = _MAKE_NEEDS.match(clause)
+    if making:
+        apps.append(making.group("app"))
+        clause = clause[making.end("app") :]
     # 为Y配套…, 为保障Y量产需要…, 因Y检修需要…: what it is for
     purpose = _PURPOSE.match(clause)
     if purpose:
@@ -573,6 +582,12 @@ def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str
         supplier = _FIND_SUPPLIER.match(part)
         if supplier:
             weak.extend(_clean_object(supplier.group("obj")))
+
+
+_MAKE_NEEDS = re.compile(
+    r"^(?:我们|我司|我厂|本厂|我)?(?:是)?(?:做|制造|加工|生产(?![线车部厂]))(?P<app>.{2,}?)"
+    r"(?:需要|要|需|得)(?:用到|用)?"
+)
 
 
 def _read_about_firm(clause: str, apps: list[str]) -> None:
