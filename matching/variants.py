@@ -636,10 +636,10 @@ def _fuzzy_keys(term: str) -> list[str]:
     base = [codes[readings[c][0]] if c in readings else c for c in term]
     keys: list[str] = []
     for i, char in enumerate(term):
-        for reading in readings.get(char, ())[:2]:
+        for reading in readings.get(char, ())[:1]:
             for alt in fuzzy.get(reading, ()):
                 keys.append("".join([*base[:i], codes[alt], *base[i + 1 :]]))
-    return list(dict.fromkeys(keys))[: 2 * _MAX_READINGS]
+    return list(dict.fromkeys(keys))[:_MAX_READINGS]
 
 
 def _reading_keys(term: str) -> list[str]:
@@ -695,6 +695,7 @@ class NameVariants:
         self._keys = TextStore()
         self._key_ids: dict[str, list[int]] = {}
         self._sorted_ids: dict[str, list[int]] = {}
+        self._key_pairs: set[str] = set()
 
     def _may_be_listed(self, text: str) -> bool:
         """Whether every pair of neighbouring characters of ``text`` occurs in a listed name:
@@ -1150,6 +1151,7 @@ class NameVariants:
             self._keys.extend(keys)
             for i, key in enumerate(keys, start=first):
                 self._key_ids.setdefault(key, []).append(i)
+                self._key_pairs.update(key[j : j + 2] for j in range(len(key) - 1))
                 self._sorted_ids.setdefault(_sorted_chars(names[i]), []).append(i)
 
     def _read_alike(self, term: str, keys: list[str], attested: float, limit: int = 2) -> list[str]:
@@ -1161,7 +1163,10 @@ class NameVariants:
         names = self.lexicon.names
         limit = min(limit, 1 if len(term) <= 3 else 2)
         counts: Counter[str] = Counter()
+        pairs = self._key_pairs
         for key in keys:
+            if not all(key[j : j + 2] in pairs for j in range(len(key) - 1)):
+                continue  # no listed name is read so: spares a scan of every name's reading
             found: Iterable[tuple[int, int]] = (
                 [(i, 0) for i in self._key_ids.get(key, ())]
                 if attested >= 1
