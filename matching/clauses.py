@@ -100,7 +100,10 @@ _FIND_SUPPLIER = re.compile(
     r"(?:招募|征集|寻源|招标|请联系|联系我们|请?与我们?联系|来电洽谈|洽谈|参与|参加|参会|报名|投标|"
     r"落地|入驻|对接)?$"
 )
-_PROJECT = re.compile(r"^(?P<app>.+?)(?:生产线|产线|项目|车间)(?:所需|用|的)?")
+_PROJECT = re.compile(
+    r"^(?P<app>.+?)(?:生产线|产线|项目|车间|"
+    r"(?:建设|改造|扩建|新建|技改|安装|维修|配套|续建|大修|[一二三四五六七八九]期)工程)(?:所需|用|的)?"
+)
 _WANT_LABEL = re.compile(
     rf"^(?:大宗|大批|批量|长期|紧急|集中)?(?:{_WANT_CUE}|采购|询价|需求|招标|RFQ|RFI|RFP)*"
     r"(?:内容|产品|物资|品名|名称|品类|标的|清单|信息|公告|合作|货源|供应商|厂家)?$"
@@ -120,6 +123,7 @@ _GENERIC = re.compile(
     r"辅材|耗材|用品|东西|商品|器材|零部件|部件|物品|货|料|资源|项目|内容|标的物?|技术)"
     r"(?:及|和|等|类)?$"
     r"|物资$|物料$"  # 检修物资, 月度物料: a kind of purchase, never particular goods
+    r"|^(?:其他|其它|其他类|其它类|无|暂无|待定)$"
 )
 # Not goods: the buyer, the procedure, the paperwork, people, time (a sentence's leftovers)
 _NOT_PRODUCT = re.compile(
@@ -202,6 +206,10 @@ _CONDITION = re.compile(
 )
 _TITLE_NOISE = re.compile(r"^(?:急|加急|紧急|RFQ|RFI|RFP|NEW|新|热|置顶|推荐|公告|项目)$")
 _THIS_DEAL = re.compile(r"^(?:本次|此次|该次|本)(?:采购|招标|询价|项目)(?:项目|活动)?")
+_DEAL_GOODS = re.compile(
+    r"^(?:本次|此次|该次|本项目)(?:所?(?:采购|招标|询价|购买))的(?P<obj>[^的]{2,20}?)"
+    r"(?:须|应|必须|需|均)(?:满足|符合|达到|具备|为)"
+)
 # 就X组织询比价, 对X实施集中采购: the object sits between the preposition and the verb;
 # without a preposition (X进行框架采购) it is all that comes before the verb
 _DEAL_VERB = (
@@ -433,7 +441,7 @@ def read_sentences(text: str) -> SentenceReading:
     label: str | None = None  # "询价：X", "用途：Y": the label's clause says what the next one is
     clauses = [
         part
-        for line in _pauses(strip_emoji(text)).splitlines()
+        for line in re.split(r"[\r\n\t]+", _pauses(strip_emoji(text)))
         for c in _CLAUSE_SPLIT.split(
             _GENERIC_NAMED.sub(_name_generic, _bilingual(product_key(line)))
         )
@@ -521,6 +529,10 @@ _PART = "\x00"  # where a clause was cut (a space may be part of a Latin name: S
 
 
 def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str]) -> None:
+    goods = _DEAL_GOODS.match(clause)
+    if goods:  # 本次采购的X须满足…: X is what this deal buys
+        wanted.extend(_clean_object(goods.group("obj")))
+        return
     clause = _THIS_DEAL.sub("", clause)  # 本次招标谢绝代理商: the deal, not a want
     if not re.search(_STRONG_CUE, clause):
         if _ABOUT_FIRM.match(clause):

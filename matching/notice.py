@@ -28,6 +28,7 @@ Every line becomes a :class:`Line` with a ``kind``:
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -152,8 +153,26 @@ def strip_emoji(text: str) -> str:
     return _EMOJI.sub(" ", text)
 
 
+# Markup of a notice copied from a web page's source: block tags end lines, others go
+_BLOCK_TAG = re.compile(
+    r"<\s*(?:br|/?p|/?div|/?li|/?tr|/?h\d|/?table|/?ul|/?ol)\b[^>]*>", re.IGNORECASE
+)
+_CELL_TAG = re.compile(r"<\s*/?t[dh]\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<\s*/?[A-Za-z][^<>]{0,200}>")
+
+
+def strip_markup(text: str) -> str:
+    """HTML tags out (block tags become line breaks, cells tabs) and entities decoded."""
+    if "<" not in text and "&" not in text:
+        return text
+    text = _TAG.sub("", _CELL_TAG.sub("\t", _BLOCK_TAG.sub("\n", text)))
+    return html.unescape(text).replace("\xa0", " ")
+
+
 def clean(text: str) -> str:
-    """NFKC and no URLs, e-mail addresses or emoji; line breaks are kept (they are structure)."""
+    """NFKC and no markup, URLs, e-mail addresses or emoji; line breaks are kept (they are
+    structure)."""
+    text = strip_markup(text)
     text = _CIRCLED.sub(lambda m: f"({ord(m.group()) - 0x245F}) ", text)  # NFKC makes ① a bare 1
     return _URL.sub(" ", strip_emoji(unicodedata.normalize("NFKC", text)))
 
@@ -230,6 +249,7 @@ def parse_lines(text: str) -> list[Line]:
     out: list[Line] = []
     header: list[str] | None = None
     by_spaces = False  # whether the header's columns are parted by single spaces
+    unread: Line | None = None  # the header line until a row follows it
     heading, heading_kind, heading_level = "", "", 0
     for raw in _raw_lines(text):
         if _TABLE_RULE.match(raw):
@@ -248,11 +268,16 @@ def parse_lines(text: str) -> list[Line]:
         row = _row(line, cells, header, by_spaces)
         if row is not None:
             out.extend(_labelled(h, c, True, heading) for h, c in row)
+            unread = None
             continue
+        if unread is not None:  # a "header" no row followed: 采购X\t数量若干\t用于Y is text
+            out.append(unread)
+            unread, header = None, None
         if header is None and len(cells) == 1 and not re.search(r"[:：]", line):
             words = line.split()  # 序号 物资名称 数量 备注: columns parted by single spaces
             if len(words) >= 3 and _is_header(words) and all(map(_is_label_word, words)):
                 header, by_spaces = words, True
+                unread = Line("text", "", line, bool(level), heading)
                 continue
         if len(cells) >= 2:
             if all(_LABEL.match(c) for c in cells):
@@ -263,6 +288,7 @@ def parse_lines(text: str) -> list[Line]:
                 continue
             if _is_header(cells):
                 header, by_spaces = cells, False
+                unread = Line("text", "", "，".join(cells), bool(level), heading)
                 continue
         header = None
         if (
@@ -284,6 +310,10 @@ def parse_lines(text: str) -> list[Line]:
             label, value = m["label"].strip(), m["value"].strip()
             if not value:  # 三、采购需求： the items follow
                 heading, heading_kind, heading_level = label, _heading_kind(label), level
+                if re.match(
+                    r"(?:本次|此次|该次|本项目)\w{6,}", label
+                ):  # 本次采购的X须满足以下要求：
+                    out.append(Line("text", "", label, bool(level), ""))
                 continue
             out.append(_labelled(label, value, bool(level), heading))
             continue
@@ -300,6 +330,8 @@ def parse_lines(text: str) -> list[Line]:
             continue
         kind = heading_kind if heading_kind in {"boilerplate", "qualification"} else "text"
         out.append(Line(kind, "", line, bool(level), heading))
+    if unread is not None:
+        out.append(unread)
     return out
 
 

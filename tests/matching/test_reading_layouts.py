@@ -182,3 +182,38 @@ def test_boilerplate_alone_still_says_no_product_was_found() -> None:
     )
     assert reading.products == ()
     assert NO_PRODUCT in reading.warnings
+
+
+# -- pasted from a web page or a form --------------------------------------------------------
+
+
+def test_markup_copied_from_a_web_page_is_read_as_lines() -> None:
+    text = "<div><p>采购内容：&nbsp;环氧地坪漆</p><p>用途：厂房地面</p></div>"
+    reading = read_text("采购公告", text)
+    assert [p.text for p in reading.products] == ["环氧地坪漆"]
+    assert "厂房地面" in reading.applications
+
+
+def test_a_catalogue_code_before_the_goods_is_not_part_of_their_name() -> None:
+    assert products("采购公告", "采购品目：C0301 橡胶输送带\n采购方式：询价") == ["橡胶输送带"]
+
+
+def test_a_placeholder_category_cell_names_no_goods() -> None:
+    text = "品目 | 货物名称 | 数量\n其他 | 电动葫芦 | 4台"
+    assert products("货物清单", text) == ["电动葫芦"]
+
+
+def test_this_deals_goods_before_a_list_of_requirements_are_wanted() -> None:
+    text = "本次采购的石英砂须满足以下要求：\n1.二氧化硅含量不低于99%\n2.粒度均匀"
+    assert products("采购公告", text) == ["石英砂"]
+
+
+def test_a_project_of_works_before_the_goods_is_an_application() -> None:
+    reading = read_text("", "城南污水厂提标改造工程采购膜组件")
+    assert [p.text for p in reading.products] == ["膜组件"]
+    assert reading.applications == ("城南污水厂提标",)
+
+
+def test_cells_of_a_tab_parted_line_without_a_header_are_clauses() -> None:
+    reading = read_text("", "采购调味品\t数量若干\t用于员工食堂")
+    assert [p.text for p in reading.products] == ["调味品"]
