@@ -34,8 +34,9 @@ __all__ = [
     "SnapshotWriter",
 ]
 
-FORMAT_VERSION = 1
-"""Bumped whenever what a snapshot holds, or how, changes: other versions are ignored."""
+FORMAT_VERSION = 2
+"""Bumped whenever what a snapshot holds, or how, changes: other versions are ignored.
+2: names are normalised with traditional characters simplified (``matching.tokenize``)."""
 MANIFEST = "manifest.json"
 _CHUNK = 1 << 22
 
