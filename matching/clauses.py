@@ -50,7 +50,7 @@ _FILLER = (
     r"(?:厂家|厂商|企业|公司|供应商|单位|人)(?:能|可以|会|可)?(?:供应|供货|提供|生产|供|做|卖)|"
     r"各类|各种|多种|一些|一点|点儿|相关|一款|一种|一套|一台|一家|一个|家|个|对接|下(?![游])|的|些|能够|能生产|可生产|能|可以|"
     r"\d{2,4}年度?|\d{1,2}月份?|二手|全新|做好|为做好|用到|用上|"
-    r"生产|加工|做|提供|供应|供货|配套的?|进口|国产|原装|推荐|介绍|认识|知道|高性能|高可靠性?|新一代|那个|这个|那种|这种|"
+    r"生产|加工|做|提供|供应(?!商)|供货(?!商)|配套的?|进口|国产|原装|推荐|介绍|认识|知道|高性能|高可靠性?|新一代|那个|这个|那种|这种|"
     r"(?:的)?(?:产品|物资|对象|内容|标的|东西)?(?:为|是|包括)(?![\u4e00-\u9fff]?$))"
 )
 _SUPPLIER = (
@@ -132,7 +132,7 @@ _NOT_PRODUCT = re.compile(
     r"(?:招标|投标|采购|响应|谈判|磋商|比选|申请)文件|见附件|附件[一二三四五\d]|详见|合同|发票|付款|账期|认证|证书|体系$|清单|需求|编号|方式|要求|规格型号|"
     r"信息$|(?:申请|询价|报价|订|采购|需求|清)单$|价格|数量|渠道|货源|私聊|私信|老板|朋友|群里|每个?月|每年|每天|每周|长期|优先|"
     r"事宜|意向|名录|合作|对接|业务|能力|经验|样品|测试|下单|\d{4}年|\d+月|\d+日|季度|年度|"
-    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^请|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|^(?:IT|THEM|THIS|THAT|THESE|US|PURCHASE|INQUIRY|ENQUIRY|QUOTATION|QUOTE|REQUEST|ORDER|PRICES?|SAMPLES?)$|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
+    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^请|^(?:收到|好的|明白|知道了)|含税|运费|(?:之|以)前$|周[一二三四五六日末]|今天|明天|上午|下午|晚上|\d+点|不变$|审核|开会|推迟|上传|等待|拼单|(?<![A-Z])(?:PLEASE|ATTACHED|KINDLY)(?![A-Z])|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|^(?:IT|THEM|THIS|THAT|THESE|US|PURCHASE|INQUIRY|ENQUIRY|QUOTATION|QUOTE|REQUEST|ORDER|PRICES?|SAMPLES?)$|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
     r"满足|符合|保障|降低|提高|实现|欢迎|邀请|告知|^[有现期]货$|(?:甲|乙|供|需|品牌|买|卖|合作|双)方$|"
     r"[|:*@#]"
 )
@@ -423,6 +423,12 @@ def _name_generic(m: re.Match[str]) -> str:
     return m.group()
 
 
+_SIGN_OFF = re.compile(
+    r"^(?:(?:BEST|KIND|WARM|WARMEST)\s+)?(?:REGARDS|WISHES)$|^(?:THANKS (?:AND|&) REGARDS|SINCERELY|"
+    r"YOURS (?:SINCERELY|FAITHFULLY|TRULY)|CHEERS|BR)$"
+)
+
+
 def read_sentences(text: str) -> SentenceReading:
     """Read what is wanted and what it is for, sentence by sentence.
 
@@ -449,6 +455,8 @@ def read_sentences(text: str) -> SentenceReading:
         if part
     ]
     for clause in clauses:
+        if _SIGN_OFF.match(clause.strip()):
+            break  # Best regards, Mike: what follows a letter's closing is its signature
         if BOILERPLATE_CLAUSE.search(clause) and not re.search(
             _STRONG_CUE, BOILERPLATE_CLAUSE.sub("", clause)
         ):

@@ -159,6 +159,9 @@ def _title_text(title: str) -> str:
     title = re.sub(r"\s{2,}", "，", strip_emoji(title).strip())  # 碳酸锂  月需求量2吨: two parts
     text = re.sub(r"[【】\[\]]", "", product_key(title))
     text = re.sub(
+        r"^(?:(?:RE|FW|FWD|AW|回复|答复|转发)\s*[:：]\s*)+", "", text
+    )  # a reply's subject
+    text = re.sub(
         r"^(?:RFQ|RFI|RFP|(?:PURCHASE |PRICE )?(?:INQUIRY|ENQUIRY)|REQUEST FOR QUOTATION|"
         r"QUOTATION REQUEST|PURCHASE REQUEST)(?![A-Z])\W*",
         "",

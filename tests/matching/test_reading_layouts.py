@@ -217,3 +217,23 @@ def test_a_project_of_works_before_the_goods_is_an_application() -> None:
 def test_cells_of_a_tab_parted_line_without_a_header_are_clauses() -> None:
     reading = read_text("", "采购调味品\t数量若干\t用于员工食堂")
     assert [p.text for p in reading.products] == ["调味品"]
+
+
+# -- texts that ask for nothing ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("关于变更开标地点的通知", "各投标人：开标地点改为二号楼会议室，其余不变。"),
+        ("报价提醒", "请各供应商于周三前报价，含税含运费。"),
+        ("关于开展供应商年度评价工作的通知", "请于月底前提交自评表。"),
+        ("", "收到，谢谢。明天上午十点电话沟通。\nBest regards,\nSusan"),
+    ],
+)
+def test_a_text_that_asks_for_no_goods_says_so_instead_of_reading_junk(
+    title: str, description: str
+) -> None:
+    reading = read_text(title, description)
+    assert reading.products == ()
+    assert NO_PRODUCT in reading.warnings
