@@ -122,7 +122,7 @@ def test_a_generic_word_with_the_goods_in_brackets_reads_the_goods() -> None:
 
 
 def test_a_department_is_not_a_purchase_cue() -> None:
-    assert read_sentences("请采购科尽快下单").wanted == ()
+    assert read_sentences("请采购部尽快下单").wanted == ()
     assert read_sentences("我司采购科研仪器").wanted == ("科研仪器",)
 
 
