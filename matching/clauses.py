@@ -161,7 +161,7 @@ _GLUED_TAIL = re.compile(
 
 _LIST = re.compile(r"、|和|及|以及|与|或|/|＋|\+")
 _QUANTITY = re.compile(
-    r"(?:(?:采购|需求|订货)?(?:数量|量)[:：]?)?(?:约|共|计|为|每月|每年|年|月)?"
+    r"(?:(?:采购|需求|订货)?(?:数量|量)[:：]?)?(?:大约|大概|约|共|计|为|每月|每年|年|月)?"
     r"(?:\d[\d,]*(?:\.\d+)?|若干|几|多|数)(?:万|千|百)?"
     r"(?:吨/月|吨/年|吨|件|套|台|个|只|片|米|公斤|千克|KG|T|箱|批|PCS|卷|桶|袋|座|瓶|支|根|块|张|辆|组|对|副|条|盒|包|粒|颗|"
     r"立方米?|平方米?|升)"
@@ -633,6 +633,11 @@ _BROKEN = re.compile(
 )
 # 谁家有货, 哪里有卖: words after the cue that say someone has the goods named before it
 _HAS_GOODS = re.compile(r"^(?:有|在)?(?:现?货|卖|售|供应|渠道|资源)(?:吗|呢|的)?$")
+# 哪家质量好, 谁家便宜: a question about the suppliers of what was named before
+_QUALITY_ASK = re.compile(
+    r"^(?:的)?(?:质量|价格|品质|服务|性价比|货)?(?:最|比较|更|很)?(?:好|便宜|实惠|靠谱|强|高|低|优|正宗)"
+    r"(?:一些|一点|些)?(?:吗|呢|啊|呀)?$"
+)
 _CUE_THEN_SUPPLIER = re.compile(rf"(?:{_WANT_CUE})+(?:{_FILLER})*?(?:{_SUPPLIER})+$")
 
 
@@ -658,9 +663,12 @@ def _want_object(part: str) -> str | None:
             m
             and not _CUE_THEN_SUPPLIER.match(part, chain.start())
             and not (before and _HAS_GOODS.match(m.group("obj")))
+            and not _QUALITY_ASK.match(m.group("obj"))
         ):
             return m.group("obj")
         # X寻合格供方, X谁家有货: nothing naming goods after the cue, the object comes before
+        if not before and m and _QUALITY_ASK.match(m.group("obj")):
+            return None  # …，哪家质量好: the goods were named in another clause
         return before or None
     return None
 

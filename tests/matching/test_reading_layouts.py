@@ -237,3 +237,12 @@ def test_a_text_that_asks_for_no_goods_says_so_instead_of_reading_junk(
     reading = read_text(title, description)
     assert reading.products == ()
     assert NO_PRODUCT in reading.warnings
+
+
+def test_a_question_about_quality_points_back_to_the_goods_named_before() -> None:
+    assert products("", "注塑模具用的热流道，哪家质量好？") == ["热流道"]
+    assert products("", "铝箔胶带哪家便宜") == ["铝箔胶带"]
+
+
+def test_an_approximate_quantity_before_the_goods_is_not_part_of_them() -> None:
+    assert products("", "我们每周需要大约5吨工业盐用于软化水") == ["工业盐"]
