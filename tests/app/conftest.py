@@ -50,7 +50,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings for the app under test."""
     # A start-up build that outlasts the default 10 s wait on a loaded CI machine answers 503
     # (a CI run saw it); tests of that answer set their own short wait.
@@ -62,6 +62,9 @@ def settings(database_url: str) -> Settings:
         # the job tests register their handlers in this process: the app's consumer threads
         # run them (the consumer process is tested in tests/app/jobs/test_consumer_process.py)
         jobs_process=False,
+        # On SQLite the data folder is the database file's (a temporary one); on PostgreSQL it
+        # would be ./data, which parallel test processes (pytest-xdist) would share.
+        data_dir=str(tmp_path_factory.mktemp("data")) if POSTGRES_URL else None,
     )
 
 

@@ -234,7 +234,9 @@ def sql_queue_app(settings: Settings, tmp_path: Path) -> FastAPI:
     if settings.database_url.startswith("postgresql"):
         from sqlalchemy.engine import make_url
 
-        url = make_url(settings.database_url).set(database="xieshou_test_jobs_queue")
+        # named after the suite's database, so that parallel test processes have one each
+        own = make_url(settings.database_url)
+        url = own.set(database=f"{own.database}_jobs_queue")
         _create_database_once(url.render_as_string(hide_password=False))
         jobs_url = url.render_as_string(hide_password=False)
     else:
