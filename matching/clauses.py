@@ -310,8 +310,15 @@ _FIRM_NAME = re.compile(
 )
 
 
+# X两件, X三台: a quantity in Chinese numerals at the end of the object
+_CN_QUANTITY = re.compile(
+    r"(?<=.{2})[一二两三四五六七八九十百千]+(?:吨|件|套|台|个|只|片|米|箱|批|卷|桶|袋|座|瓶|支|根|块|张|辆|组|"
+    r"对|副|条|盒|包|粒|颗)$"
+)
+
+
 def _clean_object(obj: str) -> list[str]:
-    obj = _FIRM_NAME.sub("", _QUANTITY.sub("", obj))
+    obj = _FIRM_NAME.sub("", _CN_QUANTITY.sub("", _QUANTITY.sub("", obj)))
     obj = _ABOUT_GOODS.sub("", obj) or obj
     out: list[str] = []
     parts = _LIST.split(obj)
@@ -468,7 +475,9 @@ def read_sentences(text: str) -> SentenceReading:
             if not piece:
                 continue
             if label is not None:
-                (apps if label == "app" else wanted).extend(_clean_object(piece))
+                after = _WANT_AFTER.match(piece) if label == "want" else None
+                obj = after.group("obj") if after else piece  # 采购公告：X采购
+                (apps if label == "app" else wanted).extend(_clean_object(obj))
                 label = None
                 continue
             if _TEXT_LABEL.match(piece):

@@ -60,7 +60,7 @@ _INLINE_SPLIT = re.compile(
 # Short lines that head a section (项目概况, 采购人信息, 投标人资格要求)
 _HEADING_WORD = re.compile(
     r"(?:概况|信息|情况|要求|须知|说明|清单|一览表?|明细|内容|范围|事项|方式|资格|条件|需求|标的|"
-    r"货物|物资|安排|联系方式|其他|其它|附件)$"
+    r"货物|物资|安排|联系方式|其他|其它|附件|名称|品名|用途)$"
 )
 _CELL_SPLIT = re.compile(r"\s*[|\t]\s*|\s{3,}")
 _TABLE_RULE = re.compile(r"^[\s|:\-+=_—]*$")
@@ -73,6 +73,8 @@ _LIST_INTRO = re.compile(r"以下|如下|下列")
 _GOODS_INTRO = re.compile(r"物资|物品|产品|货物|设备|材料|品类|品种|清单|采购|征集|求购|需要")
 _TERMS_INTRO = re.compile(r"要求|条件|资格|事项|须知|规定|标准|说明|流程|程序")
 # 请采购部尽快落实, 以上物资…: a sentence after a list, not one of its items
+# 招标物资用途 after the items of 招标物资名称: the next field's label on a line of its own
+_NEXT_HEADING = re.compile(r"(?:名称|品名|用途|要求|须知|说明|条件|资格|方式|事项|时间|地点|数量)$")
 _SENTENCE = re.compile(r"^(?:请|以上|上述)")
 _SALUTATION = re.compile(r"^(?:致|尊敬的|各|各位|诸位|亲爱的|DEAR|HI|HELLO)", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
@@ -248,7 +250,7 @@ def parse_lines(text: str) -> list[Line]:
     """
     out: list[Line] = []
     header: list[str] | None = None
-    by_spaces = False  # whether the header's columns are parted by single spaces
+    by_spaces = ""  # what parts the header's columns when no cell split does: " " or ","
     unread: Line | None = None  # the header line until a row follows it
     heading, heading_kind, heading_level = "", "", 0
     for raw in _raw_lines(text):
@@ -275,8 +277,11 @@ def parse_lines(text: str) -> list[Line]:
             unread, header = None, None
         if header is None and len(cells) == 1 and not re.search(r"[:：]", line):
             words = line.split()  # 序号 物资名称 数量 备注: columns parted by single spaces
+            sep = " "
+            if len(words) < 3:
+                words, sep = line.split(","), ","  # 序号,名称,数量: a pasted CSV
             if len(words) >= 3 and _is_header(words) and all(map(_is_label_word, words)):
-                header, by_spaces = words, True
+                header, by_spaces = words, sep
                 unread = Line("text", "", line, bool(level), heading)
                 continue
         if len(cells) >= 2:
@@ -287,7 +292,7 @@ def parse_lines(text: str) -> list[Line]:
                     out.append(_labelled(m["label"], m["value"], True, heading))
                 continue
             if _is_header(cells):
-                header, by_spaces = cells, False
+                header, by_spaces = cells, ""
                 unread = Line("text", "", "，".join(cells), bool(level), heading)
                 continue
         header = None
@@ -322,6 +327,7 @@ def parse_lines(text: str) -> list[Line]:
             and (level > heading_level or not level)
             and len(line) <= 40
             and not _SENTENCE.search(line)
+            and not (_is_heading(line, level) and _NEXT_HEADING.search(line))
         ):
             out.append(Line("product", "", line, True, heading))  # an item of the list
             continue
@@ -336,7 +342,7 @@ def parse_lines(text: str) -> list[Line]:
 
 
 def _row(
-    line: str, cells: list[str], header: list[str] | None, by_spaces: bool
+    line: str, cells: list[str], header: list[str] | None, by_spaces: str
 ) -> list[tuple[str, str]] | None:
     """The (column, cell) pairs of a table row under ``header``, or None for no row.
 
@@ -352,7 +358,7 @@ def _row(
         return None
     if len(cells) >= 2:
         return list(zip(header, cells, strict=True)) if len(cells) == len(header) else None
-    words = line.split()
+    words = line.split(",") if by_spaces == "," else line.split()
     if by_spaces and 2 <= len(words) <= len(header):
         return list(zip(header, words, strict=False))
     return None

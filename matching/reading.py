@@ -276,6 +276,11 @@ _APP_START = re.compile(
     r"^(?:主要|均|将|拟|全部|该批?|本批|此批|产品|物资|货物)*(?:用于|应用于|用在|用作|作为|服务于|配套于|适用于)"
 )
 _SERVICE = re.compile(r"服务$|运输|安装|调试|培训|维保|维修|施工|卸货|搬运|技术支持|售后")
+# X等设备采购及安装: the works that come with the goods
+_WORKS_TAIL = re.compile(
+    r"(?<=.{2})(?:及|和|与|并|以及|、)(?:其)?(?:安装|调试|运输|培训|维保|施工|技术服务|售后服务|服务)"
+    r"(?:(?:、|及|和|与)?(?:安装|调试|运输|培训|维保|施工|服务))*(?:服务|工作|工程)?$"
+)
 _CATALOGUE_CODE = re.compile(r"^[A-Z]{0,3}\d[\d.\-]{3,}\s*(?=[^\d\s.\-])")
 _SCOPE_TAIL = re.compile(
     r"的(?:(?:、|,|及|和|与|并|以及)?(?:设计|制造|生产|加工|供货|供应|运输|安装|调试|验收|培训|"
@@ -299,7 +304,7 @@ def _read_value(value: str) -> tuple[list[str], list[str]]:
     for clause in _CLAUSE.split(product_key(value)):
         clause = clause.strip()
         clause = _CATALOGUE_CODE.sub("", clause)  # A02010104 台式计算机: a catalogue code
-        scope = _SCOPE_TAIL.sub("", clause)  # X的设计、制造、供货及技术服务: X
+        scope = _SCOPE_TAIL.sub("", _WORKS_TAIL.sub("", clause))  # X的设计、制造、供货及技术服务: X
         clause = scope if len(scope) >= 2 else clause
         if not clause or _VALUE_SKIP.match(clause) or _SERVICE.search(clause):
             continue

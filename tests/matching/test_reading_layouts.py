@@ -246,3 +246,26 @@ def test_a_question_about_quality_points_back_to_the_goods_named_before() -> Non
 
 def test_an_approximate_quantity_before_the_goods_is_not_part_of_them() -> None:
     assert products("", "我们每周需要大约5吨工业盐用于软化水") == ["工业盐"]
+
+
+def test_a_pasted_csv_table_is_read_by_its_columns() -> None:
+    text = "物料清单\n序号,物料名称,数量,单位\n1,导热硅脂,30,支\n2,绝缘垫片,500,片"
+    assert products("询价", text) == ["导热硅脂", "绝缘垫片"]
+
+
+def test_field_labels_on_lines_of_their_own_take_the_next_line_as_value() -> None:
+    reading = read_text("物资招标", "招标物资名称\n镀锌钢绞线\n招标物资用途\n配电线路")
+    assert [p.text for p in reading.products] == ["镀锌钢绞线"]
+
+
+def test_a_label_naming_the_notice_then_the_goods_with_their_procedure_word() -> None:
+    assert products("", "【采购公告】锂电池隔膜采购，截止日期另行通知") == ["锂电池隔膜"]
+
+
+def test_a_quantity_in_chinese_numerals_after_the_goods_is_dropped() -> None:
+    assert products("紧急采购", "因停机检修，需紧急采购减速机两台，请今日报价。") == ["减速机"]
+
+
+def test_the_works_that_come_with_the_goods_are_not_goods() -> None:
+    text = "项目名称：办公楼提升改造项目\n采购需求：多联机空调等设备采购及安装\n最高限价：88万元"
+    assert products("竞争性磋商公告", text) == ["多联机空调"]
