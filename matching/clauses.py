@@ -36,7 +36,8 @@ _STRONG_CUE = (
     r"寻源|引进|诚招|招引|遴选|甄选|征选|集采|采办|订货|进货|需配套|谁有|有没有|哪里有|哪有|"
     r"外购|外采|希望找到|想找到|有人(?:做|卖|生产|供应|能做|会做|有)|谁(?:家)?(?:能|可以)?(?:做|卖|生产|提供|供应|供货)|有做|哪家(?:能|可以|可)?(?:供应|提供|生产|供货|做)?|谁家|哪里能买到|"
     r"(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|INQUIRY|ENQUIRY|REQUIRE|"
-    r"DO YOU (?:SELL|HAVE|SUPPLY|MAKE|PRODUCE|OFFER)|INTERESTED IN)(?![A-Z])(?! ?(?:DEPT|DEPARTMENT|TEAM|MANAGER|OFFICE|SPECIALIST|ENGINEER)))"
+    r"DO YOU (?:SELL|HAVE|SUPPLY|MAKE|PRODUCE|OFFER)|INTERESTED IN|(?:PLEASE |PLS |KINDLY )?QUOTE(?: US| ME)?"
+    r"(?: FOR| ON)?|QUOTATION (?:FOR|OF|ON)|PRICE (?:FOR|OF))(?![A-Z])(?! ?(?:DEPT|DEPARTMENT|TEAM|MANAGER|OFFICE|SPECIALIST|ENGINEER)))"
 )
 _WEAK_CUE = (
     r"(?:(?<!必)需(?![方知提具符满通持])|(?<![主重只必还])要(?![求点素是用做])|(?<![要追需请])求(?![职助证])"
@@ -132,7 +133,7 @@ _NOT_PRODUCT = re.compile(
     r"(?:招标|投标|采购|响应|谈判|磋商|比选|申请)文件|见附件|附件[一二三四五\d]|详见|合同|发票|付款|账期|认证|证书|体系$|清单|需求|编号|方式|要求|规格型号|"
     r"信息$|(?:申请|询价|报价|订|采购|需求|清)单$|价格|数量|渠道|货源|私聊|私信|老板|朋友|群里|每个?月|每年|每天|每周|长期|优先|"
     r"事宜|意向|名录|合作|对接|业务|能力|经验|样品|测试|下单|\d{4}年|\d+月|\d+日|季度|年度|"
-    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^请|^(?:收到|好的|明白|知道了)|含税|运费|(?:之|以)前$|周[一二三四五六日末]|今天|明天|上午|下午|晚上|\d+点|不变$|审核|开会|推迟|上传|等待|拼单|(?<![A-Z])(?:PLEASE|ATTACHED|KINDLY)(?![A-Z])|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|^(?:IT|THEM|THIS|THAT|THESE|US|PURCHASE|INQUIRY|ENQUIRY|QUOTATION|QUOTE|REQUEST|ORDER|PRICES?|SAMPLES?)$|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
+    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^请|^(?:收到|好的|明白|知道了)|含税|运费|(?:之|以)前$|周[一二三四五六日末]|今天|明天|上午|下午|晚上|\d+点|不变$|审核|开会|推迟|上传|等待|拼单|(?<![A-Z])(?:PLEASE|ATTACHED|KINDLY|HI|TEAM|ALL)(?![A-Z])|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|^(?:IT|THEM|THIS|THAT|THESE|US|PURCHASE|INQUIRY|ENQUIRY|QUOTATION|QUOTE|REQUEST|ORDER|PRICES?|SAMPLES?)$|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
     r"满足|符合|保障|降低|提高|实现|欢迎|邀请|告知|^[有现期]货$|(?:甲|乙|供|需|品牌|买|卖|合作|双)方$|"
     r"[|:*@#]"
 )
@@ -301,6 +302,8 @@ _ENGLISH_LEAD = re.compile(
     r"^(?:(?:ABOUT|APPROX\.?|AROUND)\s+)?(?:\d[\d,.]*\s*(?:PCS|PIECES|UNITS|SETS|TONS?|MT|KGS?|"
     r"METERS?|ROLLS|BAGS|DRUMS|LITERS?)?\s+)?(?:(?:OF|THE|A|AN|SOME|ANY|YOUR|RELIABLE|QUALITY)\s+)*"
 )
+_ENGLISH_ABOUT = re.compile(r"^(?:ABOUT|REGARDING|CONCERNING)\s*(?=\S)|^RE\s*[:：]\s*")
+_ENGLISH_TAIL = re.compile(r"\s*(?:URGENTLY|ASAP|IMMEDIATELY|PLEASE|PLS|THANKS?|THX)$")
 _ENGLISH_FOR = re.compile(r"\s+(?:FOR|TO BE USED|USED|IN|WITH)\s+.*$")
 
 
@@ -325,6 +328,7 @@ def _clean_object(obj: str) -> list[str]:
     for i, part in enumerate(parts):
         part = _TRAIL.sub("", _LEAD.sub("", part.strip(" -—–_·"))).strip(" 的-—–_·")
         part = _ENGLISH_FOR.sub("", _ENGLISH_LEAD.sub("", part))  # (THE) X FOR Y: X
+        part = _ENGLISH_TAIL.sub("", _ENGLISH_ABOUT.sub("", part)) or part  # ABOUT X URGENTLY
         for_use = _FOR_USE.match(part)
         if for_use:
             part = for_use.group("obj")

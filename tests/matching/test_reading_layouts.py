@@ -269,3 +269,22 @@ def test_a_quantity_in_chinese_numerals_after_the_goods_is_dropped() -> None:
 def test_the_works_that_come_with_the_goods_are_not_goods() -> None:
     text = "项目名称：办公楼提升改造项目\n采购需求：多联机空调等设备采购及安装\n最高限价：88万元"
     assert products("竞争性磋商公告", text) == ["多联机空调"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "wanted"),
+    [
+        ("RFQ", "Hi team, please quote copper busbars for our inverter line.", "COPPER BUSBARS"),
+        ("Inquiry about 钛白粉", "您好，想了解贵司钛白粉的价格和交期。", "钛白粉"),
+        ("", "Need 石墨电极 urgently!! 做炼钢的", "石墨电极"),
+        (
+            "Sourcing request: 氧化锆",
+            "Dear all,\nPlease reply with price.\nRegards,\nAnna",
+            "氧化锆",
+        ),
+    ],
+)
+def test_english_and_mixed_inquiries_read_the_goods_only(
+    title: str, description: str, wanted: str
+) -> None:
+    assert products(title, description) == [wanted]
