@@ -47,7 +47,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -295,44 +295,39 @@ def main() -> int:
                         used.add(name)
                         made += 1
                     break
-    made = 0
-    for name in fresh(han):
-        if made < PER_KIND and len(name) >= 4:
-            pos = 1 + _hash(name + "drop") % (len(name) - 2)
-            r = row(name[:pos] + name[pos + 1 :], name, "drop", len(typos))
-            if r:
-                typos.append(r)
-                used.add(name)
-                made += 1
-    made = 0
-    for name in fresh(han):
-        if made < PER_KIND and len(name) >= 3:
-            pos = _hash(name + "swap") % (len(name) - 1)
-            word = name[:pos] + name[pos + 1] + name[pos] + name[pos + 2 :]
-            r = row(word, name, "swap", len(typos)) if word != name else None
-            if r:
-                typos.append(r)
-                used.add(name)
-                made += 1
-    made = 0
+
+    def drop(name: str) -> str:
+        pos = 1 + _hash(name + "drop") % (len(name) - 2)
+        return name[:pos] + name[pos + 1 :]
+
+    def swap(name: str) -> str:
+        pos = _hash(name + "swap") % (len(name) - 1)
+        return name[:pos] + name[pos + 1] + name[pos] + name[pos + 2 :]
+
+    def full_width(name: str) -> str:
+        return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name)
+
+    def space(name: str) -> str:
+        pos = 1 + _hash(name + "space") % (len(name) - 1)
+        return f"{name[:pos]} {name[pos:]}"
+
     latin = [n for n in common if re.search(r"[A-Z0-9]", n) and re.search(r"[\u3400-\u9fff]", n)]
-    for name in fresh(latin):
-        if made < PER_KIND and name not in skip:
-            word = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name)
-            r = row(word, name, "fullwidth", len(typos))
-            if r:
-                typos.append(r)
-                used.add(name)
-                made += 1
-    made = 0
-    for name in fresh(han):
-        if made < PER_KIND and len(name) >= 3:
-            pos = 1 + _hash(name + "space") % (len(name) - 1)
-            r = row(f"{name[:pos]} {name[pos:]}", name, "space", len(typos))
-            if r:
-                typos.append(r)
-                used.add(name)
-                made += 1
+    slips: list[tuple[str, list[str], int, Callable[[str], str]]] = [
+        ("drop", han, 4, drop),
+        ("swap", han, 3, swap),
+        ("fullwidth", [n for n in latin if n not in skip], 1, full_width),
+        ("space", han, 3, space),
+    ]
+    for kind, names, shortest, slip in slips:
+        made = 0
+        for name in fresh(names):
+            if made < PER_KIND and len(name) >= shortest:
+                word = slip(name)
+                r = row(word, name, kind, len(typos)) if word != name else None
+                if r:
+                    typos.append(r)
+                    used.add(name)
+                    made += 1
     # (c) English
     english = out["english"]
     made = 0
