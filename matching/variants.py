@@ -19,6 +19,9 @@ Where the knowledge comes from (nothing here is a per-product table):
   马达 is *motor*, 电动机 *electric motor* → 伺服电机). Last characters that end many pairs
   of dictionary synonyms are interchangeable (减速器 / 减速机). The shipped subset and its
   licence: ``data/README.md``.
+- **OpenCC's phrase tables** for the words Taiwan writes for goods (伺服器 for 服务器, 积体电路
+  for 集成电路, 镭射 for 激光), whole or inside a longer term (镭射切割机 → 激光切割机):
+  :class:`RegionalNames`.
 - **The catalog itself.** A variant counts only when suppliers list it (a name of the
   lexicon, or inside one); short forms are the listed names that keep a term's first and last
   characters (温度控制器 → 温控器); a long form inserts one character (无缝管 → 无缝钢管).
@@ -51,12 +54,14 @@ __all__ = [
     "NameDictionary",
     "NameVariant",
     "NameVariants",
+    "RegionalNames",
     "SynonymGroups",
     "describe",
     "name_dictionary",
     "qualifiers_agree",
     "read_as_note",
     "reading_key",
+    "regional_names",
     "synonym_groups",
 ]
 
@@ -67,6 +72,7 @@ KIND_LABELS: dict[str, str] = {
     "long": "全称",
     "typo": "疑似错字",
     "purpose": "按用途",
+    "regional": "两岸用语",
 }
 """How each kind of variant is named in the reasons."""
 
@@ -124,6 +130,10 @@ SIDE_SENSE = 0.9
 is not its own main sense (豆油, *soy bean oil* first, for 豉油, *soy sauce*)."""
 PIVOT_EXTENDED = 0.85
 """Strength of a pivot through a sense one word longer (*X solution* for *X*)."""
+REGIONAL = SYNONYM
+"""Factor of the mainland word for a Taiwan word naming the same goods (伺服器 → 服务器): a
+dictionary synonym of the whole term; the term with a regional word inside it replaced
+(镭射切割机 → 激光切割机) counts :data:`PART_SYNONYM`, as a replaced word does."""
 _MAX_READINGS = 16
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"))
 _FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
@@ -557,6 +567,66 @@ class SynonymGroups:
         return word in self._mates
 
 
+class RegionalNames:
+    """The mainland words for words written in Taiwan (the shipped extract of OpenCC's phrase
+    tables, ``data/regional_names.tsv.gz``), both in simplified characters.
+
+    Examples
+    --------
+    >>> r = RegionalNames([("伺服器", "服务器"), ("镭射", "激光")])
+    >>> r.mainland("伺服器"), r.mainland("服务器")
+    (('服务器',), ())
+    >>> r.replaced("镭射切割机")
+    [('激光切割机', False)]
+    >>> r.replaced("伺服器")
+    [('服务器', True)]
+    """
+
+    def __init__(self, pairs: Iterable[Iterable[str]]) -> None:
+        mainland: dict[str, list[str]] = {}
+        for regional, word in (tuple(p) for p in pairs):
+            mainland.setdefault(regional, []).append(word)
+        self._mainland = {w: tuple(dict.fromkeys(ms)) for w, ms in mainland.items()}
+        self.max_len = max((len(w) for w in self._mainland), default=0)
+
+    def mainland(self, word: str) -> tuple[str, ...]:
+        """The mainland words for the regional ``word`` (none when it is not one)."""
+        return self._mainland.get(word, ())
+
+    def replaced(self, term: str) -> list[tuple[str, bool]]:
+        """``term`` with one of its regional words (the longest at each place) replaced by a
+        mainland word, the rest kept, and with all of them replaced; each with whether the
+        whole term was the regional word."""
+        out: dict[str, bool] = {}
+        spans: list[tuple[int, int]] = []
+        start = 0
+        while start < len(term):
+            for end in range(min(len(term), start + self.max_len), start, -1):
+                if term[start:end] in self._mainland:
+                    spans.append((start, end))
+                    start = end
+                    break
+            else:
+                start += 1
+        for start, end in spans:
+            for word in self._mainland[term[start:end]]:
+                text = term[:start] + word + term[end:]
+                out.setdefault(text, end - start == len(term))
+        if len(spans) > 1:
+            pieces, pos = [], 0
+            for start, end in spans:
+                pieces += [term[pos:start], self._mainland[term[start:end]][0]]
+                pos = end
+            out.setdefault("".join(pieces) + term[pos:], False)
+        return list(out.items())
+
+
+@cache
+def regional_names() -> RegionalNames:
+    """The shipped regional words (``data/regional_names.tsv.gz``), loaded once."""
+    return RegionalNames(_data_lines("regional_names.tsv.gz"))
+
+
 NEGATIONS = "非无不未反"
 """Prefixes that turn a word into its opposite (金属 / 非金属, 极性 / 非极性): a synonym
 lexicon built from encyclopaedia redirects may group the two, but they name other goods."""
@@ -686,10 +756,12 @@ class NameVariants:
         lexicon: Lexicon,
         dictionary: NameDictionary | None = None,
         groups: SynonymGroups | None = None,
+        regional: RegionalNames | None = None,
     ) -> None:
         self.lexicon = lexicon
         self.dictionary = dictionary or name_dictionary()
         self.groups = groups if groups is not None else synonym_groups()
+        self.regional = regional if regional is not None else regional_names()
         self._pairs: set[str] = set()
         self._pairs_seen = 0
         self._keys = TextStore()
@@ -801,6 +873,12 @@ class NameVariants:
                     # first, and grouped): the same goods, no guess
                     both = text in found and found[text].confirmed
                     put(text, GROUP_SYNONYM, "synonym", confirmed=True, exact=both)
+        if attested < WEAK_EVIDENCE and _HAN.search(term):
+            # a Taiwan word for goods the suppliers list under the mainland word: the same
+            # goods (exact), never a typo to guess at
+            for text, whole in self.regional.replaced(term):
+                if self._listed(text):
+                    put(text, REGIONAL if whole else PART_SYNONYM, "regional", exact=True)
         if attested < WEAK_EVIDENCE:
             for text, factor, kind in self._synonyms(term, attested):
                 put(text, factor, kind, same_goods(term, text))

