@@ -34,6 +34,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from matching.tokenize import simplified
+
 __all__ = ["Line", "parse_lines", "strip_emoji"]
 
 # Enumerators at the start of a line, by level: 一、 > （一） > 1. > (1) ① > • -
@@ -172,11 +174,15 @@ def strip_markup(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """NFKC and no markup, URLs, e-mail addresses or emoji; line breaks are kept (they are
-    structure)."""
+    """NFKC, traditional characters simplified, and no markup, URLs, e-mail addresses or emoji;
+    line breaks are kept (they are structure). A notice pasted from a Hong Kong or Taiwan
+    document then shows the reader the cue words it knows (採購 → 采购, 用於 → 用于)."""
     text = strip_markup(text)
     text = _CIRCLED.sub(lambda m: f"({ord(m.group()) - 0x245F}) ", text)  # NFKC makes ① a bare 1
-    return _URL.sub(" ", strip_emoji(unicodedata.normalize("NFKC", text)))
+    text = simplified(unicodedata.normalize("NFKC", text))
+    # 於 is also a surname that simplified text keeps, so the shared table leaves it alone; in
+    # a need it is the preposition (用於, 適用於, 於…前)
+    return _URL.sub(" ", strip_emoji(text.replace("於", "于")))
 
 
 # 序号1：X, 第二包：X, 品目3：X: an item numbered in its label

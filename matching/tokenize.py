@@ -38,6 +38,16 @@ def _simplified() -> dict[int, str]:
     return table
 
 
+def simplified(text: str) -> str:
+    """``text`` with its traditional Chinese characters simplified where the mapping is
+    unambiguous (the table of :func:`normalize`); simplified text is returned as it is.
+
+    >>> simplified("採購伺服器")
+    '采购伺服器'
+    """
+    return text if text.isascii() else text.translate(_simplified())
+
+
 def normalize(text: str) -> str:
     """Return ``text`` in the one form every comparison uses.
 
@@ -67,10 +77,7 @@ def normalize(text: str) -> str:
     >>> normalize("鋰電池 變壓器")
     '锂电池 变压器'
     """
-    text = unicodedata.normalize("NFKC", text)
-    if not text.isascii():
-        text = text.translate(_simplified())
-    text = text.upper().strip()
+    text = simplified(unicodedata.normalize("NFKC", text)).upper().strip()
     text = _SPACES.sub(" ", text)
     return _LATIN_CODE.sub(r"\1\2", text)
 
