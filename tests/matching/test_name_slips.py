@@ -4,7 +4,7 @@ buyer's modifiers still reach the suppliers listing the name, below an exact mat
 import gzip
 from importlib import resources
 
-from matching import NeedRecord, ProductItem, ProfileRecord, SupplierIndex
+from matching import NeedRecord, SupplierIndex
 from matching.catalog import product_key
 from matching.lexicon import Lexicon
 from matching.tokenize import normalize
@@ -16,12 +16,7 @@ from matching.variants import (
     SynonymGroups,
     name_dictionary,
 )
-
-
-def profile(pid: int, *products: str) -> ProfileRecord:
-    return ProfileRecord(
-        id=pid, name=f"企业{pid}", products=tuple(ProductItem(p, 0.5) for p in products)
-    )
+from tests.matching.records import profile
 
 
 def need(product: str) -> NeedRecord:

@@ -1,15 +1,10 @@
 """Precision at the top: how the catalog uses a word decides how it ranks, a modifier alone
 never makes a match, and a shortlist does not pad itself with noise."""
 
-from matching import NeedRecord, ProductItem, ProfileRecord, SupplierIndex
+from matching import NeedRecord, SupplierIndex
 from matching.lexicon import Lexicon
 from matching.similarity import related_names, term_usage
-
-
-def profile(pid: int, *products: str) -> ProfileRecord:
-    return ProfileRecord(
-        id=pid, name=f"企业{pid}", products=tuple(ProductItem(p, 0.5) for p in products)
-    )
+from tests.matching.records import profile
 
 
 def need(product: str) -> NeedRecord:

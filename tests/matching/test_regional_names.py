@@ -4,8 +4,7 @@
 import gzip
 from importlib import resources
 
-from matching import NeedRecord, ProductItem, ProfileRecord, SupplierIndex
-from matching.lexicon import Lexicon
+from matching import NeedRecord, SupplierIndex
 from matching.tokenize import normalize
 from matching.variants import (
     PART_SYNONYM,
@@ -15,19 +14,7 @@ from matching.variants import (
     describe,
     regional_names,
 )
-
-
-def profile(pid: int, *products: str) -> ProfileRecord:
-    return ProfileRecord(
-        id=pid, name=f"企业{pid}", products=tuple(ProductItem(p, 0.5) for p in products)
-    )
-
-
-def lexicon(*names: str) -> Lexicon:
-    lex = Lexicon()
-    for name in names:
-        lex.add(name)
-    return lex
+from tests.matching.records import lexicon, profile
 
 
 def test_the_shipped_table_holds_goods_words_and_leaves_mainland_words_out() -> None:

@@ -7,7 +7,7 @@ the reasons; a well-listed name must not be "corrected" into something else.
 import gzip
 from importlib import resources
 
-from matching import Match, NeedRecord, ProductItem, ProfileRecord, SupplierIndex
+from matching import Match, NeedRecord, SupplierIndex
 from matching.lexicon import Lexicon, TextStore
 from matching.variants import (
     NameDictionary,
@@ -20,12 +20,7 @@ from matching.variants import (
     reading_key,
     synonym_groups,
 )
-
-
-def profile(pid: int, *products: str) -> ProfileRecord:
-    return ProfileRecord(
-        id=pid, name=f"企业{pid}", products=tuple(ProductItem(p, 0.5) for p in products)
-    )
+from tests.matching.records import profile
 
 
 def need(product: str) -> NeedRecord:

@@ -6,23 +6,10 @@ synonym lexicon's antonym pairs, two-character cuts that are words of their own 
 forms of known words are dropped.
 """
 
-from matching import NeedRecord, ProductItem, ProfileRecord, SupplierIndex
-from matching.lexicon import Lexicon
+from matching import NeedRecord, SupplierIndex
 from matching.supplier_index import names_the_term
 from matching.variants import NameVariants, SynonymGroups, name_dictionary
-
-
-def profile(pid: int, *products: str) -> ProfileRecord:
-    return ProfileRecord(
-        id=pid, name=f"企业{pid}", products=tuple(ProductItem(p, 0.5) for p in products)
-    )
-
-
-def lexicon(*names: str) -> Lexicon:
-    lex = Lexicon()
-    for name in names:
-        lex.add(name)
-    return lex
+from tests.matching.records import lexicon, profile
 
 
 def test_an_input_written_as_the_terms_other_form_ranks_above_its_sub_types() -> None:
