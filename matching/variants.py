@@ -42,7 +42,7 @@ import gzip
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -401,17 +401,7 @@ class NameDictionary:
 
     def words(self, term: str) -> list[tuple[int, int]]:
         """``(start, end)`` of the headwords in ``term``, longest first at each position."""
-        out: list[tuple[int, int]] = []
-        i = 0
-        while i < len(term):
-            for j in range(min(len(term), i + self.max_len), i, -1):
-                if term[i:j] in self.senses:
-                    out.append((i, j))
-                    i = j
-                    break
-            else:
-                i += 1
-        return out
+        return longest_words(term, self.senses, self.max_len)
 
 
 REGISTER_LABELS = frozenset(
@@ -437,6 +427,26 @@ REGISTER_LABELS = frozenset(
 """Qualifiers that say where or how a word is used (*loanword*, *Tw*, *dialect*), not which
 thing it names: 培林 is a *bearing{mechanical; loanword}*, the same goods as 轴承, a
 *bearing{mechanical}*."""
+
+
+def longest_words(term: str, known: Container[str], max_len: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of the words of ``known`` in ``term`` (none longer than ``max_len``),
+    from left to right, the longest at each place, without overlap.
+
+    >>> longest_words("锂电池组", {"锂", "电池", "锂电池"}, 3)
+    [(0, 3)]
+    """
+    out: list[tuple[int, int]] = []
+    start = 0
+    while start < len(term):
+        for end in range(min(len(term), start + max_len), start, -1):
+            if term[start:end] in known:
+                out.append((start, end))
+                start = end
+                break
+        else:
+            start += 1
+    return out
 
 
 def _meaning_labels(qualifier: str) -> frozenset[str]:
@@ -598,16 +608,7 @@ class RegionalNames:
         mainland word, the rest kept, and with all of them replaced; each with whether the
         whole term was the regional word."""
         out: dict[str, bool] = {}
-        spans: list[tuple[int, int]] = []
-        start = 0
-        while start < len(term):
-            for end in range(min(len(term), start + self.max_len), start, -1):
-                if term[start:end] in self._mainland:
-                    spans.append((start, end))
-                    start = end
-                    break
-            else:
-                start += 1
+        spans = longest_words(term, self._mainland, self.max_len)
         for start, end in spans:
             for word in self._mainland[term[start:end]]:
                 text = term[:start] + word + term[end:]

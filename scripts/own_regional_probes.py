@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matching.catalog import product_key  # noqa: E402
+from own_synonym_probes import load_firms, probe_need  # noqa: E402
+
 from matching.tokenize import normalize  # noqa: E402
 
 PAIRS: tuple[str, ...] = (
@@ -76,13 +77,7 @@ def main() -> int:
     parser.add_argument("--catalog", type=Path, required=True, help="firms.jsonl")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    firms: list[tuple[str, set[str]]] = []
-    with args.catalog.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                firm = json.loads(line)
-                names = {product_key(str(p.get("name", ""))) for p in firm.get("products") or ()}
-                firms.append((str(firm["code"]), names))
+    firms = load_firms(args.catalog)
     listed = Counter(n for _, names in firms for n in names if n)
     taiwan = taiwan_words()
     written = 0
@@ -100,13 +95,11 @@ def main() -> int:
             relevant = sorted(code for code, ns in firms if name in ns)
             for script, word in (("t", regional), ("s", normalize(regional))):
                 asked = name.replace(mainland, word, 1)
-                need = {
-                    "title": f"采购{asked}",
-                    "products": [asked],
-                    "application": "",
-                    "description": f"寻找{asked}供应商。",
+                row = {
+                    "id": f"own-{n:02d}{script}-regional",
+                    "need": probe_need(asked),
+                    "relevant": relevant,
                 }
-                row = {"id": f"own-{n:02d}{script}-regional", "need": need, "relevant": relevant}
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 written += 1
     print(json.dumps({"needs": written, "pairs": len(PAIRS)}))

@@ -92,32 +92,41 @@ PAIRS: tuple[tuple[str, str], ...] = (
 )
 
 
+def load_firms(path: Path) -> list[tuple[str, set[str]]]:
+    """Each catalog firm's code and the product keys it lists (the own-probe scripts' view)."""
+    firms = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                firm = json.loads(line)
+                names = {product_key(str(p.get("name", ""))) for p in firm.get("products") or ()}
+                firms.append((str(firm["code"]), names - {""}))
+    return firms
+
+
+def probe_need(word: str) -> dict[str, object]:
+    """The need an own probe asks: 采购 ``word``, nothing else said."""
+    return {
+        "title": f"采购{word}",
+        "products": [word],
+        "application": "",
+        "description": f"寻找{word}供应商。",
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--catalog", type=Path, required=True, help="firms.jsonl")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    firms = []
-    with args.catalog.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                firm = json.loads(line)
-                products = firm.get("products") or ()
-                names = {product_key(str(p.get("name", ""))) for p in products}
-                firms.append((str(firm["code"]), names))
+    firms = load_firms(args.catalog)
     written = 0
     with args.out.open("w", encoding="utf-8") as out:
         for n, (word, name) in enumerate(PAIRS):
             relevant = sorted(c for c, names in firms if any(x.endswith(name) for x in names))
             if not relevant:
                 continue
-            need = {
-                "title": f"采购{word}",
-                "products": [word],
-                "application": "",
-                "description": f"寻找{word}供应商。",
-            }
-            row = {"id": f"own-{n:02d}-syn", "need": need, "relevant": relevant}
+            row = {"id": f"own-{n:02d}-syn", "need": probe_need(word), "relevant": relevant}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             written += 1
     print(json.dumps({"needs": written, "pairs": len(PAIRS)}))

@@ -54,6 +54,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from own_synonym_probes import load_firms, probe_need  # noqa: E402
+
 from matching.catalog import chain_links, product_key  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "data" / "bench"
@@ -84,17 +86,6 @@ def _hash(text: str) -> int:
 def _toneless(syllable: str) -> str:
     plain = unicodedata.normalize("NFD", syllable)
     return "".join(c for c in plain if not unicodedata.combining(c)).replace("ü", "v")
-
-
-def load_firms(path: Path) -> list[tuple[str, set[str]]]:
-    firms = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                firm = json.loads(line)
-                names = {product_key(str(p.get("name", ""))) for p in firm.get("products") or ()}
-                firms.append((str(firm["code"]), names - {""}))
-    return firms
 
 
 def dev_names(firms: list[tuple[str, set[str]]]) -> set[str]:
@@ -254,12 +245,7 @@ def main() -> int:
         found = relevant(name)
         if not found or (product_key(word) in listed and product_key(word) != name):
             return None
-        need = {
-            "title": f"采购{word}",
-            "products": [word],
-            "application": "",
-            "description": f"寻找{word}供应商。",
-        }
+        need = probe_need(word)
         return {"id": f"ownv-{n:03d}-{kind}", "need": need, "relevant": found, "target": name}
 
     def fresh(names: Iterable[str]) -> Iterator[str]:

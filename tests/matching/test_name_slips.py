@@ -6,7 +6,6 @@ from importlib import resources
 
 from matching import NeedRecord, SupplierIndex
 from matching.catalog import product_key
-from matching.lexicon import Lexicon
 from matching.tokenize import normalize
 from matching.variants import (
     FUZZY_SOUND,
@@ -16,7 +15,7 @@ from matching.variants import (
     SynonymGroups,
     name_dictionary,
 )
-from tests.matching.records import profile
+from tests.matching.records import lexicon, profile
 
 
 def need(product: str) -> NeedRecord:
@@ -24,10 +23,7 @@ def need(product: str) -> NeedRecord:
 
 
 def finder(*names: str, groups: SynonymGroups | None = None) -> NameVariants:
-    lexicon = Lexicon()
-    for name in names:
-        lexicon.add(name)
-    return NameVariants(lexicon, groups=groups)
+    return NameVariants(lexicon(*names), groups=groups)
 
 
 def shipped_table() -> dict[str, str]:
