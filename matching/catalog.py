@@ -189,10 +189,16 @@ def profile_from_firm(firm: Mapping[str, Any], id: int) -> ProfileRecord:
 
 @dataclass(frozen=True, slots=True)
 class ChainLink:
-    """One edge of the product chain map: ``input`` goes into making ``product``."""
+    """One edge of the product chain map: ``input`` goes into making ``product``.
+
+    ``stated_by`` says which side's row of the map states it: ``"product"`` (an ``upstream``
+    row: the product lists the input) or ``"input"`` (a ``downstream`` row: the input lists
+    the product among its uses). The same edge can be stated by both.
+    """
 
     product: str
     input: str
+    stated_by: str = "product"
 
 
 def _links_rows() -> Iterator[dict[str, str]]:
@@ -211,7 +217,7 @@ def chain_links() -> tuple[ChainLink, ...]:
         if row["relation"] == "upstream":
             out.append(ChainLink(product=a, input=b))
         elif row["relation"] == "downstream":
-            out.append(ChainLink(product=b, input=a))
+            out.append(ChainLink(product=b, input=a, stated_by="input"))
     return tuple(out)
 
 

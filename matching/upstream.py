@@ -45,6 +45,14 @@ nothing else (片剂 and 针剂 take what 气雾剂 and 硬膏剂 take). These i
 mostly reach the tail: recall@50 0.701 → 0.751 on tune and 0.575 → 0.597 on the held-out third,
 NDCG@10 0.379 → 0.383 and 0.336 → 0.334 (``head_neighbors`` and ``head_similarity`` chosen on
 tune only).
+
+The chain map states most links from the product's side (its ``upstream`` rows: 水泥 lists 石膏)
+and a few only from the input's side (``downstream`` rows: 电石 lists 水泥 among its uses,
+while 水泥's own list lacks 电石). Such a link is one the product's own list is missing, the
+kind chain discovery looks for, so the SMEs that make such an input of one of the buyer's main
+lines (its first ``input_side_products`` products), by the input's exact name, are put first;
+the order is otherwise kept. On tune NDCG@10 0.383 → 0.464 and recall@50 0.751 → 0.774; on the
+held-out third 0.334 → 0.393 and 0.597 → 0.645 (``input_side_products`` chosen on tune only).
 """
 
 from __future__ import annotations
@@ -82,11 +90,12 @@ LinkLike = ChainLink | tuple[str, str]
 """A chain link: a :class:`ChainLink`, or an ``(input, product)`` pair."""
 
 
-def _as_link(link: LinkLike) -> tuple[str, str]:
+def _as_link(link: LinkLike) -> tuple[str, str, bool]:
+    """``(input, product, stated by the product's side)``; a plain pair is the product's."""
     if isinstance(link, ChainLink):
-        return product_key(link.input), product_key(link.product)
+        return product_key(link.input), product_key(link.product), link.stated_by != "input"
     source, target = link
-    return product_key(source), product_key(target)
+    return product_key(source), product_key(target), True
 
 
 class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
@@ -150,6 +159,13 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
     head_similarity
         The similarity such a same-head product counts with (times ``neighbor_weight``),
         whatever its n-gram similarity.
+    input_side_products
+        An SME that makes, by its exact name, an input that the chain map states only from
+        the input's side (a ``downstream`` row: 电石 lists 水泥 among its uses, while 水泥's own
+        list of inputs lacks 电石) of one of the buyer's first ``input_side_products``
+        products (its main lines) comes before the other ranked SMEs; each group keeps its
+        order. Such a link is one the product's own list is missing, which is what chain
+        discovery looks for. 0 turns this off.
 
     Attributes
     ----------
@@ -163,6 +179,9 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         Distinct links learned.
     input_names_ : list of str
         Every input of the chain map (the rows of the co-occurrence of inputs).
+    input_side_ : dict of str to frozenset of str
+        The inputs of each product that only the input's side states (see
+        ``input_side_products``); products without any are left out.
 
     Examples
     --------
@@ -198,6 +217,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         tail_cooccurrence_weight: float = 0.2,
         head_neighbors: int = 30,
         head_similarity: float = 0.2,
+        input_side_products: int = 8,
     ) -> None:
         self.n_neighbors = n_neighbors
         self.min_similarity = min_similarity
@@ -215,6 +235,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         self.tail_cooccurrence_weight = tail_cooccurrence_weight
         self.head_neighbors = head_neighbors
         self.head_similarity = head_similarity
+        self.input_side_products = input_side_products
 
     def fit(self, links: Iterable[LinkLike] | None = None, y: None = None) -> Self:
         """Learn the chain map: which inputs each product takes.
@@ -239,15 +260,23 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
             If no usable link is given.
         """
         inputs: dict[str, dict[str, None]] = {}
+        product_side: set[tuple[str, str]] = set()
         for link in chain_links() if links is None else links:
-            source, target = _as_link(link)
+            source, target, by_product = _as_link(link)
             if source and target and source != target:
                 inputs.setdefault(target, {})[source] = None
+                if by_product:
+                    product_side.add((source, target))
         if not inputs:
             raise ValueError("no usable chain links to learn from")
         self.products_ = list(inputs)
         self.inputs_ = [tuple(inputs[p]) for p in self.products_]
         self.n_links_ = sum(len(i) for i in self.inputs_)
+        input_side = {
+            product: frozenset(i for i in found if (i, product) not in product_side)
+            for product, found in inputs.items()
+        }
+        self.input_side_ = {p: found for p, found in input_side.items() if found}
         self._row_of = {p: i for i, p in enumerate(self.products_)}
         self.vectorizer_ = TfidfVectorizer(
             analyzer="char", ngram_range=self.ngram_range, sublinear_tf=True, lowercase=False
@@ -552,8 +581,34 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
 
         main = self._diversified(ranked(predicted, 1.0, max(k, self.candidate_pool)))
         if tail:  # its makers only fill in: the first k of its own ranking are enough
-            return _fill_in(main, ranked(tail, self.tail_weight, k), k)
-        return main[:k]
+            main = _fill_in(main, ranked(tail, self.tail_weight, k), len(main) + k)
+        return self._input_side_first(main, products)[:k]
+
+    def _input_side_first(
+        self,
+        matches: list[UpstreamMatch],
+        products: Iterable[ProductItem | str | Mapping[str, Any]],
+    ) -> list[UpstreamMatch]:
+        """``matches`` with the exact makers of an input only the input's side states for
+        one of the buyer's first ``input_side_products`` products first (a stable
+        partition: each part keeps its order)."""
+        if self.input_side_products <= 0 or not self.input_side_:
+            return matches
+        names = [name for name, _ in self._weighted_products(products)]
+        wanted: set[str] = set()
+        for name in names[: self.input_side_products]:
+            wanted |= self.input_side_.get(name, frozenset())
+        if not wanted:
+            return matches
+        first: list[UpstreamMatch] = []
+        rest: list[UpstreamMatch] = []
+        for match in matches:
+            exact = any(
+                p.input in wanted and product_key(p.supplier_product) == p.input
+                for p in match.paths
+            )
+            (first if exact else rest).append(match)
+        return first + rest
 
     def _diversified(self, matches: list[UpstreamMatch]) -> list[UpstreamMatch]:
         """Greedy re-ordering by ``score * input_diversity ** (firms placed with the same
