@@ -84,14 +84,15 @@ def preload() -> None:
 
     The job handlers' modules, and the matching engine's shipped data (the name-variant
     dictionary, the product vocabulary, the chain map, the region centres), which are loaded
-    on first use: an index of one sample supplier is fitted and asked once. And jieba's
-    dictionary (about 70 MB), which a worker loads at its first term the catalog's names do
-    not attest well (``matching.similarity.related_names``). And the newest matching-index
-    snapshot the database lists (its Python objects: the arrays are mapped files, shared
-    anyway), which each worker's index then starts from. Starts no thread, and leaves no
-    database connection open (the one that reads the snapshot's listing is closed: threads
-    and connections belong to each worker's app, :func:`create_app`, made after the fork: its
-    objects hold the worker's own connections, threads and process id).
+    on first use: an index of one sample supplier is fitted and asked once. And the word
+    segmenter's dictionary (``matching.segment``, ~5 MB), which a worker loads at its first
+    term the catalog's names do not attest well (``matching.similarity.related_names``). And
+    the newest matching-index snapshot the database lists (its Python objects: the arrays
+    are mapped files, shared anyway), which each worker's index then starts from. Starts no
+    thread, and leaves no database connection open (the one that reads the snapshot's
+    listing is closed: threads and connections belong to each worker's app,
+    :func:`create_app`, made after the fork: its objects hold the worker's own connections,
+    threads and process id).
     """
     from app.reference.tables import region_centres
     from matching import NeedIndex, SupplierIndex

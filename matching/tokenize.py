@@ -8,20 +8,20 @@ text goes through :func:`normalize` first.
 from __future__ import annotations
 
 import gzip
-import logging
 import re
 import threading
 import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+
+from matching.segment import Segmenter
 
 _LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-/]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _LATIN_CODE = re.compile(r"([A-Z]+)\s+(\d)")
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_JIEBA_LOCK = threading.Lock()
-_jieba_ready = False
+_SEGMENTER_LOCK = threading.Lock()
+_segmenter: Segmenter | None = None
 
 
 @cache
@@ -82,28 +82,25 @@ def normalize(text: str) -> str:
     return _LATIN_CODE.sub(r"\1\2", text)
 
 
-def _jieba() -> Any:
-    """jieba, initialised once and quietly (its default dictionary ships in the package)."""
-    global _jieba_ready
-    import jieba
-
-    if not _jieba_ready:
-        with _JIEBA_LOCK:
-            if not _jieba_ready:
-                jieba.setLogLevel(logging.WARNING)
-                logging.getLogger("jieba").setLevel(logging.WARNING)
-                jieba.initialize()
-                _jieba_ready = True
-    return jieba
+def segmenter() -> Segmenter:
+    """The word segmenter of :func:`tokens`: jieba's dictionary and rules, the dictionary
+    compiled into a trie (``matching.segment``), loaded once per process (~50 ms)."""
+    global _segmenter
+    if _segmenter is None:
+        with _SEGMENTER_LOCK:  # two threads asking at once load it once
+            if _segmenter is None:
+                _segmenter = Segmenter.shipped()
+    return _segmenter
 
 
 @lru_cache(maxsize=200_000)
 def _cut(chunk: str) -> tuple[str, ...]:
-    return tuple(w for w in _jieba().lcut(chunk, HMM=False) if w.strip())
+    return tuple(w for w in segmenter().cut(chunk) if w.strip())
 
 
 def tokens(text: str) -> list[str]:
-    """Split text into words: jieba for Chinese, Latin codes kept whole.
+    """Split text into words: Chinese as jieba cuts it (without its HMM), Latin codes kept
+    whole.
 
     Parameters
     ----------

@@ -19,7 +19,8 @@ workers that each import the app, as before). One worker is one uvicorn process
 (``single``, the default of ``xieshou serve``) and, when ``preload`` is asked for, also the
 preloading server with one worker (``--preload``: gunicorn's parent and one forked worker, the
 same shape as several), so that the ratio has a like-for-like baseline (the plain uvicorn
-process never loads jieba's dictionary nor the snapshot's objects before serving).
+process never loads the word segmenter's dictionary nor the snapshot's objects before
+serving).
 
 Per run: ``total_*`` sums every process of the server's tree, ``web_*`` only the web tier
 (the workers and, with several, their supervisor), leaving out the job consumer process the
@@ -35,6 +36,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -83,7 +86,20 @@ def memory_of(pid: int) -> dict[str, float]:
         "pss_mb": round(kb["Pss"] / 1024, 1),
         "uss_mb": round((kb["Private_Clean"] + kb["Private_Dirty"]) / 1024, 1),
         "rss_mb": round(kb["Rss"] / 1024, 1),
+        # where the PSS is: the heap (anonymous) or mapped files (code, the index's arrays)
+        "pss_anon_mb": round(kb.get("Pss_Anon", 0) / 1024, 1),
+        "pss_file_mb": round(kb.get("Pss_File", 0) / 1024, 1),
     }
+
+
+def drop_page_cache() -> None:
+    """Write back and drop the page cache, so that each start maps the index's files from a
+    cold cache: how many of a file's pages a process maps depends on how many are cached (the
+    kernel maps cached neighbours of a faulted page too), so without this one shape can measure
+    ~200 MB more than another only because it ran after a start that read the files. Needs
+    root (``/proc/sys/vm/drop_caches``)."""
+    os.sync()
+    Path("/proc/sys/vm/drop_caches").write_text("1\n")
 
 
 def _kind(pid: int, root: int, cmd: str) -> str:
@@ -114,6 +130,8 @@ def measure_workers(
     """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    if args.drop_caches:
+        drop_page_cache()
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
     extra = {"spawn": ["--no-preload"], "preload": ["--preload"]}.get(server, [])
     proc = subprocess.Popen(
@@ -151,7 +169,7 @@ def measure_workers(
                 kind[pid] = _kind(pid, proc.pid, _cmdline(pid))
         if workers == 1 and server == "single":  # one worker: the server process itself
             kind = {p: "worker" if k == "supervisor" else k for p, k in kind.items()}
-        kinds = ("pss_mb", "uss_mb", "rss_mb")
+        kinds = ("pss_mb", "uss_mb", "rss_mb", "pss_anon_mb", "pss_file_mb")
 
         def total(pids: list[int]) -> dict[str, float]:
             return {k: round(sum(per[p][k] for p in pids), 1) for k in kinds}
@@ -170,6 +188,12 @@ def measure_workers(
         proc.terminate()
         proc.wait(timeout=60)
         log.close()
+
+
+def _medians(runs: list[dict[str, object]]) -> dict[str, float]:
+    """The median of every ``total_*`` and ``web_*`` figure over the runs of one shape."""
+    keys = [k for k in runs[0] if k.startswith(("total_", "web_"))]
+    return {k: statistics.median(float(r[k]) for r in runs) for k in keys}  # type: ignore[arg-type]
 
 
 def main() -> int:
@@ -192,6 +216,14 @@ def main() -> int:
     ap.add_argument("--loader", choices=["bulk", "import"], default="bulk")
     ap.add_argument("--warm", type=int, default=200, help="shortlists asked before measuring")
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="runs of every shape, alternated; ratios of medians"
+    )
+    ap.add_argument(
+        "--drop-caches",
+        action="store_true",
+        help="drop the page cache before each start (root): every shape starts from a cold cache",
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--url", help="a database already filled (bench_startup.py --fill-only)")
     ap.add_argument(
@@ -216,31 +248,34 @@ def main() -> int:
                     url, key, need_ids[0], workers=1, timeout_s=args.timeout, env=env
                 )
                 progress(f"  {first}")
-            totals: dict[tuple[int, str], dict[str, object]] = {}
-            for workers in [int(w) for w in args.workers.split(",")]:
-                shapes = servers if workers > 1 else ["single", *(set(servers) & {"preload"})]
-                for server in shapes:
-                    progress(f"{mode}: {workers} worker(s), {server} …")
-                    got = measure_workers(
-                        url, key, need_ids, workers=workers, server=server, env=env, args=args
-                    )
-                    totals[workers, server] = got
-                    line = {
-                        "stage": "memory",
-                        "mode": mode,
-                        "server": server,
-                        "db": args.db,
-                        "profiles": args.profiles,
-                        "workers": workers,
-                        **got,
-                    }
-                    print(json.dumps(line), flush=True)
-            for (workers, server), got in totals.items():
+            runs: dict[tuple[int, str], list[dict[str, object]]] = {}
+            for _ in range(args.repeat):
+                for workers in [int(w) for w in args.workers.split(",")]:
+                    shapes = servers if workers > 1 else ["single", *(set(servers) & {"preload"})]
+                    for server in shapes:
+                        progress(f"{mode}: {workers} worker(s), {server} …")
+                        got = measure_workers(
+                            url, key, need_ids, workers=workers, server=server, env=env, args=args
+                        )
+                        runs.setdefault((workers, server), []).append(got)
+                        line = {
+                            "stage": "memory",
+                            "mode": mode,
+                            "server": server,
+                            "db": args.db,
+                            "profiles": args.profiles,
+                            "workers": workers,
+                            "drop_caches": args.drop_caches,
+                            **got,
+                        }
+                        print(json.dumps(line), flush=True)
+            totals = {shape: _medians(got) for shape, got in runs.items()}
+            for (workers, server), mid in totals.items():
                 for (base_workers, base_server), one in totals.items():
                     if workers == 1 or base_workers != 1:
                         continue
                     ratio = {
-                        f"{k}_ratio": round(float(got[k]) / float(one[k]), 2)  # type: ignore[arg-type]
+                        f"{k}_ratio": round(mid[k] / one[k], 2)
                         for k in ("web_pss_mb", "total_pss_mb", "total_uss_mb", "total_rss_mb")
                     }
                     line = {
@@ -251,6 +286,7 @@ def main() -> int:
                         "workers": workers,
                         "vs_workers": 1,
                         "vs_server": base_server,
+                        "runs": args.repeat,
                         **ratio,
                     }
                     print(json.dumps(line), flush=True)
