@@ -524,11 +524,12 @@ def _serve_app(args: argparse.Namespace) -> int:
         )
     if (args.workers > 1 or args.preload) and not args.no_preload and server.can_fork():
         # load once, fork the workers: they share the code and dictionaries' pages
-        from app.main import create_app, preload
+        from app.main import create_app, preload, release_before_fork
 
         server.serve(
             preload=preload,
             factory=create_app,
+            release=release_before_fork,
             host=args.host,
             port=args.port,
             workers=args.workers,

@@ -142,6 +142,18 @@ def _preload_index_snapshot() -> None:
         )
 
 
+def release_before_fork(app: FastAPI) -> None:
+    """Close every connection :func:`create_app` may have opened, in a process about to fork
+    workers that share this app (``xieshou serve --workers N``: ``app.platform.server``).
+
+    Making the app opens nothing that stays open, except perhaps the job queue's store
+    (huey's SQL stores create their tables on a connection they keep) and a pooled database
+    connection; each worker opens its own after the fork. No thread has started: threads
+    start in the lifespan, which each worker runs."""
+    app.state.engine.dispose()
+    app.state.jobs.release_connections()
+
+
 DESCRIPTION = """
 携手：沿产业链为大企业（链主）匹配专精特新中小企业，并组织“百场万企”洽谈会。
 

@@ -80,9 +80,24 @@ class Sender:
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
         self.clock = clock
-        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self._name = name
+        self._own_name: tuple[int, str] | None = None
         self._lock = threading.Lock()
         self._mailer: Mailer | None = None
+
+    @property
+    def name(self) -> str:
+        """Who claims messages: the name given, else ``host:pid:thread`` of this process. It
+        is worked out in the process that claims, not where the sender was made: a server's
+        parent makes the app once and forks its workers (``app.platform.server``), and two
+        workers must never claim under one name."""
+        if self._name is not None:
+            return self._name
+        pid = os.getpid()
+        if self._own_name is None or self._own_name[0] != pid:
+            host = socket.gethostname()
+            self._own_name = (pid, f"{host}:{pid}:{threading.get_ident()}")
+        return self._own_name[1]
 
     # -- claiming ----------------------------------------------------------------------------
 

@@ -608,6 +608,12 @@ class JobRunner:
         if keeper is not None:
             keeper.join(timeout=5)
 
+    def release_connections(self) -> None:
+        """Close this thread's connection to the queue's store, if any (huey's SQL stores
+        keep one per thread; a Redis pool reconnects by itself in a forked process): called
+        before the app's process forks workers, so that no connection crosses the fork."""
+        self._close_storage()
+
     def _close_storage(self) -> None:
         close = getattr(self.huey.storage, "close", None)
         try:

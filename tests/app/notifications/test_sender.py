@@ -2,6 +2,7 @@
 
 import json
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -267,6 +268,27 @@ def test_a_claim_left_by_a_dead_sender_is_taken_after_its_lease(
     [row] = _rows(engine)
     assert row.claimed_by == "new"
     assert row.status == OutboxStatus.sent
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_sender_made_before_a_fork_claims_under_each_processs_own_name(
+    engine: Engine, database_url: str
+) -> None:
+    """``xieshou serve --workers N`` makes the app, and its sender, once in the parent; two
+    workers claiming under the parent's name would take each other's claims for their own."""
+    sender = Sender(make_sessionmaker(engine), _settings(database_url))
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report the name it claims under, and leave at once
+        os.write(write, sender.name.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        child_name = pipe.read()
+    os.waitpid(pid, 0)
+    assert child_name.split(":")[1] == str(pid)
+    assert sender.name.split(":")[1] == str(os.getpid())
+    assert Sender(make_sessionmaker(engine), _settings(database_url), name="given").name == "given"
 
 
 def test_without_smtp_messages_stay_in_the_outbox_and_the_log_keeps_tokens_out(
