@@ -85,3 +85,24 @@ def test_only_the_buyers_first_products_count(index: SupplierIndex) -> None:
     side_line = [m.id for m in est.rank_suppliers(index, ["陶瓷", "物业服务", "玻璃"])]
     assert side_line[0] != 3
     assert 3 in side_line  # still a supplier of an input, just not put first
+
+
+def test_makers_of_a_common_input_material_lead_the_lifted_ones() -> None:
+    # 芒硝 is an input of three other products by their own lists, 碳酸锂 of none; the maker of
+    # 碳酸锂 also makes 石英砂 and so leads by score alone.
+    links = [
+        *LINKS,
+        ChainLink(product="玻璃", input="碳酸锂", stated_by="input"),
+        ChainLink(product="洗涤剂", input="芒硝"),
+        ChainLink(product="染料", input="芒硝"),
+        ChainLink(product="纸浆", input="芒硝"),
+    ]
+    index = SupplierIndex().fit([firm(1, "碳酸锂", "石英砂"), firm(2, "芒硝"), firm(3, "纯碱")])
+    est = UpstreamPredictor(input_side_takers=3).fit(links)
+    assert est.input_takers_["芒硝"] == 3
+    assert "碳酸锂" not in est.input_takers_
+    assert [m.id for m in est.rank_suppliers(index, ["玻璃"])] == [2, 1, 3]
+    flat = UpstreamPredictor(input_side_takers=0).fit(links)
+    assert [m.id for m in flat.rank_suppliers(index, ["玻璃"])] == [1, 2, 3]
+    rare = UpstreamPredictor(input_side_takers=4).fit(links)  # 芒硝 is not common enough
+    assert [m.id for m in rare.rank_suppliers(index, ["玻璃"])] == [1, 2, 3]
