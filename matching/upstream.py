@@ -601,6 +601,31 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
             main = _fill_in(main, ranked(tail, self.tail_weight, k), len(main) + k)
         return self._input_side_first(main, products)[:k]
 
+    def input_side_inputs(
+        self, products: Iterable[ProductItem | str | Mapping[str, Any]]
+    ) -> frozenset[str]:
+        """The inputs that only the input's side of the chain map states for one of the first
+        ``input_side_products`` of ``products`` (empty when that is 0).
+
+        Parameters
+        ----------
+        products
+            The buyer's products, as for :meth:`predict_inputs`, main lines first.
+
+        Returns
+        -------
+        frozenset of str
+            Normalised input names.
+        """
+        check_is_fitted(self)
+        if self.input_side_products <= 0 or not self.input_side_:
+            return frozenset()
+        names = [name for name, _ in self._weighted_products(products)]
+        found: set[str] = set()
+        for name in names[: self.input_side_products]:
+            found |= self.input_side_.get(name, frozenset())
+        return frozenset(found)
+
     def _input_side_first(
         self,
         matches: list[UpstreamMatch],
@@ -610,12 +635,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         one of the buyer's first ``input_side_products`` products first, those of an input
         with at least ``input_side_takers`` takers before the others (a stable partition:
         each part keeps its order)."""
-        if self.input_side_products <= 0 or not self.input_side_:
-            return matches
-        names = [name for name, _ in self._weighted_products(products)]
-        wanted: set[str] = set()
-        for name in names[: self.input_side_products]:
-            wanted |= self.input_side_.get(name, frozenset())
+        wanted = self.input_side_inputs(products)
         if not wanted:
             return matches
         common = self.input_side_takers

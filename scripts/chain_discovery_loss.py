@@ -13,7 +13,13 @@ ranks 1–10 and 11–50 separately:
   buyer's own product names), ``similar`` (borrowed from a chain-map product with a similar
   name), ``inferred`` (co-occurrence), ``tail`` (the second pass);
 - ``downstream_rows``: whether the input is the source of a ``downstream`` row of the shipped
-  chain map (the map describes its uses from its own side).
+  chain map (the map describes its uses from its own side);
+- ``input_side``: whether the candidate makes, by its exact name, an input that only the
+  input's side of the map states for one of the buyer's first
+  ``UpstreamPredictor.input_side_products`` products (the engine puts those first).
+
+``input_side_buyers`` prints the per-query and per-list means again for the buyers that have
+such a link among their first products (``with``) and those that have none (``without``).
 
 Buyers whose relevance lists are identical form one group: the benchmark holds many buyers of
 the same main product (36 of the 324 dev buyers share one list of a single firm), so the
@@ -114,14 +120,24 @@ def group_mean(
 
 
 def print_split_metrics(
-    metrics: dict[str, dict[str, float]], groups: dict[str, tuple[str, ...]]
+    metrics: dict[str, dict[str, float]],
+    groups: dict[str, tuple[str, ...]],
+    subset: set[str] | None = None,
+    tag: dict[str, str] | None = None,
 ) -> None:
     """One JSON line per metric and split (all, tune, held-out): the mean per query and the
-    mean per distinct relevance list (``groups``: each query's list)."""
-    parts = {part: {q for q in groups if in_split(q, part)} for part in ("all", "tune", "heldout")}
+    mean per distinct relevance list (``groups``: each query's list); only the queries in
+    ``subset`` when given, each line with ``tag`` added."""
+    parts = {
+        part: {q for q in groups if in_split(q, part) and (subset is None or q in subset)}
+        for part in ("all", "tune", "heldout")
+    }
     for name, values in metrics.items():
         for part, ids in parts.items():
+            if not ids:
+                continue
             line = {
+                **(tag or {}),
                 "metric": name,
                 "split": part,
                 "per_query": round(float(np.mean([values[q] for q in ids])), 4),
@@ -150,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines = [json.loads(x) for x in args.queries.open(encoding="utf-8") if x.strip()]
 
     rates: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    with_side: set[str] = set()
     metrics: dict[str, dict[str, float]] = defaultdict(dict)
     groups: dict[str, tuple[str, ...]] = {}
     for query in tqdm(lines, desc="buyers", file=sys.stderr):
@@ -162,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         query_id = str(query["id"])
         groups[query_id] = tuple(sorted(query["relevant"]))
         products = profiles[buyer].products
+        side = predictor.input_side_inputs(products)
+        if side:
+            with_side.add(query_id)
         predicted = {p.input: p for p in predictor.predict_inputs(products)}
         matches = predictor.rank_suppliers(
             index, products, k=args.depth, exclude={profiles[buyer].id}, today=today
@@ -181,6 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ("match", best_kind(match)),
                 ("origin", origin(path.input, predicted)),
                 ("downstream_rows", str(product_key(path.input) in described).lower()),
+                (
+                    "input_side",
+                    str(
+                        any(p.input in side and match_kind(p) == "exact" for p in match.paths)
+                    ).lower(),
+                ),
             ):
                 rates[(feature, value, band)][0] += hit
                 rates[(feature, value, band)][1] += 1
@@ -195,6 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         print(json.dumps(line, ensure_ascii=False))
     print_split_metrics(metrics, groups)
+    engine = {k: v for k, v in metrics.items() if k.startswith("engine")}
+    print_split_metrics(engine, groups, with_side, {"input_side_buyers": "with"})
+    print_split_metrics(engine, groups, set(groups) - with_side, {"input_side_buyers": "without"})
     sizes = Counter(groups.values())
     ndcg = metrics["engine ndcg@10"]
     for members, size in sizes.most_common(5):

@@ -106,3 +106,12 @@ def test_makers_of_a_common_input_material_lead_the_lifted_ones() -> None:
     assert [m.id for m in flat.rank_suppliers(index, ["玻璃"])] == [1, 2, 3]
     rare = UpstreamPredictor(input_side_takers=4).fit(links)  # 芒硝 is not common enough
     assert [m.id for m in rare.rank_suppliers(index, ["玻璃"])] == [1, 2, 3]
+
+
+def test_input_side_inputs_read_only_the_main_lines() -> None:
+    est = UpstreamPredictor(input_side_products=1).fit(LINKS)
+    assert est.input_side_inputs(["玻璃", "陶瓷"]) == frozenset({"芒硝"})
+    assert est.input_side_inputs(["陶瓷", "玻璃"]) == frozenset()
+    assert est.input_side_inputs(["平衡项目", "玻璃"]) == frozenset({"芒硝"})  # not a product
+    off = UpstreamPredictor(input_side_products=0).fit(LINKS)
+    assert off.input_side_inputs(["玻璃"]) == frozenset()
