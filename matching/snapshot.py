@@ -34,9 +34,10 @@ __all__ = [
     "SnapshotWriter",
 ]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Bumped whenever what a snapshot holds, or how, changes: other versions are ignored.
-2: names are normalised with traditional characters simplified (``matching.tokenize``)."""
+2: names are normalised with traditional characters simplified (``matching.tokenize``).
+3: and with variant characters folded (胶黏剂 → 胶粘剂, ``matching.tokenize.VARIANT_CHARS``)."""
 MANIFEST = "manifest.json"
 _CHUNK = 1 << 22
 

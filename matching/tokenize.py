@@ -24,26 +24,38 @@ _SEGMENTER_LOCK = threading.Lock()
 _segmenter: Segmenter | None = None
 
 
+VARIANT_CHARS: dict[str, str] = {"黏": "粘", "硷": "碱"}
+"""Simplified characters that are another written form of a more common one, in every word
+they occur in (胶黏剂 = 胶粘剂, 黏度 = 粘度; 硷 = 碱): folded to that one like traditional
+characters, so either spelling finds the other. The 2013 通用规范汉字表 keeps 黏 apart from
+粘 only as the written norm for *nián*; goods names use both (胶黏剂 and 胶粘剂 for the same
+adhesive), and 粘 covers every sense of 黏. A character standing for two different words in
+some names (钮 for 纽 in 钮扣, but 按钮 is a push button of its own) is not listed."""
+
+
 @cache
 def _simplified() -> dict[int, str]:
     """Traditional → simplified characters (``matching/data/traditional_chars.tsv.gz``: the
     unambiguous single-character mappings of CC-CEDICT, none of whose traditional characters
-    is ever written in simplified text)."""
+    is ever written in simplified text), and the variant forms of :data:`VARIANT_CHARS`."""
     blob = resources.files("matching.data").joinpath("traditional_chars.tsv.gz").read_bytes()
     table: dict[int, str] = {}
     for line in gzip.decompress(blob).decode("utf-8").splitlines():
         if line and not line.startswith("#"):
             trad, simp = line.split("\t")
             table[ord(trad)] = simp
-    return table
+    for variant, common in VARIANT_CHARS.items():
+        table[ord(variant)] = common
+    return {k: VARIANT_CHARS.get(v, v) for k, v in table.items()}
 
 
 def simplified(text: str) -> str:
     """``text`` with its traditional Chinese characters simplified where the mapping is
-    unambiguous (the table of :func:`normalize`); simplified text is returned as it is.
+    unambiguous (the table of :func:`normalize`), and variant forms folded
+    (:data:`VARIANT_CHARS`); other simplified text is returned as it is.
 
-    >>> simplified("採購伺服器")
-    '采购伺服器'
+    >>> simplified("採購伺服器"), simplified("胶黏剂")
+    ('采购伺服器', '胶粘剂')
     """
     return text if text.isascii() else text.translate(_simplified())
 

@@ -48,6 +48,7 @@ from functools import cache
 from importlib import resources
 
 from matching.lexicon import Lexicon, TextStore
+from matching.tokenize import simplified
 
 __all__ = [
     "KIND_LABELS",
@@ -540,10 +541,31 @@ def _data_lines(name: str) -> Iterable[list[str]]:
             yield line.split("\t")
 
 
+def _folded_lines(name: str) -> Iterable[list[str]]:
+    """A shipped table's lines with each word's variant characters folded as
+    :func:`matching.tokenize.normalize` folds the names they are compared with (胶黏剂 →
+    胶粘剂, :data:`matching.tokenize.VARIANT_CHARS`)."""
+    for fields in _data_lines(name):
+        yield [simplified(f) for f in fields]
+
+
+def folded_senses(rows: Iterable[list[str]]) -> dict[str, tuple[str, ...]]:
+    """Headword → senses, two headwords that fold to one word (胶黏剂, 胶粘剂) merged in order.
+
+    >>> folded_senses([["胶黏剂", "glue|adhesive"], ["胶粘剂", "adhesive|binder"]])
+    {'胶粘剂': ('glue', 'adhesive', 'binder')}
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for word, senses in rows:
+        key = simplified(word)
+        out[key] = tuple(dict.fromkeys((*out.get(key, ()), *senses.split("|"))))
+    return out
+
+
 @cache
 def name_dictionary() -> NameDictionary:
     """The shipped dictionary (``data/cedict_goods.tsv.gz``), loaded once."""
-    return NameDictionary({w: tuple(s.split("|")) for w, s in _data_lines("cedict_goods.tsv.gz")})
+    return NameDictionary(folded_senses(_data_lines("cedict_goods.tsv.gz")))
 
 
 class SynonymGroups:
@@ -625,7 +647,7 @@ class RegionalNames:
 @cache
 def regional_names() -> RegionalNames:
     """The shipped regional words (``data/regional_names.tsv.gz``), loaded once."""
-    return RegionalNames(_data_lines("regional_names.tsv.gz"))
+    return RegionalNames(_folded_lines("regional_names.tsv.gz"))
 
 
 NEGATIONS = "非无不未反"
@@ -650,7 +672,7 @@ def _negates(word: str, other: str) -> bool:
 @cache
 def synonym_groups() -> SynonymGroups:
     """The shipped synonym groups (``data/synonym_groups.tsv.gz``), loaded once."""
-    return SynonymGroups(_data_lines("synonym_groups.tsv.gz"))
+    return SynonymGroups(_folded_lines("synonym_groups.tsv.gz"))
 
 
 @cache
