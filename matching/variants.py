@@ -129,6 +129,10 @@ PIVOT_SIDE_SENSE = 0.9
 SIDE_SENSE = 0.9
 """Factor by which a dictionary synonym counts less when the sense it shares with the term
 is not its own main sense (豆油, *soy bean oil* first, for 豉油, *soy sauce*)."""
+TERM_SENSE_STEP = 0.95
+"""Factor per place, up to two, that the sense a dictionary synonym names first stands after
+the term's own first sense: the term's earlier sense is the likelier reading (吊车 is *hoist*,
+*crane*, *elevator* in that order: 起重机, *crane*, before 电梯, *elevator*)."""
 PIVOT_EXTENDED = 0.85
 """Strength of a pivot through a sense one word longer (*X solution* for *X*)."""
 REGIONAL = SYNONYM
@@ -856,6 +860,15 @@ class NameVariants:
         dictionary word, or at the start or end of the name (瓷涂 inside 陶瓷涂料 is neither)."""
         return text in self.dictionary.senses or offset == 0 or offset + len(text) == len(name)
 
+    def _splits_a_word(self, text: str, name: str, offset: int) -> bool:
+        """Whether ``text``, found at ``offset`` in a listed ``name`` and no dictionary word
+        itself, starts inside a two-character dictionary word of the name: a piece cut
+        across the name's words (药饮片 inside 中药饮片, where 中药 is the word), not a name
+        or a name's head. Its end may cut a word: a short form keeps a word's first
+        character (箱式变 of 箱式变电站 for 箱变, 耐火材 of 耐火材料 for 耐材)."""
+        words = self.dictionary.senses
+        return text not in words and offset > 0 and name[offset - 1 : offset + 1] in words
+
     def of(self, term: str) -> list[NameVariant]:
         """The variants of one normalised wanted term, best first (the term itself excluded).
 
@@ -904,7 +917,8 @@ class NameVariants:
                     put(text, REGIONAL if whole else PART_SYNONYM, "regional", exact=True)
         if attested < WEAK_EVIDENCE:
             for text, factor, kind in self._synonyms(term, attested):
-                put(text, factor, kind, same_goods(term, text))
+                exact = self._covers(text, term)
+                put(text, factor, kind, same_goods(term, text) or exact, exact=exact)
             for text, factor in self._group_synonyms(term):
                 put(text, factor, "synonym", confirmed=True)
             # a word the dictionary knows, whose other name suppliers list, is no input slip
@@ -1007,14 +1021,7 @@ class NameVariants:
         alike = [(w, c) for w, c in whole if set(w) & set(term)]
         # and one meaning the term's sense first is likelier than one that has it aside (豉油
         # is *soy sauce*: 酱油 first, 豆油 *soy bean oil* first, *soy sauce* in a dialect)
-        out = [
-            (
-                w,
-                SYNONYM * c * (1.0 if d.has_sense(term, d.main_sense(w)) else SIDE_SENSE),
-                "synonym",
-            )
-            for w, c in alike or whole
-        ]
+        out = [(w, SYNONYM * c * self._sense_order(term, w), "synonym") for w, c in alike or whole]
         for start, end in d.words(term):
             if end - start == len(term) or end - start < 2:
                 continue
@@ -1037,6 +1044,30 @@ class NameVariants:
                         if t.startswith(head)
                     )
         return out
+
+    def _covers(self, word: str, term: str) -> bool:
+        """Whether the dictionary gives ``word`` the term's main sense first and every other
+        sense of the term too: it means all the buyer's word means (衬衣, *shirt*, and 衬衫,
+        *shirt*, *blouse*), so it names the same goods, no guess. A term with a sense the
+        other lacks may mean something else (砂石 is *sandstone*, but also *sand and stone*
+        and *aggregate*, which 砂岩 is not)."""
+        d = self.dictionary
+        mine = [s.partition("{")[0] for s in d.senses.get(term, ())]
+        return (
+            bool(mine) and d.main_sense(word) == mine[0] and all(d.has_sense(word, s) for s in mine)
+        )
+
+    def _sense_order(self, term: str, word: str) -> float:
+        """How a dictionary synonym ``word`` of ``term`` ranks by sense: 1 when its main sense
+        is the term's main sense, less by :data:`TERM_SENSE_STEP` for each place (up to two)
+        its main sense stands later among the term's senses, :data:`SIDE_SENSE` when its
+        main sense is no sense of the term."""
+        d = self.dictionary
+        main = d.main_sense(word)
+        senses = [s.partition("{")[0] for s in d.senses.get(term, ())]
+        if main not in senses:
+            return SIDE_SENSE
+        return TERM_SENSE_STEP ** min(senses.index(main), 2)
 
     def _english(self, term: str) -> list[tuple[str, float]]:
         """Chinese names for the English runs of ``term`` (the rest kept as it is)."""
@@ -1173,7 +1204,11 @@ class NameVariants:
         counts: Counter[str] = Counter()
         for n, offset, m in self.lexicon.store.matches(pattern):
             text = m.group()
-            if len(text) > len(term) and self._word_like(text, names[n], offset):
+            if (
+                len(text) > len(term)
+                and self._word_like(text, names[n], offset)
+                and not self._splits_a_word(text, names[n], offset)
+            ):
                 counts[text] += 1
         return [
             (t, SHORT_LONG if len(t) == len(term) + 1 else SHORT_LONG * LONGER)
