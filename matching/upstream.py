@@ -165,9 +165,9 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
     input_side_products
         An SME that makes, by its exact name, an input that the chain map states only from
         the input's side (a ``downstream`` row: 电石 lists 水泥 among its uses, while 水泥's own
-        list of inputs lacks 电石) of one of the buyer's first ``input_side_products``
-        products (its main lines) comes before the other ranked SMEs; each group keeps its
-        order. Such a link is one the product's own list is missing, which is what chain
+        list of inputs lacks 电石) of one of the buyer's ``input_side_products`` main lines
+        (the largest revenue shares; the first listed when none is known) comes before the
+        other ranked SMEs; each group keeps its order. Such a link is one the product's own list is missing, which is what chain
         discovery looks for. 0 turns this off.
     input_side_takers
         Among those SMEs, the makers of an input that at least this many chain-map products
@@ -604,13 +604,15 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
     def input_side_inputs(
         self, products: Iterable[ProductItem | str | Mapping[str, Any]]
     ) -> frozenset[str]:
-        """The inputs that only the input's side of the chain map states for one of the first
-        ``input_side_products`` of ``products`` (empty when that is 0).
+        """The inputs that only the input's side of the chain map states for one of the buyer's
+        ``input_side_products`` main lines (empty when that is 0).
 
         Parameters
         ----------
         products
-            The buyer's products, as for :meth:`predict_inputs`, main lines first.
+            The buyer's products, as for :meth:`predict_inputs`. The main lines are those with
+            the largest revenue shares; products without a share count as the mean of the
+            others, and ties keep the given order.
 
         Returns
         -------
@@ -620,7 +622,10 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         check_is_fitted(self)
         if self.input_side_products <= 0 or not self.input_side_:
             return frozenset()
-        names = [name for name, _ in self._weighted_products(products)]
+        weighted = self._weighted_products(products)
+        # main lines: the largest revenue shares (a stable sort: the given order breaks ties,
+        # and is the order when no share is known)
+        names = [name for name, _ in sorted(weighted, key=lambda nw: -nw[1])]
         found: set[str] = set()
         for name in names[: self.input_side_products]:
             found |= self.input_side_.get(name, frozenset())

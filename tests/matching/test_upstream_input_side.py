@@ -115,3 +115,11 @@ def test_input_side_inputs_read_only_the_main_lines() -> None:
     assert est.input_side_inputs(["平衡项目", "玻璃"]) == frozenset({"芒硝"})  # not a product
     off = UpstreamPredictor(input_side_products=0).fit(LINKS)
     assert off.input_side_inputs(["玻璃"]) == frozenset()
+
+
+def test_main_lines_are_the_largest_revenue_shares() -> None:
+    est = UpstreamPredictor(input_side_products=1).fit(LINKS)
+    glass_first = [ProductItem("陶瓷", 0.1), ProductItem("玻璃", 0.8)]
+    assert est.input_side_inputs(glass_first) == frozenset({"芒硝"})
+    glass_small = [ProductItem("玻璃", 0.1), ProductItem("陶瓷", 0.8)]
+    assert est.input_side_inputs(glass_small) == frozenset()
