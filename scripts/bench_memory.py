@@ -27,9 +27,18 @@ Per run: ``total_*`` sums every process of the server's tree, ``web_*`` only the
 workers start (``supervisor`` and ``job_consumer`` give those alone). ``--modes cold``
 measures the same with snapshots off (every worker builds its own index). One JSON line per
 (mode, server, workers), then the ratio of each several-worker run to each 1-worker one in
-the same run (``vs_server``). Linux only. Progress goes to stderr::
+the same run (``vs_server``). ``--repeat`` runs every shape again, alternated, and the
+ratios are of the medians; ``--drop-caches`` (root) empties the page cache before each
+start, so that every shape maps the index's files from a cold cache (without it, a start
+right after one that read the files maps more of them: the plain process measured 363 MB in
+one run and 575 MB in another); ``--trees`` serves the code of other checkouts (a git
+worktree of an earlier commit) in the same run, alternated, for a before → after.
+``pss_anon_mb`` and ``pss_file_mb`` split each figure into the heap and mapped files (code,
+the index's arrays). Linux only. Progress goes to stderr::
 
     python scripts/bench_memory.py --profiles 1000000 --db postgresql --workers 1,4
+    python scripts/bench_memory.py --url … --data-dir … --profiles 1000000 --workers 1,4 \
+        --servers preload --warm 100 --drop-caches --repeat 2 --trees /tmp/before,.
 """
 
 from __future__ import annotations
@@ -121,8 +130,10 @@ def measure_workers(
     server: str,
     env: dict[str, str],
     args: argparse.Namespace,
+    tree: str | None = None,
 ) -> dict[str, object]:
-    """Start ``xieshou serve --workers`` until every worker has its index, warm it, measure.
+    """Start ``xieshou serve --workers`` until every worker has its index, warm it, measure
+    (the code of checkout ``tree`` when given, else of this one).
 
     ``server`` is ``preload`` (the default: with several workers, gunicorn loads the app once
     and forks them) or ``spawn`` (``--no-preload``: uvicorn spawns workers that each import
@@ -138,6 +149,7 @@ def measure_workers(
         [*SERVE, "--port", str(port), "--workers", str(workers), *extra],
         env=server_env(url, "INFO") | {"XIESHOU_LOG_FORMAT": "json"} | env,
         stderr=log,
+        cwd=tree,  # `python -m app.cli` imports the app of its working directory first
     )
     try:
         deadline = time.monotonic() + args.timeout
@@ -220,6 +232,12 @@ def main() -> int:
         "--repeat", type=int, default=1, help="runs of every shape, alternated; ratios of medians"
     )
     ap.add_argument(
+        "--trees",
+        default="",
+        help="checkouts whose code to serve, alternated within each repeat (e.g. a git "
+        "worktree of an earlier commit, then .); default: this one",
+    )
+    ap.add_argument(
         "--drop-caches",
         action="store_true",
         help="drop the page cache before each start (root): every shape starts from a cold cache",
@@ -248,31 +266,44 @@ def main() -> int:
                     url, key, need_ids[0], workers=1, timeout_s=args.timeout, env=env
                 )
                 progress(f"  {first}")
-            runs: dict[tuple[int, str], list[dict[str, object]]] = {}
+            trees = [t for t in args.trees.split(",") if t] or [None]
+            runs: dict[tuple[str | None, int, str], list[dict[str, object]]] = {}
             for _ in range(args.repeat):
-                for workers in [int(w) for w in args.workers.split(",")]:
-                    shapes = servers if workers > 1 else ["single", *(set(servers) & {"preload"})]
-                    for server in shapes:
-                        progress(f"{mode}: {workers} worker(s), {server} …")
-                        got = measure_workers(
-                            url, key, need_ids, workers=workers, server=server, env=env, args=args
+                for tree in trees:
+                    for workers in [int(w) for w in args.workers.split(",")]:
+                        shapes = (
+                            servers if workers > 1 else ["single", *(set(servers) & {"preload"})]
                         )
-                        runs.setdefault((workers, server), []).append(got)
-                        line = {
-                            "stage": "memory",
-                            "mode": mode,
-                            "server": server,
-                            "db": args.db,
-                            "profiles": args.profiles,
-                            "workers": workers,
-                            "drop_caches": args.drop_caches,
-                            **got,
-                        }
-                        print(json.dumps(line), flush=True)
+                        for server in shapes:
+                            progress(f"{mode}: {tree or '.'}: {workers} worker(s), {server} …")
+                            got = measure_workers(
+                                url,
+                                key,
+                                need_ids,
+                                workers=workers,
+                                server=server,
+                                env=env,
+                                args=args,
+                                tree=tree,
+                            )
+                            runs.setdefault((tree, workers, server), []).append(got)
+                            line = {
+                                "stage": "memory",
+                                "mode": mode,
+                                "tree": tree,
+                                "server": server,
+                                "db": args.db,
+                                "profiles": args.profiles,
+                                "workers": workers,
+                                "warm": args.warm,
+                                "drop_caches": args.drop_caches,
+                                **got,
+                            }
+                            print(json.dumps(line), flush=True)
             totals = {shape: _medians(got) for shape, got in runs.items()}
-            for (workers, server), mid in totals.items():
-                for (base_workers, base_server), one in totals.items():
-                    if workers == 1 or base_workers != 1:
+            for (tree, workers, server), mid in totals.items():
+                for (base_tree, base_workers, base_server), one in totals.items():
+                    if workers == 1 or base_workers != 1 or base_tree != tree:
                         continue
                     ratio = {
                         f"{k}_ratio": round(mid[k] / one[k], 2)
@@ -281,12 +312,15 @@ def main() -> int:
                     line = {
                         "stage": "memory_ratio",
                         "mode": mode,
+                        "tree": tree,
                         "server": server,
                         "profiles": args.profiles,
                         "workers": workers,
                         "vs_workers": 1,
                         "vs_server": base_server,
                         "runs": args.repeat,
+                        "web_pss_mb": round(mid["web_pss_mb"], 1),
+                        "vs_web_pss_mb": round(one["web_pss_mb"], 1),
                         **ratio,
                     }
                     print(json.dumps(line), flush=True)
