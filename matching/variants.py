@@ -1057,6 +1057,14 @@ class NameVariants:
             bool(mine) and d.main_sense(word) == mine[0] and all(d.has_sense(word, s) for s in mine)
         )
 
+    def _two_words(self, term: str, other: str) -> bool:
+        """Whether ``term`` and ``other`` are both dictionary headwords naming different
+        things (their main senses differ): a word written as it is meant, not the other
+        mistyped (菜油, *rapeseed oil*, is no 柴油, *diesel*, misheard)."""
+        d = self.dictionary
+        a, b = d.main_sense(term), d.main_sense(other)
+        return a is not None and b is not None and a != b and not d.same_goods(term, other)
+
     def _sense_order(self, term: str, word: str) -> float:
         """How a dictionary synonym ``word`` of ``term`` ranks by sense: 1 when its main sense
         is the term's main sense, less by :data:`TERM_SENSE_STEP` for each place (up to two)
@@ -1333,7 +1341,11 @@ class NameVariants:
         # one sound an input method lets pass (zhan/zan, lin/ling): a listed name or head,
         # below any homophone
         fuzzy = self._read_alike(term, _fuzzy_keys(term), attested, limit=1)
-        fuzzy = [t for t in fuzzy if self.evidence(t) >= 1 and t not in homophones]
+        fuzzy = [
+            t
+            for t in fuzzy
+            if self.evidence(t) >= 1 and t not in homophones and not self._two_words(term, t)
+        ]
         if homophones or fuzzy:
             return [(t, HOMOPHONE) for t in homophones] + [(t, FUZZY_SOUND) for t in fuzzy]
         if len(term) < 3 or not one_off:

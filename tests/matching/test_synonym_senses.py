@@ -49,3 +49,13 @@ def test_a_long_form_starting_inside_a_word_of_the_name_is_no_variant() -> None:
     assert "机零件" not in factors(finder(("相机零件",), senses), "机件")
     # the same text listed as a name of its own is a long form
     assert "机零件" in factors(finder(("相机零件", "机零件"), senses), "机件")
+
+
+def test_a_word_is_not_taken_for_another_word_one_sound_off() -> None:
+    # 菜 cai and 柴 chai differ by c/ch, which input methods let pass; but a kitchen knife
+    # written as it is meant is no hatchet misheard
+    words = ("柴刀",)
+    senses: dict[str, tuple[str, ...]] = {"菜刀": ("kitchen knife",), "柴刀": ("hatchet",)}
+    assert "柴刀" not in factors(finder(words, senses), "菜刀")
+    # a word the dictionary does not know may still be that slip
+    assert "柴刀" in factors(finder(words, {"柴刀": ("hatchet",)}), "菜刀")
