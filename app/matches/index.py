@@ -31,7 +31,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.availability import OutageLog
 from app.errors import ServiceUnavailable
 from app.learning import registry
-from app.matches.loading import IndexedNeed, IndexedProfile, load_open_needs, load_profiles
+from app.matches.loading import (
+    IndexedNeed,
+    IndexedProfile,
+    ids_of_organizations,
+    load_open_needs,
+    load_profiles,
+)
 from app.matches.marks import MarkBook, SideValues, load_marks
 from app.matches.snapshots import (
     IndexState,
@@ -43,7 +49,7 @@ from app.matches.snapshots import (
     write_snapshot,
 )
 from app.messages import tr
-from app.models import CapabilityProfile, Impression, SupplyNeed
+from app.models import Impression
 from app.platform.changes import ChangeBatch, ChangeFeed, take_committed
 from app.platform.notify import Freshness
 from app.reference.tables import region_centres
@@ -410,14 +416,9 @@ class MatchingIndex:
             orgs = batch.organizations
             profile_ids |= self._profiles.of_orgs(orgs)
             need_ids |= {n.record.id for n in self._open_needs.values() if n.firm.id in orgs}
-            profile_ids |= set(
-                session.scalars(
-                    select(CapabilityProfile.id).where(CapabilityProfile.organization_id.in_(orgs))
-                )
-            )
-            need_ids |= set(
-                session.scalars(select(SupplyNeed.id).where(SupplyNeed.organization_id.in_(orgs)))
-            )
+            of_profiles, of_needs = ids_of_organizations(session, orgs)
+            profile_ids |= of_profiles
+            need_ids |= of_needs
         if len(profile_ids) > self._rebuild_above:  # an import: rebuild aside, then swap
             self.want_rebuild()
             profile_ids = set()

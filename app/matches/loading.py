@@ -85,6 +85,25 @@ def _chunks(ids: Collection[int] | None) -> list[list[int] | None]:
     return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
+def ids_of_organizations(session: Session, org_ids: Collection[int]) -> tuple[set[int], set[int]]:
+    """The ids of the capability profiles and of the needs of ``org_ids``, read in chunks (an
+    import of firms changes ~100,000 organizations at once: one ``IN (…)`` of them all would
+    pass PostgreSQL's 65,535 parameters, and SQLite's 32,766 in its default build)."""
+    profiles: set[int] = set()
+    needs: set[int] = set()
+    for chunk in _chunks(org_ids):
+        assert chunk is not None
+        profiles.update(
+            session.scalars(
+                select(CapabilityProfile.id).where(CapabilityProfile.organization_id.in_(chunk))
+            )
+        )
+        needs.update(
+            session.scalars(select(SupplyNeed.id).where(SupplyNeed.organization_id.in_(chunk)))
+        )
+    return profiles, needs
+
+
 _FIRM = (Organization.id, Organization.name, Organization.region_code, Organization.tier)
 
 

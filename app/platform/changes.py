@@ -106,6 +106,21 @@ class ChangeBatch:
         )
 
 
+#: Ranges of missing ids a feed asks for by name; past this, it reads from the first gap on.
+MAX_GAP_RANGES = 500
+
+
+def _ranges(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive ``ids`` as ``(first, last)`` ranges: ``[1, 2, 3, 7]`` → ``[(1, 3), (7, 7)]``."""
+    out: list[tuple[int, int]] = []
+    for i in sorted(ids):
+        if out and i == out[-1][1] + 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
 class ChangeFeed:
     """One worker's position in the change log."""
 
@@ -142,7 +157,13 @@ class ChangeFeed:
         self.gaps = {i: t for i, t in self.gaps.items() if now - t < self.gap_timeout_s}
         condition = ChangeEntry.id > self.last_id
         if self.gaps:
-            condition = or_(condition, ChangeEntry.id.in_(list(self.gaps)))
+            # As ranges, not one IN (…) of ids: a bulk import in flight leaves a gap of as many
+            # ids as it writes rows (~100,000), past PostgreSQL's 65,535 parameters. Scattered
+            # gaps (writers interleaving) are read from the first on, and filtered here.
+            ranges = _ranges(self.gaps)
+            if len(ranges) > MAX_GAP_RANGES:
+                ranges = [(ranges[0][0], self.last_id)]
+            condition = or_(condition, *(ChangeEntry.id.between(lo, hi) for lo, hi in ranges))
         rows = session.execute(
             select(ChangeEntry.id, ChangeEntry.entity, ChangeEntry.entity_id)
             .where(condition)
@@ -150,6 +171,8 @@ class ChangeFeed:
         ).all()
         batch = ChangeBatch()
         for row_id, entity, entity_id in rows:
+            if row_id <= position and row_id not in self.gaps:
+                continue  # read before
             self.gaps.pop(row_id, None)
             if row_id > self.last_id:
                 self.gaps.update((i, now) for i in range(self.last_id + 1, row_id))
