@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,23 +115,37 @@ def probe_need(word: str) -> dict[str, object]:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def write_round(pairs: Sequence[tuple[str, str, str]], id_format: str, description: str) -> int:
+    """The command line of one round of own probes: ``--catalog firms.jsonl --out FILE``
+    writes a need per ``(word, name, kind)`` whose name some firm lists (the firms listing a
+    name that ends in it are the relevant ones), with the id ``id_format`` made of its place
+    ``n`` and ``kind``; prints how many needs of how many pairs."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--catalog", type=Path, required=True, help="firms.jsonl")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     firms = load_firms(args.catalog)
     written = 0
     with args.out.open("w", encoding="utf-8") as out:
-        for n, (word, name) in enumerate(PAIRS):
+        for n, (word, name, kind) in enumerate(pairs):
             relevant = sorted(c for c, names in firms if any(x.endswith(name) for x in names))
             if not relevant:
                 continue
-            row = {"id": f"own-{n:02d}-syn", "need": probe_need(word), "relevant": relevant}
+            row = {
+                "id": id_format.format(n=n, kind=kind),
+                "need": probe_need(word),
+                "relevant": relevant,
+            }
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             written += 1
-    print(json.dumps({"needs": written, "pairs": len(PAIRS)}))
+    print(json.dumps({"needs": written, "pairs": len(pairs)}))
     return 0
+
+
+def main() -> int:
+    """Write round 1 (see the module's docstring)."""
+    pairs = [(word, name, "syn") for word, name in PAIRS]
+    return write_round(pairs, "own-{n:02d}-{kind}", __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":

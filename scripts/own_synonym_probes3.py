@@ -34,15 +34,13 @@ counted.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from own_synonym_probes import load_firms, probe_need  # noqa: E402
+from own_synonym_probes import write_round  # noqa: E402
 
 PAIRS: tuple[tuple[str, str, str], ...] = (
     # (the buyer's word, the catalog's name, the kind of other name)
@@ -159,22 +157,8 @@ PAIRS: tuple[tuple[str, str, str], ...] = (
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--catalog", type=Path, required=True, help="firms.jsonl")
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
-    firms = load_firms(args.catalog)
-    written = 0
-    with args.out.open("w", encoding="utf-8") as out:
-        for n, (word, name, kind) in enumerate(PAIRS):
-            relevant = sorted(c for c, names in firms if any(x.endswith(name) for x in names))
-            if not relevant:
-                continue
-            row = {"id": f"own3-{n:03d}-{kind}", "need": probe_need(word), "relevant": relevant}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            written += 1
-    print(json.dumps({"needs": written, "pairs": len(PAIRS)}))
-    return 0
+    """Write round 3 (see the module's docstring)."""
+    return write_round(PAIRS, "own3-{n:03d}-{kind}", __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":
