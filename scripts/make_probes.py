@@ -6,7 +6,7 @@ Usage::
         --out /tmp/own_probes
 
 Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl``,
-``own_mixed3.jsonl`` to ``own_mixed6.jsonl``
+``own_mixed3.jsonl`` to ``own_mixed7.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -22,7 +22,13 @@ it still got wrong. ``MIXED6`` was written blind on 2026-12-04, by a helper who 
 reader's code, from kinds absent from the earlier rounds and the shared dev probes (单一来源 征求意见,
 an Excel list pasted into a 竞争性谈判, 邀请招标 with 技术参数, a 物资需求计划 with one principal
 item, 揭榜挂帅, emoji, dictated speech, bilingual e-mails …); it scored 0.657 NDCG@10 on its first
-run. All were then used for tuning: they say how the reader does on phrasings nobody shared with
+run. ``MIXED7`` was written on 2026-12-04 by another helper, before the reader was run on it, from
+kinds none of rounds 1–6 or the shared dev probes use (采购意向 table rows, 流标 后 重新招标, 磋商文件
+chapters, 供应商库 入库 征集 by categories, @mentions and 【】, voice-to-text with homophone slips,
+an OCR'd scan, a bilingual RFQ table, a 采购清单 whose principal item is not the first row, a 网上商城
+询比价单, 紧急采购, a 技术交流 invitation, 包1/包2, a reply-chain e-mail, 废标, 标项, a markdown form,
+a web form, a 招标计划); it scored 0.740 NDCG@10 on its first run (0.754 tune / 0.709 held-out
+part of its ids). All were then used for tuning: they say how the reader does on phrasings nobody shared with
 it, not how it does on unseen ones.
 """
 
@@ -501,6 +507,162 @@ MIXED6: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# A seventh round (own_mixed7), written on 2026-12-04 by a helper before running the reader on
+# it, from kinds none of the earlier rounds or the shared dev probes use: a 采购意向 table with
+# several rows, a 流标 后 重新招标, a 磋商文件 with chapters and ★ clauses, a 供应商库 入库 征集
+# by categories, a group message with @mentions and 【】, voice-to-text with filler words and
+# homophone slips, an OCR'd scan (spaces inside words, a name broken over two lines), a
+# bilingual RFQ table, a 采购清单 whose principal item is not the first row, a 网上商城 询比价单
+# with the page's buttons, 紧急采购, a 技术交流 invitation, 年度集采 with 包1/包2, a reply-chain
+# e-mail, a 废标公告, a 标项 block (浙江 style), a markdown form with bold labels, a web form
+# submission and a 招标计划 预告. ``{xs}`` is the goods with a space between characters,
+# ``{xa}``/``{xb}`` its two halves.
+MIXED7: tuple[tuple[str, str, str], ...] = (
+    (
+        "h0",
+        "某某市交通运输局2027年1至3月政府采购意向",
+        "为便于供应商及时了解政府采购信息，根据有关规定，现将本单位采购意向公开如下：\n"
+        "序号\t采购项目名称\t采购需求概况\t预算金额（万元）\t预计采购时间\t备注\n"
+        "1\t办公楼物业管理服务\t保洁、保安、绿化养护\t68\t2027年1月\t\n"
+        "2\t{x}购置项目\t购置{x}一批，用于{y}\t95\t2027年2月\t\n"
+        "3\t年度审计服务\t财务收支审计\t12\t2027年3月\t\n"
+        "本次公开的采购意向是本单位政府采购工作的初步安排，具体采购项目情况以相关采购公告和采购文件为准。",
+    ),
+    (
+        "h1",
+        "{y}用{x}采购项目（第二次）重新招标公告",
+        "本项目于2027年1月18日首次开标，因递交投标文件的投标人不足三家，依法流标。"
+        "经采购人同意，现重新组织招标，欢迎符合条件的供应商参加。\n"
+        "一、招标内容：详见第一次公告，技术要求不变\n二、投标截止时间：2027年2月10日9:30\n"
+        "三、投标保证金：1.5万元（第一次已缴纳的可转入本次）\n四、联系人：陈工 0371-6551****",
+    ),
+    (
+        "h2",
+        "竞争性磋商文件（项目编号：CS2027-0063）",
+        "第一章 磋商邀请\n某某实业有限公司对下述项目进行竞争性磋商，欢迎合格供应商参加。\n"
+        "第二章 供应商须知\n2.1 磋商保证金：人民币壹万元整\n2.2 响应文件份数：正本一份，副本三份\n"
+        "第三章 采购需求\n一、项目概述\n本项目采购{x}，交付后用于{y}。\n二、技术要求\n"
+        "★1. 所投产品须为全新原装正品，符合国家强制性标准；\n★2. 质保期不少于两年；\n"
+        "3. 提供近三年同类产品销售合同复印件。\n第四章 评审办法\n综合评分法：价格30分，技术50分，商务20分。\n"
+        "第五章 合同主要条款",
+    ),
+    (
+        "h3",
+        "2027年度合格供应商入库征集公告",
+        "为完善公司供应商资源库，现面向社会公开征集合格供应商，欢迎符合条件的单位报名入库。\n"
+        "一、征集类别\nA类：生产性物资（{x}等{y}用原辅材料）\nB类：设备备品备件\nC类：劳保及办公用品\n"
+        "二、入库条件\n1.具有独立法人资格；2.近三年无重大违法记录。\n"
+        "三、入库有效期：三年，实行动态考核管理。",
+    ),
+    (
+        "h4",
+        "群消息",
+        "@张总 @采购-李经理 【急】客户这边要{x}，【用途】{y}，【数量】先来一批试用，"
+        "有靠谱厂家的麻烦推一下 [抱拳][抱拳]",
+    ),
+    (
+        "h5",
+        "语音转文字",
+        "嗯那个喂，你好你好，呃我这边是那个就是做{y}的哈，然后呢我们想那个采购一点{x}，"
+        "对对对就是{x}，嗯数量的话大概先要个五顿吧，你们给报个架，含税的哈，要开专漂的，"
+        "嗯然后那个交货期的话越快越好，好嘞好嘞那就先这样",
+    ),
+    (
+        "h6",
+        "采 购 公 告",
+        "项 目 名 称 ：{y}车间物资采购\n采购内容：本次采购{xa}\n{xb}一批，具体数量详见附\n件清单。"
+        "\n报 价 截 止 时 间 ：2027 年 3 月 1 日\n采 购 单 位 ：某某有限公 司\n"
+        "（本页扫描件，如有不清请来电核实）\n标的名称：{xs}",
+    ),
+    (
+        "h7",
+        "RFQ 询价单 No. 2027-015",
+        "Item 序号 | Description 品名 | Qty 数量 | Unit 单位 | Remarks 备注\n"
+        "1 | {x} | 200 | PCS 个 | for {y} 用于{y}\n"
+        "Delivery 交货: FOB Shanghai 上海港\nPayment 付款: T/T 30 days\n"
+        "Please quote before Jan 20. 请于1月20日前报价。",
+    ),
+    (
+        "h8",
+        "{y}生产线3月份原辅料采购清单",
+        "序号|名称|规格型号|单位|数量|备注\n1|瓦楞纸箱|五层 60×40×40|只|2000|包装用\n"
+        "2|不干胶标签|100×70|卷|50|\n3|{x}|按技术协议|批|1|主要原料，{y}用\n"
+        "4|缠绕膜|50cm|卷|30|\n5|劳保手套|均码|副|200|",
+    ),
+    (
+        "h9",
+        "商城询比价单 XBJ20270112003",
+        "首页 > 询比价大厅 > 询价详情\n询价单状态：报价中　剩余时间：2天3小时\n"
+        "商品名称：{x}\n品牌：不限\n型号：详见附件\n采购数量：10\n计量单位：台\n"
+        "需求单位：{y}事业部\n收货地址：湖北省武汉市东湖高新区\n"
+        "我要报价　收藏　分享\n温馨提示：请在报价截止前完成报价，逾期系统自动关闭",
+    ),
+    (
+        "h10",
+        "紧急采购公告",
+        "采购方式：紧急采购\n因{y}装置突发故障停车，现需紧急采购{x}，要求到货时间不超过48小时。\n"
+        "请有现货的供应商于今日17:00前将报价单（注明品牌、产地、现货数量）发送至邮箱。\n"
+        "本次采购不收取保证金，货到验收合格后15日内付款。",
+    ),
+    (
+        "h11",
+        "供应商技术交流邀请函",
+        "尊敬的合作伙伴：\n我司研发中心正在开展{y}新一代产品开发，拟就{x}的技术路线与国内供应商进行交流，"
+        "诚邀贵司派技术人员参会。\n交流时间：2027年4月中旬（具体另行通知）\n交流形式：技术汇报+样品展示\n"
+        "报名回执：请于3月31日前回复参会人员名单。",
+    ),
+    (
+        "h12",
+        "2027年度物资集中采购招标公告（第一批）",
+        "招标人：某某能源集团有限公司\n本批次共划分为两个标包：\n包1：{x}（A型），数量300套，用于{y}\n"
+        "包2：{x}（B型），数量120套，用于{y}\n投标人可对一个或多个标包投标，按包评标、按包授予合同。\n"
+        "招标文件获取：电子招投标平台",
+    ),
+    (
+        "h13",
+        "回复: RE: {x}报价事宜",
+        "王经理您好，\n价格我们内部再核一下，周三前给您回复。\n\n"
+        "------------------ 原始邮件 ------------------\n发件人: 王强\n发送时间: 2027年1月8日 10:21\n"
+        "主题: RE: {x}报价事宜\n\n刘工，报价单已附上，请查收，交期约四周。\n\n"
+        "> 发件人: 刘工\n> 主题: {x}报价事宜\n> 王经理，我们是做{y}的，需要采购一批{x}，"
+        "麻烦报个价并附上规格书，谢谢。",
+    ),
+    (
+        "h14",
+        "{x}采购项目废标公告",
+        "项目编号：HB-2027-0211\n项目名称：{x}采购项目\n废标原因：实质性响应招标文件的投标人不足三家。\n"
+        "后续安排：采购人将另行组织采购，请关注后续公告。\n公告期限：1个工作日\n采购人：某某{y}有限公司",
+    ),
+    (
+        "h15",
+        "公开招标公告",
+        "项目编号：ZJ-GK-2027-0088\n项目名称：{y}设备更新项目\n预算金额（元）：1,260,000\n"
+        "标项一：\n标项名称：{x}\n数量：1\n预算金额（元）：1,260,000\n"
+        "简要规格描述或项目基本概况介绍、用途：采购{x}，用于{y}，详见招标文件第三部分\n"
+        "合同履约期限：合同签订后90天内交货\n本标项不接受联合体投标",
+    ),
+    (
+        "h16",
+        "**采购需求单**",
+        "- **需求单位**：{y}项目组\n- **采购内容**：{x}\n- **预计数量**：约500件\n"
+        "- **期望交期**：两周内\n- **备注**：需提供样品，*含税含运*",
+    ),
+    (
+        "h17",
+        "在线需求提交",
+        "姓名：张先生\n公司名称：某某{y}科技有限公司\n联系电话：138****2201\n需求类型：采购\n"
+        "需求描述：{x}\n提交时间：2027-01-05 10:22:41\n来源页面：首页-联系我们",
+    ),
+    (
+        "h18",
+        "招标计划公示",
+        "招标人：某某建设集团\n招标项目名称：{y}项目{x}采购\n招标方式：公开招标\n"
+        "预计招标时间：2027年第二季度\n计划发布时间：2027年3月1日\n"
+        "说明：本计划仅供潜在投标人参考，最终以正式招标公告为准。",
+    ),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -528,16 +690,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_mixed4", MIXED4),
         ("own_mixed5", MIXED5),
         ("own_mixed6", MIXED6),
+        ("own_mixed7", MIXED7),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:
             for i, (row, x, y) in enumerate(rows):
                 kind, title, description = templates[i % len(templates)]
+                half = (len(x) + 1) // 2
+                fields = {"x": x, "y": y, "xs": " ".join(x), "xa": x[:half], "xb": x[half:]}
                 probe = {
                     "id": f"{row['id']}-{name.removeprefix('own_')}-{kind}",
                     "need": {
-                        "title": title.format(x=x, y=y),
-                        "description": description.format(x=x, y=y),
+                        "title": title.format(**fields),
+                        "description": description.format(**fields),
                     },
                     "relevant": row["relevant"],
                 }
