@@ -32,7 +32,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matching.tokenize import simplified
 
@@ -132,7 +132,10 @@ class Line:
 
     ``label`` is the line's label (``采购内容``) or ``""``; ``value`` the text after it (the
     whole line when unlabelled); ``item`` whether the line is an item of a list or a table
-    row; ``heading`` the label of the section it sits under (``""`` at the top level).
+    row; ``heading`` the label of the section it sits under (``""`` at the top level);
+    ``row`` the number of the table row it is a cell of (``0`` when it is not a cell);
+    ``principal`` whether that row's other cells mark its goods as the principal item (主材,
+    主要原料).
     """
 
     kind: str
@@ -140,6 +143,8 @@ class Line:
     value: str
     item: bool = False
     heading: str = ""
+    row: int = 0
+    principal: bool = False
 
 
 # Emoji and pictographs (🔥 ✅ 📞 ☎ ★): decoration of a chat message, never part of a name
@@ -188,7 +193,14 @@ def clean(text: str) -> str:
 # 序号1：X, 第二包：X, 品目3：X: an item numbered in its label
 _ITEM_LABEL = re.compile(
     r"^(?:序号|品目|标段|包号?|第)\s*[\d一二三四五六七八九十]+(?:包|项|标段|批)?$"
+    r"|^(?:[A-Z]\d{0,2}|第?[\d一二三四五六七八九十]{1,3})类$"  # A类：X, 第二类：X (征集类别)
 )
+# 主材, 主要原料, 核心部件: a remark or use cell that marks its row's goods as the principal item
+_PRINCIPAL = re.compile(
+    r"主材|主料|主原料|主要(?:原料|原材料|材料|物资|设备|产品|部件)|核心(?:部件|设备|材料)"
+)
+# Description 品名, Qty 数量: a bilingual column header; the Chinese words say what it is
+_LATIN_WORDS = re.compile(r"[A-Za-z][A-Za-z./&\-]*(?:\s+[A-Za-z][A-Za-z./&\-]*)*")
 # 品名/规格, 货物名称及数量: a label that starts by naming the goods is about the goods
 _GOODS_LABEL = re.compile(
     r"^(?:品名|名称|货物|物资名称|物料|材料名称|产品名称|商品名称|标的|采购内容)"
@@ -259,6 +271,7 @@ def parse_lines(text: str) -> list[Line]:
     by_spaces = ""  # what parts the header's columns when no cell split does: " " or ","
     unread: Line | None = None  # the header line until a row follows it
     heading, heading_kind, heading_level = "", "", 0
+    rows = 0
     for raw in _raw_lines(text):
         if _TABLE_RULE.match(raw):
             continue
@@ -275,7 +288,12 @@ def parse_lines(text: str) -> list[Line]:
                 cells = spaced
         row = _row(line, cells, header, by_spaces)
         if row is not None:
-            out.extend(_labelled(h, c, True, heading) for h, c in row)
+            rows += 1
+            cells_of_row = [_labelled(h, c, True, heading) for h, c in row]
+            principal = any(
+                x.kind != "product" and _PRINCIPAL.search(x.value) for x in cells_of_row
+            )
+            out.extend(replace(x, row=rows, principal=principal) for x in cells_of_row)
             unread = None
             continue
         if unread is not None:  # a "header" no row followed: 采购X\t数量若干\t用于Y is text
@@ -297,8 +315,9 @@ def parse_lines(text: str) -> list[Line]:
                     assert m is not None
                     out.append(_labelled(m["label"], m["value"], True, heading))
                 continue
-            if _is_header(cells):
-                header, by_spaces = cells, ""
+            names = [_header_name(c) for c in cells]
+            if _is_header(names):
+                header, by_spaces = names, ""
                 unread = Line("text", "", "，".join(cells), bool(level), heading)
                 continue
         header = None
@@ -357,17 +376,28 @@ def _row(
     """
     if header is None:
         return None
-    if "\t" in line:
-        cells = [c.strip() for c in line.strip(" |").split("\t")]
-        if 2 <= len(cells) <= len(header):
-            return [(h, c) for h, c in zip(header, cells, strict=False) if c]
-        return None
+    for sep in ("\t", "|"):
+        if sep in line:  # 2|标签|100×70|卷|50|: an empty last cell is still a cell
+            inner = line.strip(" ")
+            inner = inner.removeprefix("|").removesuffix("|") if sep == "|" else inner.strip(" |")
+            cells = [c.strip() for c in inner.split(sep)]
+            if 2 <= len(cells) <= len(header):
+                return [(h, c) for h, c in zip(header, cells, strict=False) if c]
+            return None
     if len(cells) >= 2:
         return list(zip(header, cells, strict=True)) if len(cells) == len(header) else None
     words = line.split(",") if by_spaces == "," else line.split()
     if by_spaces and 2 <= len(words) <= len(header):
         return list(zip(header, words, strict=False))
     return None
+
+
+def _header_name(cell: str) -> str:
+    """A column header without its English words when it also has Chinese ones
+    (``Description 品名`` → ``品名``)."""
+    if not re.search(r"[\u4e00-\u9fff]", cell):
+        return cell
+    return _LATIN_WORDS.sub("", cell).strip(" /") or cell
 
 
 def _is_label_word(word: str) -> bool:

@@ -167,6 +167,7 @@ def _title_text(title: str) -> str:
         "",
         text,
     )
+    text = re.sub(r"(?<![A-Z])NO\.?\s*\d[\w\-]*$", "", text).strip()  # 询价单 No. 2027-015
     for _ in range(3):
         text = _TITLE_DOC.sub("", _TITLE_DATE.sub("", text, count=1)).strip()
     return text
@@ -296,8 +297,16 @@ def _bracket(m: re.Match[str]) -> str:
     return "" if _DETAIL.search(inner) or len(inner) > 10 else m.group()
 
 
+# 生产性物资（X、Z等Y用原辅材料）: a category word, then the goods it means in brackets
+_CATEGORY_NAMED = re.compile(r"(?P<gen>[^()（）]{2,12})[(（](?P<inner>[^()（）]{2,40})[)）]")
+
+
 def _read_value(value: str) -> tuple[list[str], list[str]]:
     """Products and applications in the value of a product field or an item line."""
+    named = _CATEGORY_NAMED.fullmatch(value.strip())
+    if named and is_generic(_GENERIC_LEAD.sub("", named["gen"])):
+        inner = named["inner"]
+        value = inner.split("等", 1)[0] if "等" in inner[2:] else inner
     value = _BRACKET.sub(_bracket, value)
     products: list[str] = []
     apps: list[str] = []
@@ -320,6 +329,11 @@ def _read_value(value: str) -> tuple[list[str], list[str]]:
         elif not sentences.applications:  # the field's label is the cue
             products.extend(read_sentences(f"采购：{clause}").wanted)
     return products, apps
+
+
+_GENERIC_LEAD = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}性)(?=[\u4e00-\u9fff]{2})")
+# 需求描述：X, 采购说明：X: a label that names nothing, with one bare phrase as its value
+_NEED_TEXT_LABEL = re.compile(r"^(?:需求|采购|求购|询价)(?:描述|说明|详情|简述)$")
 
 
 _BRACKETED = re.compile(r"(?P<base>[^()]{2,})\((?P<spec>[^()]{1,10})\)")
@@ -357,7 +371,11 @@ def read_text(title: str, description: str = "") -> NeedReading:
     notes: list[str] = []
     free: list[str] = []
     project: list[str] = []
-    for line in parse_lines(description):
+    lines = parse_lines(description)
+    principal = {line.row for line in lines if line.principal}
+    for line in lines:
+        if principal and line.row and line.row not in principal:
+            continue  # a list whose remarks mark the principal item: the other rows are extras
         _read_line(line, conditions, fields, apps, notes, free, project)
     title_text = _title_text(title)
     conditions.read(title_text)
@@ -430,10 +448,23 @@ def _read_line(
     elif kind == "project":  # 拟采购项目：X, 项目名称：X采购: X when it names goods
         named = read_sentences(_title_text(value))
         project.extend(named.wanted or named.bare[:1])
+    elif kind == "text" and _NEED_TEXT_LABEL.match(line.label) and _one_phrase(value):
+        fields.extend(_read_value(value)[0])  # 需求描述：X: the form's one field naming the goods
     elif kind == "text":
         free.append(f"{line.label}：{value}" if line.label else value)
         if conditions.quantity is None:
             conditions.quantity = _quantity(clean(value))
+
+
+def _one_phrase(value: str) -> bool:
+    """Whether a field's value is one short phrase without a clause or a cue (X, not 需要X，用于Y)."""
+    value = clean(value).strip()
+    if not 2 <= len(value) <= 15 or re.search(r"[，。；,;:：!?！？\s]", value):
+        return False
+    found = read_sentences(value)
+    return not (found.wanted or found.weak or found.applications) and found.bare == (
+        product_key(value),
+    )
 
 
 def _weigh(
