@@ -224,7 +224,7 @@ _DEAL_ON = re.compile(rf"(?:就|将|对(?!讲|焊|夹|开|接头|辊))(?P<obj>.+
 _DEAL_BARE = re.compile(rf"^(?P<obj>.+?){_DEAL_VERB}")
 # 拟就X的技术路线与供应商进行交流: a technical exchange about the goods the buyer looks for
 _DISCUSS_ON = re.compile(
-    r"就(?P<obj>[^就]+?)(?:与|同|和|向)[^与同和向]{1,14}?(?:进行|开展)?(?:技术)?(?:交流|探讨|沟通|研讨)"
+    r"就(?P<obj>[^就]+?)(?:与|同|和|向)[^与同和向]{1,14}?(?:进行|开展)?(?:技术)?(?:交流|探讨|研讨)"
 )
 # 诚邀贵司参加X项目的报价: the deal a supplier is invited to names the goods
 _TAKE_PART = re.compile(

@@ -290,8 +290,9 @@ def parse_lines(text: str) -> list[Line]:
         if row is not None:
             rows += 1
             cells_of_row = [_labelled(h, c, True, heading) for h, c in row]
-            principal = any(
-                x.kind != "product" and _PRINCIPAL.search(x.value) for x in cells_of_row
+            principal = any(  # in a remark or use cell, not a spec (主材Q235 is a material)
+                x.kind in {"text", "application"} and _PRINCIPAL.search(x.value)
+                for x in cells_of_row
             )
             out.extend(replace(x, row=rows, principal=principal) for x in cells_of_row)
             unread = None

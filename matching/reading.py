@@ -306,7 +306,9 @@ def _read_value(value: str) -> tuple[list[str], list[str]]:
     named = _CATEGORY_NAMED.fullmatch(value.strip())
     if named and is_generic(_GENERIC_LEAD.sub("", named["gen"])):
         inner = named["inner"]
-        value = inner.split("等", 1)[0] if "等" in inner[2:] else inner
+        goods = inner.split("等", 1)[0] if "等" in inner[2:] else inner
+        if not (_DETAIL.search(goods) or _APP_START.match(goods) or re.match(r"第|\d", goods)):
+            value = goods  # not 物资（第一批）, 设备（详见附件）: a round or a detail, not goods
     value = _BRACKET.sub(_bracket, value)
     products: list[str] = []
     apps: list[str] = []

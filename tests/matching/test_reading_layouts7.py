@@ -127,3 +127,13 @@ def test_income_and_expenditure_is_not_a_purchase() -> None:
 def test_a_need_overview_label_names_nothing() -> None:
     found = read_sentences("采购需求概况：购置离心风机两台")
     assert found.wanted == ("离心风机",)
+
+
+def test_a_main_material_named_in_a_spec_cell_does_not_mark_the_principal_item() -> None:
+    text = "序号|品名|规格|数量\n1|钢格板|主材Q235|20块\n2|不锈钢螺栓|M12|100套"
+    assert products("平台检修材料", text) == ["钢格板", "不锈钢螺栓"]
+
+
+def test_a_category_word_with_a_detail_in_brackets_names_nothing() -> None:
+    assert products("采购", "采购内容：配件（按图纸加工）") == []
+    assert products("采购", "采购内容：物资（第一批）") == []
