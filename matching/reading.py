@@ -298,17 +298,25 @@ def _bracket(m: re.Match[str]) -> str:
 
 
 # 生产性物资（X、Z等Y用原辅材料）: a category word, then the goods it means in brackets
-_CATEGORY_NAMED = re.compile(r"(?P<gen>[^()（）]{2,12})[(（](?P<inner>[^()（）]{2,40})[)）]")
+_CATEGORY_NAMED = re.compile(
+    r"(?P<gen>[^()（）、,，;；:：]{2,12})[(（](?P<inner>[^()（）]{2,40})[)）]"
+)
+
+
+def _category_goods(m: re.Match[str]) -> str:
+    """生产性物资（X、Z等…）→ X、Z; anything else as it was."""
+    if not is_generic(_GENERIC_LEAD.sub("", m["gen"])):
+        return m.group()
+    inner = m["inner"]
+    goods = inner.split("等", 1)[0] if "等" in inner[2:] else inner
+    if _DETAIL.search(goods) or _APP_START.match(goods) or re.match(r"第|\d", goods):
+        return m.group()  # not 物资（第一批）, 设备（详见附件）: a round or a detail, not goods
+    return goods
 
 
 def _read_value(value: str) -> tuple[list[str], list[str]]:
     """Products and applications in the value of a product field or an item line."""
-    named = _CATEGORY_NAMED.fullmatch(value.strip())
-    if named and is_generic(_GENERIC_LEAD.sub("", named["gen"])):
-        inner = named["inner"]
-        goods = inner.split("等", 1)[0] if "等" in inner[2:] else inner
-        if not (_DETAIL.search(goods) or _APP_START.match(goods) or re.match(r"第|\d", goods)):
-            value = goods  # not 物资（第一批）, 设备（详见附件）: a round or a detail, not goods
+    value = _CATEGORY_NAMED.sub(_category_goods, value)
     value = _BRACKET.sub(_bracket, value)
     products: list[str] = []
     apps: list[str] = []

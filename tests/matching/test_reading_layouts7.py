@@ -137,3 +137,8 @@ def test_a_main_material_named_in_a_spec_cell_does_not_mark_the_principal_item()
 def test_a_category_word_with_a_detail_in_brackets_names_nothing() -> None:
     assert products("采购", "采购内容：配件（按图纸加工）") == []
     assert products("采购", "采购内容：物资（第一批）") == []
+
+
+def test_a_category_with_its_goods_in_brackets_inside_a_list_reads_the_goods() -> None:
+    text = "征集范围：辅料（硬脂酸锌、石蜡等）、周转箱"
+    assert products("供应商库征集", text) == ["硬脂酸锌", "石蜡", "周转箱"]
