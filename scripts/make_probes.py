@@ -6,7 +6,7 @@ Usage::
         --out /tmp/own_probes
 
 Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl``,
-``own_mixed3.jsonl`` to ``own_mixed7.jsonl``
+``own_mixed3.jsonl`` to ``own_mixed7.jsonl``, ``own_mixed7b.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -28,7 +28,10 @@ chapters, 供应商库 入库 征集 by categories, @mentions and 【】, voice-
 an OCR'd scan, a bilingual RFQ table, a 采购清单 whose principal item is not the first row, a 网上商城
 询比价单, 紧急采购, a 技术交流 invitation, 包1/包2, a reply-chain e-mail, 废标, 标项, a markdown form,
 a web form, a 招标计划); it scored 0.740 NDCG@10 on its first run (0.754 tune / 0.709 held-out
-part of its ids), 0.976 (0.969 / 0.990) after general fixes. All were then used for tuning: they say how the reader does on phrasings nobody shared with
+part of its ids), 0.976 (0.969 / 0.990) after general fixes. ``MIXED7B`` was written after those
+fixes, before the reader was run on it: the same kinds in other words. It scored 0.674 (0.701 /
+0.625) on its first run (0.584 with the reader as it was before round 7): the fixes of a round
+carry only partly to other wordings of the same kinds. All were then used for tuning: they say how the reader does on phrasings nobody shared with
 it, not how it does on unseen ones.
 """
 
@@ -663,6 +666,81 @@ MIXED7: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# A check on round 7's fixes (own_mixed7b), written on 2026-12-04 after them and before the
+# reader was run on it: the same kinds of text in other words (入库 categories under （一）,
+# English-first bilingual headers in a tab table, a principal item marked in a 用途 column, a
+# 留言内容 form, a 技术研讨会, voice-to-text, an OCR'd 招标物资, an English reply chain, a pipe
+# 意向 table, a failed first 询价, 标段 rows, a forwarded chat record).
+MIXED7B: tuple[tuple[str, str, str], ...] = (
+    (
+        "i0",
+        "关于征集2027年度合格供应商的公告",
+        "一、征集品类\n（一）原料类：{x}、助剂\n（二）包装类：纸箱、托盘\n二、报名要求\n"
+        "营业执照、近一年财务报表",
+    ),
+    (
+        "i1",
+        "Quotation Request 报价邀请",
+        "Part No.\tPart Name 零件名称\tQuantity 数量\tNote 备注\n"
+        "A-102\t{x}\t500\tfor {y} line\nKindly send your best offer. 请报最优价。",
+    ),
+    (
+        "i2",
+        "{y}分厂物资申购表",
+        "序号\t物资名称\t数量\t用途\n1\t线手套\t100副\t劳保\n2\t{x}\t2批\t主要生产物资\n"
+        "3\t扫帚\t10把\t卫生",
+    ),
+    (
+        "i3",
+        "【客户留言】",
+        "联系人：刘女士\n手机：186****0032\n所在行业：{y}\n留言内容：{x}\n留言时间：2027-02-11",
+    ),
+    (
+        "i4",
+        "技术研讨会邀请",
+        "我院拟于下月举办{x}技术研讨会，重点讨论其在{y}中的应用，诚邀相关生产企业参会并介绍技术方案。",
+    ),
+    (
+        "i5",
+        "语音输入",
+        "额那个就是我们{y}厂这边要进一批{x}哈数量大概十来顿吧然后要专票的麻烦尽快给个报架",
+    ),
+    (
+        "i6",
+        "招 标 公 告",
+        "招 标 编 号：ZB-07-33\n招标物资：{xs}\n用 途：{y}\n投 标 截 止：2027 年 4 月 2 日",
+    ),
+    (
+        "i7",
+        "RE: RE: Inquiry",
+        "Thanks Tom, noted.\n\n-----Original Message-----\nFrom: Lily Wang\nSubject: Inquiry for {x}\n"
+        "Hi Tom, we are a {y} maker and need {x} for a new line. Please quote.\nBR, Lily",
+    ),
+    (
+        "i8",
+        "2027年第二季度采购意向公开",
+        "| 序号 | 采购项目名称 | 采购需求概况 | 预算（万元） |\n| --- | --- | --- | --- |\n"
+        "| 1 | {x}采购 | {x}若干，用于{y} | 40 |\n| 2 | 食堂食材配送服务 | 蔬菜肉类配送 | 30 |",
+    ),
+    (
+        "i9",
+        "{x}询价采购（二次）公告",
+        "首次询价因有效报价单位不足三家而失败，现进行第二次询价。\n询价内容：同首次公告\n"
+        "报价截止：2027年3月20日",
+    ),
+    (
+        "i10",
+        "{y}项目招标",
+        "标段\t名称\t数量\n一标段\t{x}\t20套\n二标段\t{x}安装服务\t1项",
+    ),
+    (
+        "i11",
+        "[聊天记录]",
+        "张经理 10:02\n有人做{x}吗？\n李工 10:05\n@张经理 你们做{y}的要多少？\n张经理 10:06\n先要三吨试试",
+    ),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -691,6 +769,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_mixed5", MIXED5),
         ("own_mixed6", MIXED6),
         ("own_mixed7", MIXED7),
+        ("own_mixed7b", MIXED7B),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:
