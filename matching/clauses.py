@@ -35,13 +35,13 @@ _STRONG_CUE = (
     r"诚征|征求|征集|招募|招标|询价|询购|诚聘|拟购|欲购|想买|要买|想要|想找|要找|"
     r"寻源|引进|诚招|招引|遴选|甄选|征选|集采|采办|订货|进货|需配套|谁有|有没有|哪里有|哪有|"
     r"外购|外采|希望找到|想找到|有人(?:做|卖|生产|供应|能做|会做|有)|谁(?:家)?(?:能|可以)?(?:做|卖|生产|提供|供应|供货)|有做|哪家(?:能|可以|可)?(?:供应|提供|生产|供货|做)?|谁家|哪里能买到|"
-    r"(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|INQUIRY|ENQUIRY|REQUIRE|"
+    r"(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|(?:INQUIRY|ENQUIRY)(?: (?:FOR|ON|ABOUT)(?![A-Z]))?|REQUIRE|"
     r"DO YOU (?:SELL|HAVE|SUPPLY|MAKE|PRODUCE|OFFER)|INTERESTED IN|(?:PLEASE |PLS |KINDLY )?QUOTE(?: US| ME)?"
     r"(?: FOR| ON)?|QUOTATION (?:FOR|OF|ON)|PRICE (?:FOR|OF))(?![A-Z])(?! ?(?:DEPT|DEPARTMENT|TEAM|MANAGER|OFFICE|SPECIALIST|ENGINEER)))"
 )
 _WEAK_CUE = (
     r"(?:(?<!必)需(?![方知提具符满通持])|(?<![主重只必还])要(?![求点素是用做开])|(?<![要追需请])求(?![职助证])"
-    r"|找(?!到)|征(?![求集询信])|缺(?![点陷少])|寻|买|招(?![标商生待呼牌收手股聘募引])|(?<!采)购(?!买|入)"
+    r"|找(?!到)|征(?![求集询信])|缺(?![点陷少])|寻|买|招(?![标商生待呼牌收手股聘募引])|(?<!采)购(?!买|入)|(?<![引改促推先前增跟演])进(?=一批|一些|一点|点儿?|些)"
     r"|(?<![回接验吸征税丰签超])收(?![入到货益费藏集款据缩纳录音容拾件尾益发支])|询(?![问证])(?:一下|下)?)"
 )
 _WANT_CUE = rf"(?:{_STRONG_CUE}|{_WEAK_CUE})"
@@ -136,7 +136,7 @@ _NOT_PRODUCT = re.compile(
     r"(?:招标|投标|采购|响应|谈判|磋商|比选|申请)文件|见附件|附件[一二三四五\d]|详见|合同|发票|付款|账期|认证|证书|体系$|清单|需求|编号|方式|要求|规格型号|"
     r"信息$|(?:申请|询价|报价|订|采购|需求|清)单$|价格|数量|渠道|货源|私聊|私信|老板|朋友|群里|每个?月|每年|每天|每周|长期|优先|"
     r"事宜|意向|名录|合作|对接|业务|能力|经验|样品|测试|下单|\d{4}年|\d+月|\d+日|季度|年度|"
-    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^请|^(?:收到|好的|明白|知道了)|含税|运费|(?:之|以)前$|周[一二三四五六日末]|今天|明天|上午|下午|晚上|\d+点|不变$|审核|开会|推迟|上传|等待|拼单|(?<![A-Z])(?:PLEASE|ATTACHED|KINDLY|HI|TEAM|ALL)(?![A-Z])|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|^(?:BEFORE|BY|WITHIN|UNTIL|NO)(?![A-Z])|^(?:重新|再次|二次)$|为准$|下述|上述|^[一二两三四五六七八九十百千几]+(?:吨|顿|件|套|台|个|只|箱|批|斤|公斤)$|^(?:IT|THEM|THIS|THAT|THESE|US|PURCHASE|INQUIRY|ENQUIRY|QUOTATION|QUOTE|REQUEST|ORDER|PRICES?|SAMPLES?)$|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
+    r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^请|^(?:收到|好的|明白|知道了)|含税|运费|(?:之|以)前$|周[一二三四五六日末]|今天|明天|上午|下午|晚上|\d+点|不变$|审核|开会|推迟|上传|等待|拼单|(?<![A-Z])(?:PLEASE|ATTACHED|KINDLY|HI|TEAM|ALL)(?![A-Z])|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|^(?:BEFORE|BY|WITHIN|UNTIL|NO)(?![A-Z])|^(?:重新|再次|二次)$|^多少|为准$|下述|上述|^[一二两三四五六七八九十百千几]+(?:吨|顿|件|套|台|个|只|箱|批|斤|公斤)$|^(?:IT|THEM|THIS|THAT|THESE|US|PURCHASE|INQUIRY|ENQUIRY|QUOTATION|QUOTE|REQUEST|ORDER|PRICES?|SAMPLES?)$|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
     r"满足|符合|保障|降低|提高|实现|欢迎|邀请|告知|^[有现期]货$|(?:甲|乙|供|需|品牌|买|卖|合作|双)方$|"
     r"[|:*@#]"
 )
@@ -173,9 +173,9 @@ _QUANTITY = re.compile(
 )
 _LEAD = re.compile(rf"^(?:{_FILLER})+")
 _TRAIL = re.compile(
-    r"(?:等(?:原材料|原料|材料|物料|配件|零部件|产品|设备|物资|货物|物品|用品|商品|东西)?|等等|若干|一批|之类|的?(?:吗|呢|吧|么|没)"
+    r"(?:等(?:原材料|原料|材料|物料|配件|零部件|产品|设备|物资|货物|物品|用品|商品|东西)?|等等|若干|一批|之类|的?(?:吗|呢|吧|么|没|哈|啊|呀|嘛)"
     r"|的?(?:公告|通知|公示|信息|邀请函|询价函|邀请|计划|招标|事宜)|(?:供货|供应|合作|采购)?(?:意向|意愿)"
-    r"|量大(?:从优)?|价优|从优)+$"
+    r"|量大(?:从优)?|价优|从优|试试|看看)+$"
 )
 _PURPOSE = re.compile(
     rf"(?:{_FIRM})?(?:为了?|因|由于)(?:满足|配合|适应|保障|保证|支持)?(?P<app>.+?)"
@@ -222,6 +222,13 @@ _DEAL_VERB = (
 )
 _DEAL_ON = re.compile(rf"(?:就|将|对(?!讲|焊|夹|开|接头|辊))(?P<obj>.+?){_DEAL_VERB}")
 _DEAL_BARE = re.compile(rf"^(?P<obj>.+?){_DEAL_VERB}")
+# 举办X技术研讨会: a meeting the buyer holds about the goods it looks for
+_MEETING_ON = re.compile(
+    r"(?:举办|召开|举行|组织)(?P<obj>[^举召组]{2,20}?)(?:技术|供需|应用)?"
+    r"(?:研讨会|交流会|对接会|座谈会|推介会|论坛|沙龙)"
+)
+# 其在Y中的应用: what the goods are used in
+_APPLIED_IN = re.compile(r"在(?P<app>[^在]{2,16}?)(?:中|上|里|领域|行业|方面)的应用$")
 # 拟就X的技术路线与供应商进行交流: a technical exchange about the goods the buyer looks for
 _DISCUSS_ON = re.compile(
     r"就(?P<obj>[^就]+?)(?:与|同|和|向)[^与同和向]{1,14}?(?:进行|开展)?(?:技术)?(?:交流|探讨|研讨)"
@@ -254,7 +261,7 @@ _FOR_USE = re.compile(
 _USED_FOR = re.compile(
     r"^(?:是|都是|主要|我们|我司|我厂|本厂)?(?:给|供)?(?:做|生产|制造)?(?P<app>[^用]{2,}?)"
     r"(?:厂|车间|产线|生产线|工厂|项目|行业)?(?:上|里|中|方面)?(?:要|需要|需|所)?"
-    r"(?:使用|自用|用)(?:的|途)?$"
+    r"(?:使用|自用|(?<!应)用)(?:的|途)?$"
 )
 _DO_MAKE = re.compile(
     r"^(?:我们厂|我们公司|我们|我司|我|本人|我厂|本厂)?(?:是|也是|主要)?(?:做|搞|生产|制造)"
@@ -312,7 +319,9 @@ _ENGLISH_LEAD = re.compile(
 )
 _ENGLISH_ABOUT = re.compile(r"^(?:ABOUT|REGARDING|CONCERNING)\s*(?=\S)|^RE\s*[:：]\s*")
 _ENGLISH_TAIL = re.compile(r"\s*(?:URGENTLY|ASAP|IMMEDIATELY|PLEASE|PLS|THANKS?|THX)$")
-_ENGLISH_FOR = re.compile(r"\s+(?:FOR|TO BE USED|USED|IN|WITH)\s+.*$")
+_ENGLISH_FOR = re.compile(
+    r"(?:\s+|(?<=[\u4e00-\u9fff]))(?:FOR|TO BE USED|USED|IN|WITH)\s+.*$"
+)  # X FOR Y, X用FOR A NEW LINE: what follows says what it is for
 
 
 # XX有限公司2026年碳化硅: a title's buyer before the goods
@@ -380,7 +389,7 @@ _GENERIC_NAMED = re.compile(r"(?P<gen>[\u4e00-\u9fff]{2,12})\((?P<inner>[^()]{2,
 # Dictated speech has no punctuation: a long clause breaks at spoken particles and connectives
 _SPOKEN_MIN = 20
 _SPOKEN_BREAK = re.compile(
-    r"(?<=[啊呀嘛])|(?<=你好|您好)|(?<=^喂)|(?=然后|所以|但是|因为|而且|不过|之前|另外|还有|就是|麻烦|最好|有没有|请问|"
+    r"(?<=[啊呀嘛哈])|(?<=吧)(?![台椅凳])|(?<=你好|您好)|(?<=^喂)|(?=然后|所以|但是|因为|而且|不过|之前|另外|还有|就是|麻烦|最好|有没有|请问|"
     r"(?<![理思梦幻感设假猜联构回])想|(?:我们|我|你们|你)(?:这边|那边|帮忙|帮我|帮|现在))"
 )
 
@@ -563,6 +572,10 @@ def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str
         wanted.extend(_clean_object(goods.group("obj")))
         return
     clause = _THIS_DEAL.sub("", clause)  # 本次招标谢绝代理商: the deal, not a want
+    applied = _APPLIED_IN.search(clause)
+    if applied:  # 重点讨论其在Y中的应用: Y is what it is for
+        apps.append(applied.group("app"))
+        clause = clause[: applied.start()]
     if not re.search(_STRONG_CUE, clause):
         if _ABOUT_FIRM.match(clause):
             _read_about_firm(clause, apps)
@@ -669,6 +682,7 @@ def _want_object(part: str) -> str | None:
         or _DEAL_BARE.search(part)
         or _TAKE_PART.search(part)
         or _DISCUSS_ON.search(part)
+        or _MEETING_ON.search(part)
     )
     if m:  # 现就X组织…, 对X进行…, X进行框架采购 (对讲机 is a word, not 对 + 讲机), 参加X的报价
         return m.group("obj")

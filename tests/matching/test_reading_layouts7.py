@@ -142,3 +142,33 @@ def test_a_category_word_with_a_detail_in_brackets_names_nothing() -> None:
 def test_a_category_with_its_goods_in_brackets_inside_a_list_reads_the_goods() -> None:
     text = "征集范围：辅料（硬脂酸锌、石蜡等）、周转箱"
     assert products("供应商库征集", text) == ["硬脂酸锌", "石蜡", "周转箱"]
+
+
+# -- round 7b: the same kinds in other words -----------------------------------------------
+
+
+def test_stocking_up_in_dictated_speech_is_a_want() -> None:
+    found = read_sentences("喂我们仓库这边下礼拜要进一批铝箔胶带哈大概二十来顿吧你看着报一下")
+    assert "铝箔胶带" in found.wanted
+
+
+def test_an_english_inquiry_for_goods_glued_to_chinese_reads_the_goods() -> None:
+    found = read_sentences("Inquiry for 耐磨钢板")
+    assert found.wanted == ("耐磨钢板",)
+    assert read_sentences("we need 耐磨钢板 for a new crusher").wanted == ("耐磨钢板",)
+
+
+def test_a_field_pointing_back_to_the_first_notice_names_no_goods() -> None:
+    reading = read_text("轴流风机询价采购（二次）公告", "询价内容：同首次公告\n报价截止：三月底")
+    assert [p.text for p in reading.products] == ["轴流风机"]
+
+
+def test_a_seminar_the_buyer_holds_names_the_goods_and_their_use() -> None:
+    found = read_sentences("本中心将召开氢燃料电池双极板技术研讨会，重点讨论其在重卡中的应用")
+    assert found.wanted == ("氢燃料电池双极板",)
+    assert found.applications == ("重卡",)
+
+
+def test_how_many_and_a_trial_quantity_in_chat_are_not_goods() -> None:
+    found = read_sentences("你们要多少？先要两吨试试")
+    assert found.wanted == ()
