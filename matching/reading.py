@@ -347,6 +347,7 @@ _GENERIC_LEAD = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}性)(?=[\u4e00-\u9fff]{2})"
 _NEED_TEXT_LABEL = re.compile(r"^(?:需求|采购|求购|询价)(?:描述|说明|详情|简述)$")
 
 
+_SERVICE_NAME = re.compile(r"服务$")
 _BRACKETED = re.compile(r"(?P<base>[^()]{2,})\((?P<spec>[^()]{1,10})\)")
 
 
@@ -418,6 +419,10 @@ def read_text(title: str, description: str = "") -> NeedReading:
             bare = [b for b in in_title.bare + in_text.bare if is_product_like(b)][:1]
         products = [ReadProduct(b, FALLBACK, "fallback") for b in bare]
     products = [p for p in products if not is_generic(p.text)]
+    if any(p.weight == 1.0 and not _SERVICE_NAME.search(p.text) for p in products):
+        # 办公楼物业管理服务 beside the goods of an intention list: a service named once is
+        # another item of the list, not what the need is for
+        products = [p for p in products if p.weight == 1.0 or not _SERVICE_NAME.search(p.text)]
     warnings = [] if products else [NO_PRODUCT]
     notes.extend(f"{c}（优先，非必须）" for c in dict.fromkeys(conditions.preferred))
     return NeedReading(

@@ -172,3 +172,12 @@ def test_a_seminar_the_buyer_holds_names_the_goods_and_their_use() -> None:
 def test_how_many_and_a_trial_quantity_in_chat_are_not_goods() -> None:
     found = read_sentences("你们要多少？先要两吨试试")
     assert found.wanted == ()
+
+
+def test_a_service_row_beside_the_goods_of_an_intention_list_is_not_read_as_wanted() -> None:
+    text = (
+        "序号\t采购项目名称\t采购需求概况\t预算金额（万元）\n"
+        "1\t保安保洁服务\t办公区保安、保洁\t45\n"
+        "2\t移动式空压机购置\t购置移动式空压机两台，用于隧道施工\t60"
+    )
+    assert products("区住建局2027年度政府采购意向", text) == ["移动式空压机"]
