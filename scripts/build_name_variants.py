@@ -61,6 +61,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -161,16 +162,24 @@ def substrings(names: set[str]) -> set[str]:
     return out
 
 
-def build_dictionary(inside: set[str]) -> bytes:
-    senses: dict[str, list[str]] = defaultdict(list)
-    for line in cedict_lines():
+def goods_entries(lines: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
+    """``(simplified headword, its senses)`` of the CC-CEDICT ``lines`` that can name goods:
+    proper nouns (a capitalised reading), idioms and headwords that are not Chinese are left
+    out."""
+    for line in lines:
         m = _LINE.match(line)
         if not m or line.startswith("#"):
             continue
         _trad, simp, pinyin, definitions = m.groups()
         if pinyin[:1].isupper() or not _HAN.match(simp) or "(idiom)" in definitions:
             continue
-        for sense in entry_senses(definitions):
+        yield simp, entry_senses(definitions)
+
+
+def build_dictionary(inside: set[str]) -> bytes:
+    senses: dict[str, list[str]] = defaultdict(list)
+    for simp, entry in goods_entries(cedict_lines()):
+        for sense in entry:
             if sense not in senses[simp]:
                 senses[simp].append(sense)
     kept = {w for w, s in senses.items() if s and w in inside}
@@ -257,14 +266,8 @@ def cedict_senses(lines: list[str]) -> dict[str, list[str]]:
     """Each simplified headword's normalised senses, without qualifiers, main sense first
     (proper nouns and idioms left out, as in ``cedict_goods.tsv.gz``)."""
     senses: dict[str, list[str]] = defaultdict(list)
-    for line in lines:
-        m = _LINE.match(line)
-        if not m or line.startswith("#"):
-            continue
-        _trad, simp, pinyin, definitions = m.groups()
-        if pinyin[:1].isupper() or not _HAN.match(simp) or "(idiom)" in definitions:
-            continue
-        for sense in entry_senses(definitions):
+    for simp, entry in goods_entries(lines):
+        for sense in entry:
             core = sense.split("{", 1)[0]
             if core not in senses[simp]:
                 senses[simp].append(core)

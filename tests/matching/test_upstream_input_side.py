@@ -3,9 +3,10 @@ exact makers of those inputs first in chain discovery."""
 
 import pytest
 
-from matching import ProductItem, ProfileRecord, SupplierIndex
+from matching import ProductItem, SupplierIndex
 from matching.catalog import ChainLink, chain_links
 from matching.upstream import UpstreamPredictor
+from tests.matching.records import profile as firm
 
 # 玻璃 takes 纯碱 and 石英砂 by its own list; 芒硝 says, from its side, that it goes into 玻璃,
 # and 玻璃's list lacks it. 纯碱 also says so, but 玻璃's list has it already.
@@ -16,12 +17,6 @@ LINKS = [
     ChainLink(product="玻璃", input="芒硝", stated_by="input"),
     ChainLink(product="陶瓷", input="高岭土"),
 ]
-
-
-def firm(pid: int, *products: str) -> ProfileRecord:
-    return ProfileRecord(
-        id=pid, name=f"厂{pid}", products=tuple(ProductItem(p, 0.3) for p in products)
-    )
 
 
 @pytest.fixture

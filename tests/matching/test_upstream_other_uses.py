@@ -3,9 +3,10 @@ name other uses only are moved down in chain discovery (``other_uses_depth``).""
 
 import pytest
 
-from matching import ProductItem, ProfileRecord, SupplierIndex
+from matching import SupplierIndex
 from matching.catalog import ChainLink
 from matching.upstream import UpstreamPredictor
+from tests.matching.records import profile as firm
 
 # 芒硝 states from its own side that it goes into 玻璃 (玻璃's list lacks it), and 陶瓷 lists it
 # by its own row. So a 陶瓷 maker has no input-side link, while 芒硝's stated use is 玻璃 only.
@@ -18,12 +19,6 @@ LINKS = [
     ChainLink(product="陶瓷", input="长石"),
     ChainLink(product="日用陶瓷", input="芒硝"),
 ]
-
-
-def firm(pid: int, *products: str) -> ProfileRecord:
-    return ProfileRecord(
-        id=pid, name=f"厂{pid}", products=tuple(ProductItem(p, 0.3) for p in products)
-    )
 
 
 @pytest.fixture
