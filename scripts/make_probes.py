@@ -6,7 +6,7 @@ Usage::
         --out /tmp/own_probes
 
 Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl``,
-``own_mixed3.jsonl`` to ``own_mixed7.jsonl``, ``own_mixed7b.jsonl``
+``own_mixed3.jsonl`` to ``own_mixed7.jsonl``, ``own_mixed7b.jsonl``, ``own_mixed8.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -31,7 +31,12 @@ a web form, a 招标计划); it scored 0.740 NDCG@10 on its first run (0.754 tun
 part of its ids), 0.976 (0.969 / 0.990) after general fixes. ``MIXED7B`` was written after those
 fixes, before the reader was run on it: the same kinds in other words. It scored 0.674 (0.701 /
 0.625) on its first run (0.584 with the reader as it was before round 7): the fixes of a round
-carry only partly to other wordings of the same kinds. All were then used for tuning: they say how the reader does on phrasings nobody shared with
+carry only partly to other wordings of the same kinds. ``MIXED8`` was written on 2026-12-04 by a
+helper before the reader was run on it, from kinds none of rounds 1–7b or the shared dev probes use
+(政府采购合同公告, 中标（成交）结果公告, 单一来源 审核前公示, an MRO 竞价公告 with SKU lines, a 工程量清单,
+密级 boilerplate, 备件 for a named machine, a cancelled need, a 招标文件 目录, a traditional-character
+詢價 from Hong Kong, a 朋友圈 post with hashtags, a markdown quotation table); it scored 0.671 NDCG@10
+on its first run (0.719 tune / 0.596 held-out). All were then used for tuning: they say how the reader does on phrasings nobody shared with
 it, not how it does on unseen ones.
 """
 
@@ -741,6 +746,100 @@ MIXED7B: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# An eighth round (own_mixed8), written on 2026-12-04 by reader8 before running the reader on it,
+# from kinds none of rounds 1–7b or the shared dev probes use: a 政府采购合同公告 with 合同名称 and a
+# 主要标的信息 table, a 中标（成交）结果公告 listing the won item, a 单一来源 审核前公示 with 拟采购的
+# 货物, an MRO-platform 竞价公告 with SKU lines, a 工程量清单 line list, a 采购需求 with 密级
+# boilerplate, a 备件 purchase naming the machine the spares are for, a message that cancels one
+# need and names another, a 招标文件 目录, a traditional-character 詢價 from Hong Kong with English
+# units, a 朋友圈 求购 post with hashtags and a quotation request whose markdown table has the
+# goods in its 2nd column.
+MIXED8: tuple[tuple[str, str, str], ...] = (
+    (
+        "j0",
+        "某某大学{y}实验室建设项目合同公告",
+        "一、合同编号：HT-2027-0415\n二、合同名称：{y}实验室{x}购置合同\n三、项目编号：DX-2027-031\n"
+        "四、合同主体\n采购人（甲方）：某某大学\n供应商（乙方）：某某科技有限公司\n"
+        "五、合同主要信息\n主要标的名称：{x}\n规格型号（或服务要求）：详见合同附件\n"
+        "主要标的数量：3\n主要标的单价：86000元\n合同金额：25.8万元\n履约期限、地点等简要信息：签订后60日内交货至甲方指定地点\n"
+        "采购方式：公开招标\n六、合同签订日期：2027年4月12日",
+    ),
+    (
+        "j1",
+        "{y}项目中标（成交）结果公告",
+        "一、项目编号：SC-2027-118\n二、项目名称：{y}项目\n三、中标（成交）信息\n供应商名称：某某贸易有限公司\n"
+        "中标（成交）金额：58.6万元\n四、主要标的信息\n货物类：名称：{x}　品牌：国产　规格型号：定制　数量：1批　单价：58.6万元\n"
+        "五、评审专家名单：王某、李某、赵某\n六、代理服务收费标准及金额：8790元\n七、公告期限：自本公告发布之日起1个工作日",
+    ),
+    (
+        "j2",
+        "单一来源采购方式审核前公示",
+        "一、采购人名称：某某研究院\n二、采购项目名称：{y}平台升级改造\n三、拟采购的货物或服务的说明：拟采购{x}1套，"
+        "须与现有系统完全兼容\n四、采购预算：120万元\n五、单一来源采购理由：只能从唯一供应商处采购\n"
+        "六、拟定供应商名称：某某股份有限公司\n七、公示期限：2027年5月6日至5月12日",
+    ),
+    (
+        "j3",
+        "竞价公告【JJ202705210017】",
+        "竞价单位：某某{y}有限公司\n竞价方式：反向竞价　报价轮次：3轮\n"
+        "SKU编码\t商品名称\t品牌\t单位\t数量\t参考价\n100023381\t{x}\t不限\t件\t40\t面议\n"
+        "发票要求：增值税专用发票　配送：供应商直送\n竞价开始：2027-05-22 09:00　竞价结束：2027-05-22 11:00",
+    ),
+    (
+        "j4",
+        "分部分项工程量清单",
+        "项目编码\t项目名称\t项目特征描述\t计量单位\t工程量\n010101001001\t平整场地\t土壤类别：三类土\tm2\t1200\n"
+        "031001006001\t{x}\t用途：{y}；规格：按设计\t项\t1\n011407001001\t墙面喷刷涂料\t乳胶漆两遍\tm2\t860",
+    ),
+    (
+        "j5",
+        "采购需求（内部）",
+        "密级：内部　保密期限：长期\n本文件仅限参与本项目的供应商使用，不得外传、复制。\n"
+        "一、需求单位：某部{y}分队\n二、采购标的：{x}\n三、供应商须具备相应保密资质，人员须签订保密承诺书。\n"
+        "四、交付地点：指定营区",
+    ),
+    (
+        "j6",
+        "{y}设备维保备件采购",
+        "我厂{y}设备已运行八年，本次年度大修需更换备件：{x}，要求原厂或同等品质，附旧件照片，请报价。\n"
+        "设备本体不采购，仅采购上述备件。",
+    ),
+    (
+        "j7",
+        "微信",
+        "之前说的办公桌椅不要了，改成{x}吧，我们{y}那边急用，麻烦重新报个价",
+    ),
+    (
+        "j8",
+        "招标文件",
+        "目 录\n第一章 招标公告……1\n第二章 投标人须知……5\n第三章 评标办法……18\n"
+        "第四章 合同条款及格式……24\n第五章 采购需求（{x}，用于{y}）……36\n第六章 投标文件格式……48",
+    ),
+    (
+        "j9",
+        "詢價單 Quotation Request",
+        "敝公司（香港）從事{y}業務，現需採購{x}，數量 500 pcs，規格請參考附件，"
+        "每件重量約 2 kg，請於兩星期內報價（FOB 深圳），並註明交貨期。謝謝！",
+    ),
+    (
+        "j10",
+        "朋友圈",
+        "#求购# #{y}# 长期大量收{x}，有货的朋友私信我，价格好说，同行勿扰🙏 #诚信经营#",
+    ),
+    (
+        "j11",
+        "报价请求",
+        "请按下表报价：\n\n| 序号 | 品名 | 数量 | 单位 | 备注 |\n|---|---|---|---|---|\n"
+        "| 1 | {x} | 120 | 件 | {y}用 |\n\n报价请含税含运，有效期30天。",
+    ),
+    (
+        "j12",
+        "{x}备件询价",
+        "用于我司{y}设备的易损件：{x}，每季度约200件，请提供报价及样品。",
+    ),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -770,6 +869,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_mixed6", MIXED6),
         ("own_mixed7", MIXED7),
         ("own_mixed7b", MIXED7B),
+        ("own_mixed8", MIXED8),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:
