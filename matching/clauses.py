@@ -113,6 +113,17 @@ _WANT_LABEL = re.compile(
 # 需求描述：…, 项目说明：…: the label itself names nothing; its clause is read as usual
 _TEXT_LABEL = re.compile(
     r"^(?:采购需求|需求|采购|项目|产品)?(?:描述|说明|详情|概况|概述|简介|背景|备注)$"
+    # 拟采购的货物或服务的说明: a 单一来源 公示's field; its value says what is bought
+    r"|^拟?(?:采购|购买|购置)的?(?:货物|服务|产品|物资)(?:(?:或|和|及)(?:货物|服务))?的?(?:说明|描述|情况)$"
+)
+# Y设备备件, Y设备维保备件: spares of a named machine, which says nothing of which part is wanted
+_MACHINE_SPARES = re.compile(
+    r"^.{2,}设备(?:维保|维修|检修|大修)?(?:备品备件|备件|配件|零配件|易损件)$"
+)
+# 需更换备件：X, 设备的易损件：X: a label naming spare parts; its value names the wanted part,
+# what comes before names the machine they are for
+_SPARES_LABEL = re.compile(
+    r"^(?P<head>.*?)(?:需要?|要)?(?:更换|替换|采购|购买)?的?(?:备品备件|备件|易损件|配件|零配件|易耗件)$"
 )
 _APP_LABEL = re.compile(
     r"^(?:产品)?(?:用途|应用|应用领域|应用场景|使用场景|用于|适用于|下游|下游产品|终端应用|终端产品)$"
@@ -139,6 +150,8 @@ _NOT_PRODUCT = re.compile(
     r"贵司|贵公司|贵单位|收到后|产业链|补链|强链|延链|行业$|领域$|型号$|同款|请示$|专精特新|小巨人|高新技术|唯一|^某|^请|^(?:收到|好的|明白|知道了)|含税|运费|(?:之|以)前$|周[一二三四五六日末]|今天|明天|上午|下午|晚上|\d+点|不变$|审核|开会|推迟|上传|等待|拼单|(?<![A-Z])(?:PLEASE|ATTACHED|KINDLY|HI|TEAM|ALL)(?![A-Z])|^(?:我们?|你们?|他们|咱们|大家)(?!牌)|^(?:生态|战略|核心|合格|优质|专业)$|^(?:本次|此次|该次|本项目|该项目)|单一来源|竞争性|谢绝|拒绝|不接受|勿扰|大家|各位|你好|您好|谢谢|感谢|提供|随货|报告$|合格证$|资料$|有效$|无效$|DEAR|HELLO|REGARDS|THANKS|^(?:BEFORE|BY|WITHIN|UNTIL|NO)(?![A-Z])|^(?:重新|再次|二次)$|^多少|为准$|下述|上述|^[一二两三四五六七八九十百千几]+(?:吨|顿|件|套|台|个|只|箱|批|斤|公斤)$|^(?:IT|THEM|THIS|THAT|THESE|US|PURCHASE|INQUIRY|ENQUIRY|QUOTATION|QUOTE|REQUEST|ORDER|PRICES?|SAMPLES?)$|理由|原因|目的|政府|了解|便于|进行|开展|参与|发布|公示|安排|确定|获取|登录|下载|报名|提交|反馈|发送|具备|"
     r"满足|符合|保障|降低|提高|实现|欢迎|邀请|告知|^[有现期]货$|(?:甲|乙|供|需|品牌|买|卖|合作|双)方$|"
     r"[|:*@#]"
+    r"|^第[一二三四五六七八九十百\d]+[章节篇条]"  # 第五章 …: a chapter of a document
+    r"|^目\s*录$"
 )
 _BAD_EDGE = re.compile(r"^[的了及或与把被]|[者们都了吗呢吧啊的和与及或是为有在得过]$")
 _PERSON = re.compile(
@@ -357,6 +370,8 @@ def _clean_object(obj: str) -> list[str]:
         if len(glued) >= 2 or not glued:  # 技术攻关, 方案: nothing but the glued words
             part = glued
         part = strip_region(part)
+        if _MACHINE_SPARES.search(part):
+            continue  # Y设备维保备件: Y is the machine the spares are for; the part is named elsewhere
         if (
             part
             and part not in _STOP_WORDS
@@ -508,6 +523,12 @@ def read_sentences(text: str) -> SentenceReading:
                 continue
             if _WANT_LABEL.match(piece):
                 label = "want"
+                continue
+            spares = _SPARES_LABEL.match(piece) if i < len(pieces) - 1 else None
+            if spares:
+                label = "want"
+                if spares["head"]:
+                    _read_clause(spares["head"], [], [], apps)  # 用于Y设备的易损件：X
                 continue
             ends = _ENDS_WITH_WANT.match(piece)
             if ends and i < len(pieces) - 1:  # Y行业需求：X

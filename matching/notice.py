@@ -40,7 +40,7 @@ __all__ = ["Line", "parse_lines", "strip_emoji"]
 
 # Enumerators at the start of a line, by level: 一、 > （一） > 1. > (1) ① > • -
 _ENUM_LEVELS = (
-    (1, r"第?[一二三四五六七八九十]{1,3}[、.．]"),
+    (1, r"第?[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十\d]{1,3}[章篇]"),  # 第五章
     (2, r"[（(][一二三四五六七八九十]{1,3}[)）]"),
     (3, r"\d{1,2}(?:[、．]|\.(?!\d)|[)）])"),
     (4, r"[（(]\d{1,2}[)）]|[①-⑳]"),
@@ -83,6 +83,8 @@ _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
 # Label words, checked in this order (the first class whose pattern the label matches wins)
 _LABEL_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # 需更换的易损件：X, 用于Y设备的备件：X: the value is the wanted part, whatever else the label says
+    ("product", re.compile(r"(?:备品备件|备件|易损件|配件|零配件|易耗件)$")),
     ("qualification", re.compile(r"资格|资质|条件|要求|认证|证书")),
     ("deadline", re.compile(r"截止|截至")),
     ("delivery", re.compile(r"交货|交付|到货|送货|供货期|交期|收货|履约|地点|工期")),
@@ -187,7 +189,24 @@ def clean(text: str) -> str:
     text = simplified(unicodedata.normalize("NFKC", text))
     # 於 is also a surname that simplified text keeps, so the shared table leaves it alone; in
     # a need it is the preposition (用於, 適用於, 於…前)
-    return _URL.sub(" ", strip_emoji(text.replace("於", "于")))
+    text = _URL.sub(" ", strip_emoji(text.replace("於", "于")))
+    text = _CONTENTS_PAGE.sub("", text)
+    text = _WANT_IN_BRACKETS.sub(r"\g<label>：\g<value>", text)
+    tags = [m["tag"] for m in _HASHTAG.finditer(text)]
+    if not tags:
+        return text
+    # #求购# #Y# 收X: the tags are topics; the post's own words come first, the tags after them
+    return "。".join([_HASHTAG.sub(" ", text).strip(), *tags])
+
+
+# 第五章 采购需求……36: a table of contents' leader and page number
+_CONTENTS_PAGE = re.compile(r"\s*(?:…{2,}|\.{4,}|·{4,})\s*\d*[ \t]*$", re.MULTILINE)
+# 采购需求（X，用于Y）: a chapter or heading that names its goods in brackets
+_WANT_IN_BRACKETS = re.compile(
+    r"(?P<label>采购需求|采购内容|采购标的|采购清单|需求内容)[（(](?P<value>[^（）()\n]{2,60})[）)]"
+)
+# #求购# #Y#: a post's hashtags, each a phrase of its own (0#柴油 has one sign, not a pair)
+_HASHTAG = re.compile(r"(?<![0-9A-Za-z])#(?P<tag>[^#\s\d，,。；;][^#\n，,。；;]{0,19}?)(?<!\d)#")
 
 
 # 序号1：X, 第二包：X, 品目3：X: an item numbered in its label
