@@ -42,6 +42,7 @@ _STRONG_CUE = (
 _WEAK_CUE = (
     r"(?:(?<!必)需(?![方知提具符满通持])|(?<![主重只必还])要(?![求点素是用做开])|(?<![要追需请])求(?![职助证])"
     r"|找(?!到)|征(?![求集询信])|缺(?![点陷少])|寻|买|招(?![标商生待呼牌收手股聘募引])|(?<!采)购(?!买|入)|(?<![引改促推先前增跟演])进(?=一批|一些|一点|点儿?|些)"
+    r"|(?:改|换)(?:成|为)(?![\d一二三四五六七八九十])"  # X不要了，改成Y: Y is what is wanted now
     r"|(?<![回接验吸征税丰签超])收(?![入到货益费藏集款据缩纳录音容拾件尾益发支])|询(?![问证])(?:一下|下)?)"
 )
 _WANT_CUE = rf"(?:{_STRONG_CUE}|{_WEAK_CUE})"
@@ -152,6 +153,9 @@ _NOT_PRODUCT = re.compile(
     r"[|:*@#]"
     r"|^第[一二三四五六七八九十百\d]+[章节篇条]"  # 第五章 …: a chapter of a document
     r"|^目\s*录$"
+    r"|^(?:项目)?(?:特征)?描述$"  # 项目特征描述: a bill of quantities' column, never goods
+    # 詢價單 Quotation Request: the document's name in two languages
+    r"|^单?\s*(?:QUOTATION|REQUEST|INQUIRY|ENQUIRY|RFQ|FORM|SHEET)(?:\s+(?:QUOTATION|REQUEST|INQUIRY|ENQUIRY|RFQ|FORM|SHEET|FOR))*$"
 )
 _BAD_EDGE = re.compile(r"^[的了及或与把被]|[者们都了吗呢吧啊的和与及或是为有在得过]$")
 _PERSON = re.compile(

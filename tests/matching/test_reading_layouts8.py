@@ -74,3 +74,29 @@ def test_a_new_chapter_ends_the_previous_chapters_section() -> None:
         "第二章 投标人须知\n保证金：五千元\n第三章 评分办法\n第四章 采购需求：吸塑托盘"
     )
     assert [(x.kind, x.value) for x in lines if x.kind == "product"] == [("product", "吸塑托盘")]
+
+
+# -- messages and documents --------------------------------------------------------------------
+
+
+def test_a_message_that_drops_one_need_wants_what_it_changes_to() -> None:
+    found = products("", "上周问的铝型材先不要了，换成镀锌角钢吧，工地等着用")
+    assert found[:1] == ["镀锌角钢"]
+    assert not any("换成" in f for f in found)
+
+
+def test_a_changed_date_or_count_is_not_goods() -> None:
+    assert products("", "交货期改为30天，其余条款不变") == []
+
+
+def test_a_bilingual_document_name_is_not_goods() -> None:
+    found = products("詢價單 Request for Quotation", "現需採購碳化硅砂輪，請報價")
+    assert found[:1] == ["碳化硅砂轮"]
+    assert not any("QUOTATION" in f for f in found)
+
+
+def test_a_bill_of_quantities_description_column_is_not_goods() -> None:
+    text = (
+        "项目编码\t项目名称\t项目特征描述\t计量单位\t工程量\n040101001\t挖一般土方\t三类土\tm3\t500"
+    )
+    assert "描述" not in products("工程量清单", text)
