@@ -6,7 +6,7 @@ Usage::
         --out /tmp/own_probes
 
 Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl``,
-``own_mixed3.jsonl`` to ``own_mixed7.jsonl``, ``own_mixed7b.jsonl``, ``own_mixed8.jsonl``
+``own_mixed3.jsonl`` to ``own_mixed7.jsonl``, ``own_mixed7b.jsonl``, ``own_mixed8.jsonl``, ``own_mixed8b.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -842,6 +842,77 @@ MIXED8: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# A check on round 8's fixes (own_mixed8b), written on 2026-12-04 after them and before the
+# reader was run on it: the same kinds of text in other words (a 采购合同 公示, a 成交结果 with
+# 成交标的, a 单一来源 论证 公示, a 询价单 from an MRO mall, a 工程量清单 in pipes, a 保密 notice,
+# 易损件 for a named line, a changed order, a 目录 with dotted leaders, a HK e-mail, a 求购 post
+# with hashtags at its end, a markdown quote table with 名称 in the 2nd column).
+MIXED8B: tuple[tuple[str, str, str], ...] = (
+    (
+        "k0",
+        "采购合同公示",
+        "合同名称：{x}采购合同\n采购人：某某{y}有限公司\n标的名称：{x}\n标的数量：1批\n合同金额：36万元",
+    ),
+    (
+        "k1",
+        "成交结果公告",
+        "项目名称：{y}车间改造\n成交供应商：某某公司\n成交标的：{x}（数量：2套）\n成交金额：12.5万元",
+    ),
+    (
+        "k2",
+        "单一来源采购论证意见公示",
+        "项目名称：{y}系统扩容\n拟采购内容说明：采购{x}若干，与原有设备配套\n专家论证意见：同意采用单一来源方式",
+    ),
+    (
+        "k3",
+        "工业品商城询价单",
+        "商品编号 | 商品名称 | 规格 | 数量\n--- | --- | --- | ---\nMRO-55821 | {x} | 标准 | 60\n"
+        "收货单位：{y}事业部",
+    ),
+    (
+        "k4",
+        "工程量清单（节选）",
+        "序号|项目名称|项目特征|单位|数量\n1|土方开挖|深2m|m3|300\n2|{x}|{y}用，按图纸|套|4\n3|场地清理|-|m2|500",
+    ),
+    (
+        "k5",
+        "保密采购公告",
+        "本项目涉密，供应商须具有保密资格。\n采购物资：{x}\n使用单位：{y}车间\n密级：秘密",
+    ),
+    (
+        "k6",
+        "{y}生产线易损件采购",
+        "{y}生产线年度检修，需采购易损件：{x}，数量以清单为准。",
+    ),
+    (
+        "k7",
+        "订单变更",
+        "王总，上次订的不锈钢水槽取消，换成{x}，还是{y}项目上用",
+    ),
+    (
+        "k8",
+        "磋商文件目录",
+        "第一章 磋商公告 ........ 2\n第二章 供应商须知 ........ 6\n第三章 采购内容（{x}，{y}用） ........ 19\n"
+        "第四章 合同格式 ........ 30",
+    ),
+    (
+        "k9",
+        "RE: 詢價",
+        "陳生你好，我哋公司做{y}，想問{x}有冇貨？大約 300 kg，請報價，唔該。",
+    ),
+    (
+        "k10",
+        "动态",
+        "需要{x}的看过来！不对，是我们要买{x}，{y}用，谁有货联系我 #采购# #{y}#",
+    ),
+    (
+        "k11",
+        "询价",
+        "| 行 | 名称 | 规格 | 数量 |\n|---|---|---|---|\n| 1 | {x} | 常规 | 80 |\n用途：{y}",
+    ),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -872,6 +943,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_mixed7", MIXED7),
         ("own_mixed7b", MIXED7B),
         ("own_mixed8", MIXED8),
+        ("own_mixed8b", MIXED8B),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:
