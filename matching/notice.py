@@ -190,6 +190,7 @@ def clean(text: str) -> str:
     # 於 is also a surname that simplified text keeps, so the shared table leaves it alone; in
     # a need it is the preposition (用於, 適用於, 於…前)
     text = _URL.sub(" ", strip_emoji(text.replace("於", "于")))
+    text = _CANTONESE.sub(lambda m: _CANTONESE_WORDS[m.group()], text)
     text = _CONTENTS_PAGE.sub("", text)
     text = _WANT_IN_BRACKETS.sub(r"\g<label>：\g<value>", text)
     tags = [m["tag"] for m in _HASHTAG.finditer(text)]
@@ -199,6 +200,19 @@ def clean(text: str) -> str:
     return "。".join([_HASHTAG.sub(" ", text).strip(), *tags])
 
 
+# Written Cantonese (a Hong Kong buyer's 我哋想問X有冇貨): its function words in standard Chinese,
+# so that the cue words are seen; none of these characters is used in standard Chinese goods names
+_CANTONESE_WORDS = {
+    "有冇": "有没有",
+    "冇": "没有",
+    "哋": "们",
+    "嘅": "的",
+    "咗": "了",
+    "啲": "些",
+    "唔该": "谢谢",
+    "唔": "不",
+}
+_CANTONESE = re.compile("|".join(sorted(_CANTONESE_WORDS, key=len, reverse=True)))
 # 第五章 采购需求……36: a table of contents' leader and page number
 _CONTENTS_PAGE = re.compile(r"\s*(?:…{2,}|\.{4,}|·{4,})\s*\d*[ \t]*$", re.MULTILINE)
 # 采购需求（X，用于Y）: a chapter or heading that names its goods in brackets

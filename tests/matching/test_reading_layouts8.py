@@ -100,3 +100,20 @@ def test_a_bill_of_quantities_description_column_is_not_goods() -> None:
         "项目编码\t项目名称\t项目特征描述\t计量单位\t工程量\n040101001\t挖一般土方\t三类土\tm3\t500"
     )
     assert "描述" not in products("工程量清单", text)
+
+
+# -- written Cantonese and stock questions ------------------------------------------------------
+
+
+def test_written_cantonese_function_words_are_read_as_standard_chinese() -> None:
+    assert clean("我哋想問下有冇現貨") == "我们想问下有没有现货"
+
+
+def test_a_hong_kong_stock_question_names_its_goods() -> None:
+    found = products("詢價", "我哋公司做印刷，想問熱熔膠有冇貨？大約 50 kg，唔該")
+    assert found[:1] == ["热熔胶"]
+
+
+def test_asking_whether_goods_are_in_stock_wants_the_goods() -> None:
+    assert products("", "请问氧化铝陶瓷球有没有现货")[:1] == ["氧化铝陶瓷球"]
+    assert products("", "想问一下PVC软管有货吗")[:1] == ["PVC软管"]
