@@ -117,3 +117,8 @@ def test_a_hong_kong_stock_question_names_its_goods() -> None:
 def test_asking_whether_goods_are_in_stock_wants_the_goods() -> None:
     assert products("", "请问氧化铝陶瓷球有没有现货")[:1] == ["氧化铝陶瓷球"]
     assert products("", "想问一下PVC软管有货吗")[:1] == ["PVC软管"]
+
+
+def test_a_result_notice_title_with_a_bracketed_alternative_is_stripped() -> None:
+    found = products("园林灌溉设备项目中标（成交）结果公告")
+    assert not any("中标" in f or "成交" in f for f in found)
