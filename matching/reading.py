@@ -501,7 +501,8 @@ def _weigh(
     groups = [field_terms, title_terms, text_terms, project_terms]
     if not title_terms and (field_terms or text_terms):
         # A title without cues (砂轮片（加急）) still names the item when a cue elsewhere does
-        named = field_terms + text_terms + project_terms
+        # (a project name repeating the title's is one naming, not two: Y项目 in both)
+        named = field_terms + text_terms
         groups[1] = [b for b in in_title.bare if any(_overlaps(b, n) for n in named)]
     support = {
         w: sum(any(_overlaps(w, o) for o in group) for group in groups)

@@ -122,3 +122,8 @@ def test_asking_whether_goods_are_in_stock_wants_the_goods() -> None:
 def test_a_result_notice_title_with_a_bracketed_alternative_is_stripped() -> None:
     found = products("园林灌溉设备项目中标（成交）结果公告")
     assert not any("中标" in f or "成交" in f for f in found)
+
+
+def test_a_project_name_repeating_the_title_does_not_outweigh_the_won_item() -> None:
+    text = "一、项目名称：城市绿道项目\n二、中标信息\n主要标的名称：透水砖\n数量：1批"
+    assert products("城市绿道项目中标结果公告", text) == ["透水砖"]
