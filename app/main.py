@@ -151,7 +151,7 @@ def release_before_fork(app: FastAPI) -> None:
     connection; each worker opens its own after the fork. No thread has started: threads
     start in the lifespan, which each worker runs."""
     app.state.engine.dispose()
-    app.state.jobs.release_connections()
+    app.state.jobs.close_storage()
 
 
 DESCRIPTION = """

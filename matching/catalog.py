@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from matching.records import ProductItem, ProfileRecord
 from matching.tokenize import normalize
@@ -198,7 +198,7 @@ class ChainLink:
 
     product: str
     input: str
-    stated_by: str = "product"
+    stated_by: Literal["product", "input"] = "product"
 
 
 def _links_rows() -> Iterator[dict[str, str]]:

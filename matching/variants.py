@@ -370,6 +370,11 @@ class NameDictionary:
             "chemistry" in senses[0].partition("{")[2] or "chemical element" in senses
         )
 
+    def sense_cores(self, word: str) -> list[str]:
+        """The senses of ``word`` without their qualifiers, in the dictionary's order (main
+        sense first; a sense listed twice with two qualifiers stays twice)."""
+        return [s.partition("{")[0] for s in self.senses.get(word, ())]
+
     def main_sense(self, word: str) -> str | None:
         """The first sense of ``word`` without its qualifier (the dictionary lists the main
         sense first), or ``None``."""
@@ -1052,7 +1057,7 @@ class NameVariants:
         other lacks may mean something else (砂石 is *sandstone*, but also *sand and stone*
         and *aggregate*, which 砂岩 is not)."""
         d = self.dictionary
-        mine = [s.partition("{")[0] for s in d.senses.get(term, ())]
+        mine = d.sense_cores(term)
         return (
             bool(mine) and d.main_sense(word) == mine[0] and all(d.has_sense(word, s) for s in mine)
         )
@@ -1072,7 +1077,7 @@ class NameVariants:
         main sense is no sense of the term."""
         d = self.dictionary
         main = d.main_sense(word)
-        senses = [s.partition("{")[0] for s in d.senses.get(term, ())]
+        senses = d.sense_cores(term)
         if main not in senses:
             return SIDE_SENSE
         return TERM_SENSE_STEP ** min(senses.index(main), 2)

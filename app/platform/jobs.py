@@ -494,7 +494,7 @@ class JobRunner:
         self._task = self.huey.task(name=TASK_NAME, context=True)(self._run)
         # A consumer thread that ends closes its own connection to the queue's store
         # (huey's SQL storage keeps one per thread).
-        self.huey.on_shutdown(name="xieshou.close_storage")(self._close_storage)
+        self.huey.on_shutdown(name="xieshou.close_storage")(self.close_storage)
         self._consumer: Consumer | None = None
         self._process: consumer_process.ConsumerProcess | None = None
         self._lock = threading.Lock()
@@ -608,13 +608,11 @@ class JobRunner:
         if keeper is not None:
             keeper.join(timeout=5)
 
-    def release_connections(self) -> None:
+    def close_storage(self) -> None:
         """Close this thread's connection to the queue's store, if any (huey's SQL stores
-        keep one per thread; a Redis pool reconnects by itself in a forked process): called
-        before the app's process forks workers, so that no connection crosses the fork."""
-        self._close_storage()
-
-    def _close_storage(self) -> None:
+        keep one per thread; a Redis pool reconnects by itself in a forked process): when a
+        consumer thread ends, and before the app's process forks workers, so that no
+        connection crosses the fork."""
         close = getattr(self.huey.storage, "close", None)
         try:
             if close is not None:
