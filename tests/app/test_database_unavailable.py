@@ -72,6 +72,9 @@ def test_with_the_sqlite_file_read_only_reads_work_writes_are_503_and_readyz_say
                 "/api/v1/organizations", json=org_body("sme"), headers=world.admin.headers
             )
         )
+        # The index builds in the background from the read-only file; on a loaded machine it
+        # may still be building, and then readyz rightly names it too.
+        wait_for(lambda: read_only_app.state.matching.ready, timeout_s=30)
         health = read_only.get("/readyz")
         assert_unavailable(health)
         assert "read-only" in health.json()["detail"]
