@@ -74,7 +74,7 @@ def test_with_the_sqlite_file_read_only_reads_work_writes_are_503_and_readyz_say
         )
         # The index builds in the background from the read-only file; on a loaded machine it
         # may still be building, and then readyz rightly names it too.
-        wait_for(lambda: read_only_app.state.matching.ready, timeout_s=30)
+        read_only_app.state.matching.wait_ready(timeout_s=30)
         health = read_only.get("/readyz")
         assert_unavailable(health)
         assert "read-only" in health.json()["detail"]
