@@ -39,7 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,11 +115,17 @@ def probe_need(word: str) -> dict[str, object]:
     }
 
 
-def write_round(pairs: Sequence[tuple[str, str, str]], id_format: str, description: str) -> int:
+def write_round(
+    pairs: Sequence[tuple[str, str, str]],
+    id_format: str,
+    description: str,
+    need_of: Callable[[str, str], dict[str, object]] | None = None,
+) -> int:
     """The command line of one round of own probes: ``--catalog firms.jsonl --out FILE``
     writes a need per ``(word, name, kind)`` whose name some firm lists (the firms listing a
     name that ends in it are the relevant ones), with the id ``id_format`` made of its place
-    ``n`` and ``kind``; prints how many needs of how many pairs."""
+    ``n`` and ``kind``; prints how many needs of how many pairs. The need is
+    ``need_of(word, kind)``, by default :func:`probe_need` of the word."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--catalog", type=Path, required=True, help="firms.jsonl")
     parser.add_argument("--out", type=Path, required=True)
@@ -133,7 +139,7 @@ def write_round(pairs: Sequence[tuple[str, str, str]], id_format: str, descripti
                 continue
             row = {
                 "id": id_format.format(n=n, kind=kind),
-                "need": probe_need(word),
+                "need": need_of(word, kind) if need_of else probe_need(word),
                 "relevant": relevant,
             }
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
