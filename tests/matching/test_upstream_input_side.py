@@ -74,7 +74,7 @@ def test_the_lifted_maker_survives_a_short_list(index: SupplierIndex) -> None:
 
 
 def test_only_the_buyers_first_products_count(index: SupplierIndex) -> None:
-    est = UpstreamPredictor(input_side_products=2).fit(LINKS)
+    est = UpstreamPredictor(input_side_products=2, known_inputs_depth=0).fit(LINKS)
     main_line = [m.id for m in est.rank_suppliers(index, ["玻璃", "陶瓷", "物业服务"])]
     assert main_line[0] == 3
     side_line = [m.id for m in est.rank_suppliers(index, ["陶瓷", "物业服务", "玻璃"])]
