@@ -88,7 +88,7 @@ _OBJECT = re.compile(
 )
 # X采购, X采购项目招标, X询比价, X购置: the object comes before the procedure words
 _PROCEDURE = (
-    r"(?:公开|邀请|竞争性|集中|统一|年度|框架协议|框架|长期|批量|大量|紧急|定期|常年|网上|线上|反向|重新|再次)*"
+    r"(?:公开|邀请|竞争性|集中|统一|年度|框架协议|框架|长期|批量|大量|紧急|定期|常年|网上|线上|反向|重新|再次|国际|国内)*"
     r"(?:采购|求购|询价|询购|询比价|比价|比选|招标|谈判|磋商|竞价|竞谈|遴选|寻源|征集|招募|购置|"
     r"采买|集采|需求|入围|急购|急采|急收|订购|入库|准入)"
 )
@@ -153,6 +153,8 @@ _NOT_PRODUCT = re.compile(
     r"[|:*@#]"
     r"|^第[一二三四五六七八九十百\d]+[章节篇条]"  # 第五章 …: a chapter of a document
     r"|^目\s*录$"
+    r"|新品$"  # Y新品: the buyer's new product, what the parts are for
+    r"|^(?:问题|提问|答复|回复|答疑)\d*$"  # 问题1：…, 答复：… a clarification's Q&A labels
     r"|^(?:项目)?(?:特征)?描述$"  # 项目特征描述: a bill of quantities' column, never goods
     # 詢價單 Quotation Request: the document's name in two languages
     r"|^单?\s*(?:QUOTATION|REQUEST|INQUIRY|ENQUIRY|RFQ|FORM|SHEET)(?:\s+(?:QUOTATION|REQUEST|INQUIRY|ENQUIRY|RFQ|FORM|SHEET|FOR))*$"
@@ -177,7 +179,8 @@ _MODIFIER = re.compile(
 # A product glued to a word that says how it is bought (伺服驱动方案, 汽车线束配套, X类)
 _GLUED_TAIL = re.compile(
     r"(?:(?:整体解决方案|解决方案|方案|配套件?采购|配套|类|系列|业务|项目|国产化替代|国产替代|国产化|"
-    r"替代品?|替换|升级|改造|环节|方向|(?:技术)?(?:攻关|研发|开发|研制|试制)(?:团队|合作)?|团队))+$"
+    r"替代品?|替换|升级|改造|环节|方向|(?:技术)?(?:攻关|研发|开发|研制|试制)(?:团队|合作)?|团队|"
+    r"样件|样品|样机|性能(?:提升|提高|优化|改进|改善)))+$"
 )
 
 _LIST = re.compile(r"、|和|及|以及|与|或|/|＋|\+")
@@ -193,6 +196,7 @@ _TRAIL = re.compile(
     r"(?:等(?:原材料|原料|材料|物料|配件|零部件|产品|设备|物资|货物|物品|用品|商品|东西)?|等等|若干|一批|之类|的?(?:吗|呢|吧|么|没|哈|啊|呀|嘛)"
     r"|的?(?:公告|通知|公示|信息|邀请函|询价函|邀请|计划|招标|事宜)|(?:供货|供应|合作|采购)?(?:意向|意愿)"
     r"|有没有(?:现)?货|有(?:现)?货(?:吗|没有?)?"  # X有没有货: X is asked for
+    r"|(?:目前|现在|当前|一直|长期|主要|完全|全部|均)?(?:依赖|依靠)"  # X目前依赖外购: X is bought
     r"|量大(?:从优)?|价优|从优|试试|看看)+$"
 )
 _PURPOSE = re.compile(
@@ -244,6 +248,30 @@ _DEAL_BARE = re.compile(rf"^(?P<obj>.+?){_DEAL_VERB}")
 _MEETING_ON = re.compile(
     r"(?:举办|召开|举行|组织)(?P<obj>[^举召组]{2,20}?)(?:技术|供需|应用)?"
     r"(?:研讨会|交流会|对接会|座谈会|推介会|论坛|沙龙)"
+)
+# 对贵司的X非常感兴趣: what the buyer is interested in is what it asks about
+_INTERESTED_IN = re.compile(
+    r"对(?P<obj>[^对]{2,30}?)(?:非常|很|十分|特别|比较|极为|颇)?(?:感兴趣|有兴趣|有采购意向)"
+)
+# 您的产品X, 贵司的X: the supplier's goods, named after whose they are
+_YOUR_GOODS = re.compile(
+    r"^(?:你们|你|您们|您|贵司|贵公司|贵厂|贵方)的?(?:产品|商品|货物)?(?=.{2})"
+)
+# 招标文件第五章中…: a pointer into the tender documents before what a clause says
+_DOC_POINTER = re.compile(
+    r"(?:^|(?<=:))(?:招标|采购|谈判|磋商|比选|询价|竞争性谈判|竞争性磋商)?文件"
+    r"(?:第[一二三四五六七八九十\d]+(?:章|节|条|款|部分|项))+(?:中|里|内)?的?(?=.{4})"
+)
+# X的数量是否可分批交货, X的品牌有无要求: a question or answer about the goods' terms
+_GOODS_ASKED = re.compile(
+    r"^(?P<obj>[^的]{2,20}?)的(?:数量|规格型号|规格|型号|技术参数|参数|技术要求|品牌|交货期|交货时间|"
+    r"供货期|质保期|包装)(?:是否|能否|可否|有无|有没有|如何|怎么|多少|可以|可|须|需|应)"
+)
+# 须提供X制造商出具的授权书: the maker of the goods authorises the bid
+_MAKER_AUTHORISES = re.compile(
+    r"(?:^(?:须|需|必须|应)?(?:提供|出具|具有|具备|取得|持有)?|提供|出具|具有|具备|取得|持有)(?:所投)?"
+    r"(?P<obj>[^，。]{2,20}?)的?(?:制造商|生产厂家|生产厂商|生产商|原厂)(?:出具|开具|提供)?的?"
+    r"(?:[^，。]{0,12}的)?授权(?:书|函)?"
 )
 # 其在Y中的应用: what the goods are used in
 _APPLIED_IN = re.compile(r"在(?P<app>[^在]{2,16}?)(?:中|上|里|领域|行业|方面)的应用$")
@@ -342,9 +370,9 @@ _ENGLISH_FOR = re.compile(
 )  # X FOR Y, X用FOR A NEW LINE: what follows says what it is for
 
 
-# XX有限公司2026年碳化硅: a title's buyer before the goods
+# XX有限公司2026年碳化硅, Y事业部X: a title's buyer (or its division) before the goods
 _FIRM_NAME = re.compile(
-    r"^(?![本我子分总各该其])[^,，]{2,20}?(?:有限责任公司|股份有限公司|有限公司|集团公司|集团|公司)(?=.{2})"
+    r"^(?![本我子分总各该其])[^,，]{2,20}?(?:有限责任公司|股份有限公司|有限公司|集团公司|集团|公司|事业部|分厂)(?=.{2})"
 )
 
 
@@ -367,6 +395,7 @@ def _clean_object(obj: str) -> list[str]:
         for_use = _FOR_USE.match(part)
         if for_use:
             part = for_use.group("obj")
+        part = _YOUR_GOODS.sub("", part) or part  # 您的产品X: the supplier's X
         if "的" in part:  # X的Y: Y is the head, X a modifier (认证、用途、规格 …)
             head = part.rsplit("的", 1)[1]
             part = head if len(head) >= 2 else part.replace("的", "")
@@ -505,6 +534,8 @@ def read_sentences(text: str) -> SentenceReading:
     for clause in clauses:
         if _SIGN_OFF.match(clause.strip()):
             break  # Best regards, Mike: what follows a letter's closing is its signature
+        # 招标文件第五章中X的数量…: a pointer into the documents, then what the clause says
+        clause = _DOC_POINTER.sub("", clause)
         if BOILERPLATE_CLAUSE.search(clause) and not re.search(
             _STRONG_CUE, BOILERPLATE_CLAUSE.sub("", clause)
         ):
@@ -603,6 +634,10 @@ def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str
         apps.append(applied.group("app"))
         clause = clause[: applied.start()]
     if not re.search(_STRONG_CUE, clause):
+        asked = _GOODS_ASKED.match(clause) or _MAKER_AUTHORISES.search(clause)
+        if asked:  # X的数量是否…, 须提供X制造商出具的授权书: a bidder's question about the goods
+            weak.extend(_clean_object(asked.group("obj")))
+            return
         if _ABOUT_FIRM.match(clause):
             _read_about_firm(clause, apps)
             return
@@ -709,6 +744,7 @@ def _want_object(part: str) -> str | None:
         or _TAKE_PART.search(part)
         or _DISCUSS_ON.search(part)
         or _MEETING_ON.search(part)
+        or _INTERESTED_IN.search(part)
     )
     if m:  # 现就X组织…, 对X进行…, X进行框架采购 (对讲机 is a word, not 对 + 讲机), 参加X的报价
         return m.group("obj")

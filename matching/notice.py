@@ -62,7 +62,7 @@ _INLINE_SPLIT = re.compile(
 # Short lines that head a section (项目概况, 采购人信息, 投标人资格要求)
 _HEADING_WORD = re.compile(
     r"(?:概况|信息|情况|要求|须知|说明|清单|一览表?|明细|内容|范围|事项|方式|资格|条件|需求|标的|"
-    r"货物|物资|安排|联系方式|其他|其它|附件|名称|品名|用途)$"
+    r"货物|物资|安排|联系方式|其他|其它|附件|名称|品名|用途|流程|记录)$"
 )
 _CELL_SPLIT = re.compile(r"\s*[|\t]\s*|\s{3,}")
 _TABLE_RULE = re.compile(r"^[\s|:\-+=_—]*$")
@@ -76,7 +76,9 @@ _GOODS_INTRO = re.compile(r"物资|物品|产品|货物|设备|材料|品类|品
 _TERMS_INTRO = re.compile(r"要求|条件|资格|事项|须知|规定|标准|说明|流程|程序")
 # 请采购部尽快落实, 以上物资…: a sentence after a list, not one of its items
 # 招标物资用途 after the items of 招标物资名称: the next field's label on a line of its own
-_NEXT_HEADING = re.compile(r"(?:名称|品名|用途|要求|须知|说明|条件|资格|方式|事项|时间|地点|数量)$")
+_NEXT_HEADING = re.compile(
+    r"(?:名称|品名|用途|要求|须知|说明|条件|资格|方式|事项|时间|地点|数量|流程|记录)$"
+)
 _SENTENCE = re.compile(r"^(?:请|以上|上述)")
 _SALUTATION = re.compile(r"^(?:致|尊敬的|各|各位|诸位|亲爱的|DEAR|HI|HELLO)", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
@@ -85,13 +87,18 @@ _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 _LABEL_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 需更换的易损件：X, 用于Y设备的备件：X: the value is the wanted part, whatever else the label says
     ("product", re.compile(r"(?:备品备件|备件|易损件|配件|零配件|易耗件)$")),
+    # 主营产品：Y beside 需求产品：X: the buyer's own products are what the goods are for
+    (
+        "application",
+        re.compile(r"^(?:主营|主导|主打)(?:产品|业务)?$|^(?:企业|公司|本企业|本公司)主要产品$"),
+    ),
     ("qualification", re.compile(r"资格|资质|条件|要求|认证|证书")),
     ("deadline", re.compile(r"截止|截至")),
     ("delivery", re.compile(r"交货|交付|到货|送货|供货期|交期|收货|履约|地点|工期")),
     (
         "boilerplate",
         re.compile(
-            r"编号|编码|代码|序号|料号|货号|人$|人信息|(?<=.)(?<!计量)单位$|(?<=.)价$|机构|代理|[需供采购甲乙买卖]方$|(?:企业|公司|厂家|厂商|供应商|买家|卖家|客户)$|(?:采购|招标|建设|需求|使用|申请|比选|询价|发布|主管|监督)单位|电话|手机|传真|邮箱|邮件|邮编|网址|"
+            r"编号|编码|代码|代号|序号|料号|货号|(?<!型)号$|人$|人信息|(?<=.)(?<!计量)单位$|(?<=.)价$|机构|代理|[需供采购甲乙买卖]方$|(?:企业|公司|厂家|厂商|供应商|买家|卖家|客户)$|(?:采购|招标|建设|需求|使用|申请|比选|询价|发布|主管|监督)单位|电话|手机|传真|邮箱|邮件|邮编|网址|"
             r"网站|微信|QQ|地址|账号|账户|开户|户名|保证金|预算|金额|限价|最高价|单价|总价|价格|"
             r"费用|报价|付款|结算|发票|税|方式|程序|流程|文件|平台|媒介|公告期|发布|开标|评标|"
             r"获取|递交|提交|投标|响应|磋商|须知|注意|声明|附件|品牌|包装|运输|质保|售后|"
@@ -241,6 +248,22 @@ _GOODS_LABEL = re.compile(
 _NOT_GOODS_LABEL = re.compile(r"用途|用于|应用|数量|单位|金额|价|预算|地点|时间|编号|编码|方式")
 # 物料：X 数量：1000 用途：Y: several fields on one line, parted by spaces
 _SPACED_FIELD = re.compile(r"\s+(?=[^\s:：，,。；;]{1,8}[:：])")
+# 1. X技术规格书V2.pdf: an attached file, named after what it describes
+_FILE_NAME = re.compile(
+    r"^[《<]?(?P<stem>[^\s/\\:：《》<>]{2,60}?)\.(?:PDF|DOCX?|XLSX?|WPS|ET|DWG|DXF|ZIP|RAR|7Z|STEP|STP|"
+    r"IGS|JPE?G|PNG|TXT|CSV)[》>]?$",
+    re.IGNORECASE,
+)
+# the file of a specification, drawing or list of the goods: what comes before names them
+_FILE_OF_GOODS = re.compile(
+    r"^(?P<goods>.{2,}?)的?(?:技术规格书|规格书|技术规范书?|技术要求|技术参数表?|参数表|技术协议|技术条件|"
+    r"图纸|采购清单|需求清单|询价清单|询价单|需求表)$"
+)
+_FILE_VERSION = re.compile(
+    r"(?:[\s_\-]*(?:V|VER|REV)\.?\d+(?:\.\d+)*|[\s_\-]*(?:定稿|终稿|最终版|修订版|盖章版|[(（]\d+[)）]))+$",
+    re.IGNORECASE,
+)
+_FILE_LEAD = re.compile(r"^(?:附件|附表)?[\d一二三四五六七八九十]*[\s_\-—:：、.]*")
 
 
 def label_kind(label: str) -> str:
@@ -314,6 +337,10 @@ def parse_lines(text: str) -> list[Line]:
             continue
         if heading and level and (level <= heading_level or (not heading_level and level <= 2)):
             heading, heading_kind, heading_level = "", "", 0  # a sibling ends the section
+        attached = _file("", line, bool(level), heading)
+        if attached is not None:  # X技术规格书.pdf: an attached file's name
+            out.append(attached)
+            continue
         cells = [c for c in _CELL_SPLIT.split(line.strip(" |")) if c]
         if len(cells) == 1 and len(re.findall(r"[:：]", line)) >= 2:
             spaced = [c for c in _SPACED_FIELD.split(line) if c]
@@ -372,6 +399,10 @@ def parse_lines(text: str) -> list[Line]:
                 continue
         if m and not re.match(r"^\d+$", m["label"]):
             label, value = m["label"].strip(), m["value"].strip()
+            attached = _file(label, value, bool(level), heading)
+            if attached is not None:  # 附件：X技术要求.docx
+                out.append(attached)
+                continue
             if not value:  # 三、采购需求： the items follow
                 heading, heading_kind, heading_level = label, _heading_kind(label), level
                 if re.match(
@@ -400,6 +431,18 @@ def parse_lines(text: str) -> list[Line]:
     return out
 
 
+def _file(label: str, value: str, item: bool, heading: str) -> Line | None:
+    """An attached file's line: its goods when it specifies or lists them, else boilerplate."""
+    m = _FILE_NAME.match(value)
+    if not m:
+        return None
+    stem = _FILE_VERSION.sub("", _FILE_LEAD.sub("", m["stem"]))
+    goods = _FILE_OF_GOODS.match(stem)
+    if goods:
+        return Line("product", label or "附件", goods["goods"], item, heading)
+    return Line("boilerplate", label or "附件", value, item, heading)
+
+
 def _row(
     line: str, cells: list[str], header: list[str] | None, by_spaces: str
 ) -> list[tuple[str, str]] | None:
@@ -426,9 +469,14 @@ def _row(
     return None
 
 
+# 单价（元）, 最高投标限价（万元）: a column's unit in brackets after its name
+_HEADER_UNIT = re.compile(r"\s*[(（][^()（）]{1,6}[)）]$")
+
+
 def _header_name(cell: str) -> str:
     """A column header without its English words when it also has Chinese ones
-    (``Description 品名`` → ``品名``)."""
+    (``Description 品名`` → ``品名``) and without a bracketed unit (``最高限价（万元）``)."""
+    cell = _HEADER_UNIT.sub("", cell) or cell
     if not re.search(r"[\u4e00-\u9fff]", cell):
         return cell
     return _LATIN_WORDS.sub("", cell).strip(" /") or cell
