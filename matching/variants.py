@@ -139,6 +139,35 @@ REGIONAL = SYNONYM
 """Factor of the mainland word for a Taiwan word naming the same goods (伺服器 → 服务器): a
 dictionary synonym of the whole term; the term with a regional word inside it replaced
 (镭射切割机 → 激光切割机) counts :data:`PART_SYNONYM`, as a replaced word does."""
+BRITISH_SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), american)
+    for pattern, american in (
+        # The regular British / American spelling differences (Wikipedia, "American and
+        # British English spelling differences", the sections -our/-or, -re/-er, -ise/-ize,
+        # -yse/-yze, -ogue/-og, ae and oe, doubled l, -ould/-old, -ence/-ense, -mme/-m, and
+        # the words it names among them: aluminium, jewellery, sulphur, tyre, grey). Tried
+        # on a word the dictionary does not know, kept only when the dictionary knows the
+        # result (:meth:`NameDictionary._american`).
+        (r"our(s?)$", r"or\1"),
+        (r"([^aeiou])re(s?)$", r"\1er\2"),
+        (r"yre(s?)$", r"ire\1"),
+        (r"is(e|es|ed|ing|er|ers)$", r"iz\1"),
+        (r"isation(s?)$", r"ization\1"),
+        (r"ys(e|es|ed|ing|er|ers)$", r"yz\1"),
+        (r"ogue(s?)$", r"og\1"),
+        (r"^sulph", "sulf"),
+        (r"aluminium", "aluminum"),
+        (r"ellery$", "elry"),
+        (r"ll(ed|ing|er|ers)$", r"l\1"),
+        (r"ould(s|ed|ing|ings)?$", r"old\1"),
+        (r"ae", "e"),
+        (r"oe", "e"),
+        (r"ence$", "ense"),
+        (r"mme(s?)$", r"m\1"),
+        (r"^grey", "gray"),
+    )
+)
+"""British spellings of English words, as a pattern and its American replacement."""
 _MAX_READINGS = 16
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"))
 _FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
@@ -236,6 +265,7 @@ class NameDictionary:
                 heads.setdefault(parts[1], []).extend(words)
         self._heads = {h: tuple(dict.fromkeys(ws)) for h, ws in heads.items()}
         self._extended_senses: dict[str, tuple[str, ...]] | None = None
+        self._sense_words: frozenset[str] | None = None
         self.max_len = max((len(w) for w in senses), default=0)
 
     def synonyms(
@@ -400,7 +430,11 @@ class NameDictionary:
         *metal foil*)."""
         phrase = english.lower().strip()
         found: tuple[str, ...] = ()
-        for form in (phrase, *_singulars(phrase)):
+        american = self._american(phrase)
+        forms = (phrase, *_singulars(phrase))
+        if american != phrase:
+            forms += (american, *_singulars(american))
+        for form in forms:
             found = self.by_sense.get(form, ())
             if found:
                 phrase = form
@@ -408,6 +442,25 @@ class NameDictionary:
         if " " in phrase:
             return list(found)
         return list(dict.fromkeys((*found, *self._heads.get(phrase, ()))))
+
+    def _american(self, phrase: str) -> str:
+        """``phrase`` with each word the dictionary does not know as a sense of its own, nor
+        singular, spelled the American way (:data:`BRITISH_SPELLINGS`: *sulphuric* →
+        *sulfuric*, *tyres* → *tires*, *fibre* → *fiber*) when that spelling is one it knows;
+        the dictionary's English is American."""
+        if self._sense_words is None:
+            self._sense_words = frozenset(w for sense in self.by_sense for w in sense.split(" "))
+        vocabulary = self._sense_words
+        out = []
+        for word in phrase.split(" "):
+            if not any(f in vocabulary for f in (word, *_singulars(word))):
+                for pattern, american in BRITISH_SPELLINGS:
+                    other = pattern.sub(american, word)
+                    if other != word and any(f in vocabulary for f in (other, *_singulars(other))):
+                        word = other
+                        break
+            out.append(word)
+        return " ".join(out)
 
     def words(self, term: str) -> list[tuple[int, int]]:
         """``(start, end)`` of the headwords in ``term``, longest first at each position."""
@@ -528,6 +581,36 @@ def _in_order(text: str, term: str) -> bool:
     reordering)."""
     rest = iter(term)
     return all(c in rest for c in text)
+
+
+_FUNCTION_WORDS = frozenset(
+    ("A", "AN", "THE", "FOR", "OF", "AND", "OR", "WITH", "TO", "IN", "ON", "AT", "BY", "FROM"),
+) | frozenset(("PER", "AS", "INTO", "OUR", "YOUR"))
+"""English articles, prepositions, conjunctions and possessives: no name of goods starts or
+ends with one."""
+_SPEC_WORD = re.compile(r"^(?P<word>[A-Z]{3,})?[0-9]")
+
+
+def without_specs(term: str) -> str:
+    """An English name without its grades and sizes: a word with a digit is left out, but
+    for the letters of three or more it starts with (normalising glues a number to the word
+    before it: ``SULPHURIC ACID98%``); the term as it is when nothing else is left.
+
+    >>> without_specs("COTTON YARN32S"), without_specs("READY MIXED CONCRETE C30")
+    ('COTTON YARN', 'READY MIXED CONCRETE')
+    >>> without_specs("8MM COPPER WIRE ROD"), without_specs("IGBT")
+    ('COPPER WIRE ROD', 'IGBT')
+    """
+    out = []
+    for word in term.split(" "):
+        if not any(c.isdigit() for c in word):
+            out.append(word)
+            continue
+        m = _SPEC_WORD.match(word)
+        if m is not None:  # ACID98%: the word, its grade glued on; C30, 8MM: a spec only
+            out.append(m.group("word") or "")
+    kept = " ".join(w for w in out if w)
+    return kept if re.search(r"[A-Z]{2}", kept) else term
 
 
 def _singulars(phrase: str) -> list[str]:
@@ -1083,8 +1166,11 @@ class NameVariants:
         return TERM_SENSE_STEP ** min(senses.index(main), 2)
 
     def _english(self, term: str) -> list[tuple[str, float]]:
-        """Chinese names for the English runs of ``term`` (the rest kept as it is)."""
+        """Chinese names for the English runs of ``term`` (the rest kept as it is; in a term
+        without Chinese, the grades and sizes are left out, :func:`without_specs`)."""
         d = self.dictionary
+        if not _HAN.search(term):
+            term = without_specs(term)
         pieces: list[list[tuple[str, float]]] = []
         pos = 0
         for m in _LATIN_RUN.finditer(term):
@@ -1113,10 +1199,15 @@ class NameVariants:
         out = self._phrase(words)
         if len(words) < 2 or any(_HAN.search(t) for t, _ in out):
             return out
-        for first in range(1, len(words)):
-            found = [(t, f * MODIFIER_LEFT_OUT) for t, f in self._phrase(words[first:])]
-            if any(_HAN.search(t) for t, _ in found):
-                return found
+        n = len(words)
+        for size in range(n - 1, 0, -1):  # the most words first; the head's window first
+            for first in range(n - size, -1, -1):
+                if {words[first], words[first + size - 1]} & _FUNCTION_WORDS:
+                    continue  # a phrase neither starts nor ends with *for*, *of*, *and* …
+                factor = MODIFIER_LEFT_OUT if first + size == n else MODIFIER_LEFT_OUT**2
+                found = [(t, f * factor) for t, f in self._phrase(words[first : first + size])]
+                if any(_HAN.search(t) for t, _ in found):
+                    return found
         return out
 
     def _phrase(self, words: list[str]) -> list[tuple[str, float]]:
@@ -1166,7 +1257,7 @@ class NameVariants:
                 (short, f * SHORT_LONG)
                 for t, f in composed
                 for short in self._short_forms(t)
-                if len(short) > 2
+                if len(short) > 2 and short[0] == t[0]
             ][:3]
         return kept or [(" ".join(words), 1.0)]
 
