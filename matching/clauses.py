@@ -154,7 +154,12 @@ _NOT_PRODUCT = re.compile(
     r"|^第[一二三四五六七八九十百\d]+[章节篇条]"  # 第五章 …: a chapter of a document
     r"|^目\s*录$"
     r"|新品$"  # Y新品: the buyer's new product, what the parts are for
-    r"|^(?:问题|提问|答复|回复|答疑)\d*$"  # 问题1：…, 答复：… a clarification's Q&A labels
+    r"|^(?:问题|提问|答复|回复|答疑|问|答|Q|A)\d*$"  # 问题1：…, A2：… a clarification's Q&A labels
+    r"|^(?:订货|进货|采购|求购|询价|招标|采买|购买|收购)$"  # a procurement verb alone names no goods
+    r"|(?:合格|通过|确认|完成|验收|到货)后"  # 验证合格后批量订货: when, not what
+    r"|^(?:校企|产学研|校地|政企|银企|市场)$|^承诺(?:书|函)?$"  # 校企合作, 采购承诺: deals, paperwork
+    r"|(?:研究所|研究院|研究中心)$"  # Y研究所: the buyer
+    r"|^(?:主播|博主|楼主|群主|作者|UP主)$"  # 主播这个怎么卖: the person asked, not goods
     r"|^(?:项目)?(?:特征)?描述$"  # 项目特征描述: a bill of quantities' column, never goods
     # 詢價單 Quotation Request: the document's name in two languages
     r"|^单?\s*(?:QUOTATION|REQUEST|INQUIRY|ENQUIRY|RFQ|FORM|SHEET)(?:\s+(?:QUOTATION|REQUEST|INQUIRY|ENQUIRY|RFQ|FORM|SHEET|FOR))*$"
@@ -179,8 +184,8 @@ _MODIFIER = re.compile(
 # A product glued to a word that says how it is bought (伺服驱动方案, 汽车线束配套, X类)
 _GLUED_TAIL = re.compile(
     r"(?:(?:整体解决方案|解决方案|方案|配套件?采购|配套|类|系列|业务|项目|国产化替代|国产替代|国产化|"
-    r"替代品?|替换|升级|改造|环节|方向|(?:技术)?(?:攻关|研发|开发|研制|试制)(?:团队|合作)?|团队|"
-    r"样件|样品|样机|性能(?:提升|提高|优化|改进|改善)))+$"
+    r"替代品?|替换|升级|改造|环节|方向|(?:技术|关键技术|关键工艺)?(?:攻关|研发|开发|研制|试制)(?:团队|合作)?|团队|"
+    r"样件|样品|样机|打样|手板|性能(?:提升|提高|优化|改进|改善)))+$"
 )
 
 _LIST = re.compile(r"、|和|及|以及|与|或|/|＋|\+")
@@ -210,7 +215,7 @@ _CLAUSE_SPLIT = re.compile(
 _STOP_WORDS = frozenset({"请", "联系", "有能力", "欢迎", "谢谢", "报价", "合作", "洽谈"})
 # What a supplier must send or meet, never what is bought: 样件, 资料, 月用量 …
 _NOT_WANTED = re.compile(
-    r"^(?:样品|样件|样板|数量|资质|资料|证书|认证|发票|合同|方案|报价单?|价格|货款|付款|交期|"
+    r"^(?:样品|样件|样板|手板|调查|调研|数量|资质|资料|证书|认证|发票|合同|方案|报价单?|价格|货款|付款|交期|"
     r"交货期?|账期|质保|.{0,3}量)$"
 )
 # Sentences about the buyer itself (本厂始建于…, 公司主导产品有Y…, 我们是Y行业的骨干企业):

@@ -80,6 +80,14 @@ _NEXT_HEADING = re.compile(
     r"(?:名称|品名|用途|要求|须知|说明|条件|资格|方式|事项|时间|地点|数量|流程|记录)$"
 )
 _SENTENCE = re.compile(r"^(?:请|以上|上述)")
+# 规格, 计量单位, 数量: a column header's word on a line of its own (a PDF table's header broken
+# over lines), not an item of the list above it
+_COLUMN_WORD = re.compile(
+    r"^(?:规格|型号|规格型号|单位|计量|计量单位|数量|单价|金额|总价|备注|标准|材质|品牌|行号|序号|存货|"
+    r"编码|物料编码|交期|税率|含税单价)$"
+)
+# 投标人名称：, 法定代表人（签字）：, 日期： a form's blank to fill in, not a section heading
+_BLANK = re.compile(r"(?:名称|盖章|签字|签章|日期|电话)$|人$")
 _SALUTATION = re.compile(r"^(?:致|尊敬的|各|各位|诸位|亲爱的|DEAR|HI|HELLO)", re.IGNORECASE)
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
@@ -108,7 +116,7 @@ _LABEL_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("quantity", re.compile(r"数量|数目|需求量|采购量|用量|规模|^单位$|计量单位|^量$")),
     ("application", re.compile(r"用途|用于|应用|使用|适用|领域|场景|下游|终端")),
-    ("spec", re.compile(r"规格|型号|参数|技术|标准|材质|质量|等级|指标|配置")),
+    ("spec", re.compile(r"规格|型号|参数|技术|标准|材质|质量|等级|指标|配置|^(?:材料|用料|面料)$")),
     ("text", re.compile(r"说明|描述|详情|概况|概述|简介")),
     ("text", re.compile(r"理由|原因|依据|目的|背景")),
     ("project", re.compile(r"项目|需求名称|采购名称|标题|主题|事由|^招标名称")),
@@ -243,7 +251,8 @@ _PRINCIPAL = re.compile(
 _LATIN_WORDS = re.compile(r"[A-Za-z][A-Za-z./&\-]*(?:\s+[A-Za-z][A-Za-z./&\-]*)*")
 # 品名/规格, 货物名称及数量: a label that starts by naming the goods is about the goods
 _GOODS_LABEL = re.compile(
-    r"^(?:品名|名称|货物|物资名称|物料|材料名称|产品名称|商品名称|标的|采购内容)"
+    r"^(?:品名|名称|货物|物资名称|物料|材料名称|产品名称|商品名称|标的|采购内容|"
+    r"(?:投标|报价|响应|所投)(?:货物|产品|设备))"  # 投标货物: the goods a bid offers
 )
 _NOT_GOODS_LABEL = re.compile(r"用途|用于|应用|数量|单位|金额|价|预算|地点|时间|编号|编码|方式")
 # 物料：X 数量：1000 用途：Y: several fields on one line, parted by spaces
@@ -392,7 +401,7 @@ def parse_lines(text: str) -> list[Line]:
             out.append(Line("text", "", line[:-1], bool(level), heading))
             heading, heading_kind, heading_level = line[:-1], "product", level
             continue
-        m = _LABEL.match(line)
+        m = _LABEL.match(line) or _compound_label(line)
         if m and _SALUTATION.match(m["label"]):  # 各供应商：… a letter's greeting, not a field
             line, m = m["value"].strip(), None
             if not line:
@@ -402,6 +411,14 @@ def parse_lines(text: str) -> list[Line]:
             attached = _file(label, value, bool(level), heading)
             if attached is not None:  # 附件：X技术要求.docx
                 out.append(attached)
+                continue
+            if (
+                not value
+                and not level
+                and _BLANK.search(label)
+                and label_kind(label) == "boilerplate"
+            ):
+                out.append(Line("boilerplate", label, "", False, heading))  # 投标人名称： a blank
                 continue
             if not value:  # 三、采购需求： the items follow
                 heading, heading_kind, heading_level = label, _heading_kind(label), level
@@ -418,6 +435,7 @@ def parse_lines(text: str) -> list[Line]:
             and len(line) <= 40
             and not _SENTENCE.search(line)
             and not (_is_heading(line, level) and _NEXT_HEADING.search(line))
+            and not _COLUMN_WORD.match(line)
         ):
             out.append(Line("product", "", line, True, heading))  # an item of the list
             continue
@@ -429,6 +447,24 @@ def parse_lines(text: str) -> list[Line]:
     if unread is not None:
         out.append(unread)
     return out
+
+
+# 招标货物名称、数量及主要技术规格：X，1套: a label of several label words, longer than most
+_COMPOUND_LABEL = re.compile(
+    r"^(?P<label>[^：:，,。；;！!？?()（）]{9,24}?)\s*[：:]\s*(?P<value>.+)$"
+)
+
+
+def _compound_label(line: str) -> re.Match[str] | None:
+    """A line whose label joins label words with 、/及/和 (each a label word); the label is
+    classed by its first word, the rest say what else the value gives."""
+    m = _COMPOUND_LABEL.match(line)
+    if not m:
+        return None
+    parts = [p for p in re.split(r"[、及和与/]", m["label"]) if p]
+    if len(parts) < 2 or not all(len(p) <= 8 and _is_label_word(p) for p in parts):
+        return None
+    return _LABEL.match(f"{parts[0]}：{m['value']}")
 
 
 def _file(label: str, value: str, item: bool, heading: str) -> Line | None:
@@ -501,6 +537,8 @@ def _labelled(label: str, value: str, item: bool, heading: str) -> Line:
 
 
 def _heading_kind(label: str) -> str:
+    if _LIST_INTRO.search(label) and not (_GOODS_INTRO.search(label) or _TERMS_INTRO.search(label)):
+        return "text"  # 现将投标人提出的问题答复如下： what follows is neither goods nor terms
     if _BOILERPLATE_HEADING.search(label):
         return "qualification" if re.search(r"资格|资质|条件|要求", label) else "boilerplate"
     return label_kind(label)

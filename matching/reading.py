@@ -158,8 +158,8 @@ _TITLE_DOC = re.compile(
 def _title_text(title: str) -> str:
     """A title without its date and document words (2024年…采购比选公告 → …采购比选)."""
     title = re.sub(r"\s{2,}", "，", strip_emoji(title).strip())  # 碳酸锂  月需求量2吨: two parts
-    # 寻源公告｜X寻源: a platform's separator between two parts
-    title = re.sub(r"\s*[|｜]\s*", "，", title)
+    # 寻源公告｜X寻源, SRM寻源单 - X: a platform's separator between two parts
+    title = re.sub(r"\s*[|｜]\s*|\s+[-—–]+\s+", "，", title)
     text = re.sub(r"[【】\[\]]", "", product_key(title))
     text = re.sub(
         r"^(?:(?:RE|FW|FWD|AW|回复|答复|转发)\s*[:：]\s*)+", "", text
@@ -346,11 +346,15 @@ def _read_value(value: str) -> tuple[list[str], list[str]]:
 
 
 _GENERIC_LEAD = re.compile(r"^(?:[\u4e00-\u9fff]{1,4}性)(?=[\u4e00-\u9fff]{2})")
-# 需求描述：X, 采购说明：X: a label that names nothing, with one bare phrase as its value
-_NEED_TEXT_LABEL = re.compile(r"^(?:需求|采购|求购|询价)(?:描述|说明|详情|简述)$")
+# 需求描述：X, 采购说明：X, 物资描述：X: a label that names nothing, with one bare phrase as its value
+_NEED_TEXT_LABEL = re.compile(
+    r"^(?:需求|采购|求购|询价|物资|物料|货物|商品|产品)(?:描述|说明|详情|简述)$"
+)
 
 
 _SERVICE_NAME = re.compile(r"服务$")
+# A table row's goods cell naming works or a service (配套土建工程, 基础及厂房改造, 安装服务)
+_WORKS = re.compile(r"(?:工程|施工|改造|装修|修缮|服务|安装|调试)$|土建")
 _BRACKETED = re.compile(r"(?P<base>[^()]{2,})\((?P<spec>[^()]{1,10})\)")
 
 
@@ -388,9 +392,21 @@ def read_text(title: str, description: str = "") -> NeedReading:
     project: list[str] = []
     lines = parse_lines(description)
     principal = {line.row for line in lines if line.principal}
+    goods_rows: dict[int, bool] = {}
+    for line in lines:
+        if line.row and line.kind == "product":
+            goods_rows[line.row] = goods_rows.get(line.row, False) or not _WORKS.search(
+                clean(line.value)
+            )
+    # 第二标段：配套土建工程 beside a row of goods: building works are another lot, not the need
+    works_rows = (
+        {r for r, goods in goods_rows.items() if not goods} if any(goods_rows.values()) else set()
+    )
     for line in lines:
         if principal and line.row and line.row not in principal:
             continue  # a list whose remarks mark the principal item: the other rows are extras
+        if line.row in works_rows:
+            continue
         _read_line(line, conditions, fields, apps, notes, free, project)
     title_text = _title_text(title)
     conditions.read(title_text)

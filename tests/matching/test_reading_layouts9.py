@@ -126,3 +126,76 @@ def test_improving_the_goods_performance_wants_the_goods() -> None:
 def test_a_sample_of_the_goods_wants_the_goods_and_a_new_product_is_not_goods() -> None:
     found = products("扫地机器人新品样件试制需求", "需齿轮箱壳体样件试制，首批3件")
     assert found == ["齿轮箱壳体"]
+
+
+# -- round 9b: the same kinds in other words ------------------------------------------------------
+
+
+def test_a_forms_blank_does_not_head_the_table_below_it() -> None:
+    text = "投标人名称：\n| 序号 | 投标货物 | 数量 |\n| 1 | 冷却塔 | 2台 |\n日期："
+    assert products("开标一览表", text) == ["冷却塔"]
+
+
+def test_the_goods_a_bid_offers_is_a_goods_column() -> None:
+    assert label_kind("投标货物") == "product"
+
+
+def test_an_introducing_sentence_does_not_make_the_answers_boilerplate() -> None:
+    text = "现将投标人提出的问题答复如下：\n问1：热电偶的品牌有无要求？\n答1：无要求。"
+    assert products("关于某项目招标答疑的通知", text) == ["热电偶"]
+
+
+def test_a_label_of_several_label_words_is_read_by_its_first() -> None:
+    text = "招标产品名称、数量及主要技术规格：离心压缩机，2台，详见招标文件"
+    assert products("进口设备国际招标公告", text) == ["离心压缩机"]
+
+
+def test_a_row_of_building_works_beside_a_row_of_goods_is_another_lot() -> None:
+    text = "标段\t标段名称\t控制价（元）\n一标段\t叉车供货\t500,000\n二标段\t仓库地坪改造\t200,000"
+    assert products("物流中心项目招标公告", text) == ["叉车"]
+
+
+def test_a_table_of_works_only_is_still_read() -> None:
+    text = "标段\t标段名称\t控制价（元）\n一标段\t钢结构厂房施工\t800,000"
+    assert products("招标公告", text) != []
+
+
+def test_a_pdf_tables_header_broken_over_lines_is_not_items() -> None:
+    text = "存货\n名称\n规格\n计量\n单位\n数量\n1\n硫酸铵\n标准\n吨\n8"
+    assert products("订货单", text) == ["硫酸铵"]
+
+
+def test_a_procurement_verb_alone_names_no_goods() -> None:
+    assert products("", "需求类别：采购需求\n需求物资名称：丁腈手套") == ["丁腈手套"]
+
+
+def test_the_material_of_the_goods_is_a_spec() -> None:
+    assert products("【加工定制】合页", "货品名称：合页\n材料：不锈钢304\n数量：800件") == ["合页"]
+
+
+def test_a_titles_spaced_dash_parts_it() -> None:
+    assert products("SRM询价单 - 液位计", "物资描述：液位计\n报价截止：2026-12-20") == ["液位计"]
+
+
+def test_key_process_development_of_the_goods_wants_the_goods() -> None:
+    assert products("", "需求标题：陶瓷轴承关键工艺研发") == ["陶瓷轴承"]
+
+
+def test_a_proofing_order_wants_the_goods_and_after_validation_is_not_goods() -> None:
+    assert products("", "需要硅胶垫片打样20套，验证合格后批量订货") == ["硅胶垫片"]
+
+
+def test_a_requirements_survey_names_its_goods_not_the_survey() -> None:
+    text = "现就超声波流量计开展采购需求调查（市场调研），本次调查不代表采购承诺。"
+    assert products("水务研究所采购需求调查公告", text) == ["超声波流量计"]
+
+
+def test_the_live_streamer_asked_is_not_goods() -> None:
+    text = (
+        "网友甲：主播这个怎么卖\n老王：有没有螺杆泵厂家？我们做包装的，长期要\n主播：加粉丝群私聊哈"
+    )
+    assert products("直播间", text) == ["螺杆泵"]
+
+
+def test_a_kind_of_cooperation_is_not_goods() -> None:
+    assert products("校企合作需求") == []
