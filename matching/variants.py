@@ -626,6 +626,15 @@ def _singulars(phrase: str) -> list[str]:
     return out
 
 
+@cache
+def plastics_abbreviations() -> dict[str, str]:
+    """ISO 1043-1 symbol of a basic polymer → its English name (``data/plastics_abbreviations.csv``;
+    see ``data/README.md``)."""
+    text = resources.files("matching.data").joinpath("plastics_abbreviations.csv").read_text()
+    rows = [line.split(",") for line in text.splitlines()[1:] if line]
+    return {row[0]: row[1] for row in rows}
+
+
 def _data_lines(name: str) -> Iterable[list[str]]:
     blob = resources.files("matching.data").joinpath(name).read_bytes()
     for line in gzip.decompress(blob).decode("utf-8").splitlines():
@@ -1178,7 +1187,8 @@ class NameVariants:
                 pieces.append([(term[pos : m.start()], 1.0)])
             words = _WORD.findall(m.group())
             if len(words) == 1 and len(words[0]) <= 4 and not d.translate(words[0]):
-                pieces.append([(m.group(), 1.0)])  # a code such as PCB, MTBE: kept
+                # a code such as PCB, MTBE: kept; a plastic's symbol also read as its name
+                pieces.append([(m.group(), 1.0), *self._spelled_out(words[0])])
             else:
                 pieces.append(self._translations(words))
             pos = m.end()
@@ -1245,7 +1255,9 @@ class NameVariants:
             else:
                 if len(words[i]) > MAX_CODE_LETTERS:
                     return [(" ".join(words), 1.0)]
-                options.append([words[i]])  # a code such as PVC or LED, kept (PVC管)
+                # a code such as PVC or LED, kept (PVC管), and a plastic's symbol read as its
+                # name too (PP: 聚丙烯)
+                options.append([words[i], *(t for t, _ in self._spelled_out(words[i]))])
                 i += 1
         combos = itertools.islice(itertools.product(*options), 64)
         composed = [("".join(c), 0.95) for c in combos]
@@ -1260,6 +1272,14 @@ class NameVariants:
                 if len(short) > 2 and short[0] == t[0]
             ][:3]
         return kept or [(" ".join(words), 1.0)]
+
+    def _spelled_out(self, code: str) -> list[tuple[str, float]]:
+        """The Chinese names of the plastic whose ISO 1043-1 symbol ``code`` is (PP: 聚丙烯),
+        through the dictionary's English (:func:`plastics_abbreviations`)."""
+        english = plastics_abbreviations().get(code.upper())
+        if english is None:
+            return []
+        return [(w, 1.0) for w in self.dictionary.translate(english) if len(w) > 1]
 
     # -- the catalog's own names ---------------------------------------------------------
 

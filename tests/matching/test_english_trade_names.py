@@ -100,3 +100,14 @@ def test_the_english_alias_shows_in_the_reasons_and_scores_below_the_chinese_nam
     tyres = index.shortlist(need("truck tyres"))
     assert [m.id for m in tyres] == [3]
     assert tyres[0].reasons.name_variants[0][1:] == ("轮胎", "english")
+
+
+def test_a_plastics_symbol_reads_as_the_plastics_name() -> None:
+    found = variants(("聚丙烯", "颗粒", "碎石"), "PP GRANULES")
+    assert max(found, key=found.__getitem__) == "聚丙烯"
+    assert "聚氯乙烯" in variants(("聚氯乙烯",), "PVC")
+
+
+def test_an_ambiguous_trade_abbreviation_is_not_spelled_out() -> None:
+    # PC is as often a personal computer, PI a proforma invoice: not read as plastics
+    assert "聚碳酸酯" not in variants(("聚碳酸酯",), "PC")
