@@ -39,7 +39,8 @@ from app.interests.router import router as interests_router
 from app.jobs.router import router as jobs_router
 from app.learning.capture import ImpressionLog
 from app.limits import BodySizeLimit, WorkerHeader
-from app.matches.index import MatchingIndex
+from app.matches import snapshots as index_snapshots
+from app.matches.index import MatchingIndex, warm_state
 from app.matches.router import router as matches_router
 from app.matches.snapshots import keep_change_log_from, preload_snapshot, snapshot_root
 from app.messages import Text, tr
@@ -88,7 +89,10 @@ def preload() -> None:
     segmenter's dictionary (``matching.segment``, ~5 MB), which a worker loads at its first
     term the catalog's names do not attest well (``matching.similarity.related_names``). And
     the newest matching-index snapshot the database lists (its Python objects: the arrays
-    are mapped files, shared anyway), which each worker's index then starts from. Starts no
+    are mapped files, shared anyway), which each worker's index then starts from, warmed by
+    ranking its open needs (:func:`app.matches.index.warm_state`: what the first queries
+    build, and the dictionary pages they touch, are then shared, not copied into each
+    worker). Starts no
     thread, and leaves no database connection open (the one that reads the snapshot's
     listing is closed: threads and connections belong to each worker's app,
     :func:`create_app`, made after the fork: its objects hold the worker's own connections,
@@ -134,12 +138,24 @@ def _preload_index_snapshot() -> None:
         return
     finally:
         engine.dispose()
-    if token is not None:
-        log.info(
-            "index snapshot %s preloaded for the workers in %.2f s",
-            token,
-            time.perf_counter() - started,
-        )
+    if token is None:
+        return
+    loaded = time.perf_counter()
+    held = index_snapshots._preloaded  # the state the workers will take
+    ranked = 0
+    if held is not None:
+        try:
+            ranked = warm_state(held[2])
+        except Exception as exc:  # only a warm-up: the workers rank from cold instead
+            log.warning("preloaded index snapshot not warmed (%s)", exc)
+    log.info(
+        "index snapshot %s preloaded for the workers in %.2f s (%d open needs ranked to "
+        "warm it in %.2f s)",
+        token,
+        loaded - started,
+        ranked,
+        time.perf_counter() - loaded,
+    )
 
 
 def release_before_fork(app: FastAPI) -> None:
