@@ -7,7 +7,7 @@ Usage::
 
 Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl``,
 ``own_mixed3.jsonl`` to ``own_mixed7.jsonl``, ``own_mixed7b.jsonl``, ``own_mixed8.jsonl``, ``own_mixed8b.jsonl``,
-``own_mixed9.jsonl``, ``own_mixed9b.jsonl``
+``own_mixed9.jsonl``, ``own_mixed9b.jsonl``, ``own_mixed10.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -55,7 +55,15 @@ in table headers, attached file names, 审批流程, 主营产品, 对X感兴趣
 the same kinds in other words. It scored 0.735 (0.736 / 0.734) on its first run (0.675 with the
 reader as it was before round 9), 0.968 (0.974 / 0.957) after fixes chosen on its tune part (a form's
 blank, 投标货物, an introducing sentence before Q/A, a compound label, a row of building works, a PDF
-header's column words, a lone procurement verb, 材料 as a spec); round 9 then 0.9675 (0.969 / 0.966). All were then used
+header's column words, a lone procurement verb, 材料 as a spec); round 9 then 0.9675 (0.969 / 0.966).
+``MIXED10`` was written on 2026-12-04 by reader10 before reading the reader's code or running it:
+free text as people in firms write it (a purchasing manager's paragraph with background — 产能扩张,
+原供应商停产, 降本, 国产替代; an engineer describing the problem and naming the part once; a part
+named by its role with its name in brackets; 不需要X，要的是Y; 类似X但要求更高; three goods with one
+principal by quantity; a GB/T number and a model number; a factory boss's 口语 with 方言词; 哪家能做Y？;
+English mixed into Chinese; a 行业协会 forwarding a member's need; a 招募-style ad; a WeChat 转:
+relay; specs first, the product last). It scored 0.565 NDCG@10 on its first run (0.629 tune /
+0.466 held-out). All were then used
 for tuning: they say how the reader does on phrasings nobody shared with it, not how it does on
 unseen ones.
 """
@@ -1189,6 +1197,111 @@ MIXED9B: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# A tenth round (own_mixed10), free text, written on 2026-12-04 by reader10 before reading the
+# reader's code or running it: how people in firms describe a need in prose (see the docstring).
+MIXED10: tuple[tuple[str, str, str], ...] = (
+    (
+        "p0",
+        "关于新增{x}供应商的说明",
+        "各位好，我是公司采购部负责人。去年下半年起我们的{y}订单增长很快，二期车间预计明年一季度投产，"
+        "产能要翻一倍。目前使用的{x}一直由一家日本供应商独家供货，对方上个月正式通知明年6月起停产该系列，"
+        "同时集团今年给采购定了降本8%的硬指标，所以我们希望借这个机会导入一到两家国内厂家，"
+        "先小批量验证，稳定后逐步切换。请有相关产品和{y}行业配套经验的企业与我联系，谢谢。",
+    ),
+    (
+        "p1",
+        "技术问题求助 + 采购",
+        "我是做{y}研发的工程师。最近一批样机在高低温循环后出现性能漂移，拆机分析排除了结构和软件的原因，"
+        "问题基本锁定在{x}上，现有物料批次之间一致性差。想找能提供更稳定产品、并且愿意配合做失效分析的"
+        "厂家，有测试数据的优先。",
+    ),
+    (
+        "p2",
+        "求购关键配套件",
+        "我们{y}整机上起核心作用的那个部件（{x}），目前外购成本占到整机的三成，想找新的合格供方，"
+        "能提供样品做装机验证的请联系。",
+    ),
+    (
+        "p3",
+        "不是要成品，只要{x}",
+        "先说明一下：我们不需要整套{y}，也不找代工，{y}我们自己生产，要的是{x}，长期稳定供货即可。",
+    ),
+    (
+        "p4",
+        "找一款更高规格的{x}",
+        "类似我们现在用的普通{x}，但要求更高的耐温等级和更长的使用寿命，主要装在{y}上，"
+        "用量每年大概两三万件，有成熟型号的厂家欢迎推荐。",
+    ),
+    (
+        "p5",
+        "下月物料需求",
+        "下个月{y}排产需要：{x}约30吨（大头），另外劳保手套200副、缠绕膜50卷，"
+        "手套和缠绕膜可以就近买，主要是{x}需要找稳定货源。",
+    ),
+    (
+        "p6",
+        "{x} 按国标采购",
+        "产品执行标准GB/T 2828.1-2012抽样检验，参考型号HX-350A，名称：{x}，用途：{y}配套，"
+        "首批2000件，需提供型式试验报告。",
+    ),
+    (
+        "p7",
+        "老板亲自发的",
+        "俺是开厂的，干{y}干了十几年了，这两年{x}老是断货，价钱还一个劲儿往上蹿，整得我头大。"
+        "哪个老乡有靠谱的{x}厂子，给俺介绍介绍，量不是问题，钱也不差事儿。",
+    ),
+    (
+        "p8",
+        "哪家能做{x}？",
+        "哪家能做{x}？我们是{y}厂，图纸和样品都有，想找能长期配合的，价格好商量。",
+    ),
+    (
+        "p9",
+        "Sourcing request: {x}",
+        "Hi all，我们是一家外资{y}厂，HQ在德国。目前local sourcing团队在找{x}的supplier，"
+        "要求有ISO 9001和IATF 16949，能support JIT delivery，annual volume大概50K pcs。"
+        "请把company profile和quotation发到purchasing邮箱，thanks！",
+    ),
+    (
+        "p10",
+        "协会转发：会员企业采购需求",
+        "各会员单位：\n现将会员企业某某{y}有限公司的采购需求转发如下，请有能力的会员单位直接与该企业对接。\n"
+        "该企业需采购{x}，年需求量较大，希望与协会内企业建立长期合作。\n"
+        "联系人：张经理 136****7788\n市某某行业协会秘书处",
+    ),
+    (
+        "p11",
+        "诚邀{x}合作伙伴加盟",
+        "【合作伙伴招募】\n招募对象：{x}生产厂家\n合作方式：长期供货、联合开发\n"
+        "岗位要求：有自有工厂，质量体系健全，能配合{y}新品开发节奏\n"
+        "我们提供：稳定订单、按月结算、优先续约\n有意者请投递企业简介",
+    ),
+    (
+        "p12",
+        "转发",
+        "转：某某集团需要{x}，做{y}用的，量大，要求一般纳税人，有资源的直接联系群主，勿私聊我哈🙏",
+    ),
+    (
+        "p13",
+        "规格：≥99.5% / 25kg/袋 / 月8吨",
+        "含量≥99.5%，水分≤0.3%，粒度80-120目，25kg编织袋包装，月用量8吨，到厂价含13%票——{x}，{y}生产用。",
+    ),
+    (
+        "p14",
+        "{y}项目国产替代进展及需求",
+        "在国家推动关键零部件自主可控的大背景下，公司{y}项目已完成大部分国产化工作，"
+        "但{x}仍依赖进口，交期长达半年且价格持续上涨。经内部评估，决定今年内完成{x}的国产替代，"
+        "现公开寻找具备研发和量产能力的国内企业，可提供技术支持和首批订单。",
+    ),
+    (
+        "p15",
+        "成本压力大，求新货源",
+        "说实话今年{y}这块利润很薄，原材料里{x}占比最高，老供应商今年涨了两次价，谈不下来，"
+        "想看看有没有性价比更好的厂家，质量过得去就行，月结60天能接受的优先。",
+    ),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -1222,6 +1335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_mixed8b", MIXED8B),
         ("own_mixed9", MIXED9),
         ("own_mixed9b", MIXED9B),
+        ("own_mixed10", MIXED10),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:
