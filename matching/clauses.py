@@ -35,7 +35,7 @@ _STRONG_CUE = (
     r"诚征|征求|征集|招募|招标|询价|询购|诚聘|拟购|欲购|想买|要买|想要|想找|要找|"
     r"寻源|引进|诚招|招引|遴选|甄选|征选|集采|采办|订货|进货|需配套|谁有|有没有|哪里有|哪有|"
     r"外购|外采|希望找到|想找到|有人(?:做|卖|生产|供应|能做|会做|有)|谁(?:家)?(?:能|可以)?(?:做|卖|生产|提供|供应|供货)|有做|哪家(?:能|可以|可)?(?:供应|提供|生产|供货|做)?|谁家|哪里能买到|"
-    r"(?<![A-Z])(?:NEED|LOOKING ?FOR|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|(?:INQUIRY|ENQUIRY)(?: (?:FOR|ON|ABOUT)(?![A-Z]))?|REQUIRE|"
+    r"(?<![A-Z])(?:NEEDS?|LOOKING ?FOR|SEEKING|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|(?:INQUIRY|ENQUIRY)(?: (?:FOR|ON|ABOUT)(?![A-Z]))?|REQUIRE|"
     r"DO YOU (?:SELL|HAVE|SUPPLY|MAKE|PRODUCE|OFFER)|INTERESTED IN|(?:PLEASE |PLS |KINDLY )?QUOTE(?: US| ME)?"
     r"(?: FOR| ON)?|QUOTATION (?:FOR|OF|ON)|PRICE (?:FOR|OF))(?![A-Z])(?! ?(?:DEPT|DEPARTMENT|TEAM|MANAGER|OFFICE|SPECIALIST|ENGINEER)))"
 )
@@ -345,8 +345,10 @@ def is_product_like(phrase: str) -> bool:
     """
     if len(phrase) == 1:
         return phrase in _ONE_CHARACTER_GOODS
+    english = not re.search(r"[\u3400-\u9fff]", phrase)
     return not (
-        len(phrase) > 25
+        # a leftover sentence is long; an English name takes more letters (six words at most)
+        (len(phrase) > 60 or len(phrase.split()) > 6 if english else len(phrase) > 25)
         or re.fullmatch(r"[\d.,%\-/ ]+|[A-Z]", phrase)
         or _NOT_PRODUCT.search(phrase)
         or _BAD_EDGE.search(phrase)
@@ -367,6 +369,15 @@ _ABOUT_GOODS = re.compile(
 _ENGLISH_LEAD = re.compile(
     r"^(?:(?:ABOUT|APPROX\.?|AROUND)\s+)?(?:\d[\d,.]*\s*(?:PCS|PIECES|UNITS|SETS|TONS?|MT|KGS?|"
     r"METERS?|ROLLS|BAGS|DRUMS|LITERS?)?\s+)?(?:(?:OF|THE|A|AN|SOME|ANY|YOUR|RELIABLE|QUALITY)\s+)*"
+    # (A RELIABLE) SUPPLIER OF X: the goods follow the supplier words
+    r"(?:(?:(?:QUALIFIED|TRUSTED|LONG-TERM|STABLE|GOOD|NEW)\s+)*(?:SUPPLIERS?|VENDORS?|MANUFACTURERS?|"
+    r"PRODUCERS?|DISTRIBUTORS?|SOURCES?|FACTOR(?:Y|IES)|EXPORTERS?)\s+(?:OF|FOR)\s+)?"
+)
+# X NEEDED, X TENDER, X SUPPLIER WANTED: an English title naming the goods before its want word
+_ENGLISH_WANT_AFTER = re.compile(
+    r"^(?P<obj>[A-Z][A-Z0-9 ,.'/&\-]*?)\s*[-:]?\s*(?:(?:SUPPLIERS?|VENDORS?|MANUFACTURERS?)\s+)?"
+    r"(?:NEEDED|WANTED|REQUIRED|TENDER|INQUIRY|ENQUIRY|SOURCING|PROCUREMENT|RFQ|"
+    r"REQUEST FOR (?:QUOTATION|QUOTE|PROPOSAL))$"
 )
 _ENGLISH_ABOUT = re.compile(r"^(?:ABOUT|REGARDING|CONCERNING)\s*(?=\S)|^RE\s*[:：]\s*")
 _ENGLISH_TAIL = re.compile(r"\s*(?:URGENTLY|ASAP|IMMEDIATELY|PLEASE|PLS|THANKS?|THX)$")
@@ -755,6 +766,9 @@ def _want_object(part: str) -> str | None:
         return m.group("obj")
     m = _BROKEN.search(part)
     if m:  # 车间的X坏了: the broken thing is wanted again
+        return m.group("obj")
+    m = _ENGLISH_WANT_AFTER.match(part.strip())
+    if m:  # SURFACTANTS NEEDED, TELECOM EQUIPMENT TENDER
         return m.group("obj")
     m = _WANT_AFTER.match(part)
     if m:  # X供应商招募: the supplier words are not part of X

@@ -8,6 +8,7 @@ score below the Chinese name asked for itself.
 import pytest
 
 from matching import Match, NeedRecord, SupplierIndex
+from matching.clauses import read_sentences
 from matching.lexicon import Lexicon
 from matching.variants import NameVariants, name_dictionary, without_specs
 from tests.matching.records import profile
@@ -111,3 +112,34 @@ def test_a_plastics_symbol_reads_as_the_plastics_name() -> None:
 def test_an_ambiguous_trade_abbreviation_is_not_spelled_out() -> None:
     # PC is as often a personal computer, PI a proforma invoice: not read as plastics
     assert "聚碳酸酯" not in variants(("聚碳酸酯",), "PC")
+
+
+# -- English RFQ sentences ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("Looking for a supplier of crushed stone aggregates, 20mm.", "CRUSHED STONE AGGREGATES"),
+        ("We need a reliable manufacturer of hydraulic cylinders.", "HYDRAULIC CYLINDERS"),
+        ("Our client needs stainless steel seamless tubes.", "STAINLESS STEEL SEAMLESS TUBES"),
+        ("Surfactants needed", "SURFACTANTS"),
+        ("Telecom equipment tender", "TELECOM EQUIPMENT"),
+        ("Servo motor supplier wanted", "SERVO MOTOR"),
+    ],
+)
+def test_an_english_rfq_names_the_goods_not_its_boilerplate(text: str, goods: str) -> None:
+    assert read_sentences(text).wanted == (goods,)
+
+
+def test_an_english_rfq_finds_the_supplier_through_its_chinese_name() -> None:
+    index = SupplierIndex().fit([profile(1, "骨料"), profile(2, "高速公路"), profile(3, "石料")])
+    rfq = NeedRecord(
+        id=1,
+        title="Inquiry",
+        description="Dear Sir, we are looking for a supplier of aggregates for a highway "
+        "project. Please quote MOQ and price.",
+    )
+    got = index.shortlist(rfq)
+    assert [m.id for m in got][:1] == [1]
+    assert got[0].reasons.name_variants == (("AGGREGATES", "骨料", "english"),)
