@@ -1214,8 +1214,11 @@ class NameVariants:
             for first in range(n - size, -1, -1):
                 if {words[first], words[first + size - 1]} & _FUNCTION_WORDS:
                     continue  # a phrase neither starts nor ends with *for*, *of*, *and* …
-                factor = MODIFIER_LEFT_OUT if first + size == n else MODIFIER_LEFT_OUT**2
+                head = first + size == n
+                factor = MODIFIER_LEFT_OUT if head else MODIFIER_LEFT_OUT**2
                 found = [(t, f * factor) for t, f in self._phrase(words[first : first + size])]
+                if not head:  # without the head, the words must name goods, not a modifier
+                    found = [(t, f) for t, f in found if self._ends_a_name(t)]
                 if any(_HAN.search(t) for t, _ in found):
                     return found
         return out
@@ -1240,6 +1243,15 @@ class NameVariants:
                 # and the pivot's other name (hydrogen peroxide: 过氧化氢, sold as 双氧水)
                 for other, strength in d.pivots(word):
                     out[other] = max(out.get(other, 0.0), strength)
+            # a name of the dictionary's that nobody lists stands for its head, a dictionary
+            # word of two characters or more that suppliers list, more weakly (desktop
+            # computer: 台式电脑, listed as 电脑)
+            for word in [w for w in whole if not self._listed(w)]:
+                for k in range(1, len(word) - 1):
+                    head = word[k:]
+                    if head in d.senses and self._listed(head):
+                        out.setdefault(head, SHORT_LONG)
+                        break
             return list(out.items())
         if any("-" in w for w in words):  # lithium-ion battery: lithium ion battery
             return self._phrase([p for w in words for p in w.split("-") if p])

@@ -143,3 +143,16 @@ def test_an_english_rfq_finds_the_supplier_through_its_chinese_name() -> None:
     got = index.shortlist(rfq)
     assert [m.id for m in got][:1] == [1]
     assert got[0].reasons.name_variants == (("AGGREGATES", "骨料", "english"),)
+
+
+def test_a_leading_modifier_is_not_read_as_the_goods() -> None:
+    # 高精度 starts listed names (高精度丝杠) but ends none: a modifier, not goods
+    found = variants(("高精度丝杠", "螺杆", "螺丝"), "HIGH PRECISION BALL SCREWS")
+    assert "高精度" not in found
+    assert {"螺杆", "螺丝"} & set(found)
+
+
+def test_a_dictionary_name_nobody_lists_stands_for_its_listed_head() -> None:
+    # desktop computer is 台式电脑 in the dictionary; suppliers list 电脑
+    found = variants(("电脑", "笔记本电脑"), "DESKTOP COMPUTERS")
+    assert 0 < found["电脑"] < 0.9
