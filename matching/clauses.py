@@ -217,6 +217,11 @@ _STOP_WORDS = frozenset({"请", "联系", "有能力", "欢迎", "谢谢", "报�
 _NOT_WANTED = re.compile(
     r"^(?:样品|样件|样板|手板|调查|调研|数量|资质|资料|证书|认证|发票|合同|方案|报价单?|价格|货款|付款|交期|"
     r"交货期?|账期|质保|.{0,3}量)$"
+    # the same in an English RFQ: YOUR BEST PRICE, MOQ AND LEAD TIME, CIF PRICE, SAMPLES
+    r"|^(?:(?:YOUR|OUR|THE|BEST|GOOD|LOWEST|COMPETITIVE|FOB|CIF|CNF|CFR|EXW|DDP|UNIT|TOTAL)\s+)*"
+    r"(?:PRICES?|PRICE LIST|QUOTATIONS?|QUOTES?|OFFERS?|MOQ|LEAD TIMES?|DELIVERY(?: TIMES?)?|SAMPLES?|"
+    r"CATALOGU?ES?|SPECIFICATIONS?|SPECS|DATASHEETS?|TDS|MSDS|SDS|COA|PAYMENT TERMS?|COMPANY PROFILE)"
+    r"(?:\s+(?:AND|&)\s+(?:PRICES?|MOQ|LEAD TIMES?|DELIVERY(?: TIMES?)?|SAMPLES?|PAYMENT TERMS?))*$"
 )
 # Sentences about the buyer itself (本厂始建于…, 公司主导产品有Y…, 我们是Y行业的骨干企业):
 # they may name the buyer's own products, which are what the need is for, never wanted.

@@ -10,6 +10,7 @@ import pytest
 from matching import Match, NeedRecord, SupplierIndex
 from matching.clauses import read_sentences
 from matching.lexicon import Lexicon
+from matching.query import wanted_terms
 from matching.variants import NameVariants, name_dictionary, without_specs
 from tests.matching.records import profile
 
@@ -156,3 +157,14 @@ def test_a_dictionary_name_nobody_lists_stands_for_its_listed_head() -> None:
     # desktop computer is 台式电脑 in the dictionary; suppliers list 电脑
     found = variants(("电脑", "笔记本电脑"), "DESKTOP COMPUTERS")
     assert 0 < found["电脑"] < 0.9
+
+
+def test_the_boilerplate_of_an_english_rfq_is_not_wanted() -> None:
+    rfq = NeedRecord(
+        id=1,
+        title="RFQ",
+        description="Dear Sir/Madam, we are looking for a reliable supplier of hydraulic "
+        "cylinders for our excavator line. Please quote your best price, MOQ and lead time. "
+        "Qty: 500 pcs. Please send samples and your company profile.",
+    )
+    assert [t.text for t in wanted_terms(rfq)] == ["HYDRAULIC CYLINDERS"]
