@@ -42,11 +42,12 @@ def test_fit_collects_the_inputs_stated_from_their_own_side() -> None:
 
 
 def test_the_maker_of_such_an_input_goes_behind_the_others(index: SupplierIndex) -> None:
-    # known_inputs_depth=0: 陶瓷's own row lists all three inputs, which would move every maker
-    off = UpstreamPredictor(other_uses_depth=0, known_inputs_depth=0).fit(LINKS)
+    # known_inputs_depth=0: 陶瓷's own row lists all three inputs, which would move every maker;
+    # co_inputs=0: 纯碱 goes with 芒硝 into 玻璃, which would put its maker first
+    off = UpstreamPredictor(other_uses_depth=0, known_inputs_depth=0, co_inputs=0).fit(LINKS)
     before = ids(off, index, ["陶瓷"])
     assert before[0] == 1  # by score alone it leads
-    on = UpstreamPredictor(known_inputs_depth=0).fit(LINKS)
+    on = UpstreamPredictor(known_inputs_depth=0, co_inputs=0).fit(LINKS)
     after = ids(on, index, ["陶瓷"])
     assert sorted(after) == sorted(before)  # the same firms
     assert after[-1] == 1
@@ -60,9 +61,9 @@ def test_a_short_list_drops_it_when_others_fill_it(index: SupplierIndex) -> None
 
 def test_only_the_first_places_are_looked_at(index: SupplierIndex) -> None:
     # with a depth of one, the maker is moved behind one other firm and no further
-    est = UpstreamPredictor(other_uses_depth=1, known_inputs_depth=0).fit(LINKS)
+    est = UpstreamPredictor(other_uses_depth=1, known_inputs_depth=0, co_inputs=0).fit(LINKS)
     assert ids(est, index, ["陶瓷"])[:2] == [2, 1]
-    deeper = UpstreamPredictor(other_uses_depth=2, known_inputs_depth=0).fit(LINKS)
+    deeper = UpstreamPredictor(other_uses_depth=2, known_inputs_depth=0, co_inputs=0).fit(LINKS)
     assert ids(deeper, index, ["陶瓷"])[:3] == [2, 3, 1]
 
 
