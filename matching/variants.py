@@ -443,14 +443,18 @@ class NameDictionary:
             return list(found)
         return list(dict.fromkeys((*found, *self._heads.get(phrase, ()))))
 
+    def vocabulary(self) -> frozenset[str]:
+        """Every English word of the senses (built once)."""
+        if self._sense_words is None:
+            self._sense_words = frozenset(w for sense in self.by_sense for w in sense.split(" "))
+        return self._sense_words
+
     def _american(self, phrase: str) -> str:
         """``phrase`` with each word the dictionary does not know as a sense of its own, nor
         singular, spelled the American way (:data:`BRITISH_SPELLINGS`: *sulphuric* →
         *sulfuric*, *tyres* → *tires*, *fibre* → *fiber*) when that spelling is one it knows;
         the dictionary's English is American."""
-        if self._sense_words is None:
-            self._sense_words = frozenset(w for sense in self.by_sense for w in sense.split(" "))
-        vocabulary = self._sense_words
+        vocabulary = self.vocabulary()
         out = []
         for word in phrase.split(" "):
             if not any(f in vocabulary for f in (word, *_singulars(word))):
@@ -1266,11 +1270,20 @@ class NameVariants:
                     break
             else:
                 if len(words[i]) > MAX_CODE_LETTERS:
-                    return [(" ".join(words), 1.0)]
+                    read = self._pinyin(words[i])  # BAIJIU: Chinese goods in pinyin
+                    if not read:
+                        return [(" ".join(words), 1.0)]
+                    options.append(read)
+                    i += 1
+                    continue
                 # a code such as PVC or LED, kept (PVC管), and a plastic's symbol read as its
                 # name too (PP: 聚丙烯)
                 options.append([words[i], *(t for t, _ in self._spelled_out(words[i]))])
                 i += 1
+        if len(options) == 1 and words[0].lower() not in d.senses:
+            pinyin = [(t, HOMOPHONE) for t in options[0] if self.lexicon.get(t) is not None]
+            if pinyin and not d.translate(phrase):
+                return pinyin  # a listed name written in pinyin, nothing else
         combos = itertools.islice(itertools.product(*options), 64)
         composed = [("".join(c), 0.95) for c in combos]
         kept = [(t, f) for t, f in composed if self._names_or_heads(t)]
@@ -1284,6 +1297,41 @@ class NameVariants:
                 if len(short) > 2 and short[0] == t[0]
             ][:3]
         return kept or [(" ".join(words), 1.0)]
+
+    def _pinyin(self, word: str) -> list[str]:
+        """Listed names (two characters or more) read as ``word`` written in toneless pinyin,
+        when the dictionary's English has no such word: a Chinese name used as a loanword
+        in trade English (BAIJIU: 白酒). Each way of cutting the word into syllables is
+        tried; at most three names."""
+        d = self.dictionary
+        lower = word.lower()
+        if d._american(lower) != lower or any(
+            f in d.vocabulary() for f in (lower, *_singulars(lower))
+        ):
+            return []
+        codes = _syllable_codes()
+        cuts: list[list[str]] = []
+
+        def cut(rest: str, done: list[str]) -> None:
+            if len(cuts) >= 4:
+                return
+            if not rest:
+                if len(done) >= 2:
+                    cuts.append(done)
+                return
+            for end in range(min(6, len(rest)), 0, -1):
+                if rest[:end] in codes:
+                    cut(rest[end:], [*done, rest[:end]])
+
+        cut(lower, [])
+        self._sync_keys()
+        names = self.lexicon.names
+        out = [
+            names[i]
+            for syllables in cuts
+            for i in self._key_ids.get("".join(codes[s] for s in syllables), ())
+        ]
+        return list(dict.fromkeys(out))[:3]
 
     def _spelled_out(self, code: str) -> list[tuple[str, float]]:
         """The Chinese names of the plastic whose ISO 1043-1 symbol ``code`` is (PP: 聚丙烯),

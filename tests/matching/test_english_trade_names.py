@@ -168,3 +168,12 @@ def test_the_boilerplate_of_an_english_rfq_is_not_wanted() -> None:
         "Qty: 500 pcs. Please send samples and your company profile.",
     )
     assert [t.text for t in wanted_terms(rfq)] == ["HYDRAULIC CYLINDERS"]
+
+
+def test_a_chinese_name_written_in_pinyin_reads_as_the_listed_name() -> None:
+    found = variants(("白酒", "黄酒", "啤酒"), "CHINESE BAIJIU")
+    assert list(found) == ["白酒"]
+    assert found["白酒"] < 0.9
+    assert "硫酸" in variants(("硫酸",), "LIUSUAN")
+    # an English word is never read as pinyin, even where the syllables would fit
+    assert variants(("长鹅",), "CHANGE") == {}
