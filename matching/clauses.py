@@ -37,7 +37,7 @@ _STRONG_CUE = (
     r"外购|外采|希望找到|想找到|有人(?:做|卖|生产|供应|能做|会做|有)|谁(?:家)?(?:能|可以)?(?:做|卖|生产|提供|供应|供货)|有做|哪家(?:能|可以|可)?(?:供应|提供|生产|供货|做)?|谁家|哪里能买到|"
     r"(?<![A-Z])(?:NEEDS?|LOOKING ?FOR|SEEKING|SOURCING|PURCHASE|BUY|RFQ|RFP|RFI|(?:INQUIRY|ENQUIRY)(?: (?:FOR|ON|ABOUT)(?![A-Z]))?|REQUIRE|"
     r"DO YOU (?:SELL|HAVE|SUPPLY|MAKE|PRODUCE|OFFER)|INTERESTED IN|(?:PLEASE |PLS |KINDLY )?QUOTE(?: US| ME)?"
-    r"(?: FOR| ON)?|QUOTATION (?:FOR|OF|ON)|PRICE (?:FOR|OF))(?![A-Z])(?! ?(?:DEPT|DEPARTMENT|TEAM|MANAGER|OFFICE|SPECIALIST|ENGINEER)))"
+    r"(?: FOR| ON)?|QUOTATION (?:FOR|OF|ON)|PRICE (?:FOR|OF))(?![A-Z])(?! ?(?:DEPT|DEPARTMENT|TEAM|MANAGER|OFFICE|SPECIALIST|ENGINEER|团队|部门|部|组|经理|专员|工程师)))"
 )
 _WEAK_CUE = (
     r"(?:(?<!必)需(?![方知提具符满通持])|(?<![主重只必还])要(?![求点素是用做开])|(?<![要追需请])求(?![职助证])"
@@ -98,7 +98,8 @@ _WANT_AFTER = re.compile(
     r"量(?:很|较|比较|非常|特别)?大)?$"
 )
 _FIND_SUPPLIER = re.compile(
-    rf"^(?:现|欢迎|请|诚邀|邀请|各|有意|有|优质|合格)*(?P<obj>.+?){_SUPPLIER}+"
+    # 新增X供应商, 导入X厂家: suppliers the buyer adds
+    rf"^(?:现|欢迎|请|诚邀|邀请|各|有意|有|优质|合格|新增|增加|导入|开发|引进)*(?P<obj>.+?){_SUPPLIER}+"
     r"(?:招募|征集|寻源|招标|请联系|联系我们|请?与我们?联系|来电洽谈|洽谈|参与|参加|参会|报名|投标|"
     r"落地|入驻|对接)?$"
 )
@@ -133,8 +134,9 @@ _APP_LABEL = re.compile(
 # Words that name no particular goods (物资, 所需材料, 配套备品备件, 设备及材料 …)
 _GENERIC = re.compile(
     r"^(?:下列|以下|如下|上述|所需|所用|相关|该批?|本批|此批|这批|一批|各类|各种|各项|其他|其它|零星|月度|年度|季度|随机|随车|随货|"
-    r"辅助|日常|常用|通用|生产|办公|劳保|配套|后勤|备用|需求|采购|主要|必要|有关|部分|全部|若干)*"
-    r"(?:物资|材料|原材料|原辅材料|原辅料|辅料|原料|物料|产品|货物|设备|配件|零配件|备品备件|备品|备件|"
+    r"辅助|日常|常用|通用|生产|办公|劳保|配套|后勤|备用|需求|采购|主要|必要|有关|部分|全部|若干|"
+    r"关键|核心|重要|(?:更|较|最|比较)[\u4e00-\u9fff]{1,3}?的?)*"  # 关键配套件, 更稳定产品: which, not what
+    r"(?:物资|材料|原材料|原辅材料|原辅料|辅料|原料|物料|产品|货物|设备|配件|配套件|零配件|备品备件|备品|备件|"
     r"辅材|耗材|用品|东西|商品|器材|零部件|部件|物品|货|料|资源|项目|内容|标的物?|技术)"
     r"(?:及|和|等|类)?$"
     r"|物资$|物料$"  # 检修物资, 月度物料: a kind of purchase, never particular goods
@@ -161,6 +163,15 @@ _NOT_PRODUCT = re.compile(
     r"|(?:研究所|研究院|研究中心)$"  # Y研究所: the buyer
     r"|^(?:主播|博主|楼主|群主|作者|UP主)$"  # 主播这个怎么卖: the person asked, not goods
     r"|^(?:项目)?(?:特征)?描述$"  # 项目特征描述: a bill of quantities' column, never goods
+    # 产能要翻一倍, 成本占到三成, 降本8%的硬指标: how much, never what
+    r"|^翻?[一二两三四五六七八九十几半\d]+倍$|^[一二两三四五六七八九十几\d]+成$|(?:硬|考核)指标$|^指标$|降本|占比"
+    # 含量≥99.5%, 水分≤0.3%, 粒度80-120目, 月用量: a specification or an amount, not goods
+    r"|[≥≤＞＜]|\d%$|\d目$|^(?:[年月日周]用量|[年月周]用|用量)$|^(?:规格|参数|技术参数|备注)$"
+    r"|(?:到厂|出厂|到岸|离岸|含税|不含税)价|%(?:专|普)?票|(?:编织袋|吨袋|桶)包装$"  # 到厂价含13%票, 编织袋包装
+    # 技术问题求助, 愿意配合做失效分析, 转发如下: a request or a sentence about the supplier
+    r"|求助|问题$|愿意|希望|机会|^配合$|转发|如下$|^想|扩产|扩能"
+    r"|^(?:国内|国外|海外|境内|境外|省外|市外)$|^会员$|秘书处"  # 国内企业, 会员单位: who
+    r"|(?:工程师|负责人|厂长|老板)$|进展$|^(?:绝?大)?(?:部分|多数)$"  # 我是做Y研发的工程师: who writes
     # 詢價單 Quotation Request: the document's name in two languages
     r"|^单?\s*(?:QUOTATION|REQUEST|INQUIRY|ENQUIRY|RFQ|FORM|SHEET)(?:\s+(?:QUOTATION|REQUEST|INQUIRY|ENQUIRY|RFQ|FORM|SHEET|FOR))*$"
 )
@@ -188,7 +199,7 @@ _GLUED_TAIL = re.compile(
     r"样件|样品|样机|打样|手板|性能(?:提升|提高|优化|改进|改善)))+$"
 )
 
-_LIST = re.compile(r"、|和|及|以及|与|或|/|＋|\+")
+_LIST = re.compile(r"、|和|及|以及|与|或|/|＋|\+|——")  # A——B: B says which A, or what A describes
 _QUANTITY = re.compile(
     r"(?:(?:采购|需求|订货)?(?:数量|量)[:：]?)?(?:大约|大概|约|共|计|为|每月|每年|年|月)?"
     r"(?:\d[\d,]*(?:\.\d+)?|若干|几|多|数)(?:万|千|百)?"
@@ -202,7 +213,8 @@ _TRAIL = re.compile(
     r"|的?(?:公告|通知|公示|信息|邀请函|询价函|邀请|计划|招标|事宜)|(?:供货|供应|合作|采购)?(?:意向|意愿)"
     r"|有没有(?:现)?货|有(?:现)?货(?:吗|没有?)?"  # X有没有货: X is asked for
     r"|(?:目前|现在|当前|一直|长期|主要|完全|全部|均)?(?:依赖|依靠)"  # X目前依赖外购: X is bought
-    r"|量大(?:从优)?|价优|从优|试试|看看)+$"
+    r"|量大(?:从优)?|价优|从优|试试|看看"
+    r"|按(?:国标|国家标准|行标|企标|标准|图纸?|样品?|要求))+$"  # X按国标采购: how, not what
 )
 _PURPOSE = re.compile(
     rf"(?:{_FIRM})?(?:为了?|因|由于)(?:满足|配合|适应|保障|保证|支持)?(?P<app>.+?)"
@@ -263,6 +275,27 @@ _MEETING_ON = re.compile(
 _INTERESTED_IN = re.compile(
     r"对(?P<obj>[^对]{2,30}?)(?:非常|很|十分|特别|比较|极为|颇)?(?:感兴趣|有兴趣|有采购意向)"
 )
+# 问题锁定在X上, 故障原因出在X: what an engineer traced a fault to is the part to replace
+_TRACED_TO = re.compile(
+    r"(?:问题|原因|故障|毛病|根源|症结|瓶颈|短板)[^在到于]{0,6}?(?:锁定|定位|出|归结|集中|卡)(?:在|到|于)"
+    r"(?P<obj>[^在到于]{2,20}?)(?:上|里|中|这块|这一块|这里|身上|方面|环节)?$"
+)
+# 但X仍依赖进口: goods bought abroad that the buyer wants made at home
+_IMPORTED = re.compile(
+    r"^(?:但是?|而|可是?|不过|其中|只有|唯有|目前|现在|当前)*(?P<obj>[^在]{2,20}?)"
+    r"(?:目前|现在|当前|一直|长期|仍然?|还是?|都|均|全部|主要|完全|基本|大多|大部分)*"
+    r"(?:依赖|依靠|靠)(?:于)?(?:进口|国外|海外|外购|外采)"
+)
+# 完成X的国产替代, 实现X国产化: the goods to be made at home are wanted
+_LOCALISE = re.compile(
+    r"(?:完成|实现|推进|推动|开展|启动|加快|加速|做好)(?P<obj>[^完实推开启加做]{2,20}?)的?"
+    r"(?:国产化?替代|进口替代|国产化|自主可控|本土化)"
+)
+# 原材料里X占比最高: the input that weighs most is the one the buyer looks for
+_LARGEST_SHARE = re.compile(
+    r"(?:原材料|原辅材料|原料|物料|材料|配件|零部件|成本|采购)(?:里面|当中|之中|里|中)(?:的)?"
+    r"(?P<obj>[^里中]{2,20}?)的?(?:占比|用量|成本|花费|采购额|金额|比重)(?:最|很|较|比较|特别)?(?:高|大|多)"
+)
 # 您的产品X, 贵司的X: the supplier's goods, named after whose they are
 _YOUR_GOODS = re.compile(
     r"^(?:你们|你|您们|您|贵司|贵公司|贵厂|贵方)的?(?:产品|商品|货物)?(?=.{2})"
@@ -316,7 +349,7 @@ _FOR_USE = re.compile(
 # Y上用的, Y厂自用, 做Y要用: a clause saying only what the goods are for
 _USED_FOR = re.compile(
     r"^(?:是|都是|主要|我们|我司|我厂|本厂)?(?:给|供)?(?:做|生产|制造)?(?P<app>[^用]{2,}?)"
-    r"(?:厂|车间|产线|生产线|工厂|项目|行业)?(?:上|里|中|方面)?(?:要|需要|需|所)?"
+    r"(?:生产|制造)?(?:厂|车间|产线|生产线|工厂|项目|行业)?(?:上|里|中|方面)?(?:要|需要|需|所)?"
     r"(?:使用|自用|(?<!应)用)(?:的|途)?$"
 )
 _DO_MAKE = re.compile(
@@ -419,6 +452,7 @@ def _clean_object(obj: str) -> list[str]:
         part = _YOUR_GOODS.sub("", part) or part  # 您的产品X: the supplier's X
         if "的" in part:  # X的Y: Y is the head, X a modifier (认证、用途、规格 …)
             head = part.rsplit("的", 1)[1]
+            head = _LEAD.sub("", head) if len(_LEAD.sub("", head)) >= 2 else head  # 的那个X
             part = head if len(head) >= 2 else part.replace("的", "")
         part = _SUPPLIER_TAIL.sub("", part) or part
         glued = _GLUED_TAIL.sub("", part)
@@ -644,7 +678,16 @@ def split_free_text(text: str) -> tuple[list[str], list[str]]:
 _PART = "\x00"  # where a clause was cut (a space may be part of a Latin name: SODA ASH)
 
 
+# 我们不需要整套Y, 不是要X, 也不找代工: a want denied (有没有, 要不要 ask; they deny nothing)
+_DENIED = re.compile(
+    rf"^[^:]{{0,6}}?(?<![有要需买])(?:不是|并不|也不|不再|不|没有|没|无需|无须|并非|别|勿)"
+    rf"(?:{_FILLER})?(?:{_WANT_CUE})"
+)
+
+
 def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str]) -> None:
+    if _DENIED.match(clause):
+        return  # 不需要X，要的是Y: what is wanted is in another clause
     goods = _DEAL_GOODS.match(clause)
     if goods:  # 本次采购的X须满足…: X is what this deal buys
         wanted.extend(_clean_object(goods.group("obj")))
@@ -766,6 +809,10 @@ def _want_object(part: str) -> str | None:
         or _DISCUSS_ON.search(part)
         or _MEETING_ON.search(part)
         or _INTERESTED_IN.search(part)
+        or _TRACED_TO.search(part)
+        or _IMPORTED.search(part)
+        or _LOCALISE.search(part)
+        or _LARGEST_SHARE.search(part)
     )
     if m:  # 现就X组织…, 对X进行…, X进行框架采购 (对讲机 is a word, not 对 + 讲机), 参加X的报价
         return m.group("obj")

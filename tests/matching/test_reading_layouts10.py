@@ -1,0 +1,95 @@
+"""Reading needs written as prose the ways the tenth round of our own probes found unread: a
+buyer's paragraph with its background, an engineer who names the part only as the cause of a
+fault, a denied want, goods bought abroad to be made at home, the input that weighs most, a
+part named by its role with its name in brackets, specifications before the goods.
+
+Every text is written for these tests: not the shared dev probes, not
+``scripts/evaluate.py --perturb`` and not the templates of ``scripts/make_probes.py``.
+"""
+
+from matching.clauses import is_generic, is_product_like
+from matching.reading import read_text
+
+
+def products(title: str, description: str = "") -> list[str]:
+    return [p.text for p in read_text(title, description).products]
+
+
+# -- what is not goods ---------------------------------------------------------------------------
+
+
+def test_a_ratio_or_a_target_is_not_goods() -> None:
+    assert products("扩产说明", "明年订单要翻两倍，采购今年定了降本的硬指标") == []
+    assert not any(is_product_like(x) for x in ("翻一倍", "三倍", "三成", "硬指标"))
+
+
+def test_a_specification_or_a_price_term_is_not_goods() -> None:
+    assert not any(
+        is_product_like(x) for x in ("纯度≥99%", "灰分≤0.5%", "细度200目", "到厂价含9%票", "规格")
+    )
+    assert is_product_like("35%盐酸")  # a concentration before the goods is part of the name
+
+
+def test_which_goods_without_naming_them_is_generic() -> None:
+    assert is_generic("关键零部件")
+    assert is_generic("更可靠的产品")
+    assert not is_generic("关键尺寸检具")
+
+
+def test_who_writes_and_where_from_are_not_goods() -> None:
+    assert not any(is_product_like(x) for x in ("结构工程师", "国内", "海外", "会员", "转发如下"))
+
+
+# -- prose that names the goods once -------------------------------------------------------------
+
+
+def test_a_buyer_adding_suppliers_of_goods_in_a_titled_note() -> None:
+    found = products(
+        "关于新增碳纤维预浸料供应商的说明",
+        "受风电叶片订单带动，今年产量要翻一倍，原来的进口渠道交期太长，"
+        "采购部也背着降本的指标，希望引入两家国内厂家做验证。",
+    )
+    assert found == ["碳纤维预浸料"]
+
+
+def test_an_engineer_naming_the_part_as_the_cause_of_a_fault() -> None:
+    found = products(
+        "求助",
+        "我们的储能变流器在满载时温升异常，排查了散热和程序，最后问题定位到薄膜电容上，"
+        "想找能提供更可靠产品的厂家。",
+    )
+    assert found == ["薄膜电容"]
+
+
+def test_a_denied_want_is_not_read() -> None:
+    found = products("", "我们不需要整机，也不找贴牌，要的是无刷电机的定子铁芯。")
+    assert found == ["定子铁芯"]
+
+
+def test_goods_bought_abroad_and_to_be_made_at_home_are_wanted() -> None:
+    assert products("", "目前高纯氧化铝粉仍然依赖进口，价格一年涨了两次。") == ["高纯氧化铝粉"]
+    assert products("", "今年要完成谐波减速器的国产替代。") == ["谐波减速器"]
+
+
+def test_the_input_that_weighs_most_is_wanted() -> None:
+    assert products("利润太薄", "成本里面环氧树脂占比最大，想换一家。") == ["环氧树脂"]
+
+
+def test_a_part_named_by_its_role_with_its_name_in_brackets() -> None:
+    found = products("寻关键配套件", "整车里起安全作用的那个部件（安全气囊气体发生器）想换供方。")
+    assert found == ["安全气囊气体发生器"]
+
+
+def test_specifications_first_then_the_goods_after_a_dash() -> None:
+    found = products(
+        "参数：纯度≥99.9%", "纯度≥99.9%，粒径D50≤2μm，吨袋包装，到厂价含税——纳米氧化锌，橡胶制品用"
+    )
+    assert found == ["纳米氧化锌"]
+
+
+def test_a_standard_before_the_procedure_word_is_not_part_of_the_goods() -> None:
+    assert products("铝合金型材按国标采购") == ["铝合金型材"]
+
+
+def test_a_chinese_team_word_after_an_english_cue_is_a_department() -> None:
+    assert products("", "我们的sourcing团队在找锂电池隔膜的vendor") == ["锂电池隔膜"]
