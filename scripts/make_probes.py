@@ -7,7 +7,7 @@ Usage::
 
 Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl``,
 ``own_mixed3.jsonl`` to ``own_mixed7.jsonl``, ``own_mixed7b.jsonl``, ``own_mixed8.jsonl``, ``own_mixed8b.jsonl``,
-``own_mixed9.jsonl``, ``own_mixed9b.jsonl``, ``own_mixed10.jsonl``
+``own_mixed9.jsonl``, ``own_mixed9b.jsonl``, ``own_mixed10.jsonl``, ``own_mixed10b.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -1302,6 +1302,106 @@ MIXED10: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Round 10b (own_mixed10b): round 10's kinds in other words, written after its fixes and before
+# running the reader on it.
+MIXED10B: tuple[tuple[str, str, str], ...] = (
+    (
+        "q0",
+        "供应商开发需求",
+        "简单介绍一下背景：公司主营{y}，今年新厂房落成，产线从四条增加到十条。"
+        "我们长期合作的{x}供应商因为环保整改已经停产，目前靠库存撑着，最多还能用两个月。"
+        "另外老板要求年内采购成本再降5个点。所以急需开发新的{x}货源，欢迎各位推荐。",
+    ),
+    (
+        "q1",
+        "请教一个工艺问题",
+        "本人在一家{y}企业做工艺。我们的产品最近客诉比较多，主要是使用一段时间后出现开裂，"
+        "做了切片和成分分析，判断根本原因在于所用的{x}质量不稳定。现在想换一家靠谱的厂家，"
+        "能提供出厂检验报告的优先。",
+    ),
+    (
+        "q2",
+        "需要一种配套产品",
+        "做{y}的，现在缺一样东西：给{y}提供支撑和保护的那部分（也就是{x}），"
+        "之前一直找外协做，现在想找专业厂家长期供货。",
+    ),
+    (
+        "q3",
+        "说明一下我们的需求",
+        "很多人给我推销{y}成品，这里统一回复：成品不要，贴牌也不考虑，我们只采购{x}，"
+        "其余的都是自己做。",
+    ),
+    (
+        "q4",
+        "寻{x}（高端款）",
+        "和市面上常见的{x}差不多，但对精度和稳定性要求高很多，目前国内能做的不多，"
+        "用在我们{y}的高端型号上，有能力的厂家请联系。",
+    ),
+    (
+        "q5",
+        "本周采购计划",
+        "1. {x}：12吨，{y}主料，需找长期供应商\n2. 包装纸箱：500个\n3. 记号笔：2盒\n后两项办公室自行采购即可。",
+    ),
+    (
+        "q6",
+        "型号HG-80B {x}",
+        "按照JB/T 10391-2008及GB/T 755-2019执行，型号HG-80B，{x}，配套{y}使用，"
+        "数量800台，需出厂检测报告和3C证书。",
+    ),
+    (
+        "q7",
+        "有做{x}的老乡吗",
+        "俺们这旮旯做{y}的厂子不少，{x}一直从南方进，路远运费贵，还老压货款。"
+        "有没有离得近的{x}厂家，咱唠唠，价儿合适就长期整。",
+    ),
+    (
+        "q8",
+        "请问{x}哪家做得好？",
+        "请问谁家能稳定供应{x}？我们{y}这边每个月都要用，之前那家总是延期交货。",
+    ),
+    (
+        "q9",
+        "Looking for {x} supplier / 寻找供应商",
+        "Dear all，我司是一家{y} manufacturer，目前new project需要{x}，"
+        "请各位supplier提供quotation、lead time和MOQ，samples需要在下月底前到位，谢谢配合！",
+    ),
+    (
+        "q10",
+        "【会员需求】",
+        "商会秘书处收到会员单位需求一则：某{y}生产企业计划采购{x}，希望对接本会优质企业，"
+        "请有意向的会员于本周内与秘书处联系，由秘书处统一引荐。",
+    ),
+    (
+        "q11",
+        "诚招{x}战略供应商",
+        "招募岗位：{x}供应商（2名）\n工作内容：为我司{y}产品稳定供应{x}\n任职要求：一般纳税人，"
+        "年产能不低于需求量的两倍，有同行业配套经验\n待遇：现款结算，订单稳定",
+    ),
+    (
+        "q12",
+        "【转发】",
+        "转自客户群：某上市公司在找{x}，做{y}的，要求能开专票，需求量大，有意的私聊我拉你进对接群。",
+    ),
+    (
+        "q13",
+        "Φ25×3mm，长度6m，304材质，月用2000支",
+        "外径25mm、壁厚3mm、定尺6m，材质304，表面酸洗，月用2000支，以上为{x}要求，{y}用。",
+    ),
+    (
+        "q14",
+        "关于{x}国产化的合作意向",
+        "近年来受国际形势影响，进口件交期越来越不可控。我司{y}产品目前只有{x}还在用国外品牌，"
+        "计划明年完成替换，现面向国内征集有意向参与联合开发和验证的企业。",
+    ),
+    (
+        "q15",
+        "今年日子不好过",
+        "{y}行情不好，价格一压再压，我们只能从原料上想办法。{x}是我们成本里最大的一块，"
+        "现在用的这家价格偏高，想找几家同等质量价格更低的比一比。",
+    ),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -1336,6 +1436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_mixed9", MIXED9),
         ("own_mixed9b", MIXED9B),
         ("own_mixed10", MIXED10),
+        ("own_mixed10b", MIXED10B),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:
