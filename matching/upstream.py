@@ -649,7 +649,10 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         )
 
         def ranked(
-            inputs: Sequence[PredictedInput], weight: float, size: int
+            inputs: Sequence[PredictedInput],
+            weight: float,
+            size: int,
+            min_quality: float = self.min_match_quality,
         ) -> list[UpstreamMatch]:
             matches = index.shortlist(
                 need,
@@ -660,7 +663,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
                 today=today,
                 terms=[WantedTerm(p.input, weight * scale * p.weight, "chain") for p in inputs],
                 exclude=exclude,
-                min_quality=self.min_match_quality,
+                min_quality=min_quality,
                 multi_term_share=self.multi_input_share,
             )
             by_input = {p.input: p for p in inputs}
@@ -680,7 +683,9 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         main = self._input_side_first(main, products)
         co_inputs = self.co_inputs_of(products)
         if co_inputs:
-            main = _co_input_makers_first(main, ranked(co_inputs, 1.0, pool), co_inputs)
+            # only makers by the exact name count: the index need not rank looser names
+            found = ranked(co_inputs, 1.0, pool, min_quality=1.0)
+            main = _co_input_makers_first(main, found, co_inputs)
         return main[:k]
 
     def input_side_inputs(
