@@ -41,7 +41,7 @@ _STRONG_CUE = (
 )
 _WEAK_CUE = (
     r"(?:(?<!必)需(?![方知提具符满通持])|(?<![主重只必还])要(?![求点素是用做开])|(?<![要追需请])求(?![职助证])"
-    r"|找(?!到)|征(?![求集询信])|缺(?![点陷少])|寻|买|招(?![标商生待呼牌收手股聘募引])|(?<!采)购(?!买|入)|(?<![引改促推先前增跟演])进(?=一批|一些|一点|点儿?|些)"
+    r"|找(?!到)|征(?![求集询信])|缺(?![点陷少])|寻|买|招(?![标商生待呼牌收手股聘募引贴])|(?<!采)购(?!买|入)|(?<![引改促推先前增跟演])进(?=一批|一些|一点|点儿?|些)"
     r"|(?:改|换)(?:成|为)(?![\d一二三四五六七八九十])"  # X不要了，改成Y: Y is what is wanted now
     r"|(?<![回接验吸征税丰签超])收(?![入到货益费藏集款据缩纳录音容拾件尾益发支])|询(?![问证])(?:一下|下)?)"
 )
@@ -135,7 +135,7 @@ _APP_LABEL = re.compile(
 _GENERIC = re.compile(
     r"^(?:下列|以下|如下|上述|所需|所用|相关|该批?|本批|此批|这批|一批|各类|各种|各项|其他|其它|零星|月度|年度|季度|随机|随车|随货|"
     r"辅助|日常|常用|通用|生产|办公|劳保|配套|后勤|备用|需求|采购|主要|必要|有关|部分|全部|若干|"
-    r"关键|核心|重要|(?:更|较|最|比较)[\u4e00-\u9fff]{1,3}?的?)*"  # 关键配套件, 更稳定产品: which, not what
+    r"关键|核心|重要|一样|一种|某种|(?:更|较|最|比较)[\u4e00-\u9fff]{1,3}?的?)*"  # 关键配套件, 更稳定产品: which, not what
     r"(?:物资|材料|原材料|原辅材料|原辅料|辅料|原料|物料|产品|货物|设备|配件|配套件|零配件|备品备件|备品|备件|"
     r"辅材|耗材|用品|东西|商品|器材|零部件|部件|物品|货|料|资源|项目|内容|标的物?|技术)"
     r"(?:及|和|等|类)?$"
@@ -172,10 +172,15 @@ _NOT_PRODUCT = re.compile(
     r"|求助|问题$|愿意|希望|机会|^配合$|转发|如下$|^想|扩产|扩能"
     r"|^(?:国内|国外|海外|境内|境外|省外|市外)$|^会员$|秘书处"  # 国内企业, 会员单位: who
     r"|(?:工程师|负责人|厂长|老板)$|进展$|^(?:绝?大)?(?:部分|多数)$"  # 我是做Y研发的工程师: who writes
+    r"|老乡|老铁|岗位|职位|待遇|任职|靠谱|一家|^成本|^外协做?$|^(?:一直|长期|仍然|还是)$|^一[则条项份]$|即可"  # 老乡, 招募岗位, 成本再降
+    r"|^(?:联合|验证|开发|研发|验收)$|^(.)一\1$"  # 参与联合开发和验证, 比一比: doing, not goods
+    r"|^(?:本|下|上|这|今|明|每)(?:周|月|年|季度?)$|(?:月底|月初|年底|年初)|到位$"  # 本周, 下月底前到位
+    # Φ25×3mm, 外径25mm, 材质304, 304材质: a dimension or a material grade, not goods
+    r"|^[ΦφØ∅]|^(?:长度|宽度|厚度|壁厚|外径|内径|直径|定尺|高度|重量|材质|硬度)(?:\d|[A-Z]|为)|材质$"
     # 詢價單 Quotation Request: the document's name in two languages
     r"|^单?\s*(?:QUOTATION|REQUEST|INQUIRY|ENQUIRY|RFQ|FORM|SHEET)(?:\s+(?:QUOTATION|REQUEST|INQUIRY|ENQUIRY|RFQ|FORM|SHEET|FOR))*$"
 )
-_BAD_EDGE = re.compile(r"^[的了及或与把被]|[者们都了吗呢吧啊的和与及或是为有在得过]$")
+_BAD_EDGE = re.compile(r"^[的了及或与把被得]|[者们都了吗呢吧啊的和与及或是为有在得过]$")
 _PERSON = re.compile(
     r"^[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     r"苏魏吕丁任沈姚卢姜崔钟谭陆汪范金廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
@@ -277,24 +282,32 @@ _INTERESTED_IN = re.compile(
 )
 # 问题锁定在X上, 故障原因出在X: what an engineer traced a fault to is the part to replace
 _TRACED_TO = re.compile(
-    r"(?:问题|原因|故障|毛病|根源|症结|瓶颈|短板)[^在到于]{0,6}?(?:锁定|定位|出|归结|集中|卡)(?:在|到|于)"
-    r"(?P<obj>[^在到于]{2,20}?)(?:上|里|中|这块|这一块|这里|身上|方面|环节)?$"
+    r"(?:问题|原因|故障|毛病|根源|症结|瓶颈|短板)[^在到于]{0,6}?(?:锁定|定位|出|归结|集中|卡)?(?:在于|在|到|于)"
+    r"(?P<obj>[^在到于]{2,20}?)(?:上|里|中|这块|这一块|这里|身上|方面|环节)?"
+    # 原因在于所用的X质量不稳定: what is wrong with it follows the part
+    r"(?:的?(?:质量|性能|品质|一致性|稳定性|寿命|精度)?(?:不稳定|不好|不行|太差|差|不够|有问题|不达标|不合格|波动大?))?$"
 )
 # 但X仍依赖进口: goods bought abroad that the buyer wants made at home
 _IMPORTED = re.compile(
-    r"^(?:但是?|而|可是?|不过|其中|只有|唯有|目前|现在|当前)*(?P<obj>[^在]{2,20}?)"
+    r"^(?:.*?(?:只有|唯有|仅有|只剩|就剩))?(?:但是?|而|可是?|不过|其中|目前|现在|当前)*(?P<obj>[^在]{2,20}?)"
     r"(?:目前|现在|当前|一直|长期|仍然?|还是?|都|均|全部|主要|完全|基本|大多|大部分)*"
-    r"(?:依赖|依靠|靠)(?:于)?(?:进口|国外|海外|外购|外采)"
+    r"(?:依赖|依靠|靠|在用|使用|用的是|采用)(?:于)?(?:进口|国外|海外|外购|外采|外国)"
 )
 # 完成X的国产替代, 实现X国产化: the goods to be made at home are wanted
 _LOCALISE = re.compile(
     r"(?:完成|实现|推进|推动|开展|启动|加快|加速|做好)(?P<obj>[^完实推开启加做]{2,20}?)的?"
     r"(?:国产化?替代|进口替代|国产化|自主可控|本土化)"
 )
+# 以上为X要求: specifications listed first, then the goods they are of
+_SPECS_OF = re.compile(
+    r"^(?:以上|上述|前述)(?:均)?(?:为|是)(?P<obj>.{2,20}?)的?(?:技术)?(?:要求|参数|规格|指标|标准)$"
+)
 # 原材料里X占比最高: the input that weighs most is the one the buyer looks for
 _LARGEST_SHARE = re.compile(
     r"(?:原材料|原辅材料|原料|物料|材料|配件|零部件|成本|采购)(?:里面|当中|之中|里|中)(?:的)?"
     r"(?P<obj>[^里中]{2,20}?)的?(?:占比|用量|成本|花费|采购额|金额|比重)(?:最|很|较|比较|特别)?(?:高|大|多)"
+    r"|^(?P<obj2>[^是占]{2,20}?)(?:是|占)(?:我们|我司|公司|我厂)?的?"
+    r"(?:原材料|原料|物料|材料|成本|采购)(?:里面|当中|之中|里|中)?(?:最大|最高|最多)的?(?:一块|一项|一部分|部分)?(?:开支|支出|花销)?$"
 )
 # 您的产品X, 贵司的X: the supplier's goods, named after whose they are
 _YOUR_GOODS = re.compile(
@@ -351,6 +364,10 @@ _USED_FOR = re.compile(
     r"^(?:是|都是|主要|我们|我司|我厂|本厂)?(?:给|供)?(?:做|生产|制造)?(?P<app>[^用]{2,}?)"
     r"(?:生产|制造)?(?:厂|车间|产线|生产线|工厂|项目|行业)?(?:上|里|中|方面)?(?:要|需要|需|所)?"
     r"(?:使用|自用|(?<!应)用)(?:的|途)?$"
+)
+# Y主料, Y的主要原料: the goods are the main material of Y, which is what they are for
+_MATERIAL_OF = re.compile(
+    r"^(?!主要|重要|关键|核心)(?P<app>.{2,}?)的?(?:主料|主材|主要原料|主要材料)$"
 )
 _DO_MAKE = re.compile(
     r"^(?:我们厂|我们公司|我们|我司|我|本人|我厂|本厂)?(?:是|也是|主要)?(?:做|搞|生产|制造)"
@@ -437,7 +454,14 @@ _CN_QUANTITY = re.compile(
 )
 
 
+# 型号HG-80B 伺服电机: a model number labelled as such, before the goods' name
+_MODEL_LEAD = re.compile(
+    r"^(?:型号|规格型号|料号|货号|品号)[:：]?\s*[A-Z0-9][A-Z0-9\-./]*\s*(?=[\u4e00-\u9fff]{2})"
+)
+
+
 def _clean_object(obj: str) -> list[str]:
+    obj = _MODEL_LEAD.sub("", obj)
     obj = _FIRM_NAME.sub("", _CN_QUANTITY.sub("", _QUANTITY.sub("", obj)))
     obj = _ABOUT_GOODS.sub("", obj) or obj
     out: list[str] = []
@@ -466,6 +490,7 @@ def _clean_object(obj: str) -> list[str]:
             and part not in _STOP_WORDS
             and not _NOT_WANTED.match(part)
             and not is_generic(part)
+            and not _CUE_CHAIN.fullmatch(part)  # 需找 (长期供应商): the cue alone names nothing
             and not (i < len(parts) - 1 and _MODIFIER.match(part))
             and is_product_like(part)
         ):
@@ -488,6 +513,10 @@ class SentenceReading:
     bare: tuple[str, ...] = ()
 
 
+# 给Y提供支撑的那部分（也就是X）: a description, then the goods' name in brackets
+_THAT_IS = re.compile(
+    r"[^,，。；;:：!?！？()]{0,30}?\((?:也就是|就是|即|也即|亦即|俗称|又称|又叫|通称)(?P<inner>[^()]{2,20})\)"
+)
 # 采购一种原材料（X）: a word naming no goods, then the goods in brackets
 _GENERIC_NAMED = re.compile(r"(?P<gen>[\u4e00-\u9fff]{2,12})\((?P<inner>[^()]{2,20})\)")
 # Dictated speech has no punctuation: a long clause breaks at spoken particles and connectives
@@ -581,7 +610,9 @@ def read_sentences(text: str) -> SentenceReading:
         part
         for line in re.split(r"[\r\n\t]+", _pauses(strip_emoji(text)))
         for c in _CLAUSE_SPLIT.split(
-            _GENERIC_NAMED.sub(_name_generic, _bilingual(product_key(line)))
+            _GENERIC_NAMED.sub(
+                _name_generic, _THAT_IS.sub(r"\g<inner>", _bilingual(product_key(line)))
+            )
         )
         for part in (_SPOKEN_BREAK.split(c) if len(c) >= _SPOKEN_MIN else (c,))
         if part
@@ -629,14 +660,24 @@ def read_sentences(text: str) -> SentenceReading:
                 continue
             before = len(wanted) + len(weak) + len(apps)
             _read_clause(piece, wanted, weak, apps)
-            if len(wanted) + len(weak) + len(apps) == before and not _has_cue(piece):
-                bare.extend(_clean_object(piece))
+            if len(wanted) + len(weak) + len(apps) == before:
+                if i < len(pieces) - 1 and _wants_something(piece):
+                    label = "want"  # 现在缺一样东西：X: what follows names the thing
+                elif not _has_cue(piece):
+                    bare.extend(_clean_object(piece))
     return SentenceReading(
         tuple(_dedupe(wanted)),
         tuple(_dedupe(weak)),
         tuple(_dedupe([a.strip() for a in apps])),
         tuple(_dedupe(bare)),
     )
+
+
+def _wants_something(piece: str) -> bool:
+    """Whether a clause wants goods it does not name (缺一样东西, 需要一种配件)."""
+    chains = list(_CUE_CHAIN.finditer(piece))
+    rest = _LEAD.sub("", piece[chains[-1].end() :]) if chains else ""
+    return bool(rest) and is_generic(rest)
 
 
 def _has_cue(piece: str) -> bool:
@@ -708,7 +749,7 @@ def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str
         if _CONDITION.match(clause):
             return
         # 碳酸二苯酯上用的, 胶带厂自用, 我们做激素蔬菜的: only what it is for
-        used = _USED_FOR.match(clause) or _DO_MAKE.match(clause)
+        used = _USED_FOR.match(clause) or _DO_MAKE.match(clause) or _MATERIAL_OF.match(clause)
         if used:
             apps.append(used.group("app"))
             return
@@ -813,9 +854,10 @@ def _want_object(part: str) -> str | None:
         or _IMPORTED.search(part)
         or _LOCALISE.search(part)
         or _LARGEST_SHARE.search(part)
+        or _SPECS_OF.search(part)
     )
     if m:  # 现就X组织…, 对X进行…, X进行框架采购 (对讲机 is a word, not 对 + 讲机), 参加X的报价
-        return m.group("obj")
+        return m["obj"] or m.groupdict().get("obj2")
     m = _BROKEN.search(part)
     if m:  # 车间的X坏了: the broken thing is wanted again
         return m.group("obj")
@@ -832,6 +874,8 @@ def _want_object(part: str) -> str | None:
     if chain is not None:
         m = _OBJECT.match(part, chain.end())
         before = _LEAD.sub("", part[: chain.start()])
+        lead = _CUE_CHAIN.match(before)  # LOOKING FOR X SUPPLIER/寻找供应商: another cue leads X
+        before = before[lead.end() :] if lead and lead.end() < len(before) else before
         if (
             m
             and not _CUE_THEN_SUPPLIER.match(part, chain.start())

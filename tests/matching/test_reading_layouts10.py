@@ -93,3 +93,46 @@ def test_a_standard_before_the_procedure_word_is_not_part_of_the_goods() -> None
 
 def test_a_chinese_team_word_after_an_english_cue_is_a_department() -> None:
     assert products("", "我们的sourcing团队在找锂电池隔膜的vendor") == ["锂电池隔膜"]
+
+
+# -- round 10b: the same kinds in other words ----------------------------------------------------
+
+
+def test_a_cause_found_in_a_part_of_poor_quality() -> None:
+    found = products("", "分析下来，根本原因在于外购的硅胶密封圈一致性差，现在想换一家靠谱的厂家。")
+    assert found == ["硅胶密封圈"]
+
+
+def test_a_want_of_something_unnamed_then_its_name_in_brackets() -> None:
+    found = products("", "眼下缺一样东西：让叶轮转得更平稳的那个零件（也就是动平衡配重块）")
+    assert found == ["动平衡配重块"]
+
+
+def test_only_one_part_still_foreign_is_wanted() -> None:
+    found = products("", "我们的整机目前只有高压共轨喷油器还在用国外品牌。")
+    assert found == ["高压共轨喷油器"]
+
+
+def test_the_largest_item_of_cost_is_wanted() -> None:
+    assert products("", "钛白粉是我们原料里最大的一块开支。") == ["钛白粉"]
+
+
+def test_specifications_then_the_goods_they_are_of() -> None:
+    found = products(
+        "Φ32×2.5mm，材质316L", "外径32mm，壁厚2.5mm，材质316L，以上为不锈钢无缝管的要求。"
+    )
+    assert found == ["不锈钢无缝管"]
+
+
+def test_a_labelled_model_number_is_not_part_of_the_name() -> None:
+    assert products("型号KX-200 变频器") == ["变频器"]
+
+
+def test_a_cue_alone_or_doing_words_are_not_goods() -> None:
+    assert not any(is_product_like(x) for x in ("比一比", "老乡", "招募岗位", "本周", "验证"))
+    found = products("采购清单", "1. 氧化铁红：5吨，涂料主料，需找长期供应商\n2. 封箱胶带：20卷")
+    assert found[0] == "氧化铁红"
+
+
+def test_an_english_cue_before_goods_and_a_chinese_cue_after() -> None:
+    assert products("Looking for 光刻胶 supplier / 寻找供应商") == ["光刻胶"]
