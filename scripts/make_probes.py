@@ -7,7 +7,8 @@ Usage::
 
 Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl``,
 ``own_mixed3.jsonl`` to ``own_mixed7.jsonl``, ``own_mixed7b.jsonl``, ``own_mixed8.jsonl``, ``own_mixed8b.jsonl``,
-``own_mixed9.jsonl``, ``own_mixed9b.jsonl``, ``own_mixed10.jsonl``, ``own_mixed10b.jsonl``
+``own_mixed9.jsonl``, ``own_mixed9b.jsonl``, ``own_mixed10.jsonl``, ``own_mixed10b.jsonl``,
+``own_mixed10c.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -1409,6 +1410,100 @@ MIXED10B: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Round 10c (own_mixed10c): round 10's kinds in a third wording, written after round 10b's fixes
+# and before running the reader on it.
+MIXED10C: tuple[tuple[str, str, str], ...] = (
+    (
+        "r0",
+        "采购部工作汇报摘录",
+        "三季度{y}销量同比增长40%，公司决定追加一条自动化产线。随之而来的问题是{x}的用量会大幅上升，"
+        "而现有两家供应商产能都已接近饱和，其中一家还在考虑转产。为保证供应安全并争取更好的价格，"
+        "采购部拟在年底前新引入至少一家{x}供方。",
+    ),
+    (
+        "r1",
+        "质量问题排查后找新供方",
+        "近期{y}批量返修，经过三轮排查，最终确认是{x}批次质量波动导致的。"
+        "原厂家整改效果不理想，我们准备另找一家有实力的做对比验证。",
+    ),
+    (
+        "r2",
+        "寻找配套厂家",
+        "我们的{y}需要一种关键的配套件——{x}，用来保证整机的稳定运行，欢迎有经验的厂家联系。",
+    ),
+    (
+        "r3",
+        "只收{x}",
+        "声明：本司不收{y}整机，不做来料加工，也不要二手货，只长期收{x}，有货源的联系。",
+    ),
+    (
+        "r4",
+        "{x}升级需求",
+        "现用的{x}是普通款，想换成比它耐用一倍以上、噪音更低的高端型号，装在{y}上，求推荐。",
+    ),
+    (
+        "r5",
+        "物料申请",
+        "{y}车间申请：{x} 20吨（本月生产主要消耗）；抹布 10公斤；签字笔 1盒。其中{x}请采购部优先落实货源。",
+    ),
+    (
+        "r6",
+        "按GB/T 3091标准 {x}",
+        "执行标准：GB/T 3091-2015；规格型号：DN50；品名：{x}；用途：{y}；数量：3000米；交货地：厂内。",
+    ),
+    (
+        "r7",
+        "诚心找{x}厂家",
+        "我系个做{y}嘅老板，之前啲{x}都系喺外省拎货，而家想揾个近啲嘅厂家长期合作，有冇人识？",
+    ),
+    (
+        "r8",
+        "{x}谁家能供？",
+        "谁家能长期供{x}？量稳定，{y}用的，有资质的厂家直接电话联系，中介勿扰。",
+    ),
+    (
+        "r9",
+        "New supplier needed",
+        "我们是{y}行业的JV，因为original supplier要phase out，所以急需找{x}的second source，"
+        "请有兴趣的vendor send我们catalog和price list。",
+    ),
+    (
+        "r10",
+        "行业协会供需信息第12期",
+        "【采购需求】会员企业某{y}公司因扩大生产，需长期采购{x}，欢迎协会各会员单位积极对接。"
+        "对接方式：联系协会信息部。",
+    ),
+    (
+        "r11",
+        "招{x}合伙人",
+        "现诚招{x}合伙人！\n要求：1. 自有{x}生产线；2. 能配合我司{y}项目开发；3. 诚信经营。\n"
+        "我们提供：长期订单+技术支持。名额有限，先到先得！",
+    ),
+    (
+        "r12",
+        "群消息转发",
+        "【转】朋友公司（做{y}的）最近在找{x}，要量产能力强的，有渠道的兄弟可以直接加我微信详聊。",
+    ),
+    (
+        "r13",
+        "技术指标先行",
+        "工作温度-40℃~125℃，寿命≥10万次，防护等级IP67，年需求约5万只。满足以上条件的{x}，"
+        "用于{y}，欢迎报价。",
+    ),
+    (
+        "r14",
+        "进口替代项目启动",
+        "{y}是公司战略产品，核心部件中{x}长期被国外垄断。今年集团立项推动其自主化，"
+        "寻找有技术积累的国内伙伴共同攻关，并承诺验证通过后优先采购。",
+    ),
+    (
+        "r15",
+        "想降点成本",
+        "做{y}的，最近订单多但利润低，算了下账，{x}这一项花得最多，想多找几家报价压压价。",
+    ),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -1444,6 +1539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_mixed9b", MIXED9B),
         ("own_mixed10", MIXED10),
         ("own_mixed10b", MIXED10B),
+        ("own_mixed10c", MIXED10C),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:
