@@ -19,6 +19,10 @@ Where the knowledge comes from (nothing here is a per-product table):
   马达 is *motor*, 电动机 *electric motor* → 伺服电机). Last characters that end many pairs
   of dictionary synonyms are interchangeable (减速器 / 减速机). The shipped subset and its
   licence: ``data/README.md``.
+- **A curated English trade glossary** (``data/trade_glossary.csv``, :func:`trade_glossary`,
+  written by hand with its selection rule) for the most listed goods the dictionary has no
+  English for (DAP → 磷酸二铵, *cement clinker* → 商品熟料), read where the dictionary has no
+  sense for a phrase or only names nobody lists (*inverter*: 反相器 → 逆变器).
 - **OpenCC's phrase tables** for the words Taiwan writes for goods (伺服器 for 服务器, 积体电路
   for 集成电路, 镭射 for 激光), whole or inside a longer term (镭射切割机 → 激光切割机):
   :class:`RegionalNames`.
@@ -64,6 +68,7 @@ __all__ = [
     "reading_key",
     "regional_names",
     "synonym_groups",
+    "trade_glossary",
 ]
 
 KIND_LABELS: dict[str, str] = {
@@ -247,8 +252,16 @@ class NameDictionary:
     [('螺母', 1.0), ('坚果', 0.9)]
     """
 
-    def __init__(self, senses: dict[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        senses: dict[str, tuple[str, ...]],
+        glossary: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.senses = senses
+        self._glossary_raw = glossary or {}
+        self._glossary: dict[str, tuple[str, ...]] | None = None
+        self._glossed: dict[str, frozenset[str]] = {}
+        self._glossary_words: set[str] = set()
         self._qualified: dict[str, dict[str, str]] = {}
         by_sense: dict[str, list[str]] = {}
         for word, found in senses.items():
@@ -427,7 +440,9 @@ class NameDictionary:
     def translate(self, english: str) -> list[str]:
         """Headwords one of whose senses is ``english`` (lower case; a plural tried singular);
         for one word, also those whose two-word sense has it as the head (``foil``: 箔,
-        *metal foil*)."""
+        *metal foil*). A phrase none of whose forms is a sense reads as the names the trade
+        glossary gives it (:meth:`glossary`): the dictionary first, the glossary where it has
+        nothing (*plywood* stays 胶合板, not the glossary's 多层板, mostly a circuit board here)."""
         phrase = english.lower().strip()
         found: tuple[str, ...] = ()
         american = self._american(phrase)
@@ -439,22 +454,65 @@ class NameDictionary:
             if found:
                 phrase = form
                 break
+        glossed = () if found else self.glossed(english)
         if " " in phrase:
-            return list(found)
-        return list(dict.fromkeys((*found, *self._heads.get(phrase, ()))))
+            return list(dict.fromkeys((*found, *glossed)))
+        return list(dict.fromkeys((*found, *glossed, *self._heads.get(phrase, ()))))
+
+    def glossary(self) -> dict[str, tuple[str, ...]]:
+        """The trade glossary's English (:func:`trade_glossary`) → its Chinese names, each
+        English name also spelled the American way the dictionary spells (*aluminium ingot*:
+        *aluminum ingot*) and singular (built once)."""
+        if self._glossary is None:
+            known = frozenset(w for sense in self.by_sense for w in sense.split(" "))
+            out: dict[str, list[str]] = {}
+            for english, names in self._glossary_raw.items():
+                american = self._american(english, known)
+                self._glossary_words.update(
+                    w for f in (american, *_singulars(american)) for w in f.split(" ")
+                )
+                for form in dict.fromkeys((english, american, *_singulars(american))):
+                    out.setdefault(form, []).extend(names)
+                for name in names:
+                    self._glossed[name] = self._glossed.get(name, frozenset()) | {english, american}
+            self._glossary = {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+        return self._glossary
+
+    def glossed(self, english: str) -> tuple[str, ...]:
+        """The names the trade glossary gives ``english`` (lower case; a plural tried
+        singular, a British spelling American)."""
+        phrase = english.lower().strip()
+        american = self._american(phrase)
+        glossary = self.glossary()
+        for form in (phrase, *_singulars(phrase), american, *_singulars(american)):
+            if form in glossary:
+                return glossary[form]
+        return ()
+
+    def glosses(self, word: str, forms: Iterable[str]) -> bool:
+        """Whether the trade glossary names ``word`` by one of the English ``forms``."""
+        self.glossary()
+        names = self._glossed.get(word, frozenset())
+        return any(self._american(f.replace("-", " ")) in names for f in forms)
 
     def vocabulary(self) -> frozenset[str]:
-        """Every English word of the senses (built once)."""
+        """Every English word of the senses and of the trade glossary, the latter spelled the
+        American way when the senses know that spelling (built once)."""
         if self._sense_words is None:
-            self._sense_words = frozenset(w for sense in self.by_sense for w in sense.split(" "))
+            words = {w for sense in self.by_sense for w in sense.split(" ")}
+            self.glossary()
+            words.update(self._glossary_words)  # American spellings only: *aluminium* still
+            # reads as the senses' *aluminum*
+            self._sense_words = frozenset(words)
         return self._sense_words
 
-    def _american(self, phrase: str) -> str:
+    def _american(self, phrase: str, vocabulary: frozenset[str] | None = None) -> str:
         """``phrase`` with each word the dictionary does not know as a sense of its own, nor
         singular, spelled the American way (:data:`BRITISH_SPELLINGS`: *sulphuric* →
         *sulfuric*, *tyres* → *tires*, *fibre* → *fiber*) when that spelling is one it knows;
-        the dictionary's English is American."""
-        vocabulary = self.vocabulary()
+        the dictionary's English is American (``vocabulary``: the words known, default
+        :meth:`vocabulary`)."""
+        vocabulary = self.vocabulary() if vocabulary is None else vocabulary
         out = []
         for word in phrase.split(" "):
             if not any(f in vocabulary for f in (word, *_singulars(word))):
@@ -668,9 +726,30 @@ def folded_senses(rows: Iterable[list[str]]) -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def trade_glossary() -> dict[str, tuple[str, ...]]:
+    """English trade name (lower case, a hyphen read as a space) → the catalog's Chinese names
+    it names (``data/trade_glossary.csv``, written by hand for the most listed goods the
+    dictionary has no English for: *diammonium phosphate* and DAP → 磷酸二铵, *solar inverter*
+    → 光伏逆变器; provenance and selection rule in ``data/README.md``).
+
+    >>> trade_glossary()["dap"]
+    ('磷酸二铵',)
+    """
+    text = resources.files("matching.data").joinpath("trade_glossary.csv").read_text("utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    out: dict[str, list[str]] = {}
+    for line in lines[1:]:  # chinese,english,note
+        chinese, english, _note = line.split(",")
+        key = " ".join(english.lower().replace("-", " ").split())
+        out.setdefault(key, []).append(simplified(chinese))
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+@cache
 def name_dictionary() -> NameDictionary:
-    """The shipped dictionary (``data/cedict_goods.tsv.gz``), loaded once."""
-    return NameDictionary(folded_senses(_data_lines("cedict_goods.tsv.gz")))
+    """The shipped dictionary (``data/cedict_goods.tsv.gz``) with the trade glossary's English
+    (:func:`trade_glossary`), loaded once."""
+    return NameDictionary(folded_senses(_data_lines("cedict_goods.tsv.gz")), trade_glossary())
 
 
 class SynonymGroups:
@@ -1237,10 +1316,17 @@ class NameVariants:
         d = self.dictionary
         phrase = " ".join(words).lower()
         whole = d.translate(phrase)
+        if whole and not any(self._listed(w) for w in whole):
+            # the dictionary's names nobody lists (inverter: 反相器, a logic gate): the trade
+            # glossary's names too (逆变器)
+            whole += [w for w in d.glossed(phrase) if w not in whole]
         if whole:
             # a headword whose main sense the phrase is comes first (yarn: 纱线, not 棉纱)
             forms = {phrase, *_singulars(phrase)}
-            out = {w: 1.0 if d.main_sense(w) in forms else SIDE_SENSE for w in whole}
+            out = {
+                w: 1.0 if d.main_sense(w) in forms or d.glosses(w, forms) else SIDE_SENSE
+                for w in whole
+            }
             for word in whole:
                 for other, confidence in d.synonyms(word):
                     out.setdefault(other, PART_SYNONYM / SYNONYM * confidence)
