@@ -788,8 +788,7 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
         for name, _ in self._weighted_products(products):
             row = self._row_of.get(name)
             if row is not None:
-                found.update(self.inputs_[row])
-                found -= self.input_side_.get(name, frozenset())
+                found.update(set(self.inputs_[row]) - self.input_side_.get(name, frozenset()))
         return frozenset(found)
 
     def co_inputs_of(

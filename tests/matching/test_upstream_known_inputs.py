@@ -86,3 +86,16 @@ def test_it_is_off_with_the_input_side_rule(index: SupplierIndex) -> None:
     plain = UpstreamPredictor(input_side_products=0, known_inputs_depth=0).fit(LINKS)
     no_side = UpstreamPredictor(input_side_products=0).fit(LINKS)
     assert ids(no_side, index, ["陶瓷"]) == ids(plain, index, ["陶瓷"])
+
+
+def test_an_input_known_for_one_product_stays_known_whatever_the_order() -> None:
+    # 芒硝 is on 陶瓷's own row but stated only from its own side for 玻璃
+    est = UpstreamPredictor().fit(
+        [
+            ChainLink(product="陶瓷", input="芒硝"),
+            ChainLink(product="玻璃", input="芒硝", stated_by="input"),
+            ChainLink(product="玻璃", input="纯碱"),
+        ]
+    )
+    assert est.known_inputs(["陶瓷", "玻璃"]) == frozenset({"芒硝", "纯碱"})
+    assert est.known_inputs(["玻璃", "陶瓷"]) == frozenset({"芒硝", "纯碱"})
