@@ -60,10 +60,11 @@ Within each of those two groups, the makers of an input that is a chain-map prod
 (the map lists inputs of it: 电石 yes, 铁精粉 no) come first (``input_side_nodes_first``):
 a link stated from such an input's side is more often a real one (over the (buyer, link) pairs,
 the mean share of the input's exact makers that were relevant was 0.65 on tune and 0.67 on
-the held-out third, against 0.55 and 0.51 for the other inputs). NDCG@10 0.508 → 0.521 on tune (20 buyers up, 1 down), 0.451 → 0.456 on the held-out
-third (10 up, 1 down), recall@50 0.7745 and 0.6466 → 0.6460 (the node test first, before the
-takers, gave 0.527 on tune but 0.447 on the held-out third; with 6 takers instead of 5,
-0.523 / 0.466: the threshold was kept).
+the held-out third, against 0.55 and 0.51 for the other inputs). NDCG@10 0.508 → 0.521 on
+tune (20 buyers up, 1 down), 0.451 → 0.456 on the held-out third (10 up, 1 down), recall@50
+0.7745 and 0.6466 → 0.6460 (the node test first, before the takers, gave 0.527 on tune but
+0.447 on the held-out third; 3–10 takers with it gave 0.517–0.528 on tune, too jumpy to
+re-choose on: 5 was kept).
 
 A buyer none of whose main lines has such a link gets no such group, and its top places often
 go to makers of an input whose own rows state other uses only (铁矿石, 聚氯乙烯, 黄金饰品,
