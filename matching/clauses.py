@@ -58,7 +58,8 @@ _FILLER = (
 _SUPPLIER = (
     r"(?:(?:的)?(?:合格|优质|正规|专业|可靠|稳定|长期|实力|有实力的|专精特新|中小|小巨人|生态|战略|核心)*(?:配套)?"
     r"(?:供应商|配套商|SUPPLIERS?|VENDORS?|MANUFACTURERS?|供货商|供方|供应方|供货|供应|厂家|厂商|生产商|制造商|"
-    r"生产企业|生产厂家|企业|公司|工厂|代工厂|代工|加工厂|OEM|ODM|合作伙伴|合作方|伙伴|资源|货源|服务商|服务机构|承包商|"
+    r"生产企业|生产厂家|企业|公司|工厂|代工厂|代工|加工厂|OEM|ODM|合作伙伴|合作方|合伙人|伙伴|"
+    r"(?:SECOND|ALTERNATIVE|ALTERNATE|BACKUP|NEW) ?SOURCES?|资源|货源|服务商|服务机构|承包商|"
     r"报价|合作|供货单位|单位|商家|卖家|渠道|供应渠道|供货渠道|代理商|经销商|分销商|代理|经销|"
     r"工厂|厂子|厂))"
 )
@@ -173,7 +174,9 @@ _NOT_PRODUCT = re.compile(
     r"|^(?:国内|国外|海外|境内|境外|省外|市外)$|^会员$|秘书处"  # 国内企业, 会员单位: who
     r"|(?:工程师|负责人|厂长|老板)$|进展$|^(?:绝?大)?(?:部分|多数)$"  # 我是做Y研发的工程师: who writes
     r"|老乡|老铁|岗位|职位|待遇|任职|靠谱|一家|^成本|^外协做?$|^(?:一直|长期|仍然|还是)$|^一[则条项份]$|即可"  # 老乡, 招募岗位, 成本再降
-    r"|^(?:联合|验证|开发|研发|验收)$|^(.)一\1$"  # 参与联合开发和验证, 比一比: doing, not goods
+    r"|^(?:联合|验证|开发|研发|验收)$|^(.)一\1$|^(?:对比|装机|小批量)?验证$|^比(?:它|这|那|现在|原来|之前)|倍以上|伙伴|共同"
+    r"|^[\u4e00-\u9fff]一?些$|第[\d一二三四五六七八九十]+期|^因(?:为|扩大|扩产|业务|生产|需要)|^由于"  # 近些, 第12期, 因扩大生产  # 参与联合开发和验证, 比一比: doing, not goods
+    r"|^人(?:识|认识|知道)$|^(?:NEW|ANOTHER|SECOND|ALTERNATIVE)$|PHASE ?OUT"
     r"|^(?:本|下|上|这|今|明|每)(?:周|月|年|季度?)$|(?:月底|月初|年底|年初)|到位$"  # 本周, 下月底前到位
     # Φ25×3mm, 外径25mm, 材质304, 304材质: a dimension or a material grade, not goods
     r"|^[ΦφØ∅]|^(?:长度|宽度|厚度|壁厚|外径|内径|直径|定尺|高度|重量|材质|硬度)(?:\d|[A-Z]|为)|材质$"
@@ -297,6 +300,25 @@ _IMPORTED = re.compile(
 _LOCALISE = re.compile(
     r"(?:完成|实现|推进|推动|开展|启动|加快|加速|做好)(?P<obj>[^完实推开启加做]{2,20}?)的?"
     r"(?:国产化?替代|进口替代|国产化|自主可控|本土化)"
+)
+# 确认是X批次质量波动导致的: what a fault was found to be caused by is the part to replace
+_CAUSED_BY = re.compile(
+    r"(?:是|为|系)(?P<obj>[^是为系]{2,20}?)的?(?:批次|来料)?(?:质量|性能|品质|一致性|稳定性)?"
+    r"(?:波动|问题|缺陷|不良|异常|不稳定|失效|老化|磨损|损坏|开裂|变形|泄漏|腐蚀)?所?(?:导致|造成|引起|引发)的?$"
+)
+# 核心部件中X长期被国外垄断: goods a foreign maker holds are the ones to make at home
+_HELD_ABROAD = re.compile(
+    r"(?:(?:部件|零部件|材料|原料|器件|产品)(?:当中|之中|中|里))?(?P<obj>[^中里被由]{2,20}?)"
+    r"(?:长期|一直|目前|仍然?|还|都)*(?:被|由)(?:国外|外国|海外|进口|外资|日本|美国|欧美|德国)"
+    r"[^，]{0,6}?(?:垄断|把持|控制|卡脖子|独占)"
+)
+# X这一项花得最多: the item the buyer spends most on
+_SPENT_MOST = re.compile(
+    r"^(?P<obj>.{2,20}?)(?:这一?项|这一?块|这部分|这个)?(?:花得|花费|开销|开支|用得|用量|成本)(?:最多|最大|最高)$"
+)
+# 满足以上条件的X: the goods the listed conditions are for
+_MEETS_SPECS = re.compile(
+    r"^(?:满足|符合|达到)(?:以上|上述|前述)(?:条件|要求|参数|指标|规格)的(?P<obj>.{2,20})$"
 )
 # 以上为X要求: specifications listed first, then the goods they are of
 _SPECS_OF = re.compile(
@@ -461,7 +483,7 @@ _MODEL_LEAD = re.compile(
 
 
 def _clean_object(obj: str) -> list[str]:
-    obj = _MODEL_LEAD.sub("", obj)
+    obj = _MODEL_LEAD.sub("", _STANDARD_NO.sub("", obj))
     obj = _FIRM_NAME.sub("", _CN_QUANTITY.sub("", _QUANTITY.sub("", obj)))
     obj = _ABOUT_GOODS.sub("", obj) or obj
     out: list[str] = []
@@ -726,9 +748,23 @@ _DENIED = re.compile(
 )
 
 
+_ADDS_SUPPLIERS = re.compile(
+    r"^.*?(?:新引入|新引进|引入|新增|增加|导入)(?:至少|最少)?(?:[一二两三四五几\d]+(?:到[一二两三四五\d]+)?家)?(?=.{2})"
+)
+# GB/T 3091-2015, JB/T 10391: a standard's number, not part of the goods' name
+_STANDARD_NO = re.compile(
+    r"(?:按照?|执行|符合)?(?<![A-Z])(?:GB|JB|HG|YB|QB|SH|HJ|JT|DL|NB|SJ|CJ|ISO|IEC|ASTM|DIN|EN|JIS)"
+    r"(?:/[TZ])?\s*\d[\d.]{2,}(?:\s*[-—]\s*\d{2,4})?(?:标准)?"
+)
+
+
 def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str]) -> None:
     if _DENIED.match(clause):
         return  # 不需要X，要的是Y: what is wanted is in another clause
+    meets = _MEETS_SPECS.match(clause)
+    if meets:  # 满足以上条件的X: a condition's form, but it names the goods
+        wanted.extend(_clean_object(meets["obj"]))
+        return
     goods = _DEAL_GOODS.match(clause)
     if goods:  # 本次采购的X须满足…: X is what this deal buys
         wanted.extend(_clean_object(goods.group("obj")))
@@ -801,7 +837,9 @@ def _read_clause(clause: str, wanted: list[str], weak: list[str], apps: list[str
             continue
         supplier = _FIND_SUPPLIER.match(part)
         if supplier:
-            weak.extend(_clean_object(supplier.group("obj")))
+            obj = supplier.group("obj")
+            added = _ADDS_SUPPLIERS.match(obj)  # 拟新引入至少一家X供方: X
+            weak.extend(_clean_object(obj[added.end() :] if added else obj))
 
 
 _MAKE_NEEDS = re.compile(
@@ -825,7 +863,7 @@ def _read_about_firm(clause: str, apps: list[str]) -> None:
 _SUPPLIER_TAIL = re.compile(rf"(?:{_SUPPLIER})+$")
 # Y行业需求：X, 电梯配件求购：X: a label ending in a want word; what it names before is a field
 _ENDS_WITH_WANT = re.compile(
-    rf"^(?:(?P<head>.{{2,}}?)(?:行业|领域|产业|项目|车间|产线|生产线))?(?:{_PROCEDURE}|急需|需要|求购)$"
+    rf"^(?:(?P<head>.{{2,}}?)(?:行业|领域|产业|项目|车间|产线|生产线))?(?:{_PROCEDURE}|急需|需要|求购|申请|申购|申领|领用)$"
 )
 # X坏了, X断货了: what is broken or has run out is wanted
 _BROKEN = re.compile(
@@ -855,6 +893,9 @@ def _want_object(part: str) -> str | None:
         or _LOCALISE.search(part)
         or _LARGEST_SHARE.search(part)
         or _SPECS_OF.search(part)
+        or _CAUSED_BY.search(part)
+        or _HELD_ABROAD.search(part)
+        or _SPENT_MOST.search(part)
     )
     if m:  # 现就X组织…, 对X进行…, X进行框架采购 (对讲机 is a word, not 对 + 讲机), 参加X的报价
         return m["obj"] or m.groupdict().get("obj2")

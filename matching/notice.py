@@ -226,6 +226,9 @@ _CANTONESE_WORDS = {
     "啲": "些",
     "唔该": "谢谢",
     "唔": "不",
+    "揾": "找",
+    "喺": "在",
+    "而家": "现在",
 }
 _CANTONESE = re.compile("|".join(sorted(_CANTONESE_WORDS, key=len, reverse=True)))
 # 第五章 采购需求……36: a table of contents' leader and page number

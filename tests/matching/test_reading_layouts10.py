@@ -136,3 +136,46 @@ def test_a_cue_alone_or_doing_words_are_not_goods() -> None:
 
 def test_an_english_cue_before_goods_and_a_chinese_cue_after() -> None:
     assert products("Looking for 光刻胶 supplier / 寻找供应商") == ["光刻胶"]
+
+
+# -- round 10c: a third wording ------------------------------------------------------------------
+
+
+def test_the_part_a_fault_was_found_to_be_caused_by() -> None:
+    found = products(
+        "", "经过反复试验，最终确认是导热硅脂老化导致的，准备另找一家有实力的做对比验证。"
+    )
+    assert found == ["导热硅脂"]
+
+
+def test_a_buyer_bringing_in_one_more_supplier_of_the_goods() -> None:
+    assert products("", "计划年内新引入至少一家氮化硅陶瓷球供方。") == ["氮化硅陶瓷球"]
+
+
+def test_a_workshop_request_heads_its_items() -> None:
+    found = products("物料申请", "涂装车间申请：环氧底漆 2吨（主要消耗）；砂纸 50张")
+    assert found[0] == "环氧底漆"
+
+
+def test_a_second_source_of_the_goods() -> None:
+    assert products(
+        "New supplier needed", "原供应商要phase out，急需找IGBT模块的second source"
+    ) == ["IGBT模块"]
+
+
+def test_goods_meeting_the_listed_conditions() -> None:
+    found = products("参数", "耐压≥1000V，温升≤40K，满足以上条件的接线端子，欢迎报价。")
+    assert found == ["接线端子"]
+
+
+def test_goods_held_by_foreign_makers_and_the_largest_spend() -> None:
+    assert products("", "关键材料中光刻胶长期被国外厂商垄断。") == ["光刻胶"]
+    assert products("", "算了下账，不锈钢板这一项花得最多。") == ["不锈钢板"]
+
+
+def test_a_standard_number_is_not_part_of_the_goods() -> None:
+    assert products("按GB/T 3091标准 焊接钢管") == ["焊接钢管"]
+
+
+def test_cantonese_find_and_now_are_folded() -> None:
+    assert products("", "而家想揾个做硅胶按键嘅厂家") == ["硅胶按键"]
