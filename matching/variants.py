@@ -26,9 +26,6 @@ Where the knowledge comes from (nothing here is a per-product table):
 - **OpenCC's phrase tables** for the words Taiwan writes for goods (伺服器 for 服务器, 积体电路
   for 集成电路, 镭射 for 激光), whole or inside a longer term (镭射切割机 → 激光切割机):
   :class:`RegionalNames`.
-- **A curated table** of the trade's other names for goods no data above knows (电石 /
-  碳化钙, 钨钢 / 硬质合金, 商砼 / 商品混凝土), written by hand with its selection rule
-  (``data/trade_aliases.csv``, :func:`trade_aliases`), used as more synonym groups.
 - **The catalog itself.** A variant counts only when suppliers list it (a name of the
   lexicon, or inside one); short forms are the listed names that keep a term's first and last
   characters (温度控制器 → 温控器); a long form inserts one character (无缝管 → 无缝钢管).
@@ -45,7 +42,6 @@ term's characters in another order (热交换器 → 换热器).
 
 from __future__ import annotations
 
-import csv
 import gzip
 import itertools
 import re
@@ -72,7 +68,6 @@ __all__ = [
     "reading_key",
     "regional_names",
     "synonym_groups",
-    "trade_aliases",
     "trade_glossary",
 ]
 
@@ -266,7 +261,6 @@ class NameDictionary:
         self._glossary_raw = glossary or {}
         self._glossary: dict[str, tuple[str, ...]] | None = None
         self._glossed: dict[str, frozenset[str]] = {}
-        self._glossary_words: set[str] = set()
         self._qualified: dict[str, dict[str, str]] = {}
         by_sense: dict[str, list[str]] = {}
         for word, found in senses.items():
@@ -442,12 +436,12 @@ class NameDictionary:
         a, b = self.main_sense(word), self.main_sense(other)
         return bool(mine and theirs) and (a in theirs or b in mine)
 
-    def translate(self, english: str) -> list[str]:
+    def translate(self, english: str, *, glossary: bool = True) -> list[str]:
         """Headwords one of whose senses is ``english`` (lower case; a plural tried singular);
         for one word, also those whose two-word sense has it as the head (``foil``: 箔,
         *metal foil*). A phrase none of whose forms is a sense reads as the names the trade
         glossary gives it (:meth:`glossary`): the dictionary first, the glossary where it has
-        nothing (*plywood* stays 胶合板, not the glossary's 多层板, mostly a circuit board here)."""
+        nothing (with ``glossary=False``, never)."""
         phrase = english.lower().strip()
         found: tuple[str, ...] = ()
         american = self._american(phrase)
@@ -459,7 +453,7 @@ class NameDictionary:
             if found:
                 phrase = form
                 break
-        glossed = () if found else self.glossed(english)
+        glossed = () if found or not glossary else self.glossed(english)
         if " " in phrase:
             return list(dict.fromkeys((*found, *glossed)))
         return list(dict.fromkeys((*found, *glossed, *self._heads.get(phrase, ()))))
@@ -469,13 +463,9 @@ class NameDictionary:
         English name also spelled the American way the dictionary spells (*aluminium ingot*:
         *aluminum ingot*) and singular (built once)."""
         if self._glossary is None:
-            known = frozenset(w for sense in self.by_sense for w in sense.split(" "))
             out: dict[str, list[str]] = {}
             for english, names in self._glossary_raw.items():
-                american = self._american(english, known)
-                self._glossary_words.update(
-                    w for f in (american, *_singulars(american)) for w in f.split(" ")
-                )
+                american = self._american(english)
                 for form in dict.fromkeys((english, american, *_singulars(american))):
                     out.setdefault(form, []).extend(names)
                 for name in names:
@@ -501,23 +491,18 @@ class NameDictionary:
         return any(self._american(f.replace("-", " ")) in names for f in forms)
 
     def vocabulary(self) -> frozenset[str]:
-        """Every English word of the senses and of the trade glossary, the latter spelled the
-        American way when the senses know that spelling (built once)."""
+        """Every English word of the senses (built once); not the trade glossary's, so that
+        a reading without the glossary is the dictionary's alone (:meth:`NameVariants._translations`)."""
         if self._sense_words is None:
-            words = {w for sense in self.by_sense for w in sense.split(" ")}
-            self.glossary()
-            words.update(self._glossary_words)  # American spellings only: *aluminium* still
-            # reads as the senses' *aluminum*
-            self._sense_words = frozenset(words)
+            self._sense_words = frozenset(w for sense in self.by_sense for w in sense.split(" "))
         return self._sense_words
 
-    def _american(self, phrase: str, vocabulary: frozenset[str] | None = None) -> str:
+    def _american(self, phrase: str) -> str:
         """``phrase`` with each word the dictionary does not know as a sense of its own, nor
         singular, spelled the American way (:data:`BRITISH_SPELLINGS`: *sulphuric* →
         *sulfuric*, *tyres* → *tires*, *fibre* → *fiber*) when that spelling is one it knows;
-        the dictionary's English is American (``vocabulary``: the words known, default
-        :meth:`vocabulary`)."""
-        vocabulary = self.vocabulary() if vocabulary is None else vocabulary
+        the dictionary's English is American."""
+        vocabulary = self.vocabulary()
         out = []
         for word in phrase.split(" "):
             if not any(f in vocabulary for f in (word, *_singulars(word))):
@@ -858,25 +843,10 @@ def _negates(word: str, other: str) -> bool:
     return len(long) == len(short) + 1 and long[0] in NEGATIONS and long[1:] == short
 
 
-def trade_aliases() -> list[list[str]]:
-    """The curated groups of other names the trade uses for one goods (``data/trade_aliases.csv``,
-    written by hand: 俗称, 商品名, 学名, 简称 the shipped dictionaries do not hold, such as
-    电石 / 碳化钙, 硬质合金 / 钨钢, 商品混凝土 / 商砼 / 预拌混凝土; provenance and selection
-    rule in ``data/README.md``), each word folded as :func:`_folded_lines` folds them.
-
-    >>> ["电石", "碳化钙"] in trade_aliases()
-    True
-    """
-    text = resources.files("matching.data").joinpath("trade_aliases.csv").read_text("utf-8")
-    rows = csv.reader(text.splitlines()[1:])
-    return [[simplified(w.strip()) for w in row[0].split("/")] for row in rows if row]
-
-
 @cache
 def synonym_groups() -> SynonymGroups:
-    """The shipped synonym groups (``data/synonym_groups.tsv.gz``) and the curated trade
-    aliases (:func:`trade_aliases`), loaded once."""
-    return SynonymGroups(itertools.chain(_folded_lines("synonym_groups.tsv.gz"), trade_aliases()))
+    """The shipped synonym groups (``data/synonym_groups.tsv.gz``), loaded once."""
+    return SynonymGroups(_folded_lines("synonym_groups.tsv.gz"))
 
 
 @cache
@@ -1306,10 +1276,25 @@ class NameVariants:
         return out
 
     def _translations(self, words: list[str]) -> list[tuple[str, float]]:
+        """Chinese for an English phrase (:meth:`_readings`): the trade glossary's names when
+        it names the whole phrase (:meth:`NameDictionary.glossed`); else the phrase read with
+        the glossary and without it, so a glossary name for a part adds to the dictionary's
+        reading and takes none of it away (*granular DAP fertilizer*: the glossary's 磷酸二铵
+        for *DAP*, and the dictionary's reading of the rest)."""
+        phrase = " ".join(words).lower()
+        if self.dictionary.glossed(phrase) or self.dictionary.glossed(phrase.replace("-", " ")):
+            return self._readings(words, glossary=True)  # the glossary names it whole
+        out: dict[str, float] = {}
+        for glossary in (False, True):
+            for text, factor in self._readings(words, glossary=glossary):
+                out[text] = max(factor, out.get(text, 0.0))
+        return list(out.items())
+
+    def _readings(self, words: list[str], *, glossary: bool) -> list[tuple[str, float]]:
         """Chinese for an English phrase (:meth:`_phrase`); when that gives no Chinese, the
         phrase without its leading words, a buyer's modifiers (*high-precision sulfur* →
         硫磺), weaker by :data:`MODIFIER_LEFT_OUT`."""
-        out = self._phrase(words)
+        out = self._phrase(words, glossary=glossary)
         if len(words) < 2 or any(_HAN.search(t) for t, _ in out):
             return out
         n = len(words)
@@ -1319,14 +1304,15 @@ class NameVariants:
                     continue  # a phrase neither starts nor ends with *for*, *of*, *and* …
                 head = first + size == n
                 factor = MODIFIER_LEFT_OUT if head else MODIFIER_LEFT_OUT**2
-                found = [(t, f * factor) for t, f in self._phrase(words[first : first + size])]
+                window = words[first : first + size]
+                found = [(t, f * factor) for t, f in self._phrase(window, glossary=glossary)]
                 if not head:  # without the head, the words must name goods, not a modifier
                     found = [(t, f) for t, f in found if self._ends_a_name(t)]
                 if any(_HAN.search(t) for t, _ in found):
                     return found
         return out
 
-    def _phrase(self, words: list[str]) -> list[tuple[str, float]]:
+    def _phrase(self, words: list[str], *, glossary: bool = True) -> list[tuple[str, float]]:
         """Chinese for an English phrase: whole (with the other Chinese names of the same
         thing: ``soda ash`` is 纯碱, which is also 碳酸钠, and their pivots,
         :meth:`NameDictionary.pivots`), else phrase by phrase, the longest the dictionary
@@ -1335,8 +1321,8 @@ class NameVariants:
         combination that is a listed name or a listed name's head."""
         d = self.dictionary
         phrase = " ".join(words).lower()
-        whole = d.translate(phrase)
-        if whole and not any(self._listed(w) for w in whole):
+        whole = d.translate(phrase, glossary=glossary)
+        if glossary and whole and not any(self._listed(w) for w in whole):
             # the dictionary's names nobody lists (inverter: 反相器, a logic gate): the trade
             # glossary's names too (逆变器)
             whole += [w for w in d.glossed(phrase) if w not in whole]
@@ -1364,12 +1350,12 @@ class NameVariants:
                         break
             return list(out.items())
         if any("-" in w for w in words):  # lithium-ion battery: lithium ion battery
-            return self._phrase([p for w in words for p in w.split("-") if p])
+            return self._phrase([p for w in words for p in w.split("-") if p], glossary=glossary)
         options: list[list[str]] = []
         i = 0
         while i < len(words):  # the longest phrases the dictionary knows, left to right
             for j in range(min(len(words), i + MAX_PHRASE_WORDS), i, -1):
-                found = d.translate(" ".join(words[i:j]))[:6]
+                found = d.translate(" ".join(words[i:j]), glossary=glossary)[:6]
                 if found:
                     options.append(found)
                     i = j

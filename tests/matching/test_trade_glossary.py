@@ -103,6 +103,19 @@ def test_the_dictionarys_listed_name_is_not_joined_by_the_glossarys() -> None:
     assert english(("胶合板", "多层板"), "PLYWOOD") == {"胶合板": pytest.approx(0.9)}
 
 
+def test_a_glossary_name_for_a_part_adds_to_the_dictionarys_reading() -> None:
+    found = english(("磷酸二铵", "化肥", "肥料"), "GRANULAR DAP FERTILIZER")
+    assert "磷酸二铵" in found
+    assert {"化肥", "肥料"} & set(found)  # the dictionary's reading of the rest stays
+
+
+def test_a_glossary_name_of_the_whole_phrase_is_the_reading() -> None:
+    # the glossary names *cement clinker*; the dictionary's *cement* alone is not added
+    found = english(("商品熟料", "水泥", "熟料"), "CEMENT CLINKER")
+    assert "商品熟料" in found
+    assert "水泥" not in found
+
+
 def test_a_glossary_name_counts_as_a_main_sense() -> None:
     found = english(("磷酸二铵", "磷酸一铵", "复合肥"), "DIAMMONIUM PHOSPHATE")
     assert found == {"磷酸二铵": pytest.approx(0.9)}
