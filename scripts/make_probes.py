@@ -8,7 +8,7 @@ Usage::
 Writes ``own_notice.jsonl``, ``own_free.jsonl``, ``own_notice2.jsonl``, ``own_free2.jsonl``,
 ``own_mixed3.jsonl`` to ``own_mixed7.jsonl``, ``own_mixed7b.jsonl``, ``own_mixed8.jsonl``, ``own_mixed8b.jsonl``,
 ``own_mixed9.jsonl``, ``own_mixed9b.jsonl``, ``own_mixed10.jsonl``, ``own_mixed10b.jsonl``,
-``own_mixed10c.jsonl``
+``own_mixed10c.jsonl``, ``own_mixed10d.jsonl``
 (same format as the benchmark files:
 ``id``, ``need`` with ``title`` and ``description`` only, ``relevant`` copied unchanged) from
 the structured needs whose product and application do not contain each other. Every 7th need
@@ -77,7 +77,12 @@ first run (0.561 with the reader as it was before round 10), 0.974 (0.970 / 0.98
 chosen on its tune part (a fault's cause, goods held by foreign makers, the largest spend, 满足以上
 条件的X, 新引入至少一家X供方, a workshop's request, second source, a standard's number). Rounds
 10, 10b and 10c say the same thing: a round's fixes lift its own wording to the structured needs'
-level and carry almost nothing to another wording of the same kinds of prose. All were then used
+level and carry almost nothing to another wording of the same kinds of prose. ``MIXED10D`` was written
+after round 10c's fixes, before the reader was run on it, and is kept out of tuning: a fourth wording,
+a measure of prose the rules have not seen. It scored 0.504 (0.531 tune / 0.459 held-out) on its first
+run, below the reader before round 10 (0.546): one of round 10's not-goods words (靠谱) dropped a phrase
+holding the goods; without it 0.558 (4 needs up, none down against the reader before round 10).
+All but ``MIXED10D`` were then used
 for tuning: they say how the reader does on phrasings nobody shared with it, not how it does on
 unseen ones.
 """
@@ -1510,6 +1515,101 @@ MIXED10C: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Round 10d (own_mixed10d): round 10's kinds in a fourth wording, written after round 10c's fixes
+# and before running the reader on it; kept out of tuning, as a measure of unseen prose.
+MIXED10D: tuple[tuple[str, str, str], ...] = (
+    (
+        "s0",
+        "关于拓展供应渠道的请示",
+        "随着{y}新产能陆续释放，预计明年{x}需求较今年翻番。目前独家供货风险较大，且对方近期两次提价，"
+        "建议通过公开比选方式引入第二供应商，在保障质量的前提下降低采购单价。",
+    ),
+    (
+        "s1",
+        "来自研发部的需求",
+        "新一代{y}样机在可靠性测试中多次失败，拆解后发现失效点集中在{x}。"
+        "希望采购部协助寻找能做高可靠性{x}的厂家，配合我们做小批量试制。",
+    ),
+    (
+        "s2",
+        "找{y}上用的一个部件",
+        "就是装在{y}里负责关键功能的那个东西，行业里一般叫{x}，我们要的量不小，有厂家可以聊聊。",
+    ),
+    (
+        "s3",
+        "澄清一下",
+        "最近不少人来推{y}的整机方案，我们没这个需求。我们缺的只是{x}，能长期稳定供货就行。",
+    ),
+    (
+        "s4",
+        "{x}，要求比普通款高",
+        "跟常规{x}类似，不过我们的{y}对一致性要求严得多，批次间差异要控制在很小范围内，"
+        "有能力做的厂家请留言。",
+    ),
+    (
+        "s5",
+        "这周要买的东西",
+        "{x}五十吨，这是大头，给{y}生产用的；另外再买点劳保鞋和安全帽，零星的。",
+    ),
+    (
+        "s6",
+        "询价（附标准）",
+        "品名：{x}\n规格：Q/ABC 001-2024企业标准，型号LX-12\n应用：{y}\n数量：1500套\n"
+        "要求：提供第三方检测报告",
+    ),
+    (
+        "s7",
+        "老板找货",
+        "我是开{y}厂的，咱不整那虚的，{x}谁家实惠谁家靠谱就用谁家的，量大，现结，有货的吱一声。",
+    ),
+    (
+        "s8",
+        "有人知道哪里能做{x}吗",
+        "想问问群里有没有人知道哪里能定做{x}，做{y}配套用，急，先谢过。",
+    ),
+    (
+        "s9",
+        "RFQ | {x}",
+        "Hello，我们factory在苏州，主要做{y}，现在有个urgent need：{x}，"
+        "希望能find a local vendor，delivery要在两周内。Pls reply with your best offer。",
+    ),
+    (
+        "s10",
+        "产业联盟需求发布",
+        "联盟成员单位某{y}企业提出：拟于近期采购一批{x}，希望联盟内企业优先参与，"
+        "有意者请通过联盟秘书处报名。",
+    ),
+    (
+        "s11",
+        "{x}供应商招募令",
+        "我们在找志同道合的{x}供应伙伴！\n你需要：有稳定产能、过硬质量\n你将获得：{y}头部企业长期订单、"
+        "快速回款\n报名方式：发送公司介绍至采购邮箱",
+    ),
+    (
+        "s12",
+        "转个需求",
+        "转发：做{y}的一个老客户需要{x}，月量挺大，要求含税，感兴趣的直接找我要联系方式。",
+    ),
+    (
+        "s13",
+        "精度±0.01mm 硬度HRC58-62",
+        "尺寸公差±0.01mm，硬度HRC58-62，表面粗糙度Ra0.4，年用量约3万件。需要的是{x}，装配在{y}上。",
+    ),
+    (
+        "s14",
+        "国产化攻关合作",
+        "{y}项目中，{x}一直采购自海外，存在断供风险。公司已列入今年重点攻关清单，"
+        "诚邀国内有基础的企业合作开发，样品验证通过即可批量供货。",
+    ),
+    (
+        "s15",
+        "降本增效，寻优质供应商",
+        "为落实降本增效要求，我们对{y}的采购成本做了梳理，发现{x}占了总采购额的一半以上，"
+        "是降本的重点，现公开征集{x}优质供应商。",
+    ),
+)
+
+
 def _pick(query_id: str) -> bool:
     return int(hashlib.md5(query_id.encode("utf-8")).hexdigest(), 16) % 7 == 0  # noqa: S324
 
@@ -1546,6 +1646,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("own_mixed10", MIXED10),
         ("own_mixed10b", MIXED10B),
         ("own_mixed10c", MIXED10C),
+        ("own_mixed10d", MIXED10D),
     )
     for name, templates in sets:
         with (args.out / f"{name}.jsonl").open("w", encoding="utf-8") as out:
