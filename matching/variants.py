@@ -641,6 +641,8 @@ _FUNCTION_WORDS = frozenset(
 """English articles, prepositions, conjunctions and possessives: no name of goods starts or
 ends with one."""
 _SPEC_WORD = re.compile(r"^(?P<word>[A-Z]{3,})?[0-9]")
+_GLOSSED_IN_BRACKETS = re.compile(r"\s*([^()]+?)\s*\(\s*([^()]+?)\s*\)\s*")
+"""A name with another name of it in brackets: ``APT(AMMONIUM PARATUNGSTATE)``."""
 
 
 def without_specs(term: str) -> str:
@@ -1251,6 +1253,9 @@ class NameVariants:
         """Chinese names for the English runs of ``term`` (the rest kept as it is; in a term
         without Chinese, the grades and sizes are left out, :func:`without_specs`)."""
         d = self.dictionary
+        m = _GLOSSED_IN_BRACKETS.fullmatch(term)
+        if m is not None:  # an abbreviation and its full name, or the other way round: each
+            return [found for part in m.groups() for found in self._english(part)]
         if not _HAN.search(term):
             term = without_specs(term)
         pieces: list[list[tuple[str, float]]] = []

@@ -145,3 +145,15 @@ def test_a_chinese_need_reads_no_glossary_variant() -> None:
     got = index.shortlist(need("磷酸二铵"))
     assert [m.id for m in got][:1] == [1]
     assert all(kind != "english" for m in got for *_, kind in m.reasons.name_variants)
+
+
+@pytest.mark.parametrize(
+    ("term", "chinese"),
+    [
+        ("PTA(PURIFIED TEREPHTHALIC ACID)", "精对苯二甲酸"),
+        ("PURIFIED TEREPHTHALIC ACID (PTA)", "精对苯二甲酸"),
+        ("CAUSTIC SODA(SODIUM HYDROXIDE)", "烧碱"),
+    ],
+)
+def test_a_name_with_another_name_in_brackets_reads_as_each(term: str, chinese: str) -> None:
+    assert chinese in english((chinese, "硫酸"), term)
