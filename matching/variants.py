@@ -26,6 +26,9 @@ Where the knowledge comes from (nothing here is a per-product table):
 - **OpenCC's phrase tables** for the words Taiwan writes for goods (伺服器 for 服务器, 积体电路
   for 集成电路, 镭射 for 激光), whole or inside a longer term (镭射切割机 → 激光切割机):
   :class:`RegionalNames`.
+- **A curated table** of the trade's other names for goods no data above knows (电石 /
+  碳化钙, 钨钢 / 硬质合金, 商砼 / 商品混凝土), written by hand with its selection rule
+  (``data/trade_aliases.csv``, :func:`trade_aliases`), used as more synonym groups.
 - **The catalog itself.** A variant counts only when suppliers list it (a name of the
   lexicon, or inside one); short forms are the listed names that keep a term's first and last
   characters (温度控制器 → 温控器); a long form inserts one character (无缝管 → 无缝钢管).
@@ -42,6 +45,7 @@ term's characters in another order (热交换器 → 换热器).
 
 from __future__ import annotations
 
+import csv
 import gzip
 import itertools
 import re
@@ -68,6 +72,7 @@ __all__ = [
     "reading_key",
     "regional_names",
     "synonym_groups",
+    "trade_aliases",
     "trade_glossary",
 ]
 
@@ -845,10 +850,25 @@ def _negates(word: str, other: str) -> bool:
     return len(long) == len(short) + 1 and long[0] in NEGATIONS and long[1:] == short
 
 
+def trade_aliases() -> list[list[str]]:
+    """The curated groups of other names the trade uses for one goods (``data/trade_aliases.csv``,
+    written by hand: 俗称, 商品名, 学名, 简称 the shipped dictionaries do not hold, such as
+    电石 / 碳化钙, 硬质合金 / 钨钢, 商品混凝土 / 商砼 / 预拌混凝土; provenance and selection
+    rule in ``data/README.md``), each word folded as :func:`_folded_lines` folds them.
+
+    >>> ["电石", "碳化钙"] in trade_aliases()
+    True
+    """
+    text = resources.files("matching.data").joinpath("trade_aliases.csv").read_text("utf-8")
+    rows = csv.reader(text.splitlines()[1:])
+    return [[simplified(w.strip()) for w in row[0].split("/")] for row in rows if row]
+
+
 @cache
 def synonym_groups() -> SynonymGroups:
-    """The shipped synonym groups (``data/synonym_groups.tsv.gz``), loaded once."""
-    return SynonymGroups(_folded_lines("synonym_groups.tsv.gz"))
+    """The shipped synonym groups (``data/synonym_groups.tsv.gz``) and the curated trade
+    aliases (:func:`trade_aliases`), loaded once."""
+    return SynonymGroups(itertools.chain(_folded_lines("synonym_groups.tsv.gz"), trade_aliases()))
 
 
 @cache
