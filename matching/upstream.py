@@ -838,17 +838,11 @@ class UpstreamPredictor(BaseEstimator):  # type: ignore[misc]
             ((item, value, seed) for item, (value, seed) in spread.items() if item not in known),
             key=lambda ivs: (-ivs[1], ivs[0]),
         )[: self.co_inputs]
-        if not ranked:
-            return []
-        top = ranked[0][1]
-        return [
-            PredictedInput(
-                input=item,
-                weight=round(value / top, 6),
-                sources=(InputSource(seed_of[seed], self._shared_product(seed, item), 0.0),),
-            )
-            for item, value, seed in ranked
-        ]
+        sources = {
+            item: [(1.0, InputSource(seed_of[seed], self._shared_product(seed, item), 0.0))]
+            for item, _, seed in ranked
+        }
+        return self._as_predicted([(item, value) for item, value, _ in ranked], sources)
 
     def _known_inputs_behind(
         self,

@@ -1,7 +1,10 @@
-"""Small builders the matching tests share: a supplier's profile and a lexicon of names."""
+"""Small builders the matching tests share: a supplier's profile, a lexicon of names and the
+ids chain discovery ranks."""
 
 from matching.lexicon import Lexicon
 from matching.records import ProductItem, ProfileRecord
+from matching.supplier_index import SupplierIndex
+from matching.upstream import UpstreamPredictor
 
 
 def profile(pid: int, *products: str) -> ProfileRecord:
@@ -17,3 +20,10 @@ def lexicon(*names: str) -> Lexicon:
     for name in names:
         lex.add(name)
     return lex
+
+
+def upstream_ids(
+    est: UpstreamPredictor, index: SupplierIndex, products: list[str], k: int = 20
+) -> list[int]:
+    """The ids of the SMEs ``est`` ranks for a buyer of ``products``, best first."""
+    return [m.id for m in est.rank_suppliers(index, products, k=k)]

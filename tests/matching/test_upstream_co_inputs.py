@@ -8,6 +8,7 @@ from matching import SupplierIndex
 from matching.catalog import ChainLink
 from matching.upstream import UpstreamPredictor
 from tests.matching.records import profile as firm
+from tests.matching.records import upstream_ids as ids
 
 # 陶瓷's own row lists 石英砂 only. 石英砂 goes into 玻璃 together with 纯碱 and 芒硝, so those
 # two are the likeliest inputs 陶瓷's list is missing. 日用陶瓷, a near name, takes 高岭土: the
@@ -34,12 +35,6 @@ def index() -> SupplierIndex:
             firm(6, "橡胶"),
         ]
     )
-
-
-def ids(
-    est: UpstreamPredictor, index: SupplierIndex, products: list[str], k: int = 20
-) -> list[int]:
-    return [m.id for m in est.rank_suppliers(index, products, k=k)]
 
 
 def test_co_inputs_go_with_the_known_inputs_and_leave_them_out() -> None:

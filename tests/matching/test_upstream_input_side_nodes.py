@@ -7,6 +7,7 @@ from matching import SupplierIndex
 from matching.catalog import ChainLink
 from matching.upstream import UpstreamPredictor
 from tests.matching.records import profile as firm
+from tests.matching.records import upstream_ids as ids
 
 # 电石 and 铁精粉 both state from their own side that they go into 水泥, whose own row lists
 # neither. The map lists inputs of 电石 (it is made goods it describes), none of 铁精粉.
@@ -24,10 +25,6 @@ LINKS = [
 @pytest.fixture
 def index() -> SupplierIndex:
     return SupplierIndex().fit([firm(1, "铁精粉"), firm(2, "电石"), firm(3, "石膏")])
-
-
-def ids(est: UpstreamPredictor, index: SupplierIndex, products: list[str]) -> list[int]:
-    return [m.id for m in est.rank_suppliers(index, products)]
 
 
 def test_the_maker_of_an_input_with_inputs_of_its_own_comes_first(

@@ -8,6 +8,7 @@ from matching import SupplierIndex
 from matching.catalog import ChainLink
 from matching.upstream import UpstreamPredictor
 from tests.matching.records import profile as firm
+from tests.matching.records import upstream_ids as ids
 
 # 陶瓷 lists 高岭土 by its own row: a known link. 长石 reaches 陶瓷 only through the similar
 # 日用陶瓷, so it is a guess at a link 陶瓷's own list lacks. 高岭土 is the stronger input.
@@ -23,12 +24,6 @@ def index() -> SupplierIndex:
     return SupplierIndex().fit(
         [firm(1, "高岭土"), firm(2, "长石"), firm(3, "石英"), firm(4, "高岭土矿")]
     )
-
-
-def ids(
-    est: UpstreamPredictor, index: SupplierIndex, products: list[str], k: int = 20
-) -> list[int]:
-    return [m.id for m in est.rank_suppliers(index, products, k=k)]
 
 
 def test_known_inputs_are_the_product_sides_rows_of_every_product() -> None:

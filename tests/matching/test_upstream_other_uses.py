@@ -7,6 +7,7 @@ from matching import SupplierIndex
 from matching.catalog import ChainLink
 from matching.upstream import UpstreamPredictor
 from tests.matching.records import profile as firm
+from tests.matching.records import upstream_ids as ids
 
 # 芒硝 states from its own side that it goes into 玻璃 (玻璃's list lacks it), and 陶瓷 lists it
 # by its own row. So a 陶瓷 maker has no input-side link, while 芒硝's stated use is 玻璃 only.
@@ -26,12 +27,6 @@ def index() -> SupplierIndex:
     return SupplierIndex().fit(
         [firm(1, "芒硝"), firm(2, "高岭土"), firm(3, "长石"), firm(4, "纯碱")]
     )
-
-
-def ids(
-    est: UpstreamPredictor, index: SupplierIndex, products: list[str], k: int = 20
-) -> list[int]:
-    return [m.id for m in est.rank_suppliers(index, products, k=k)]
 
 
 def test_fit_collects_the_inputs_stated_from_their_own_side() -> None:
