@@ -3,6 +3,9 @@ ranks the snapshot's open needs before it forks its workers, so that what the fi
 build lazily is made once and shared. It fills caches only: every answer stays the same."""
 
 from datetime import date
+from pathlib import Path
+
+import pytest
 
 from app.matches.index import warm_state
 from app.matches.loading import FirmFacts, IndexedNeed
@@ -58,3 +61,22 @@ def test_warming_stops_once_its_time_is_spent_but_ranks_one_need() -> None:
         warm_state(IndexState(SupplierIndex().fit([]), NeedIndex().fit([]), ProfileBook(), {}, 0))
         == 0
     )
+
+
+def test_the_preloading_parent_warms_the_snapshot_it_preloaded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import app.main
+    from app.matches import snapshots
+
+    state = _state()
+
+    def preload_snapshot(root: Path, sessions: object, *, min_score: float) -> str:
+        monkeypatch.setattr(snapshots, "_preloaded", (root / "tok", min_score, state))
+        return "tok"
+
+    monkeypatch.setenv("XIESHOU_INDEX_SNAPSHOTS", "true")
+    monkeypatch.setattr(app.main, "snapshot_root", lambda url, data: tmp_path)
+    monkeypatch.setattr(app.main, "preload_snapshot", preload_snapshot)
+    app.main._preload_index_snapshot()
+    assert state.suppliers._term_cache  # ranked in this process, before any fork
