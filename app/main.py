@@ -39,10 +39,14 @@ from app.interests.router import router as interests_router
 from app.jobs.router import router as jobs_router
 from app.learning.capture import ImpressionLog
 from app.limits import BodySizeLimit, WorkerHeader
-from app.matches import snapshots as index_snapshots
 from app.matches.index import MatchingIndex, warm_state
 from app.matches.router import router as matches_router
-from app.matches.snapshots import keep_change_log_from, preload_snapshot, snapshot_root
+from app.matches.snapshots import (
+    keep_change_log_from,
+    preload_snapshot,
+    preloaded_state,
+    snapshot_root,
+)
 from app.messages import Text, tr
 from app.needs.router import router as needs_router
 from app.notifications.router import router as notifications_router
@@ -141,11 +145,11 @@ def _preload_index_snapshot() -> None:
     if token is None:
         return
     loaded = time.perf_counter()
-    held = index_snapshots._preloaded  # the state the workers will take
+    held = preloaded_state()  # the state the workers will take
     ranked = 0
     if held is not None:
         try:
-            ranked = warm_state(held[2])
+            ranked = warm_state(held)
         except Exception as exc:  # only a warm-up: the workers rank from cold instead
             log.warning("preloaded index snapshot not warmed (%s)", exc)
     log.info(

@@ -499,6 +499,11 @@ def preload_snapshot(
     return state.token
 
 
+def preloaded_state() -> IndexState | None:
+    """The state :func:`preload_snapshot` holds for the workers this process will fork."""
+    return None if _preloaded is None else _preloaded[2]
+
+
 def _take_preloaded(path: Path, change_id: int, min_score: float) -> IndexState | None:
     """The preloaded state if it is the snapshot at ``path`` (read with ``min_score``), once:
     a later load reads the files (the first index changes the state as it catches up)."""
