@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matching.clauses import split_free_text
+from matching.lexicon import Lexicon
 from matching.reading import UNCORROBORATED, read_need
 from matching.records import NeedRecord
 
@@ -38,13 +39,16 @@ class WantedTerm:
 _SOURCE = {"buyer": "products", "field": "text", "text": "text", "fallback": "fallback"}
 
 
-def wanted_terms(need: NeedRecord) -> list[WantedTerm]:
+def wanted_terms(need: NeedRecord, lexicon: Lexicon | None = None) -> list[WantedTerm]:
     """The terms a need wants, weighted, never including what it is for.
 
     Parameters
     ----------
     need
         The need.
+    lexicon
+        The names firms list, to ground the read products in (see
+        :func:`matching.reading.read_need`); ``None`` reads without them.
 
     Returns
     -------
@@ -60,4 +64,6 @@ def wanted_terms(need: NeedRecord) -> list[WantedTerm]:
     >>> wanted_terms(NeedRecord(2, "招标公告", "项目编号：ZB-01\\n联系人：王工"))
     []
     """
-    return [WantedTerm(p.text, p.weight, _SOURCE[p.where]) for p in read_need(need).products]
+    return [
+        WantedTerm(p.text, p.weight, _SOURCE[p.where]) for p in read_need(need, lexicon).products
+    ]

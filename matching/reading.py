@@ -29,6 +29,8 @@ from matching.clauses import (
     spec_variants,
 )
 from matching.geo import city_of
+from matching.grounding import ground_phrase, is_grounded, is_prose_word, title_names
+from matching.lexicon import Lexicon
 from matching.notice import Line, clean, parse_lines, strip_emoji
 from matching.records import NeedRecord
 from matching.regions import RegionMention, find_regions, region_name
@@ -539,11 +541,16 @@ def _weigh(
     return sorted(out.values(), key=lambda p: -p.weight)
 
 
-def read_need(need: NeedRecord) -> NeedReading:
+def read_need(need: NeedRecord, lexicon: Lexicon | None = None) -> NeedReading:
     """The reading of a need with the buyer's own fields laid over it.
 
     A structured field the buyer filled (products, application, required certifications,
     preferred regions, deadline) wins over the text: that is how a buyer corrects a reading.
+    Given the names firms list (``lexicon``, as :class:`~matching.supplier_index.SupplierIndex`
+    holds them), the products read from the text are grounded in them
+    (:mod:`matching.grounding`): words around a listed name that no listed name holds are
+    trimmed, and a phrase holding no listed name gives way to one that does, or to the
+    listed names of the title.
 
     Examples
     --------
@@ -564,6 +571,8 @@ def read_need(need: NeedRecord) -> NeedReading:
         ]
         products = tuple(buyer)
     applications = read.applications
+    if lexicon is not None and not need.products:
+        products = _ground(products, need.title or "", applications, lexicon)
     key = product_key(need.application)
     if key and key not in {product_key(a) for a in read.applications}:
         own.add("application")  # the buyer's own: it wins, and is never wanted
@@ -593,6 +602,34 @@ def read_need(need: NeedRecord) -> NeedReading:
         warnings=() if products else read.warnings or (NO_PRODUCT,),
         from_buyer=frozenset(own),
     )
+
+
+def _ground(
+    products: tuple[ReadProduct, ...],
+    title: str,
+    applications: tuple[str, ...],
+    lexicon: Lexicon,
+) -> tuple[ReadProduct, ...]:
+    """Read products grounded in the listed names (see :func:`read_need`)."""
+    if not products:
+        return products  # nothing read: the reading says so rather than guess from the title
+    apps = {product_key(a) for a in applications}
+
+    def skip(name: str) -> bool:
+        return is_generic(name) or name in apps or is_prose_word(name)
+
+    out: dict[str, ReadProduct] = {}
+    for p in products:
+        text = ground_phrase(p.text, lexicon, skip)
+        if text not in out or out[text].weight < p.weight:
+            out[text] = replace(p, text=text)
+    grounded = [p for p in out.values() if is_grounded(p.text, lexicon, skip)]
+    if grounded:
+        return tuple(grounded)
+    named = title_names(_title_text(title), lexicon, skip)
+    if named:  # nothing read names listed goods: the title's listed names do
+        return tuple(ReadProduct(n, 1.0, "text") for n in named)
+    return tuple(out.values())
 
 
 def _local(mention: RegionMention, region_code: str) -> RegionMention:

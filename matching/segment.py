@@ -122,6 +122,15 @@ class Segmenter:
     def __len__(self) -> int:
         return len(self._trie)
 
+    def frequency(self, word: str) -> int:
+        """The dictionary's frequency of ``word`` (0 when it is no word of the dictionary).
+
+        >>> Segmenter.from_entries([("齿轮", 5), ("加工", 5)]).frequency("齿轮")
+        5
+        """
+        key = self._trie.get(word)
+        return 0 if key is None else self._counts[key]
+
     def cut(self, text: str) -> list[str]:
         """The words of ``text`` in order, as ``jieba.lcut(text, HMM=False)`` gives them.
 

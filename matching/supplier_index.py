@@ -380,7 +380,7 @@ class SupplierIndex(RowIndex):
         not list among them carries the ones it may name as its ``aliases``
         (:func:`purpose_aliases`).
         """
-        terms = wanted_terms(need)
+        terms = wanted_terms(need, self.lexicon_)
         if not terms or not self.application_context:
             return terms  # nothing wanted (the need's reading says so): no context either
         apps = [need.application] if need.application else []
