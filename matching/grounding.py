@@ -8,7 +8,7 @@ the supplier index holds), a read phrase is checked against them:
 
 * a phrase that is a listed name, or whose every part is (锂电池隔膜), is kept as read;
 * a phrase holding a listed name whose leftover on each side is found in no listed name at
-  all (只是 + 二氧化硫) is trimmed to the name, widened by whatever around it still runs
+  all, and whose leftover before it is everyday prose (只是 + 二氧化硫), is trimmed to the name, widened by whatever around it still runs
   inside some listed name (高纯 stays in 高纯二氧化硫 when listed names hold 高纯二氧化硫);
 * a phrase holding no listed name (of two characters or more) is dropped when another
   phrase is grounded; when none is, the listed names the title holds stand for the goods.
@@ -127,7 +127,20 @@ def ground_phrase(phrase: str, lexicon: Lexicon, skip: Skip = _never) -> str:
         return phrase  # the leftover has words of listed names (a grade, a form)
     if left and all(_occurs(lexicon, c) for c in left):
         return phrase  # before the name, words of no listed name may still qualify it (客家)
+    if left and not _prose(left):
+        return phrase  # a rare word before the name qualifies it (曳引机制动器), listed or not
     return phrase[i:j]
+
+
+def _prose(text: str) -> bool:
+    """Whether ``text`` holds a word of everyday prose (只是, 其实就是, 知道哪里能定做): a word of
+    two characters or more that jieba's dictionary counts :data:`PROSE_FREQUENCY` times or
+    more. A qualifier of goods is a rarer word or single characters (曳引机, 伺服, 高纯), which a
+    catalog too small to list it must not cut away."""
+    return any(
+        len(word) >= 2 and segmenter().frequency(word) >= PROSE_FREQUENCY
+        for word in segmenter().cut(text)
+    )
 
 
 def _goods_words(lexicon: Lexicon, text: str) -> bool:

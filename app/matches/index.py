@@ -54,6 +54,7 @@ from app.platform.changes import ChangeBatch, ChangeFeed, take_committed
 from app.platform.notify import Freshness
 from app.reference.tables import region_centres
 from matching import NeedIndex, SupplierIndex
+from matching.reading import NeedReading, read_need
 from matching.records import Match, NeedRecord, ProductItem, ProfileRecord
 from matching.reorder import Ranked, rerank
 from matching.upstream_records import PredictedInput, UpstreamMatch
@@ -621,6 +622,15 @@ class MatchingIndex:
                     if key not in best or match.score > best[key][0].score:
                         best[key] = (match, need)
         return best
+
+    def read(self, need: NeedRecord) -> NeedReading:
+        """How a shortlist reads ``need``: its products grounded in the names this index's
+        firms list (:func:`matching.reading.read_need`), once the index is built; before
+        that, read without them."""
+        if not self.ready:
+            return read_need(need)
+        with self._lock:
+            return read_need(need, self._suppliers.lexicon_)
 
     def open_need(self, need_id: int) -> IndexedNeed | None:
         """An open need as indexed (its record is the shortlist's query, ready-made), if any.

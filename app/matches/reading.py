@@ -1,16 +1,19 @@
 """How the matcher reads a need: the record its shortlist ranks on, shown to the firm."""
 
 from app.matches import loading
+from app.matches.index import MatchingIndex
 from app.models import SupplyNeed
 from app.needs.schemas import NeedReadingOut, ReadProduct, ReadQuantity, ReadRegion
 from app.reference.tables import regions
 from matching.reading import read_need
 
 
-def reading_of(need: SupplyNeed) -> NeedReadingOut:
+def reading_of(need: SupplyNeed, index: MatchingIndex | None = None) -> NeedReadingOut:
     """How the service reads the need (:func:`matching.reading.read_need`): the firm's own
-    fields laid over what its title and description say."""
-    read = read_need(loading.as_written(need))
+    fields laid over what its title and description say, its products grounded in the names
+    firms list when the matching ``index`` is given (as its shortlist reads it)."""
+    record = loading.as_written(need)
+    read = index.read(record) if index is not None else read_need(record)
     return NeedReadingOut(
         need_id=need.id,
         sentence=read.sentence(),

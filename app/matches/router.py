@@ -134,10 +134,14 @@ readings = APIRouter(prefix="/needs", tags=["needs"], responses=problem_response
         "的句子），便于核对匹配依据。能看到该需求的调用方可查。只读。"
     ),
 )
-def read_need_reading(need_id: IdParam, session: SessionDep, caller: CallerDep) -> NeedReadingOut:
+def read_need_reading(
+    need_id: IdParam, request: Request, session: SessionDep, caller: CallerDep
+) -> NeedReadingOut:
     """What the need's shortlist ranks on, read from its text with the firm's fields laid over
     it; correct it by PATCHing the need's fields."""
-    return reading.reading_of(needs.get_visible(session, caller, need_id))
+    return reading.reading_of(
+        needs.get_visible(session, caller, need_id), request.app.state.matching
+    )
 
 
 #: Both, the reading first (as it was listed when it sat with the needs' routes).

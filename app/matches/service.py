@@ -31,7 +31,7 @@ from app.needs import service as needs
 from app.organizations import service as organizations
 from app.profiles import service as profiles
 from app.profiles.schemas import OrganizationSummary
-from matching.reading import NO_PRODUCT, read_need
+from matching.reading import NO_PRODUCT
 from matching.records import Match, ProductItem
 from matching.upstream_records import UpstreamMatch
 from matching.variants import read_as_note
@@ -126,7 +126,7 @@ def shortlist(
         caller,
         {ranked.match.id: (owner_id, profile.firm.id) for ranked, profile in result.items},
     )
-    no_product = not result.items and NO_PRODUCT in read_need(record).warnings
+    no_product = not result.items and NO_PRODUCT in index.read(record).warnings
     return Shortlist(
         need_id=need_id,
         reason=NO_PRODUCT if no_product else None,

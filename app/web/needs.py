@@ -185,7 +185,7 @@ def need_detail(
         "need.html",
         viewer,
         need=needs.to_read(need),
-        reading=reading.reading_of(need),
+        reading=reading.reading_of(need, state.matching),
         own_profile=own_profile,
         sme_marks=sme_marks,
         manages=viewer.principal.manages(need.organization),

@@ -166,3 +166,29 @@ def test_an_sme_sees_the_reading_but_no_correction_form(client: TestClient, worl
     html = browser(client, world.sme_a).get(f"/needs/{need['id']}").text
     assert "我们理解您需要" in html
     assert "更正我们的理解" not in html
+
+
+def test_the_reading_shows_the_listed_name_the_shortlist_ranks_on(
+    client: TestClient, world: World
+) -> None:
+    """Words around a listed name that no listed name holds are not shown as the goods."""
+    org = create_org(client, world.admin, org_body("sme", name="某轴承厂"))
+    profile = client.post(
+        "/api/v1/profiles",
+        json={"organization_id": org, "products": [{"name": "轴承"}]},
+        headers=world.admin.headers,
+    )
+    assert profile.status_code == 201, profile.text
+    need = _need(client, world.firm_a, title="老板找货", description="轴承谁家便宜耐用就定谁家的。")
+    # The shortlist waits for the index to hold the new profile; the reading then uses it.
+    shortlist = client.get(f"/api/v1/needs/{need['id']}/shortlist", headers=world.firm_a.headers)
+    assert shortlist.status_code == 200, shortlist.text
+    assert profile.json()["id"] in [e["profile_id"] for e in shortlist.json()["items"]]
+
+    reading = client.get(f"/api/v1/needs/{need['id']}/reading", headers=world.firm_a.headers)
+    assert reading.status_code == 200, reading.text
+    assert [p["text"] for p in reading.json()["products"]] == ["轴承"]
+    assert "轴承谁家" not in reading.json()["sentence"]
+    page = browser(client, world.firm_a).get(f"/needs/{need['id']}")
+    assert page.status_code == 200
+    assert reading.json()["sentence"] in page.text  # the console shows the same reading

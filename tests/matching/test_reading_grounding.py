@@ -59,8 +59,12 @@ def test_a_modifier_listed_names_use_is_kept() -> None:
     assert _products("求购", "需要新款轴承", lex) == ["新款轴承"]
     # characters that listed names hold may still qualify the name; 就是 holds none
     assert ground_phrase("新款轴承", _lexicon(("轴承", "新疆棉", "款式"))) == "新款轴承"
-    assert ground_phrase("新款轴承", _lexicon(("轴承", "女装"))) == "轴承"
+    # a rare word before the name qualifies it even where no listed name holds it (a small
+    # catalog); everyday prose (就是, 知道哪里能) is cut
+    assert ground_phrase("新款轴承", _lexicon(("轴承", "女装"))) == "新款轴承"
+    assert ground_phrase("曳引机制动器", _lexicon(("制动器", "女装"))) == "曳引机制动器"
     assert ground_phrase("就是轴承", _lexicon(("轴承", "女装"))) == "轴承"
+    assert ground_phrase("有人知道哪里能定做轴承", _lexicon(("轴承", "女装"))) == "轴承"
 
 
 def test_a_compound_of_listed_names_is_left_as_read() -> None:
