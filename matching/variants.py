@@ -689,9 +689,14 @@ def _singulars(phrase: str) -> list[str]:
 def plastics_abbreviations() -> dict[str, str]:
     """ISO 1043-1 symbol of a basic polymer → its English name (``data/plastics_abbreviations.csv``;
     see ``data/README.md``)."""
-    text = resources.files("matching.data").joinpath("plastics_abbreviations.csv").read_text()
-    rows = [line.split(",") for line in text.splitlines()[1:] if line]
-    return {row[0]: row[1] for row in rows}
+    return {row["abbreviation"]: row["english"] for row in _csv_rows("plastics_abbreviations.csv")}
+
+
+def _csv_rows(name: str) -> list[dict[str, str]]:
+    """A hand-written table of ``data/`` by its header's columns; ``#`` lines are comments."""
+    text = resources.files("matching.data").joinpath(name).read_text("utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return list(csv.DictReader(lines))
 
 
 def _data_lines(name: str) -> Iterable[list[str]]:
@@ -732,13 +737,10 @@ def trade_glossary() -> dict[str, tuple[str, ...]]:
     >>> trade_glossary()["dap"]
     ('磷酸二铵',)
     """
-    text = resources.files("matching.data").joinpath("trade_glossary.csv").read_text("utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     out: dict[str, list[str]] = {}
-    for line in lines[1:]:  # chinese,english,note
-        chinese, english, _note = line.split(",")
-        key = " ".join(english.lower().replace("-", " ").split())
-        out.setdefault(key, []).append(simplified(chinese))
+    for row in _csv_rows("trade_glossary.csv"):
+        key = " ".join(row["english"].lower().replace("-", " ").split())
+        out.setdefault(key, []).append(simplified(row["chinese"]))
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 
@@ -859,9 +861,10 @@ def trade_aliases() -> list[list[str]]:
     >>> ["电石", "碳化钙"] in trade_aliases()
     True
     """
-    text = resources.files("matching.data").joinpath("trade_aliases.csv").read_text("utf-8")
-    rows = csv.reader(text.splitlines()[1:])
-    return [[simplified(w.strip()) for w in row[0].split("/")] for row in rows if row]
+    return [
+        [simplified(w.strip()) for w in row["names"].split("/")]
+        for row in _csv_rows("trade_aliases.csv")
+    ]
 
 
 @cache

@@ -11,7 +11,6 @@ Needs jieba (``pip install -e ".[test]"``)::
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import logging
 import statistics
@@ -22,19 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.demo.loader import catalog  # noqa: E402
 from matching.segment import Segmenter  # noqa: E402
-
-CATALOG = ROOT / "app" / "demo" / "data" / "catalog.jsonl.gz"
 
 
 def catalog_texts() -> list[str]:
     """Every firm name, short name, industry and product name of the demo catalog."""
     texts: list[str] = []
-    with gzip.open(CATALOG, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            firm = json.loads(line)
-            texts += [firm["full_name"], firm["short_name"], firm["sw_industry"]]
-            texts += [name for name, _ in firm["products"]]
+    for firm in catalog():
+        texts += [firm["full_name"], firm["short_name"], firm["sw_industry"]]
+        texts += [name for name, _ in firm["products"]]
     return texts
 
 

@@ -13,11 +13,7 @@ from matching import NeedIndex, SupplierIndex
 from matching.query import wanted_terms
 from matching.reading import NO_PRODUCT, read_need, read_text, resolve_need
 from matching.records import CertificationItem, NeedRecord, ProductItem, ProfileRecord
-
-
-def products(title: str, description: str = "") -> list[str]:
-    return [p.text for p in read_text(title, description).products]
-
+from tests.matching.records import read_products as products
 
 # -- notices: structure read, boilerplate ignored -------------------------------------------
 

@@ -10,11 +10,7 @@ import pytest
 from matching.clauses import read_sentences
 from matching.notice import parse_lines, strip_emoji
 from matching.reading import NO_PRODUCT, read_text
-
-
-def products(title: str, description: str = "") -> list[str]:
-    return [p.text for p in read_text(title, description).products]
-
+from tests.matching.records import read_products as products
 
 # -- tables --------------------------------------------------------------------------------
 

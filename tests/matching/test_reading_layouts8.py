@@ -7,12 +7,7 @@ Every text is written for these tests: not the shared dev probes, not
 """
 
 from matching.notice import clean, parse_lines
-from matching.reading import read_text
-
-
-def products(title: str, description: str = "") -> list[str]:
-    return [p.text for p in read_text(title, description).products]
-
+from tests.matching.records import read_products as products
 
 # -- posts with hashtags ---------------------------------------------------------------------
 

@@ -8,11 +8,7 @@ Every text is written for these tests: not the shared dev probes, not
 
 from matching.notice import label_kind, parse_lines
 from matching.reading import read_text
-
-
-def products(title: str, description: str = "") -> list[str]:
-    return [p.text for p in read_text(title, description).products]
-
+from tests.matching.records import read_products as products
 
 # -- numbers, titles and counts ------------------------------------------------------------------
 

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 import random
 from importlib import resources
-from pathlib import Path
 
 import jieba
 import pytest
 
+from app.demo.loader import catalog
 from matching.segment import SHIPPED, Segmenter
 from matching.tokenize import segmenter, tokens
 
 #: The catalog the project ships for its demo (4,586 listed firms and their products).
-CATALOG = Path(__file__).resolve().parents[2] / "app" / "demo" / "data" / "catalog.jsonl.gz"
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +24,6 @@ def reference() -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     return tokenizer
-
-
-def _catalog_texts() -> list[str]:
-    texts: list[str] = []
-    with gzip.open(CATALOG, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            firm = json.loads(line)
-            texts += [firm["full_name"], firm["short_name"], firm["sw_industry"]]
-            texts += [name for name, _ in firm["products"]]
-    return texts
 
 
 def test_the_shipped_dictionary_is_jiebas(reference: jieba.Tokenizer) -> None:
@@ -49,7 +37,9 @@ def test_the_shipped_dictionary_is_jiebas(reference: jieba.Tokenizer) -> None:
 
 
 def test_catalog_names_are_cut_as_jieba_cuts_them(reference: jieba.Tokenizer) -> None:
-    texts = _catalog_texts()
+    firms = catalog()
+    texts = [t for f in firms for t in (f["full_name"], f["short_name"], f["sw_industry"])]
+    texts += [name for f in firms for name, _ in f["products"]]
     seg = segmenter()
     differ = [t for t in texts if seg.cut(t) != reference.lcut(t, HMM=False)]
     assert len(texts) > 10_000
